@@ -42,6 +42,18 @@ class Task:
 
 
 @dataclass
+class Variant:
+    """A value seen on a repeated row of the same criterion that differs from the first."""
+
+    field: str  # "name", "max", "score_2022", "target", "target_text"
+    value: str  # as written on the repeated row
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "value": self.value, "line": self.line}
+
+
+@dataclass
 class Criterion:
     """A criterion (TC), component criterion (TCTP), SIPAS criterion or PAPI sub-content."""
 
@@ -57,6 +69,8 @@ class Criterion:
     tt: str = ""  # the row number (TT) as written
     # Criterion-level fields inherited from a merged cell above ("target_text").
     inherited: list[str] = field(default_factory=list)
+    # Differing values on rows that repeat this criterion (after a page break).
+    variants: list[Variant] = field(default_factory=list)
     line: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +84,7 @@ class Criterion:
             "target_text": self.target_text,
             "survey": self.survey,
             "inherited": list(self.inherited),
+            "variants": [v.to_dict() for v in self.variants],
             "tasks": [t.to_dict() for t in self.tasks],
         }
 
