@@ -1,0 +1,151 @@
+"""The one mapping between the master workbook's Vietnamese sheets/headers and the model.
+
+Everything that writes or reads the master workbook (builder, reader, the xlwings
+entry points, later the gaps and checks) takes sheet names, header rows and
+column letters from here, never from literals of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+COVER_SHEET = "Giới thiệu"
+TASKS_SHEET = "Nhiệm vụ"
+AGENCIES_SHEET = "Cơ quan"
+
+APPENDIX_SHEETS: dict[str, str] = {"PL1": "PL1", "PL2": "PL2", "PL3": "PL3", "PL4": "PL4"}
+
+# Rows of an appendix sheet: 1 title, 2 subtitle, 3 headers, data from 4.
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # English name used in code and in DataFrames
+    header: str  # Vietnamese header shown in the sheet
+    width: float
+    number_format: str = "General"
+
+
+def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[Column, ...]:
+    return (
+        Column("id", "Mã định danh", 17),
+        Column("tt", "TT", 6),
+        Column("code", "Mã tiêu chí", 12),
+        Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 42),
+        Column("max", max_h, 10, fmt),
+        Column("score_2022", s22_h, 11, fmt),
+        Column("target", target_h, 30, fmt),
+        Column("survey", "Điều tra XHH", 9),
+        Column("task", "Nhiệm vụ, giải pháp", 60),
+        Column("lead", "Cơ quan chủ trì thực hiện", 28),
+        Column("coordinating", "Cơ quan phối hợp thực hiện", 28),
+        Column("timeline", "Thời gian thực hiện", 16),
+    )
+
+
+APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "PL1": _appendix_columns("Điểm tối đa", "Điểm đạt được năm 2022", "Mục tiêu năm 2023", "0.00"),
+    "PL2": _appendix_columns(
+        "Điểm tối đa", "Điểm đạt được năm 2022", "Mục tiêu năm 2023", "0.0000"
+    ),
+    "PL3": _appendix_columns(
+        "Tỷ lệ tối đa (%)", "Kết quả năm 2022 (%)", "Mục tiêu năm 2023 (%)", "0.00"
+    ),
+    "PL4": _appendix_columns("Điểm tối đa", "Điểm đạt được năm 2022", "Mục tiêu năm 2023", "0.00"),
+}
+
+TASK_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Mã nhiệm vụ", 20),
+    Column("appendix", "Phụ lục", 8),
+    Column("criterion_id", "Mã định danh tiêu chí", 20),
+    Column("code", "Mã tiêu chí", 12),
+    Column("criterion", "Tiêu chí", 40),
+    Column("text", "Nhiệm vụ, giải pháp", 60),
+    Column("lead", "Cơ quan chủ trì (như văn bản)", 30),
+    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 30),
+    Column("timeline", "Thời gian thực hiện", 18),
+    Column("inherited", "Lấy từ ô gộp phía trên", 16),
+    Column("misplaced", "Giá trị nằm sai cột", 14),
+    Column("line", "Dòng trong văn bản", 9),
+)
+
+AGENCY_COLUMNS: tuple[Column, ...] = (
+    Column("name", "Tên cơ quan (như văn bản)", 60),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 12, "0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 12, "0"),
+)
+
+# Field names stored in the "inherited"/"misplaced" columns, shown in Vietnamese.
+FIELD_LABELS: dict[str, str] = {
+    "text": "nhiệm vụ",
+    "lead": "chủ trì",
+    "coordinating": "phối hợp",
+    "timeline": "thời gian",
+    "target_text": "mục tiêu",
+    "name": "tên tiêu chí",
+    "max": "điểm tối đa",
+    "score_2022": "năm 2022",
+    "target": "mục tiêu",
+}
+LABEL_FIELDS: dict[str, str] = {v: k for k, v in FIELD_LABELS.items() if k != "target"}
+
+SURVEY_MARK = "x"
+
+
+def column_letter(columns: Sequence[Column], key: str) -> str:
+    """Column letter of ``key`` in ``columns`` ("A" is the first)."""
+    for i, col in enumerate(columns, start=1):
+        if col.key == key:
+            return get_column_letter(i)
+    raise KeyError(key)
+
+
+def column_index(columns: Sequence[Column], key: str) -> int:
+    """1-based column index of ``key`` in ``columns``."""
+    for i, col in enumerate(columns, start=1):
+        if col.key == key:
+            return i
+    raise KeyError(key)
+
+
+def expected_sheets() -> dict[str, tuple[Column, ...]]:
+    """Every sheet that holds plan data, with the header row it must have."""
+    out: dict[str, tuple[Column, ...]] = {
+        APPENDIX_SHEETS[a]: cols for a, cols in APPENDIX_COLUMNS.items()
+    }
+    out[TASKS_SHEET] = TASK_COLUMNS
+    out[AGENCIES_SHEET] = AGENCY_COLUMNS
+    return out
+
+
+def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]:
+    """Vietnamese descriptions of what is wrong with the plan sheets.
+
+    ``header_rows`` maps each sheet name present in the workbook to the values of
+    its header row (row ``HEADER_ROW``), or ``None`` when not read. An empty list
+    means every plan sheet is present with its headers in place.
+    """
+    problems: list[str] = []
+    for sheet, columns in expected_sheets().items():
+        if sheet not in header_rows:
+            problems.append(f"Thiếu trang tính '{sheet}'.")
+            continue
+        row = list(header_rows[sheet] or [])
+        for i, col in enumerate(columns):
+            found = row[i] if i < len(row) else None
+            if (str(found).strip() if found is not None else "") != col.header:
+                cell = f"{get_column_letter(i + 1)}{HEADER_ROW}"
+                problems.append(
+                    f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là «{col.header}», "
+                    f"đang là «{found if found is not None else ''}»."
+                )
+                break
+    return problems
