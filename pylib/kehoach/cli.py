@@ -1,0 +1,128 @@
+"""The `kehoach` command line: a thin shell over the core.
+
+Each verb parses its arguments, calls one core function, prints the result and
+turns user errors (KeHoachError) into a Vietnamese message on stderr and exit
+status 2. This is the only module that prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kehoach import __version__
+from kehoach.errors import KeHoachError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USER_ERROR = 2
+
+
+def project_root() -> Path:
+    """The source checkout this package runs from (holds macros/, templates/, workbook/)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def default_workbook() -> Path:
+    return project_root() / "workbook" / "KeHoach2023.xlsm"
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kehoach.importer import load_default_plan, load_plan
+    from kehoach.xlsm import build_master
+
+    plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
+    root = project_root()
+    out = Path(args.out) if args.out else default_workbook()
+    build_master(out, plan, root / "macros", root / "templates")
+    counts = ", ".join(f"{a.id}: {len(a.criteria)} tiêu chí" for a in plan.appendices)
+    print(f"Đã tạo {out} ({counts}; {len(plan.iter_tasks())} nhiệm vụ).")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kehoach.importer import load_default_plan, load_plan
+
+    plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
+    _print_json(plan.to_dict())
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kehoach.reader import read_plan
+
+    plan = read_plan(Path(args.workbook))
+    if args.json:
+        _print_json(plan.to_dict())
+    else:
+        print(f"Kế hoạch số {plan.number} ngày {plan.date}: {plan.title}")
+        for a in plan.appendices:
+            print(
+                f"  {a.id}: {len(a.sections)} mục, {len(a.criteria)} tiêu chí, "
+                f"{len(a.tasks)} nhiệm vụ"
+            )
+    return EXIT_OK
+
+
+def cmd_setup_excel(args: argparse.Namespace) -> int:
+    from kehoach.excel_setup import configure_xlwings
+
+    pylib = Path(args.pylib) if args.pylib else project_root() / "pylib"
+    changes = configure_xlwings(pylib=pylib, conf_path=Path(args.conf) if args.conf else None)
+    for line in changes:
+        print(line)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kehoach",
+        description="Theo dõi Kế hoạch 365/KH-UBND (cải cách hành chính) tỉnh Bắc Kạn.",
+    )
+    parser.add_argument("--version", action="version", version=f"kehoach {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    p = sub.add_parser("build", help="Tạo workbook/KeHoach2023.xlsm từ văn bản kế hoạch")
+    p.add_argument("--plan", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)")
+    p.add_argument("--out", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("import", help="Đọc văn bản kế hoạch và in mô hình dạng JSON")
+    p.add_argument("plan", nargs="?", help="tệp văn bản (mặc định: kế hoạch 365 kèm theo)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="Đọc kế hoạch từ workbook và in ra (JSON với --json)")
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"
+    )
+    p.add_argument("--pylib", help="thư mục pylib/ (mặc định: của bản cài này)")
+    p.add_argument("--conf", help="tệp cấu hình xlwings (mặc định: ~/.xlwings/xlwings.conf)")
+    p.set_defaults(func=cmd_setup_excel)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeHoachError as err:
+        sys.stderr.write(f"Lỗi: {err}\n")
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
