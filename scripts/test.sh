@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check pylib tests bench
-.venv/bin/ruff format --check pylib tests bench
+.venv/bin/ruff check pylib tests
+.venv/bin/ruff format --check pylib tests
 .venv/bin/mypy
 .venv/bin/pytest -q "$@"
