@@ -1,0 +1,69 @@
+"""Entry points of the workbook's ribbon buttons: the only module that imports xlwings.
+
+VBA calls, for example,
+``RunPython "import xlwings as xw, kehoach.xl as k; k.check_setup(xw.Book.caller())"``.
+Each entry point takes the workbook, so the same function runs from RunPython,
+from the tests through xlwings' remote engine, and from xlwings Lite. An entry
+point reads from the book, calls one core function, then writes or alerts; user
+errors (KeHoachError) become an alert, anything else propagates.
+"""
+
+from __future__ import annotations
+
+import functools
+import platform
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import xlwings as xw
+
+import kehoach
+from kehoach import layout
+from kehoach.errors import KeHoachError
+from kehoach.setup_report import TITLE as SETUP_TITLE
+from kehoach.setup_report import setup_message
+
+ERROR_TITLE = "Lỗi"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _user_errors(func: F) -> F:
+    """Show a KeHoachError raised by ``func(book, ...)`` as an alert on that book."""
+
+    @functools.wraps(func)
+    def wrapper(book: xw.Book, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(book, *args, **kwargs)
+        except KeHoachError as err:
+            book.app.alert(str(err), title=ERROR_TITLE, mode="critical")
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _header_rows(book: xw.Book) -> dict[str, list[Any] | None]:
+    """The header row of every plan sheet present in ``book`` (None for other sheets)."""
+    expected = layout.expected_sheets()
+    rows: dict[str, list[Any] | None] = {}
+    for sheet in book.sheets:
+        columns = expected.get(sheet.name)
+        if columns is None:
+            rows[sheet.name] = None
+            continue
+        cells = sheet.range((layout.HEADER_ROW, 1), (layout.HEADER_ROW, len(columns)))
+        rows[sheet.name] = cells.options(ndim=1).value
+    return rows
+
+
+@_user_errors
+def check_setup(book: xw.Book) -> None:
+    """Button "Kiểm tra cài đặt": versions, workbook path, plan sheets intact or not."""
+    message = setup_message(
+        python_version=platform.python_version(),
+        xlwings_version=xw.__version__,
+        kehoach_version=kehoach.__version__,
+        workbook=book.fullname,
+        problems=layout.sheet_problems(_header_rows(book)),
+    )
+    book.app.alert(message, title=SETUP_TITLE)
