@@ -48,6 +48,11 @@ def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[
         Column("lead", "Cơ quan chủ trì thực hiện", 28),
         Column("coordinating", "Cơ quan phối hợp thực hiện", 28),
         Column("timeline", "Thời gian thực hiện", 16),
+        # Beyond the plan's own table: what the reader needs to rebuild the model.
+        Column("kind", "Loại dòng", 11),
+        Column("inherited", "Lấy từ ô gộp phía trên", 14),
+        Column("variants", "Giá trị khác ở dòng lặp lại", 26),
+        Column("line", "Dòng trong văn bản", 9, "0"),
     )
 
 
@@ -99,12 +104,49 @@ LABEL_FIELDS: dict[str, str] = {v: k for k, v in FIELD_LABELS.items() if k != "t
 
 SURVEY_MARK = "x"
 
+# Values of the "kind" column of an appendix sheet: what each row holds, so that
+# the reader never has to guess a group row from a section row.
+ROW_KINDS: dict[str, str] = {
+    "total": "Tổng",
+    "group": "Nhóm tiêu chí",
+    "section": "Lĩnh vực",
+    "criterion": "Tiêu chí",
+    "task": "Nhiệm vụ",
+}
+KIND_ROWS: dict[str, str] = {v: k for k, v in ROW_KINDS.items()}
+TOTAL_LABEL = "Tổng"
+
+# Labels of Variant.field in the "variants" column; unlike FIELD_LABELS each is distinct,
+# because a variant of "target" (a number) and of "target_text" must read back apart.
+VARIANT_LABELS: dict[str, str] = {
+    "name": FIELD_LABELS["name"],
+    "max": FIELD_LABELS["max"],
+    "score_2022": FIELD_LABELS["score_2022"],
+    "target": "mục tiêu (số)",
+    "target_text": FIELD_LABELS["target_text"],
+}
+VARIANT_FIELDS: dict[str, str] = {v: k for k, v in VARIANT_LABELS.items()}
+
+# Row 1 titles of the sheets that are not in the plan text; row 2 of every data sheet.
+TASKS_TITLE = "Danh sách nhiệm vụ, giải pháp của Kế hoạch"
+AGENCIES_TITLE = "Cơ quan được giao chủ trì, phối hợp (tên như văn bản)"
+SUBTITLE = "(Kèm theo Kế hoạch số {number} ngày {date} của {issuer})"
+
+# Workbook-level defined names pointing at the cover's cells that hold the plan header;
+# the reader finds the header through them, wherever the cover's text puts those cells.
+PLAN_NAMES: dict[str, str] = {
+    "number": "KH_SoKeHoach",
+    "date": "KH_NgayBanHanh",
+    "issuer": "KH_CoQuanBanHanh",
+    "title": "KH_TenKeHoach",
+}
+
 
 def column_letter(columns: Sequence[Column], key: str) -> str:
     """Column letter of ``key`` in ``columns`` ("A" is the first)."""
     for i, col in enumerate(columns, start=1):
         if col.key == key:
-            return get_column_letter(i)
+            return str(get_column_letter(i))
     raise KeyError(key)
 
 
