@@ -1,0 +1,497 @@
+"""The master workbook's sheets, built from the plan model with openpyxl.
+
+``fill_master`` turns the first worksheet into the cover ("Giới thiệu", text from
+``templates/gioi-thieu.txt``) and adds one sheet per appendix, the tasks sheet and the
+agencies sheet, in that order. Sheet names, headers and columns come from ``layout``.
+Cell contents are deterministic: no dates of the build, nothing random.
+
+What the reader needs beyond the plan's own table is stored visibly: the appendix
+sheets carry a "kind" column (total, group, section, criterion, task), the
+criterion's inherited fields, its variants and its line in the plan text; the plan
+header sits on the cover in cells found through the defined names ``layout.PLAN_NAMES``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kehoach import layout
+from kehoach.agency_names import count_agencies
+from kehoach.errors import BuildError
+from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
+
+COVER_TEMPLATE = "gioi-thieu.txt"
+# The source checkout's templates/ folder (the package runs from pylib/ of the checkout).
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+COMMENT_AUTHOR = "kehoach"
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_TITLE_FONT = Font(bold=True, size=14)
+_SUBTITLE_FONT = Font(italic=True)
+_BOLD = Font(bold=True)
+_INHERITED_FONT = Font(italic=True, color="808080")
+_ROW_FILLS: dict[str, PatternFill] = {
+    "total": PatternFill("solid", fgColor="FCE4D6"),
+    "group": PatternFill("solid", fgColor="BDD7EE"),
+    "section": PatternFill("solid", fgColor="DDEBF7"),
+}
+
+_BOX_SIDE = Side(style="medium", color="C00000")
+_BOX_FILL = PatternFill("solid", fgColor="FFF2CC")
+_BOX_TITLE_FONT = Font(bold=True, color="C00000", size=12)
+_COVER_TITLE_FONT = Font(bold=True, size=16)
+_COVER_HEADING_FONT = Font(bold=True, size=12, color="1F4E79")
+_COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 100.0}
+
+
+def date_text(iso: str) -> str:
+    """ "2023-06-08" → "08/6/2023", the plan's own style; other text unchanged."""
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day:02d}/{d.month}/{d.year}"
+
+
+def subtitle(plan: Plan) -> str:
+    return layout.SUBTITLE.format(number=plan.number, date=date_text(plan.date), issuer=plan.issuer)
+
+
+def new_master(
+    plan: Plan, buttons: Sequence[tuple[str, str]] = (), *, templates: Path | None = None
+) -> Workbook:
+    """A new workbook filled by ``fill_master`` (for tests and previews; not saved)."""
+    wb = Workbook()
+    fill_master(wb, plan, buttons, templates=templates)
+    return wb
+
+
+def fill_master(
+    wb: Workbook,
+    plan: Plan,
+    buttons: Sequence[tuple[str, str]] = (),
+    *,
+    templates: Path | None = None,
+) -> None:
+    """Fill ``wb`` with the plan's sheets.
+
+    The first worksheet is kept (it may carry a VBA code name) and becomes the cover;
+    the appendix sheets, the tasks sheet and the agencies sheet are added after it.
+    ``buttons`` are the ribbon's (label, description) pairs, listed on the cover.
+    Raises BuildError when the plan has not exactly the appendices PL1..PL4, when the
+    workbook already has a sheet of that name, or when the cover template is unusable.
+    """
+    ids = tuple(a.id for a in plan.appendices)
+    if ids != APPENDIX_IDS:
+        raise BuildError(
+            f"Kế hoạch phải có đúng các phụ lục {', '.join(APPENDIX_IDS)} theo thứ tự, "
+            f"đang có: {', '.join(ids) or 'không có phụ lục nào'}."
+        )
+    if not wb.worksheets:
+        raise BuildError("Workbook không có trang tính nào để làm trang Giới thiệu.")
+    cover = wb.worksheets[0]
+    names = [
+        layout.COVER_SHEET,
+        *(layout.APPENDIX_SHEETS[a] for a in APPENDIX_IDS),
+        layout.TASKS_SHEET,
+        layout.AGENCIES_SHEET,
+    ]
+    for ws in wb.worksheets[1:]:
+        if ws.title in names:
+            raise BuildError(f"Workbook đã có trang tính '{ws.title}'.")
+    cover.title = layout.COVER_SHEET
+    _write_cover(wb, cover, plan, buttons, (templates or DEFAULT_TEMPLATES) / COVER_TEMPLATE)
+    for appendix in plan.appendices:
+        _write_appendix(wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id]), plan, appendix)
+    _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan)
+    _write_agencies(wb.create_sheet(layout.AGENCIES_SHEET), plan)
+    wb.active = 0
+
+
+# --- cover -------------------------------------------------------------------------------
+
+
+@dataclass
+class _CoverLine:
+    style: str  # "title", "heading", "field", "pair", "text", "blank"
+    label: str = ""
+    text: str = ""
+    boxed: bool = False
+
+
+_FIELD_LINE = re.compile(r"@(\w+)\s+(.*)")
+
+
+def render_cover(
+    template: Path, plan: Plan, buttons: Sequence[tuple[str, str]] = ()
+) -> list[_CoverLine]:
+    """The cover's lines: the Jinja2 template rendered, then parsed (see the template's head)."""
+    try:
+        source = template.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(f"Không đọc được mẫu trang Giới thiệu: {exc}", file=template) from exc
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    context: dict[str, Any] = {
+        "plan": plan,
+        "date_text": date_text(plan.date),
+        "sheets": {
+            "cover": layout.COVER_SHEET,
+            "tasks": layout.TASKS_SHEET,
+            "agencies": layout.AGENCIES_SHEET,
+        },
+        "appendices": [
+            {"sheet": layout.APPENDIX_SHEETS[a.id], "id": a.id, "title": a.title}
+            for a in plan.appendices
+        ],
+        "buttons": [tuple(b) for b in buttons],
+    }
+    try:
+        text = env.from_string(source).render(context)
+    except jinja2.TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        raise BuildError(f"Mẫu trang Giới thiệu bị lỗi: {exc}", file=template, line=line) from exc
+    lines = [_parse_cover_line(raw) for raw in text.strip("\n").split("\n")]
+    missing = [
+        k for k in layout.PLAN_NAMES if not any(c.style == "field" and c.text == k for c in lines)
+    ]
+    if missing:
+        raise BuildError(
+            f"Mẫu trang Giới thiệu thiếu dòng {', '.join('@' + k for k in missing)} "
+            "(ô thông tin kế hoạch mà chương trình đọc lại).",
+            file=template,
+        )
+    return lines
+
+
+def _parse_cover_line(raw: str) -> _CoverLine:
+    boxed = raw.startswith("!")
+    line = raw[1:].strip() if boxed else raw.strip()
+    if not line:
+        return _CoverLine("blank", boxed=boxed)
+    if line.startswith("## "):
+        return _CoverLine("heading", text=line[3:].strip(), boxed=boxed)
+    if line.startswith("# "):
+        return _CoverLine("title", text=line[2:].strip(), boxed=boxed)
+    field_match = _FIELD_LINE.fullmatch(line)
+    if field_match:
+        return _CoverLine("field", label=field_match[2].strip(), text=field_match[1], boxed=boxed)
+    if " | " in line:
+        label, text = line.split(" | ", 1)
+        return _CoverLine("pair", label=label.strip(), text=text.strip(), boxed=boxed)
+    return _CoverLine("text", text=line, boxed=boxed)
+
+
+def _write_cover(
+    wb: Workbook,
+    ws: Worksheet,
+    plan: Plan,
+    buttons: Sequence[tuple[str, str]],
+    template: Path,
+) -> None:
+    lines = render_cover(template, plan, buttons)
+    values: dict[str, str] = {
+        "number": plan.number,
+        "date": date_text(plan.date),
+        "issuer": plan.issuer,
+        "title": plan.title,
+    }
+    for col, width in _COVER_WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    ws.sheet_view.showGridLines = False
+    for row, line in enumerate(lines, start=1):
+        b, c = ws.cell(row, 2), ws.cell(row, 3)
+        if line.style == "title":
+            b.value = line.text
+            b.font = _BOX_TITLE_FONT if line.boxed else _COVER_TITLE_FONT
+        elif line.style == "heading":
+            b.value = line.text
+            b.font = _COVER_HEADING_FONT
+        elif line.style == "field":
+            if line.text not in values:
+                raise BuildError(
+                    f"Mẫu trang Giới thiệu: không có thông tin kế hoạch '@{line.text}' "
+                    f"(chỉ có {', '.join('@' + k for k in values)}).",
+                    file=template,
+                )
+            b.value, c.value = line.label, values[line.text]
+            b.font = _BOLD
+            ref = f"{quote_sheetname(ws.title)}!$C${row}"
+            wb.defined_names[layout.PLAN_NAMES[line.text]] = DefinedName(
+                layout.PLAN_NAMES[line.text], attr_text=ref
+            )
+        elif line.style == "pair":
+            b.value, c.value = line.label, line.text
+            b.font = _BOLD
+        elif line.style == "text":
+            c.value = line.text
+        for cell in (b, c):
+            cell.alignment = _WRAP_TOP if line.style != "title" else Alignment(vertical="top")
+    _draw_boxes(ws, lines)
+    _print_setup(ws, landscape=False)
+
+
+def _draw_boxes(ws: Worksheet, lines: list[_CoverLine]) -> None:
+    """A filled, red-outlined box around each run of "!" lines (columns B:C)."""
+    row = 1
+    while row <= len(lines):
+        if not lines[row - 1].boxed:
+            row += 1
+            continue
+        first = row
+        while row <= len(lines) and lines[row - 1].boxed:
+            row += 1
+        last = row - 1
+        for r in range(first, last + 1):
+            for col in (2, 3):
+                ws.cell(r, col).fill = _BOX_FILL
+                ws.cell(r, col).border = Border(
+                    left=_BOX_SIDE if col == 2 else None,
+                    right=_BOX_SIDE if col == 3 else None,
+                    top=_BOX_SIDE if r == first else None,
+                    bottom=_BOX_SIDE if r == last else None,
+                )
+
+
+# --- appendix sheets ----------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    kind: str  # a key of layout.ROW_KINDS
+    values: dict[str, Any]  # by column key
+    inherited: set[str] = field(default_factory=set)  # column keys shown as inherited
+    comments: dict[str, str] = field(default_factory=dict)  # by column key
+
+
+def _appendix_rows(appendix: Appendix) -> list[_Row]:
+    rows: list[_Row] = []
+    t = appendix.total
+    if appendix.id in ("PL3", "PL4") or any(v is not None for v in (t.max, t.score_2022, t.target)):
+        totals = {"max": t.max, "score_2022": t.score_2022, "target": t.target}
+        rows.append(_Row("total", {"id": appendix.id, "name": layout.TOTAL_LABEL, **totals}))
+    group = ""
+    for section in appendix.sections:
+        if section.group and section.group != group:
+            group = section.group
+            values = {"id": f"{appendix.id}-{group}", "tt": group, "name": section.group_title}
+            rows.append(_Row("group", values))
+        rows.append(_Row("section", _section_values(appendix, section)))
+        for criterion in section.criteria:
+            rows.extend(_criterion_rows(criterion))
+    return rows
+
+
+def _section_values(appendix: Appendix, section: Section) -> dict[str, Any]:
+    tt = section.id.rsplit(".", 1)[-1] if section.group else section.id
+    return {
+        "id": f"{appendix.id}-{section.id}",
+        "tt": tt,
+        "name": section.title,
+        "max": section.max,
+        "score_2022": section.score_2022,
+        "target": section.target,
+        "line": section.line or None,
+    }
+
+
+def _task_values(task: Task) -> dict[str, Any]:
+    return {
+        "task": task.text,
+        "lead": task.lead,
+        "coordinating": task.coordinating,
+        "timeline": task.timeline,
+    }
+
+
+def _task_inherited(task: Task) -> set[str]:
+    keys = {"text": "task", "lead": "lead", "coordinating": "coordinating", "timeline": "timeline"}
+    return {keys[f] for f in task.inherited if f in keys}
+
+
+def variants_text(criterion: Criterion) -> str:
+    """One line per variant: "label: value (dòng N)"."""
+    return "\n".join(
+        f"{layout.VARIANT_LABELS.get(v.field, v.field)}: {v.value} (dòng {v.line})"
+        for v in criterion.variants
+    )
+
+
+def labels_text(fields: Sequence[str]) -> str:
+    return ", ".join(layout.FIELD_LABELS.get(f, f) for f in fields)
+
+
+def _criterion_rows(criterion: Criterion) -> list[_Row]:
+    values: dict[str, Any] = {
+        "id": criterion.id,
+        "tt": criterion.tt,
+        "code": criterion.code,
+        "name": criterion.name,
+        "max": criterion.max,
+        "score_2022": criterion.score_2022,
+        "target": criterion.target if criterion.target is not None else criterion.target_text,
+        "survey": layout.SURVEY_MARK if criterion.survey else None,
+        "inherited": labels_text(criterion.inherited),
+        "variants": variants_text(criterion),
+        "line": criterion.line or None,
+    }
+    first = _Row("criterion", values)
+    if "target_text" in criterion.inherited:
+        first.inherited.add("target")
+    if criterion.target is not None and criterion.target_text:
+        # Both a number and words: the words ride along as the cell's comment.
+        first.comments["target"] = criterion.target_text
+    if criterion.tasks:
+        values.update(_task_values(criterion.tasks[0]))
+        first.inherited |= _task_inherited(criterion.tasks[0])
+    rows = [first]
+    for task in criterion.tasks[1:]:
+        values = {"id": task.id, **_task_values(task), "line": task.line or None}
+        rows.append(_Row("task", values, _task_inherited(task)))
+    return rows
+
+
+def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
+    columns = layout.APPENDIX_COLUMNS[appendix.id]
+    _write_heading(ws, columns, appendix.title, subtitle(plan))
+    row = layout.FIRST_DATA_ROW
+    for data in _appendix_rows(appendix):
+        values = {**data.values, "kind": layout.ROW_KINDS[data.kind]}
+        for i, col in enumerate(columns, start=1):
+            value = values.get(col.key)
+            cell = _put(ws, row, i, value)
+            cell.number_format = col.number_format
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            if data.kind in _ROW_FILLS:
+                cell.font = _BOLD
+                cell.fill = _ROW_FILLS[data.kind]
+            elif col.key in data.inherited:
+                cell.font = _INHERITED_FONT
+            if col.key in data.comments:
+                cell.comment = Comment(data.comments[col.key], COMMENT_AUTHOR)
+        row += 1
+    _finish_table(ws, columns, row - 1, landscape=True)
+
+
+# --- tasks and agencies -------------------------------------------------------------------
+
+
+def _write_tasks(ws: Worksheet, plan: Plan) -> None:
+    columns = layout.TASK_COLUMNS
+    _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan))
+    row = layout.FIRST_DATA_ROW
+    keys = {"text": "text", "lead": "lead", "coordinating": "coordinating", "timeline": "timeline"}
+    for appendix, _section, criterion, task in plan.iter_tasks():
+        values: dict[str, Any] = {
+            "id": task.id,
+            "appendix": appendix.id,
+            "criterion_id": criterion.id,
+            "code": criterion.code,
+            "criterion": criterion.name,
+            "text": task.text,
+            "lead": task.lead,
+            "coordinating": task.coordinating,
+            "timeline": task.timeline,
+            "inherited": labels_text(task.inherited),
+            "misplaced": labels_text(task.misplaced),
+            "line": task.line or None,
+        }
+        inherited = {keys[f] for f in task.inherited if f in keys}
+        for i, col in enumerate(columns, start=1):
+            value = values[col.key]
+            cell = _put(ws, row, i, value)
+            cell.number_format = col.number_format
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+            if col.key in inherited:
+                cell.font = _INHERITED_FONT
+        row += 1
+    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="criterion")
+
+
+def _write_agencies(ws: Worksheet, plan: Plan) -> None:
+    columns = layout.AGENCY_COLUMNS
+    _write_heading(ws, columns, layout.AGENCIES_TITLE, subtitle(plan))
+    pairs = [(t.lead, t.coordinating) for *_rest, t in plan.iter_tasks()]
+    row = layout.FIRST_DATA_ROW
+    for name, lead, coordinating in count_agencies(pairs):
+        for i, value in enumerate((name, lead, coordinating), start=1):
+            cell = _put(ws, row, i, value)
+            cell.number_format = columns[i - 1].number_format
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+        row += 1
+    _finish_table(ws, columns, row - 1, landscape=False, freeze_key="name")
+
+
+# --- shared layout ------------------------------------------------------------------------
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """Write a value; "" leaves the cell empty and text is never taken for a formula."""
+    cell = ws.cell(row, col, None if value == "" else value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # openpyxl would write "=..." as a formula
+    return cell
+
+
+def _write_heading(ws: Worksheet, columns: Sequence[layout.Column], title: str, sub: str) -> None:
+    ws.cell(layout.TITLE_ROW, 1, title).font = _TITLE_FONT
+    ws.cell(layout.SUBTITLE_ROW, 1, sub).font = _SUBTITLE_FONT
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(layout.HEADER_ROW, i, col.header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGN
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+
+
+def _finish_table(
+    ws: Worksheet,
+    columns: Sequence[layout.Column],
+    last_row: int,
+    *,
+    landscape: bool,
+    freeze_key: str = "name",
+) -> None:
+    last_col = get_column_letter(len(columns))
+    last = max(last_row, layout.HEADER_ROW)
+    ws.auto_filter.ref = f"A{layout.HEADER_ROW}:{last_col}{last}"
+    freeze_col = get_column_letter(layout.column_index(columns, freeze_key) + 1)
+    ws.freeze_panes = f"{freeze_col}{layout.FIRST_DATA_ROW}"
+    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
+    _print_setup(ws, landscape=landscape)
+
+
+def _print_setup(ws: Worksheet, *, landscape: bool) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
