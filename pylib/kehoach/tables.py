@@ -188,7 +188,7 @@ class _Reader:
             self._open_section(row, tt, name)
         elif self.layout.kind != "par" and _SUB_CODE.match(tt):
             self._criterion(row, tt, name)
-        elif self.layout.kind == "par" and (tt or name):
+        elif self.layout.kind == "par" and (_INTEGER.match(tt) or (not tt and name)):
             m = _PAR_CODE.match(name)
             if not m or not m["name"]:
                 self._fail(row, "Không đọc được mã tiêu chí («TC …» hoặc «TCTP …») ở cột tên.")
