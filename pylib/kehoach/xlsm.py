@@ -309,16 +309,17 @@ def build_xlsm(
 def build_master(out: Path, plan: Plan, macros_dir: Path, templates_dir: Path) -> None:
     """Build the master workbook of ``plan``: the cover and plan sheets, the ribbon, the VBA.
 
-    The cover sheet lists the ribbon's buttons (label, supertip) from ``macros/customUI.xml``.
-    ``templates_dir`` is where the workbook templates live (not read by the master yet).
+    The sheets come from :func:`kehoach.master.fill_master` (with ``templates_dir``); the cover
+    lists the ribbon's buttons (label, supertip) as ``macros/customUI.xml`` defines them.
+    docProps/core.xml is dated with the plan's date, so a rebuild gives the same bytes.
     """
     from kehoach.master import fill_master
 
-    del templates_dir  # the master's sheets are made in code for now
-    buttons = [(b.label, b.supertip) for b in ribbon_buttons(_read_ribbon_source(macros_dir))]
+    ribbon = _read_ribbon_source(macros_dir)
+    buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
 
     def fill(wb: Any) -> None:
-        fill_master(wb, plan, buttons=buttons)
+        fill_master(wb, plan, buttons, templates=templates_dir)
 
     build_xlsm(out, fill, macros_dir, timestamp=_plan_timestamp(plan.date))
 
@@ -404,7 +405,7 @@ def _pack(parts: Mapping[str, bytes]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
-            info.external_attr = 0
+            info.external_attr = 0o600 << 16  # what zipfile.writestr would put, said once
             z.writestr(info, parts[name], compresslevel=6)
     return buf.getvalue()
 
@@ -510,21 +511,20 @@ def _backup(path: Path, backup_dir: Path | None = None, keep: int = _BACKUPS_KEP
     try:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{path.stem}-{stamp}{path.suffix}"
-        n = 1
-        while target.exists():
-            n += 1
-            target = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        # Numbered after every backup of the same second, even a pruned one's number is not reused.
+        same_second = [n for s, n, _ in _backups(folder, path) if s == stamp]
+        n = max(same_second, default=0) + 1
+        target = folder / f"{path.stem}-{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}"
         shutil.copy2(path, target)
-        for old in _backups(folder, path)[:-keep] if keep > 0 else []:
+        for _, _, old in _backups(folder, path)[:-keep] if keep > 0 else []:
             old.unlink()
     except OSError as err:
         raise WorkbookError(f"Không tạo được bản sao lưu trong {folder}: {err}", file=path) from err
     return target
 
 
-def _backups(folder: Path, path: Path) -> list[Path]:
-    """The backups of ``path`` in ``folder``, oldest first."""
+def _backups(folder: Path, path: Path) -> list[tuple[str, int, Path]]:
+    """The backups of ``path`` in ``folder`` as (stamp, number, path), oldest first."""
     pattern = re.compile(
         re.escape(path.stem) + r"-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix) + "$"
     )
@@ -533,4 +533,4 @@ def _backups(folder: Path, path: Path) -> list[Path]:
         m = pattern.match(p.name)
         if m:
             found.append((m.group(1), int(m.group(2) or 1), p))
-    return [p for _, _, p in sorted(found)]
+    return sorted(found)

@@ -1,0 +1,78 @@
+"""LibreOffice, a second independent reader, opens the built workbook and finds our VBA in it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from xlsm_support import OUR_MODULES, build_sample, comparable_vba
+
+SOFFICE = shutil.which("soffice")
+SCRIPT_NS = "http://openoffice.org/2000/script"
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(
+        SOFFICE is None,
+        reason="LibreOffice (soffice) is not installed: run `bash scripts/setup.sh`",
+    ),
+]
+
+
+def convert_to_ods(src: Path, outdir: Path, profile: Path) -> Path:
+    """soffice --headless --convert-to ods, with a profile of its own (tests share none)."""
+    assert SOFFICE is not None
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    out = outdir / (src.stem + ".ods")
+    assert out.is_file(), f"soffice made no .ods:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def ods(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built = build_sample(tmp_path_factory.mktemp("lo-src"))
+    return convert_to_ods(
+        built, tmp_path_factory.mktemp("lo-out"), tmp_path_factory.mktemp("lo-profile")
+    )
+
+
+def test_libreoffice_keeps_every_module_of_macros_with_its_source(ods: Path) -> None:
+    with zipfile.ZipFile(ods) as z:
+        names = set(z.namelist())
+        for name, src in OUR_MODULES.items():
+            part = f"Basic/VBAProject/{name}.xml"
+            assert part in names, f"LibreOffice found no module {name}"
+            module = ElementTree.fromstring(z.read(part))
+            assert module.get(f"{{{SCRIPT_NS}}}name") == name
+            kind = "class" if src.is_class else "normal"
+            assert module.get(f"{{{SCRIPT_NS}}}moduleType") == kind, name
+            assert comparable_vba(module.text or "") == comparable_vba(src.source), name
+
+
+def test_libreoffice_reads_the_sheets(ods: Path) -> None:
+    with zipfile.ZipFile(ods) as z:
+        content = z.read("content.xml").decode("utf-8")
+    assert 'table:name="Giới thiệu"' in content
+    assert 'table:name="PL1"' in content
+    assert "Kế hoạch 365/KH-UBND" in content

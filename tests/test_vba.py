@@ -1,0 +1,227 @@
+"""The workbook's code: macros/ as olevba and pyOpenVBA's interpreter see it in the built file,
+the ribbon's callbacks, and the RunPython commands they hand to Python."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import re
+import warnings
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from pyopenvba import ExcelFile
+from pyopenvba.apps.excel import ExcelApplication
+
+from kehoach.xlsm import CUSTOMUI_NS, ribbon_buttons, ribbon_xml, vba_modules
+from xlsm_support import (
+    MACROS,
+    OUR_MODULES,
+    build_sample,
+    comparable_vba,
+    copy_to,
+    resolve_python_command,
+)
+
+with warnings.catch_warnings():
+    # oletools 0.60.2 uses pyparsing's old names; not ours to fix.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from oletools.olevba import VBA_Parser
+
+RIBBON_SOURCE = (MACROS / "customUI.xml").read_bytes()
+NS = {"ui": CUSTOMUI_NS}
+RIBBON_SIGNATURE = re.compile(
+    r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample(tmp_path_factory.mktemp("vba"))
+
+
+def _buttons() -> list[ElementTree.Element]:
+    return ElementTree.fromstring(RIBBON_SOURCE).findall(".//ui:button", NS)
+
+
+def _ribbon_subs() -> dict[str, str]:
+    """onAction sub name -> the module of macros/ that defines it with the ribbon signature."""
+    found: dict[str, str] = {}
+    for name, src in OUR_MODULES.items():
+        for match in RIBBON_SIGNATURE.finditer(src.source):
+            found[match.group(1)] = name
+    return found
+
+
+# --- olevba: an independent reader of the VBA project ------------------------------
+
+
+def test_olevba_finds_every_module_of_macros_with_its_source(built: Path) -> None:
+    parser = VBA_Parser(str(built))
+    try:
+        found = {
+            Path(vba_filename).stem: code for _, _, vba_filename, code in parser.extract_macros()
+        }
+    finally:
+        parser.close()
+    assert set(OUR_MODULES) <= set(found), f"missing: {set(OUR_MODULES) - set(found)}"
+    for name, src in OUR_MODULES.items():
+        assert comparable_vba(found[name]) == comparable_vba(src.source), name
+
+
+def test_project_holds_our_modules_and_the_document_modules_only(built: Path) -> None:
+    assert sorted(vba_modules(built)) == sorted([*OUR_MODULES, "ThisWorkbook", "Sheet1"])
+
+
+def test_class_modules_are_class_modules(built: Path) -> None:
+    from pyopenvba.vba import VBAModuleKind
+
+    with ExcelFile(built) as book:
+        kinds = {m.name: m.kind for m in book.vba_project().modules}
+    for name, src in OUR_MODULES.items():
+        expected = VBAModuleKind.other if src.is_class else VBAModuleKind.standard
+        assert kinds[name] is expected, name
+
+
+# --- the ribbon ---------------------------------------------------------------------
+
+
+def test_ribbon_is_well_formed_2006_customui() -> None:
+    root = ElementTree.fromstring(RIBBON_SOURCE)
+    assert root.tag == f"{{{CUSTOMUI_NS}}}customUI"
+    tab = root.find("ui:ribbon/ui:tabs/ui:tab", NS)
+    assert tab is not None and tab.get("label") == "Kế hoạch CCHC"
+
+
+def test_every_button_is_complete_and_has_a_unique_id() -> None:
+    ids = [b.get("id") for b in _buttons()]
+    assert len(ids) == len(set(ids)) >= 1
+    for b in _buttons():
+        for attr in ("id", "label", "supertip", "tag", "onAction", "imageMso"):
+            assert b.get(attr), f"button {b.get('id')} lacks {attr}"
+
+
+def test_every_onaction_names_a_ribbon_sub_of_macros() -> None:
+    subs = _ribbon_subs()
+    for b in _buttons():
+        assert b.get("onAction") in subs, (
+            f"onAction={b.get('onAction')!r}: no 'Sub {b.get('onAction')}"
+            "(control As IRibbonControl)' in macros/*.bas"
+        )
+
+
+def test_check_setup_button_is_there() -> None:
+    labels = {b.label: b for b in ribbon_buttons(RIBBON_SOURCE)}
+    button = labels["Kiểm tra cài đặt"]
+    assert button.on_action == "KiemTraCaiDat"
+    for word in ("Python", "xlwings", "kehoach", "đường dẫn", "trang tính"):
+        assert word in button.supertip
+
+
+def test_built_workbook_carries_the_ribbon_unchanged(built: Path) -> None:
+    assert ribbon_xml(built) == RIBBON_SOURCE
+
+
+# --- the ribbon subs, run headless ----------------------------------------------------
+
+# Replaces xlwings' own module in the copy under test: the interpreter cannot run xlwings.bas
+# (NOTES), and what matters is the command handed over and the status bar at that moment.
+STUB_XLWINGS = """Attribute VB_Name = "xlwings"
+Public Function RunPython(PythonCommand As String)
+    Worksheets(1).Range("A1").Value = PythonCommand
+    Worksheets(1).Range("A2").Value = Application.StatusBar
+End Function
+"""
+FAKE_CONTROL = """Public Id As String
+Public Tag As String
+"""
+CLICK = """Sub ClickButton(ByVal subName As String, ByVal buttonId As String, ByVal tg As String)
+    Dim control As New FakeRibbonControl
+    control.Id = buttonId
+    control.Tag = tg
+    Application.Run subName, control
+End Sub
+"""
+
+
+def _click(workbook: Path, button: ElementTree.Element) -> tuple[str, str, object]:
+    """Run the button's sub as Excel would; the command, the status text and the final status."""
+    app = ExcelApplication.open(workbook)
+    app.add_module(FAKE_CONTROL, name="FakeRibbonControl", kind="class")
+    app.add_module(CLICK, name="TestClick")
+    app.run("ClickButton", button.get("onAction"), button.get("id"), button.get("tag"))
+    sheet = app.sheet(1)
+    return str(sheet.value("A1")), str(sheet.value("A2")), app.evaluate("Application.StatusBar")
+
+
+@pytest.fixture(scope="module")
+def stubbed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built workbook whose xlwings module records instead of running Python."""
+    copy = copy_to(built, tmp_path_factory.mktemp("stubbed"))
+    with ExcelFile(copy) as book:
+        book.set_module("xlwings", STUB_XLWINGS)
+        book.save(copy)
+    return copy
+
+
+@pytest.mark.parametrize("button_id", [b.get("id") for b in _buttons()])
+def test_ribbon_sub_hands_a_resolvable_command_to_runpython(stubbed: Path, button_id: str) -> None:
+    (button,) = [b for b in _buttons() if b.get("id") == button_id]
+    command, status_during, status_after = _click(stubbed, button)
+    assert command.startswith("import xlwings as xw, kehoach.xl as k; "), command
+    func = resolve_python_command(command)
+    assert func.__module__ == "kehoach.xl"
+    assert status_during == button.get("tag"), "the button's tag shows while Python runs"
+    assert status_after is False, "the status bar goes back to Excel's own"
+
+
+def test_check_setup_button_calls_kehoach_xl_check_setup(stubbed: Path) -> None:
+    (button,) = [b for b in _buttons() if b.get("onAction") == "KiemTraCaiDat"]
+    command, _, _ = _click(stubbed, button)
+    assert command == "import xlwings as xw, kehoach.xl as k; k.check_setup(xw.Book.caller())"
+    assert resolve_python_command(command).__name__ == "check_setup"
+
+
+def test_every_runpython_literal_in_macros_resolves() -> None:
+    """Static twin of the headless run: every command literal in our modules resolves."""
+    commands = [
+        m.group(1)
+        for src in OUR_MODULES.values()
+        if not src.path.is_relative_to(MACROS / "vendor")
+        for m in re.finditer(r'"(import [^"]+)"', src.source)
+    ]
+    assert commands
+    for command in commands:
+        resolve_python_command(command)
+
+
+# --- macros/ itself ---------------------------------------------------------------------
+
+
+def test_our_modules_are_ascii_and_named_like_their_file() -> None:
+    for name, src in OUR_MODULES.items():
+        src.path.read_bytes().decode("ascii")
+        assert src.path.stem == name
+
+
+def test_vendored_xlwings_vba_matches_the_installed_xlwings() -> None:
+    """The VBA loads xlwings<arch>-<version>.dll of the Python package: versions must match."""
+    installed = importlib.metadata.version("xlwings")
+    (vendor,) = (MACROS / "vendor").glob("xlwings-*")
+    vendored = vendor.name.removeprefix("xlwings-")
+    refresh = (
+        f"macros/vendor/{vendor.name} holds xlwings {vendored}'s VBA, xlwings {installed} is "
+        f"installed: refresh the folder as its README says, then run `kehoach build`"
+    )
+    assert vendored == installed, refresh
+    spec = importlib.util.find_spec("xlwings")
+    assert spec is not None and spec.submodule_search_locations
+    package = Path(next(iter(spec.submodule_search_locations)))
+    for ours, theirs in (
+        ("xlwings.bas", "xlwings.bas"),
+        ("Dictionary.cls", "addin/Dictionary.cls"),
+    ):
+        assert (vendor / ours).read_bytes() == (package / theirs).read_bytes(), refresh
+    assert f'XLWINGS_VERSION As String = "{vendored}"' in (vendor / "xlwings.bas").read_text()
