@@ -1,0 +1,410 @@
+"""The master workbook's sheets, checked by meaning: values at addresses, formats, views, print."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from sample_plans import small_plan
+
+from kehoach import layout
+from kehoach.errors import BuildError
+from kehoach.master import DEFAULT_TEMPLATES, date_text, fill_master, new_master, render_cover
+
+BUTTONS = [
+    ("Kiểm tra cài đặt", "Hiện phiên bản Python, xlwings, kehoach"),
+    ("Xuất kế hoạch", "Ghi kế hoạch ra JSON"),
+]
+
+
+@pytest.fixture(scope="module")
+def wb() -> Workbook:
+    """Built, saved and loaded again, so the checks see what a file holds."""
+    out = io.BytesIO()
+    new_master(small_plan(), BUTTONS).save(out)
+    out.seek(0)
+    return load_workbook(out)
+
+
+def row_values(ws: Worksheet, row: int) -> list[Any]:
+    return [c.value for c in ws[row]]
+
+
+def cover_rows(ws: Worksheet) -> list[tuple[Any, Any]]:
+    return [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(1, ws.max_row + 1)]
+
+
+# --- sheets ---------------------------------------------------------------------------------
+
+
+def test_sheets_in_order(wb: Workbook) -> None:
+    assert wb.sheetnames == ["Giới thiệu", "PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "Cơ quan"]
+    assert wb.active.title == "Giới thiệu"
+
+
+def test_first_sheet_object_is_kept_as_cover() -> None:
+    book = Workbook()
+    first = book.worksheets[0]
+    fill_master(book, small_plan())
+    assert book.worksheets[0] is first
+    assert first.title == layout.COVER_SHEET
+
+
+def test_plan_must_have_the_four_appendices() -> None:
+    plan = small_plan()
+    plan.appendices = plan.appendices[:2]
+    with pytest.raises(BuildError, match="PL1, PL2, PL3, PL4"):
+        new_master(plan)
+
+
+def test_existing_sheet_with_a_plan_name_is_refused() -> None:
+    book = Workbook()
+    book.create_sheet("PL2")
+    with pytest.raises(BuildError, match="'PL2'"):
+        fill_master(book, small_plan())
+
+
+def test_cell_contents_are_deterministic() -> None:
+    def cells(book: Workbook) -> list[tuple[str, str, Any, str]]:
+        return [
+            (ws.title, c.coordinate, c.value, c.number_format)
+            for ws in book.worksheets
+            for row in ws.iter_rows()
+            for c in row
+        ]
+
+    assert cells(new_master(small_plan(), BUTTONS)) == cells(new_master(small_plan(), BUTTONS))
+
+
+# --- cover ----------------------------------------------------------------------------------
+
+
+def test_date_text() -> None:
+    assert date_text("2023-06-08") == "08/6/2023"
+    assert date_text("2023-12-31") == "31/12/2023"
+    assert date_text("không rõ") == "không rõ"
+
+
+def test_cover_plan_header_in_named_cells(wb: Workbook) -> None:
+    ws = wb["Giới thiệu"]
+    found = {}
+    for key, name in layout.PLAN_NAMES.items():
+        ((sheet, ref),) = wb.defined_names[name].destinations
+        assert sheet == "Giới thiệu"
+        found[key] = ws[ref.replace("$", "")].value
+    assert found == {
+        "number": "365/KH-UBND",
+        "date": "08/6/2023",
+        "issuer": "UBND tỉnh Bắc Kạn",
+        "title": "Khắc phục những tồn tại, hạn chế các chỉ số năm 2022",
+    }
+    labels = {b: c for b, c in cover_rows(ws)}
+    assert labels["Số kế hoạch"] == "365/KH-UBND"
+    assert labels["Ngày ban hành"] == "08/6/2023"
+
+
+def test_cover_title_and_sheet_descriptions(wb: Workbook) -> None:
+    ws = wb["Giới thiệu"]
+    assert ws["B1"].value == "Kế hoạch số 365/KH-UBND: theo dõi thực hiện"
+    assert ws["B1"].font.b and ws["B1"].font.sz == 16
+    labels = [b for b, _ in cover_rows(ws)]
+    for name in wb.sheetnames:
+        assert name in labels, name
+    descriptions = {b: c for b, c in cover_rows(ws)}
+    assert descriptions["PL3"].startswith("Phụ lục 3. CHỈ SỐ HÀI LÒNG.")
+
+
+def test_cover_lists_the_buttons(wb: Workbook) -> None:
+    rows = cover_rows(wb["Giới thiệu"])
+    heading = rows.index(('Các nút trên tab "Kế hoạch CCHC"', None))
+    assert rows[heading + 1 : heading + 3] == BUTTONS
+
+
+def test_cover_without_buttons_says_so() -> None:
+    ws = new_master(small_plan())["Giới thiệu"]
+    assert (None, "Chưa có nút nào.") in cover_rows(ws)
+
+
+def test_cover_macro_box_is_visible_and_complete(wb: Workbook) -> None:
+    ws = wb["Giới thiệu"]
+    boxed = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).fill.fgColor.rgb == "00FFF2CC"]
+    assert boxed == list(range(boxed[0], boxed[-1] + 1)), "one box"
+    assert boxed[0] <= 3, "near the top of the cover"
+    text = "\n".join(f"{ws.cell(r, 2).value} {ws.cell(r, 3).value}" for r in boxed)
+    for needed in ("macro", "Unblock", "Mark of the Web", "Trusted Location", "Enable Content"):
+        assert needed in text
+    assert "Python" in text and "README" in text
+    top, bottom = ws.cell(boxed[0], 2), ws.cell(boxed[-1], 3)
+    assert top.border.top.style == "medium" and top.border.left.style == "medium"
+    assert bottom.border.bottom.style == "medium" and bottom.border.right.style == "medium"
+    assert ws.cell(boxed[0], 2).font.color.rgb == "00C00000"
+
+
+def test_cover_view_and_print(wb: Workbook) -> None:
+    ws = wb["Giới thiệu"]
+    assert ws.sheet_view.showGridLines is False
+    assert ws.column_dimensions["C"].width == 100
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.orientation == "portrait"
+
+
+def test_cover_template_is_required(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="Không đọc được mẫu") as err:
+        new_master(small_plan(), templates=tmp_path)
+    assert "gioi-thieu.txt" in str(err.value)
+
+
+def test_cover_template_must_keep_plan_header_lines(tmp_path: Path) -> None:
+    source = (DEFAULT_TEMPLATES / "gioi-thieu.txt").read_text(encoding="utf-8")
+    (tmp_path / "gioi-thieu.txt").write_text(
+        source.replace("@number Số kế hoạch\n", ""), encoding="utf-8"
+    )
+    with pytest.raises(BuildError, match="@number"):
+        new_master(small_plan(), templates=tmp_path)
+
+
+def test_cover_template_errors_name_the_file(tmp_path: Path) -> None:
+    (tmp_path / "gioi-thieu.txt").write_text("# {{ plan.nothing_here }}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="gioi-thieu.txt"):
+        new_master(small_plan(), templates=tmp_path)
+
+
+def test_render_cover_line_kinds() -> None:
+    lines = render_cover(DEFAULT_TEMPLATES / "gioi-thieu.txt", small_plan(), BUTTONS)
+    assert {line.style for line in lines} >= {"title", "heading", "field", "pair", "blank"}
+    boxed = [line for line in lines if line.boxed]
+    assert boxed[0].style == "title" and all(line.style == "pair" for line in boxed[1:])
+    assert [line.text for line in lines if line.style == "field"] == [
+        "number",
+        "date",
+        "issuer",
+        "title",
+    ]
+
+
+# --- appendix sheets ------------------------------------------------------------------------
+
+
+def test_appendix_heading_rows(wb: Workbook) -> None:
+    ws = wb["PL1"]
+    assert ws["A1"].value == "Phụ lục 1. MỤC TIÊU DUY TRÌ"
+    assert ws["A1"].font.b
+    assert (
+        ws["A2"].value == "(Kèm theo Kế hoạch số 365/KH-UBND ngày 08/6/2023 của UBND tỉnh Bắc Kạn)"
+    )
+    assert row_values(ws, 3) == [c.header for c in layout.APPENDIX_COLUMNS["PL1"]]
+    assert ws["E3"].value == "Điểm tối đa" and wb["PL3"]["E3"].value == "Tỷ lệ tối đa (%)"
+    assert ws["A3"].font.b and ws["A3"].alignment.wrap_text
+
+
+def test_appendix_pl1_rows(wb: Workbook) -> None:
+    ws = wb["PL1"]
+    # A id, B TT, C code, D name, E max, F 2022, G target, H survey, I task, J lead,
+    # K coordinating, L timeline, M kind, N inherited, O variants, P line
+    assert row_values(ws, 4) == [
+        "PL1-I", "I", None, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", None, None, None, None,
+        None, None, None, None, "Lĩnh vực", None, None, 10,
+    ]  # fmt: skip
+    assert row_values(ws, 5) == [
+        "PL1-TC-1.1", "1", "TC 1.1", "Thực hiện kế hoạch CCHC", 1.5, None,
+        "100% nhiệm vụ được hoàn thành", None, "Theo dõi, đôn đốc\nthực hiện kế hoạch",
+        "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện", "Năm 2023", "Tiêu chí",
+        None, None, 11,
+    ]  # fmt: skip
+    assert row_values(ws, 6) == [
+        "PL1-TC-1.1/2", None, None, None, None, None, None, None, "=Tổng hợp kết quả",
+        "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện", "Tháng 12/2023", "Nhiệm vụ",
+        None, None, 12,
+    ]  # fmt: skip
+    assert ws["I6"].data_type == "s", "text starting with '=' is not a formula"
+    assert ws["H7"].value == "x"
+    assert ws["N7"].value == "mục tiêu"
+    assert ws["O7"].value == (
+        "tên tiêu chí: Công tác kiểm tra cải cách hành chính (dòng 14)\n"
+        "mục tiêu: Hoàn thành 100%: đúng hạn (dòng 14)"
+    )
+    assert [ws[f"A{r}"].value for r in range(8, 11)] == ["PL1-II", "PL1-TC-2.3", "PL1-TC-2.4"]
+    assert ws["G9"].value == 1.5 and ws["G9"].comment.text == "Xử lý 100% văn bản"
+    assert ws["O10"].value == "mục tiêu (số): 0,75 (dòng 23)\nđiểm tối đa: 1,00 (dòng 23)"
+    assert ws.max_row == 10
+
+
+def test_appendix_pl3_totals_groups_sections(wb: Workbook) -> None:
+    ws = wb["PL3"]
+    ids = [ws[f"A{r}"].value for r in range(4, ws.max_row + 1)]
+    kinds = [ws[f"M{r}"].value for r in range(4, ws.max_row + 1)]
+    assert ids == [
+        "PL3", "PL3-I", "PL3-I.1", "PL3-I-1.1", "PL3-I.2", "PL3-II", "PL3-II.1", "PL3-II-1.1",
+    ]  # fmt: skip
+    assert kinds == [
+        "Tổng", "Nhóm tiêu chí", "Lĩnh vực", "Tiêu chí", "Lĩnh vực", "Nhóm tiêu chí",
+        "Lĩnh vực", "Tiêu chí",
+    ]  # fmt: skip
+    assert [ws["D4"].value, ws["E4"].value, ws["F4"].value, ws["G4"].value] == [
+        "Tổng", 100, 75.24, 85.24,
+    ]  # fmt: skip
+    assert [ws["B5"].value, ws["D5"].value] == ["I", "NHÓM TIÊU CHÍ XÂY DỰNG CHÍNH SÁCH"]
+    assert [ws["B6"].value, ws["D6"].value, ws["F6"].value] == [
+        "1",
+        "Trách nhiệm giải trình",
+        76.15,
+    ]
+
+
+def test_appendix_pl4_totals_first(wb: Workbook) -> None:
+    ws = wb["PL4"]
+    assert [ws["A4"].value, ws["E4"].value, ws["F4"].value, ws["G4"].value] == [
+        "PL4", 80, 42.41, 58.57,
+    ]  # fmt: skip
+    assert ws["A5"].value == "PL4-1" and ws["G5"].value == 9.63
+
+
+def test_pl1_pl2_have_no_totals_row(wb: Workbook) -> None:
+    assert wb["PL1"]["A4"].value == "PL1-I"
+    assert wb["PL2"]["A4"].value == "PL2-VII"
+
+
+def test_number_formats_have_the_plans_decimals(wb: Workbook) -> None:
+    assert wb["PL1"]["E5"].number_format == "0.00"
+    assert wb["PL2"]["F5"].number_format == "0.0000"
+    assert wb["PL2"]["F6"].value == 0.1234
+    assert wb["PL3"]["G7"].number_format == "0.00"
+    assert wb["PL4"]["G4"].number_format == "0.00"
+    assert wb["PL1"]["P5"].number_format == "0"
+    assert wb["PL1"]["D5"].number_format == "General"
+
+
+def test_section_rows_bold_and_filled(wb: Workbook) -> None:
+    ws = wb["PL3"]
+    for cell in ("A4", "D4", "A5", "P5", "A6", "D6"):  # total, group, section
+        assert ws[cell].font.b, cell
+        assert ws[cell].fill.fill_type == "solid", cell
+    assert not ws["A7"].font.b and ws["A7"].fill.fill_type is None  # criterion
+    assert {ws["A4"].fill.fgColor.rgb, ws["A5"].fill.fgColor.rgb, ws["A6"].fill.fgColor.rgb} == {
+        "00FCE4D6",
+        "00BDD7EE",
+        "00DDEBF7",
+    }
+
+
+def test_inherited_cells_are_italic_grey(wb: Workbook) -> None:
+    ws = wb["PL1"]
+    for cell in ("J6", "K6", "G7"):  # task lead/coordinating, criterion target words
+        assert ws[cell].font.i and ws[cell].font.color.rgb == "00808080", cell
+    for cell in ("I6", "L6", "J5", "G5"):
+        assert not ws[cell].font.i, cell
+
+
+@pytest.mark.parametrize("sheet", ["PL1", "PL2", "PL3", "PL4"])
+def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
+    ws = wb[sheet]
+    assert ws.freeze_panes == "E4"  # below the header row, right of the name column
+    assert ws.auto_filter.ref == f"A3:P{ws.max_row}"
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    columns = layout.APPENDIX_COLUMNS[sheet]
+    for col in columns:
+        letter = layout.column_letter(columns, col.key)
+        assert ws.column_dimensions[letter].width == col.width, letter
+    assert ws.column_dimensions["D"].width == 42
+    assert ws.column_dimensions["I"].width == 60
+    data = ws["D5"]
+    assert data.alignment.wrap_text and data.alignment.vertical == "top"
+    assert data.border.left.style == "thin" and data.border.bottom.style == "thin"
+
+
+# --- tasks and agencies ---------------------------------------------------------------------
+
+
+def test_tasks_sheet(wb: Workbook) -> None:
+    ws = wb["Nhiệm vụ"]
+    assert ws["A1"].value == layout.TASKS_TITLE
+    assert row_values(ws, 3) == [c.header for c in layout.TASK_COLUMNS]
+    assert ws.max_row == 3 + len(small_plan().iter_tasks())
+    assert row_values(ws, 5) == [
+        "PL1-TC-1.1/2", "PL1", "PL1-TC-1.1", "TC 1.1", "Thực hiện kế hoạch CCHC",
+        "=Tổng hợp kết quả", "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện",
+        "Tháng 12/2023", "chủ trì, phối hợp", None, 12,
+    ]  # fmt: skip
+    assert [ws["G6"].value, ws["I6"].value, ws["K6"].value] == [
+        "Thường xuyên", "Văn phòng UBND tỉnh", "chủ trì, thời gian",
+    ]  # fmt: skip
+    assert ws["G5"].font.i and not ws["F5"].font.i
+    assert ws.freeze_panes == "F4"
+    assert ws.auto_filter.ref == f"A3:L{ws.max_row}"
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.column_dimensions["F"].width == 60
+
+
+def test_agencies_sheet(wb: Workbook) -> None:
+    ws = wb["Cơ quan"]
+    assert ws["A1"].value == layout.AGENCIES_TITLE
+    assert row_values(ws, 3) == [c.header for c in layout.AGENCY_COLUMNS]
+    rows = [tuple(row_values(ws, r)) for r in range(4, ws.max_row + 1)]
+    assert rows == [
+        ("Các sở, ban, ngành", 2, 3),
+        ("Sở Nội vụ", 2, 0),
+        ("Sở Thông tin và Truyền thông", 1, 0),
+        ("Sở Tư pháp", 1, 0),
+        ("Sở Văn hóa, Thể thao và Du lịch", 0, 1),
+        ("Thường xuyên", 1, 0),
+        ("UBND cấp huyện", 2, 3),
+        ("UBND cấp huyện, cấp xã", 1, 0),
+        ("UBND cấp xã", 2, 1),
+        ("Văn phòng UBND tỉnh", 0, 2),
+    ]
+    assert ws["B4"].number_format == "0"
+    assert ws.auto_filter.ref == f"A3:C{ws.max_row}"
+    assert ws.freeze_panes == "B4"
+
+
+# --- the real plan --------------------------------------------------------------------------
+
+
+def test_real_plan_sheets() -> None:
+    from kehoach.importer import load_default_plan
+
+    plan = load_default_plan()
+    book = new_master(plan, BUTTONS)
+    for appendix in plan.appendices:
+        ws = book[appendix.id]
+        kinds = [ws.cell(r, 13).value for r in range(4, ws.max_row + 1)]
+        assert kinds.count("Tiêu chí") == len(appendix.criteria)
+        assert kinds.count("Lĩnh vực") == len(appendix.sections)
+        assert kinds.count("Tiêu chí") + kinds.count("Nhiệm vụ") == len(appendix.criteria) + sum(
+            max(len(c.tasks) - 1, 0) for c in appendix.criteria
+        )
+        assert ws.cell(4, 1).value == (
+            appendix.id if appendix.id in ("PL3", "PL4") else f"{appendix.id}-I"
+        )
+    assert book["PL3"]["A5"].value == "PL3-I"
+    assert book["PL4"]["E4"].value == 80 and book["PL4"]["G4"].value == 58.57
+    assert book["Nhiệm vụ"].max_row == 3 + len(plan.iter_tasks())
+    names = [c.value for c in book["Cơ quan"]["A"][3:]]
+    assert "Các sở, ban, ngành" in names
+    assert "Sở Lao động - Thương binh và Xã hội" in names
+    assert "Văn hóa, Thể thao và Du lịch" in names
+    assert all("<" not in n for n in names)
+
+
+# --- layering -------------------------------------------------------------------------------
+
+
+def test_importing_master_and_reader_leaves_xlwings_out() -> None:
+    code = (
+        "import sys, kehoach.master, kehoach.reader, kehoach.agency_names; "
+        "print('xlwings' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
