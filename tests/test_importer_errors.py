@@ -402,6 +402,11 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     assert err.text is not None and err.text.startswith("B")
 
 
-def test_missing_file_is_not_hidden(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        load_plan(tmp_path / "khong-co.txt")
+@pytest.mark.parametrize("name", ["khong-co.txt", "thu-muc"])
+def test_missing_or_unreadable_file(tmp_path: Path, name: str) -> None:
+    (tmp_path / "thu-muc").mkdir()
+    path = tmp_path / name
+    with pytest.raises(PlanTextError) as info:
+        load_plan(path)
+    assert info.value.file == str(path)
+    assert str(info.value).startswith(f"tệp {path}: Không")

@@ -55,7 +55,14 @@ def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
 
 def load_plan(path: Path) -> Plan:
     """The plan in the UTF-8 text file at ``path``."""
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as err:
+        raise PlanTextError("Không tìm thấy tệp kế hoạch.", file=path) from err
+    except OSError as err:
+        raise PlanTextError(
+            f"Không đọc được tệp kế hoạch ({err.strerror or err}).", file=path
+        ) from err
     if not data.strip():
         raise PlanTextError("Tệp kế hoạch trống.", file=path)
     try:
