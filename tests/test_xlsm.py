@@ -155,6 +155,19 @@ def test_save_keeps_vba_ribbon_and_relationships_byte_identical(
         assert openpyxl.load_workbook(path)["PL1"]["D2"].value == "Đã cập nhật"
 
 
+def test_save_and_build_keep_the_file_permissions(built: Path, tmp_path: Path) -> None:
+    path = copy_to(built, tmp_path)
+    path.chmod(0o640)
+    save_xlsm(openpyxl.load_workbook(path, keep_vba=True), path)
+    assert path.stat().st_mode & 0o777 == 0o640
+    umask = os.umask(0o022)
+    try:
+        fresh = build_sample(tmp_path / "fresh")
+    finally:
+        os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o644
+
+
 def test_save_keeps_a_backup_of_the_file_it_replaces(built: Path, tmp_path: Path) -> None:
     path = copy_to(built, tmp_path)
     original = path.read_bytes()

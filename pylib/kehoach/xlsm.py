@@ -483,9 +483,20 @@ def _fixed_core_dates(core: bytes, when: datetime) -> bytes:
 
 
 def _temp_beside(path: Path) -> Path:
+    """An empty temporary file beside ``path``, with ``path``'s permissions or the default ones.
+
+    mkstemp makes it private (0600); os.replace would hand that to a shared workbook.
+    """
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp.xlsm", dir=path.parent)
     os.close(fd)
-    return Path(name)
+    tmp = Path(name)
+    if path.exists():
+        shutil.copymode(path, tmp)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
+    return tmp
 
 
 def _replace(src: Path, dst: Path) -> None:
