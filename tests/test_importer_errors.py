@@ -338,6 +338,18 @@ ERRORS: list[tuple[str, str, int | None, str]] = [
         14,
         "trùng với dòng 10",
     ),
+    (
+        "unnamed-sub-group",
+        replace(28, row("1", "", "76,15", "86,15", "", "", "", "")),
+        28,
+        "không có tên",
+    ),
+    (
+        "unnamed-criterion",
+        replace(37, LINES[36].replace("Tri thức công dân", "")),
+        37,
+        "không có tên",
+    ),
     ("no-number-line", replace(1, "Số hiệu"), 1, "số hiệu «Số: …»"),
     ("bad-date", replace(2, "Bắc Kạn, ngày 31 tháng 2 năm 2023"), 2, "Ngày ban hành không hợp lệ"),
     ("no-title", replace(3, "KẾ HOẠCH CHUNG"), 1, "tên kế hoạch"),

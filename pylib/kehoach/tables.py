@@ -234,6 +234,8 @@ class _Reader:
         self.untitled = None
 
     def _open_section(self, row: _Row, number: str, title: str) -> Section:
+        if not title and self.layout.kind != "par":
+            self._fail(row, f"Mục {number} không có tên.")
         self._close_section()
         section = Section(id=number, title=title, line=row.line.number)
         if self.layout.kind == "sipas":
@@ -274,6 +276,8 @@ class _Reader:
     def _criterion(self, row: _Row, code: str, name: str) -> None:
         if self.section is None:
             self._fail(row, "Tiêu chí nằm ngoài lĩnh vực/nhóm (thiếu dòng tiêu đề phía trên).")
+        if not name:
+            self._fail(row, f"Tiêu chí {code} không có tên.")
         self._flush()
         key = self._criterion_id(code)
         max_, score, target = self._figures(row)
