@@ -1,4 +1,4 @@
-"""Plan workbooks for tests, laid out from kehoach.layout (until the real builder lands)."""
+"""Plan workbooks for tests: the real master, and small ones laid out from kehoach.layout."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from kehoach import layout
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def layout_workbook(wb: Workbook | None = None) -> Workbook:
@@ -33,11 +35,18 @@ def save_layout_workbook(path: Path) -> Path:
     return path
 
 
-def save_layout_xlsm(path: Path) -> Path:
-    """The same sheets in a macro workbook (pyOpenVBA's template, VBA kept by openpyxl)."""
-    from pyopenvba import ExcelFile
+def build_layout_xlsm(path: Path) -> Path:
+    """The same sheets in a macro workbook built by kehoach.xlsm (VBA and ribbon included)."""
+    from kehoach.xlsm import build_xlsm
 
-    ExcelFile.create_new(path)
-    wb = layout_workbook(openpyxl.load_workbook(path, keep_vba=True))
-    wb.save(path)
+    build_xlsm(path, layout_workbook, ROOT / "macros")
+    return path
+
+
+def build_real_master(path: Path) -> Path:
+    """The master workbook as `kehoach build` makes it, from the embedded plan."""
+    from kehoach.importer import load_default_plan
+    from kehoach.xlsm import build_master
+
+    build_master(path, load_default_plan(), ROOT / "macros", ROOT / "templates")
     return path

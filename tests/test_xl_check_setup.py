@@ -14,7 +14,8 @@ import kehoach
 from kehoach import layout
 from kehoach.errors import WorkbookError
 from kehoach.setup_report import SHEETS_INTACT, TITLE
-from plan_workbooks import save_layout_workbook, save_layout_xlsm
+from kehoach.xlsm import save_xlsm
+from plan_workbooks import save_layout_workbook
 from xlharness import run_entry
 
 
@@ -29,20 +30,25 @@ def check_setup(book: Any) -> None:
     check_setup(book)
 
 
-@pytest.mark.parametrize("make", [save_layout_workbook, save_layout_xlsm], ids=["xlsx", "xlsm"])
-def test_good_workbook(xl_remote: Any, tmp_path: Path, make: Callable[[Path], Path]) -> None:
-    path = make(tmp_path / f"KeHoach2023{'.xlsm' if make is save_layout_xlsm else '.xlsx'}")
-    result = run_entry(path, check_setup)
+def test_real_master_is_intact(xl_remote: Any, master_xlsm: Path) -> None:
+    before = master_xlsm.read_bytes()
+    result = run_entry(master_xlsm, check_setup)
     alert = result.alert
     assert alert.title == TITLE
+    assert alert.buttons == "ok"
     assert f"Python: {platform.python_version()}" in alert.text
     assert f"xlwings: {xl_remote.__version__}" in alert.text
     assert f"kehoach: {kehoach.__version__}" in alert.text
     # The remote engine knows only the file name; under RunPython this is the full path.
-    assert f"Sổ làm việc: {path.name}" in alert.text
+    assert f"Sổ làm việc: {master_xlsm.name}" in alert.text
     assert alert.text.endswith(SHEETS_INTACT)
     assert [a["func"] for a in result.actions] == ["alert"]
-    assert result.path.read_bytes() == path.read_bytes()
+    assert result.path.read_bytes() == before == master_xlsm.read_bytes()
+
+
+def test_layout_workbook_is_intact(xl_remote: Any, tmp_path: Path) -> None:
+    result = run_entry(save_layout_workbook(tmp_path / "k.xlsx"), check_setup)
+    assert result.alert.text.endswith(SHEETS_INTACT)
 
 
 def delete_sheet(wb: Any) -> None:
@@ -71,13 +77,16 @@ DAMAGE = [
 
 @pytest.mark.parametrize(("damage", "expected"), DAMAGE, ids=[d.__name__ for d, _ in DAMAGE])
 def test_damaged_workbook_names_sheet_and_cell(
-    xl_remote: Any, tmp_path: Path, damage: Callable[[Any], None], expected: list[str]
+    xl_remote: Any,
+    master_xlsm: Path,
+    tmp_path: Path,
+    damage: Callable[[Any], None],
+    expected: list[str],
 ) -> None:
-    path = tmp_path / "KeHoach2023.xlsx"
-    save_layout_workbook(path)
-    wb = openpyxl.load_workbook(path)
+    path = master_xlsm
+    wb = openpyxl.load_workbook(path, keep_vba=True)
     damage(wb)
-    wb.save(path)
+    save_xlsm(wb, path, backup_dir=tmp_path / "backup")
     before = sheet_values(path)
 
     result = run_entry(path, check_setup)

@@ -661,13 +661,12 @@ def _load(src: Path) -> Workbook:
 
 def _save(wb: Workbook, src: Path, dst: Path) -> None:
     if src.suffix.lower() == ".xlsm":
-        try:
-            from kehoach.xlsm import save_xlsm
-        except ImportError:
-            save_xlsm = None
-        if save_xlsm is not None:
-            # Keeps the VBA project and the ribbon part that a plain openpyxl save drops.
-            save_xlsm(wb, dst)
+        from kehoach.xlsm import ribbon_xml, save_xlsm
+
+        if ribbon_xml(src) is not None:
+            # Puts back the ribbon relationship a plain openpyxl save drops, and checks the
+            # VBA project and ribbon came through unchanged.
+            save_xlsm(wb, dst, backup_dir=dst.parent / "backup")
             return
     wb.save(dst)
 
