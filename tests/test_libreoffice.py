@@ -76,3 +76,19 @@ def test_libreoffice_reads_the_sheets(ods: Path) -> None:
     assert 'table:name="Giới thiệu"' in content
     assert 'table:name="PL1"' in content
     assert "Kế hoạch 365/KH-UBND" in content
+
+
+def test_libreoffice_opens_the_committed_workbook(tmp_path: Path) -> None:
+    """The real artifact, not only the stand-in: its plan sheets and our modules are there."""
+    from kehoach import layout
+    from xlsm_support import COMMITTED_WORKBOOK
+
+    if not COMMITTED_WORKBOOK.is_file():
+        pytest.skip("no workbook/KeHoach2023.xlsm yet: run `kehoach build`")
+    ods = convert_to_ods(COMMITTED_WORKBOOK, tmp_path / "out", tmp_path / "profile")
+    with zipfile.ZipFile(ods) as z:
+        content = z.read("content.xml").decode("utf-8")
+        names = set(z.namelist())
+    for sheet in [layout.COVER_SHEET, *layout.expected_sheets()]:
+        assert f'table:name="{sheet}"' in content, sheet
+    assert {f"Basic/VBAProject/{name}.xml" for name in OUR_MODULES} <= names
