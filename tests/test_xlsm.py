@@ -235,7 +235,7 @@ def test_save_retries_while_the_file_is_locked(
         real_replace(src, dst)
 
     monkeypatch.setattr(xlsm, "_REPLACE_DELAY", 0)
-    monkeypatch.setattr(xlsm.os, "replace", locked_twice)
+    monkeypatch.setattr(os, "replace", locked_twice)
     wb = openpyxl.load_workbook(path, keep_vba=True)
     wb["PL1"]["D2"] = 2
     save_xlsm(wb, path)
@@ -253,7 +253,7 @@ def test_save_gives_up_on_a_locked_file_with_a_message(
         raise PermissionError(13, "The process cannot access the file")
 
     monkeypatch.setattr(xlsm, "_REPLACE_DELAY", 0)
-    monkeypatch.setattr(xlsm.os, "replace", always_locked)
+    monkeypatch.setattr(os, "replace", always_locked)
     with pytest.raises(WorkbookError) as err:
         save_xlsm(openpyxl.load_workbook(path, keep_vba=True), path)
     assert str(path) in str(err.value) and "đóng tệp" in str(err.value)
