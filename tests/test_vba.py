@@ -85,6 +85,13 @@ def test_class_modules_are_class_modules(built: Path) -> None:
         assert kinds[name] is expected, name
 
 
+def test_project_references_the_office_library_for_iribboncontrol(built: Path) -> None:
+    """``control As IRibbonControl`` compiles in Excel only with the Office type library."""
+    with ExcelFile(built) as book:
+        libids = {r.name: r.libid for r in book.references()}
+    assert "{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}" in libids.get("Office", "")
+
+
 # --- the ribbon ---------------------------------------------------------------------
 
 
