@@ -119,7 +119,10 @@ class _Reader:
         problems = layout.sheet_problems(header_rows)
         if problems:
             raise self.error(
-                "Workbook không đúng mẫu của kế hoạch:\n    " + "\n    ".join(problems)
+                "Workbook không đúng mẫu của kế hoạch:\n    "
+                + "\n    ".join(problems)
+                + "\n    Hãy trả tên trang tính và dòng tiêu đề về như cũ "
+                "(hoặc tạo lại workbook bằng lệnh «kehoach build»)."
             )
 
     def named_value(self, key: str, name: str) -> Any:
