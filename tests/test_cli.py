@@ -1,4 +1,4 @@
-"""The `kehoach` command line: verbs, JSON shapes, Vietnamese errors, nothing written on bad input."""
+"""The `kehoach` command line: verbs, JSON shapes, Vietnamese errors, no write on bad input."""
 
 from __future__ import annotations
 
