@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from kehoach.errors import WorkbookError
@@ -118,6 +120,25 @@ def test_blank_rows_are_skipped() -> None:
     wb["PL1"].insert_rows(6)
     wb["Nhiệm vụ"].insert_rows(5, amount=2)
     assert_same_plan(read_plan(wb), small_plan())
+
+
+# Text as a cell can hold it: XML 1.0 has no control characters but tab and newline.
+cell_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from(["\n", "\t", " ", "="]),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(task_text=cell_text, lead=cell_text, name=cell_text, tt=cell_text, target_text=cell_text)
+def test_round_trip_any_text(
+    task_text: str, lead: str, name: str, tt: str, target_text: str
+) -> None:
+    plan = small_plan()
+    criterion = plan.appendices[0].criteria[0]
+    criterion.name, criterion.tt, criterion.target_text = name, tt, target_text
+    criterion.tasks[0].text, criterion.tasks[0].lead = task_text, lead
+    assert_same_plan(read_plan(reloaded(new_master(plan))), plan)
 
 
 # --- damaged workbooks ----------------------------------------------------------------------
