@@ -169,6 +169,15 @@ def test_cover_template_must_keep_plan_header_lines(tmp_path: Path) -> None:
         new_master(small_plan(), templates=tmp_path)
 
 
+def test_cover_template_unknown_field_leaves_the_workbook_alone(tmp_path: Path) -> None:
+    source = (DEFAULT_TEMPLATES / "gioi-thieu.txt").read_text(encoding="utf-8")
+    (tmp_path / "gioi-thieu.txt").write_text(source + "@signer Người ký\n", encoding="utf-8")
+    book = Workbook()
+    with pytest.raises(BuildError, match="@signer"):
+        fill_master(book, small_plan(), templates=tmp_path)
+    assert book.sheetnames == ["Sheet"]
+
+
 def test_cover_template_errors_name_the_file(tmp_path: Path) -> None:
     (tmp_path / "gioi-thieu.txt").write_text("# {{ plan.nothing_here }}\n", encoding="utf-8")
     with pytest.raises(BuildError, match=r"gioi-thieu\.txt"):

@@ -115,6 +115,8 @@ ROW_KINDS: dict[str, str] = {
 }
 KIND_ROWS: dict[str, str] = {v: k for k, v in ROW_KINDS.items()}
 TOTAL_LABEL = "Tổng"
+# Appendices whose table opens with a totals row (others get one only if they have totals).
+TOTAL_ROW_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
 
 # Labels of Variant.field in the "variants" column; unlike FIELD_LABELS each is distinct,
 # because a variant of "target" (a number) and of "target_text" must read back apart.

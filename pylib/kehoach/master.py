@@ -118,8 +118,10 @@ def fill_master(
     for ws in wb.worksheets[1:]:
         if ws.title in names:
             raise BuildError(f"Workbook đã có trang tính '{ws.title}'.")
+    template = (templates or DEFAULT_TEMPLATES) / COVER_TEMPLATE
+    lines = render_cover(template, plan, buttons)  # before touching the workbook
     cover.title = layout.COVER_SHEET
-    _write_cover(wb, cover, plan, buttons, (templates or DEFAULT_TEMPLATES) / COVER_TEMPLATE)
+    _write_cover(wb, cover, plan, lines)
     for appendix in plan.appendices:
         _write_appendix(wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id]), plan, appendix)
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan)
@@ -131,7 +133,7 @@ def fill_master(
 
 
 @dataclass
-class _CoverLine:
+class CoverLine:
     style: str  # "title", "heading", "field", "pair", "text", "blank"
     label: str = ""
     text: str = ""
@@ -143,7 +145,7 @@ _FIELD_LINE = re.compile(r"@(\w+)\s+(.*)")
 
 def render_cover(
     template: Path, plan: Plan, buttons: Sequence[tuple[str, str]] = ()
-) -> list[_CoverLine]:
+) -> list[CoverLine]:
     """The cover's lines: the Jinja2 template rendered, then parsed (see the template's head)."""
     try:
         source = template.read_text(encoding="utf-8")
@@ -176,6 +178,13 @@ def render_cover(
         line = getattr(exc, "lineno", None)
         raise BuildError(f"Mẫu trang Giới thiệu bị lỗi: {exc}", file=template, line=line) from exc
     lines = [_parse_cover_line(raw) for raw in text.strip("\n").split("\n")]
+    unknown = [c.text for c in lines if c.style == "field" and c.text not in layout.PLAN_NAMES]
+    if unknown:
+        raise BuildError(
+            f"Mẫu trang Giới thiệu: không có thông tin kế hoạch '@{unknown[0]}' "
+            f"(chỉ có {', '.join('@' + k for k in layout.PLAN_NAMES)}).",
+            file=template,
+        )
     missing = [
         k for k in layout.PLAN_NAMES if not any(c.style == "field" and c.text == k for c in lines)
     ]
@@ -188,32 +197,25 @@ def render_cover(
     return lines
 
 
-def _parse_cover_line(raw: str) -> _CoverLine:
+def _parse_cover_line(raw: str) -> CoverLine:
     boxed = raw.startswith("!")
     line = raw[1:].strip() if boxed else raw.strip()
     if not line:
-        return _CoverLine("blank", boxed=boxed)
+        return CoverLine("blank", boxed=boxed)
     if line.startswith("## "):
-        return _CoverLine("heading", text=line[3:].strip(), boxed=boxed)
+        return CoverLine("heading", text=line[3:].strip(), boxed=boxed)
     if line.startswith("# "):
-        return _CoverLine("title", text=line[2:].strip(), boxed=boxed)
+        return CoverLine("title", text=line[2:].strip(), boxed=boxed)
     field_match = _FIELD_LINE.fullmatch(line)
     if field_match:
-        return _CoverLine("field", label=field_match[2].strip(), text=field_match[1], boxed=boxed)
+        return CoverLine("field", label=field_match[2].strip(), text=field_match[1], boxed=boxed)
     if " | " in line:
         label, text = line.split(" | ", 1)
-        return _CoverLine("pair", label=label.strip(), text=text.strip(), boxed=boxed)
-    return _CoverLine("text", text=line, boxed=boxed)
+        return CoverLine("pair", label=label.strip(), text=text.strip(), boxed=boxed)
+    return CoverLine("text", text=line, boxed=boxed)
 
 
-def _write_cover(
-    wb: Workbook,
-    ws: Worksheet,
-    plan: Plan,
-    buttons: Sequence[tuple[str, str]],
-    template: Path,
-) -> None:
-    lines = render_cover(template, plan, buttons)
+def _write_cover(wb: Workbook, ws: Worksheet, plan: Plan, lines: list[CoverLine]) -> None:
     values: dict[str, str] = {
         "number": plan.number,
         "date": date_text(plan.date),
@@ -232,12 +234,6 @@ def _write_cover(
             b.value = line.text
             b.font = _COVER_HEADING_FONT
         elif line.style == "field":
-            if line.text not in values:
-                raise BuildError(
-                    f"Mẫu trang Giới thiệu: không có thông tin kế hoạch '@{line.text}' "
-                    f"(chỉ có {', '.join('@' + k for k in values)}).",
-                    file=template,
-                )
             b.value, c.value = line.label, values[line.text]
             b.font = _BOLD
             ref = f"{quote_sheetname(ws.title)}!$C${row}"
@@ -255,7 +251,7 @@ def _write_cover(
     _print_setup(ws, landscape=False)
 
 
-def _draw_boxes(ws: Worksheet, lines: list[_CoverLine]) -> None:
+def _draw_boxes(ws: Worksheet, lines: list[CoverLine]) -> None:
     """A filled, red-outlined box around each run of "!" lines (columns B:C)."""
     row = 1
     while row <= len(lines):
@@ -291,7 +287,9 @@ class _Row:
 def _appendix_rows(appendix: Appendix) -> list[_Row]:
     rows: list[_Row] = []
     t = appendix.total
-    if appendix.id in ("PL3", "PL4") or any(v is not None for v in (t.max, t.score_2022, t.target)):
+    if appendix.id in layout.TOTAL_ROW_APPENDICES or any(
+        v is not None for v in (t.max, t.score_2022, t.target)
+    ):
         totals = {"max": t.max, "score_2022": t.score_2022, "target": t.target}
         rows.append(_Row("total", {"id": appendix.id, "name": layout.TOTAL_LABEL, **totals}))
     group = ""
