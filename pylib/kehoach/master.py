@@ -403,7 +403,6 @@ def _write_tasks(ws: Worksheet, plan: Plan) -> None:
     columns = layout.TASK_COLUMNS
     _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan))
     row = layout.FIRST_DATA_ROW
-    keys = {"text": "text", "lead": "lead", "coordinating": "coordinating", "timeline": "timeline"}
     for appendix, _section, criterion, task in plan.iter_tasks():
         values: dict[str, Any] = {
             "id": task.id,
@@ -419,7 +418,7 @@ def _write_tasks(ws: Worksheet, plan: Plan) -> None:
             "misplaced": labels_text(task.misplaced),
             "line": task.line or None,
         }
-        inherited = {keys[f] for f in task.inherited if f in keys}
+        inherited = set(task.inherited)  # model field names are this sheet's column keys
         for i, col in enumerate(columns, start=1):
             value = values[col.key]
             cell = _put(ws, row, i, value)
