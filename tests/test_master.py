@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach import layout
+from kehoach import layout, master
 from kehoach.errors import BuildError
 from kehoach.master import DEFAULT_TEMPLATES, date_text, fill_master, new_master, render_cover
 from sample_plans import small_plan
@@ -329,6 +329,26 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
     data = ws["D5"]
     assert data.alignment.wrap_text and data.alignment.vertical == "top"
     assert data.border.left.style == "thin" and data.border.bottom.style == "thin"
+    # The printout is the plan's table (A:L), not the technical columns the reader uses.
+    assert ws.print_area == f"'{sheet}'!$A$1:$L${ws.max_row}"
+
+
+def test_rows_are_tall_enough_for_their_wrapped_text(wb: Workbook) -> None:
+    ws = wb["PL1"]
+    for row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
+        task = ws.cell(row, layout.column_index(layout.APPENDIX_COLUMNS["PL1"], "task")).value
+        if task and len(task) > 200:  # at least four lines in a 60-wide column
+            height = ws.row_dimensions[row].height
+            assert height is not None and height >= 4 * 15, (row, height)
+    short = ws.row_dimensions[layout.FIRST_DATA_ROW]  # section row "I CÔNG TÁC CHỈ ĐẠO…"
+    assert short.height is None
+
+
+def test_estimated_lines() -> None:
+    assert master.estimated_lines("", 10) == 1
+    assert master.estimated_lines("x" * 10, 10) == 1
+    assert master.estimated_lines("x" * 11, 10) == 2
+    assert master.estimated_lines("a\nb\nc", 60) == 3
 
 
 # --- tasks and agencies ---------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Column:
     header: str  # Vietnamese header shown in the sheet
     width: float
     number_format: str = "General"
+    printed: bool = True  # part of the printed table (technical columns are not)
 
 
 def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[Column, ...]:
@@ -49,10 +50,10 @@ def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[
         Column("coordinating", "Cơ quan phối hợp thực hiện", 28),
         Column("timeline", "Thời gian thực hiện", 16),
         # Beyond the plan's own table: what the reader needs to rebuild the model.
-        Column("kind", "Loại dòng", 11),
-        Column("inherited", "Lấy từ ô gộp phía trên", 14),
-        Column("variants", "Giá trị khác ở dòng lặp lại", 26),
-        Column("line", "Dòng trong văn bản", 9, "0"),
+        Column("kind", "Loại dòng", 11, printed=False),
+        Column("inherited", "Lấy từ ô gộp phía trên", 14, printed=False),
+        Column("variants", "Giá trị khác ở dòng lặp lại", 26, printed=False),
+        Column("line", "Dòng trong văn bản", 9, "0", printed=False),
     )
 
 
@@ -142,6 +143,16 @@ PLAN_NAMES: dict[str, str] = {
     "issuer": "KH_CoQuanBanHanh",
     "title": "KH_TenKeHoach",
 }
+
+
+def printed_columns(columns: Sequence[Column]) -> int:
+    """How many leading columns make up the printed table."""
+    count = 0
+    for col in columns:
+        if not col.printed:
+            break
+        count += 1
+    return count
 
 
 def column_letter(columns: Sequence[Column], key: str) -> str:

@@ -13,6 +13,7 @@ header sits on the cover in cells found through the defined names ``layout.PLAN_
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,12 @@ _BOX_TITLE_FONT = Font(bold=True, color="C00000", size=12)
 _COVER_TITLE_FONT = Font(bold=True, size=16)
 _COVER_HEADING_FONT = Font(bold=True, size=12, color="1F4E79")
 _COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 100.0}
+
+# Neither Excel nor LibreOffice grows a row to fit wrapped text written by openpyxl, so row
+# heights are estimated: characters per line from the column width (in widths of "0" at
+# the default 11-point font; Vietnamese text runs a little narrower), 15 points a line.
+_LINE_POINTS = 15.0
+_CHARS_PER_WIDTH_UNIT = 1.05
 
 
 def date_text(iso: str) -> str:
@@ -233,6 +240,8 @@ def _write_cover(wb: Workbook, ws: Worksheet, plan: Plan, lines: list[CoverLine]
         elif line.style == "heading":
             b.value = line.text
             b.font = _COVER_HEADING_FONT
+            b.alignment = Alignment(vertical="top")  # a heading runs on into column C
+            continue
         elif line.style == "field":
             b.value, c.value = line.label, values[line.text]
             b.font = _BOLD
@@ -248,6 +257,8 @@ def _write_cover(wb: Workbook, ws: Worksheet, plan: Plan, lines: list[CoverLine]
         for cell in (b, c):
             cell.alignment = _WRAP_TOP if line.style != "title" else Alignment(vertical="top")
     _draw_boxes(ws, lines)
+    widths = {2: _COVER_WIDTHS["B"], 3: _COVER_WIDTHS["C"]}
+    _fit_row_heights(ws, range(1, len(lines) + 1), widths)
     _print_setup(ws, landscape=False)
 
 
@@ -480,10 +491,32 @@ def _finish_table(
     last_col = get_column_letter(len(columns))
     last = max(last_row, layout.HEADER_ROW)
     ws.auto_filter.ref = f"A{layout.HEADER_ROW}:{last_col}{last}"
+    widths = {i: col.width for i, col in enumerate(columns, start=1)}
+    _fit_row_heights(ws, range(layout.HEADER_ROW, last + 1), widths)
+    printed = get_column_letter(layout.printed_columns(columns))
+    ws.print_area = f"A{layout.TITLE_ROW}:{printed}{last}"
     freeze_col = get_column_letter(layout.column_index(columns, freeze_key) + 1)
     ws.freeze_panes = f"{freeze_col}{layout.FIRST_DATA_ROW}"
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
     _print_setup(ws, landscape=landscape)
+
+
+def estimated_lines(text: str, width: float) -> int:
+    """Lines that ``text`` takes, wrapped in a column ``width`` units wide."""
+    per_line = max(1, int(width * _CHARS_PER_WIDTH_UNIT))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> None:
+    for row in rows:
+        lines = 1
+        for col, width in widths.items():
+            cell = ws.cell(row, col)
+            value = cell.value
+            if isinstance(value, str) and value and cell.alignment.wrap_text:
+                lines = max(lines, estimated_lines(value, width))
+        if lines > 1:
+            ws.row_dimensions[row].height = lines * _LINE_POINTS
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool) -> None:
