@@ -57,13 +57,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from kehoach.master import date_text
     from kehoach.reader import read_plan
 
     plan = read_plan(Path(args.workbook))
     if args.json:
         _print_json(plan.to_dict())
     else:
-        print(f"Kế hoạch số {plan.number} ngày {plan.date}: {plan.title}")
+        print(f"Kế hoạch số {plan.number} ngày {date_text(plan.date)}: {plan.title}")
         for a in plan.appendices:
             print(
                 f"  {a.id}: {len(a.sections)} mục, {len(a.criteria)} tiêu chí, "

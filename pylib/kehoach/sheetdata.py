@@ -1,0 +1,109 @@
+"""Plan sheets as tables of raw cell values, the input of gaps and checks.
+
+Both shells feed the core the same thing: the values of each sheet as a row-major
+list of lists starting at A1. The CLI gets them with openpyxl (``workbook_values``),
+the xlwings entry points from ``sheet.used_range`` (see ``kehoach.xl``). ``plan_table``
+turns one plan sheet into a DataFrame whose index is the Excel row number and whose
+columns are layout's English keys, so every figure can be traced to its cell.
+Values stay as found (a number typed as text stays a str) for the checks to judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from kehoach import layout
+from kehoach.errors import WorkbookError
+
+SheetValues = list[list[Any]]
+
+
+def workbook_values(path: Path) -> dict[str, SheetValues]:
+    """Values of every sheet of the workbook at ``path`` (formulas as their text)."""
+    if not path.is_file():
+        raise WorkbookError("Không tìm thấy tệp workbook.", file=path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise WorkbookError(f"Không mở được workbook: {exc}", file=path) from exc
+    try:
+        return {
+            ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+        }
+    finally:
+        wb.close()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_ref(sheet: str, column: str, row: int) -> str:
+    """An A1 reference with the sheet, as a hyperlink target: 'PL2'!F12."""
+    return f"{quote_sheetname(sheet)}!{column}{row}"
+
+
+def plan_table(
+    values: Mapping[str, SheetValues],
+    sheet: str,
+    columns: Sequence[layout.Column],
+    *,
+    file: str | Path | None = None,
+) -> pd.DataFrame:
+    """The data rows of ``sheet`` as a DataFrame (index: Excel row; columns: layout keys).
+
+    Raises WorkbookError naming the sheet and cell when the sheet is missing, its header
+    row is not where the layout puts it, or it has no data rows. Rows that are blank in
+    every column are dropped.
+    """
+    if sheet not in values:
+        raise WorkbookError(
+            f"Thiếu trang tính '{sheet}' (bị xóa hoặc đổi tên?).", file=file, sheet=sheet
+        )
+    rows = values[sheet]
+    header = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
+    for i, col in enumerate(columns):
+        found = header[i] if i < len(header) else None
+        if (str(found).strip() if found is not None else "") != col.header:
+            raise WorkbookError(
+                f"tiêu đề cột phải là «{col.header}», đang là «{'' if found is None else found}» "
+                f"(hàng tiêu đề phải là hàng {layout.HEADER_ROW}).",
+                file=file,
+                sheet=sheet,
+                cell=f"{get_column_letter(i + 1)}{layout.HEADER_ROW}",
+            )
+    keys = [c.key for c in columns]
+    records: dict[int, list[Any]] = {}
+    for number, row in enumerate(rows[layout.FIRST_DATA_ROW - 1 :], start=layout.FIRST_DATA_ROW):
+        cells = [row[i] if i < len(row) else None for i in range(len(keys))]
+        cells = [None if is_blank(v) else v for v in cells]
+        if any(v is not None for v in cells):
+            records[number] = cells
+    if not records:
+        raise WorkbookError(
+            "trang tính không có dòng dữ liệu nào.",
+            file=file,
+            sheet=sheet,
+            cell=f"A{layout.FIRST_DATA_ROW}",
+        )
+    frame = pd.DataFrame.from_dict(records, orient="index", columns=keys, dtype=object)
+    frame.index.name = "row"
+    return frame
+
+
+def appendix_table(
+    values: Mapping[str, SheetValues], appendix_id: str, *, file: str | Path | None = None
+) -> pd.DataFrame:
+    """``plan_table`` of the sheet of appendix ``appendix_id`` ("PL1".."PL4")."""
+    return plan_table(
+        values,
+        layout.APPENDIX_SHEETS[appendix_id],
+        layout.APPENDIX_COLUMNS[appendix_id],
+        file=file,
+    )
