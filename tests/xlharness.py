@@ -334,6 +334,8 @@ def _each(ws: Worksheet, action: Action) -> Iterable[Cell]:
 def _write(cell: Cell, value: Any) -> None:
     stored, fmt = _excel_input(value, cell.number_format)
     cell.value = stored
+    if isinstance(value, str) and value.startswith("'") and isinstance(stored, str):
+        cell.data_type = "s"  # an apostrophe keeps "=..." text; openpyxl would make a formula
     if fmt is not None:
         cell.number_format = fmt
 

@@ -19,6 +19,7 @@ import xlwings as xw
 
 import kehoach
 from kehoach import layout
+from kehoach.edits import ClearRows, Edit, EnsureSheet, Fill, Link, WriteValues, looks_like_formula
 from kehoach.errors import KeHoachError
 from kehoach.setup_report import TITLE as SETUP_TITLE
 from kehoach.setup_report import setup_message
@@ -40,6 +41,29 @@ def _user_errors(func: F) -> F:
             return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
+    """Apply core edits to the open workbook (see kehoach.edits; openpyxl's twin there)."""
+    for edit in edits:
+        names = [s.name for s in book.sheets]
+        if isinstance(edit, EnsureSheet):
+            if edit.sheet not in names:
+                book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
+            continue
+        sheet = book.sheets[edit.sheet]
+        if isinstance(edit, ClearRows):
+            last = sheet.used_range.last_cell
+            if last.row >= edit.first_row:
+                sheet.range((edit.first_row, 1), (last.row, last.column)).clear_contents()
+        elif isinstance(edit, WriteValues):
+            rows = [["'" + v if looks_like_formula(v) else v for v in row] for row in edit.rows]
+            if rows:
+                sheet.range(edit.cell).value = rows
+        elif isinstance(edit, Fill):
+            sheet.range(edit.cell).color = f"#{edit.color}" if edit.color else None
+        elif isinstance(edit, Link):
+            sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
 
 
 def _header_rows(book: xw.Book) -> dict[str, list[Any] | None]:

@@ -1,0 +1,60 @@
+"""Edits as data: the openpyxl applier and the xlwings applier give the same workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from kehoach import xl
+from kehoach.edits import ClearRows, EnsureSheet, Fill, Link, WriteValues, apply_to_workbook
+from kehoach.xlsm import save_xlsm
+from xlharness import run_entry
+
+EDITS = [
+    EnsureSheet("Thử"),
+    WriteValues("Thử", "A1", [["Tiêu đề", None], ["=1+1", 2.5], ["- gạch đầu dòng", "@x"]]),
+    Link("Thử", "C1", "'PL2'!F12", "Tới PL2"),
+    Fill("PL2", "F12", "FFC7CE"),
+    Fill("PL2", "A4", None),
+    WriteValues("PL4", "Q4", [["a"], ["b"], ["c"]]),
+    ClearRows("PL4", 5),
+]
+
+
+def snapshot(path: Path) -> dict[str, Any]:
+    wb = load_workbook(path)
+    ws = wb["Thử"]
+    return {
+        "values": [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=3, max_col=3)],
+        "types": [ws["A2"].data_type, ws["A3"].data_type, ws["B3"].data_type],
+        "link": ws["C1"].hyperlink.location if ws["C1"].hyperlink else None,
+        "fill": wb["PL2"]["F12"].fill.fgColor.rgb[-6:],
+        "unfilled": wb["PL2"]["A4"].fill.fill_type,
+        "q4": wb["PL4"]["Q4"].value,
+        "q5": wb["PL4"]["Q5"].value,
+        "pl4_a5": wb["PL4"]["A5"].value,
+    }
+
+
+def test_both_appliers_give_the_same_workbook(master_xlsm: Path, xl_remote: Any) -> None:
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    apply_to_workbook(wb, EDITS)
+    save_xlsm(wb, master_xlsm)
+    by_openpyxl = snapshot(master_xlsm)
+
+    result = run_entry(master_xlsm, lambda book: xl.apply_edits(book, EDITS))
+    by_xlwings = snapshot(result.path)
+
+    assert by_openpyxl["values"] == [
+        ["Tiêu đề", None, "Tới PL2"],
+        ["=1+1", 2.5, None],
+        ["- gạch đầu dòng", "@x", None],
+    ]
+    assert by_openpyxl["types"] == ["s", "s", "s"]  # text that looks like a formula stays text
+    assert by_openpyxl["link"] == "'PL2'!F12"
+    assert by_openpyxl["fill"] == "FFC7CE"
+    assert by_openpyxl["unfilled"] is None
+    assert (by_openpyxl["q4"], by_openpyxl["q5"], by_openpyxl["pl4_a5"]) == ("a", None, None)
+    assert by_xlwings == by_openpyxl
