@@ -44,7 +44,16 @@ def cover_rows(ws: Worksheet) -> list[tuple[Any, Any]]:
 
 
 def test_sheets_in_order(wb: Workbook) -> None:
-    assert wb.sheetnames == ["Giới thiệu", "PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "Cơ quan"]
+    assert wb.sheetnames == [
+        "Giới thiệu",
+        "PL1",
+        "PL2",
+        "PL3",
+        "PL4",
+        "Nhiệm vụ",
+        "Cơ quan",
+        "Quy tắc",
+    ]
     assert wb.active.title == "Giới thiệu"
 
 

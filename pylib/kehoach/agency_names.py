@@ -82,6 +82,29 @@ def split_agencies(text: str) -> list[str]:
     return out
 
 
+_HEADS_FOLDED = tuple(h.casefold() for h in _AGENCY_HEADS)
+
+
+def starts_like_agency(name: str) -> bool:
+    """Whether ``name`` begins like an agency's name, in any case ("đơn vị …", "UBND …")."""
+    first = normalize(name).casefold()
+    return any(
+        first.startswith(h) and (len(first) == len(h) or not first[len(h)].isalnum())
+        for h in _HEADS_FOLDED
+    )
+
+
+def reads_as_agencies(text: str) -> bool:
+    """Whether ``text`` (say, a timeline cell) is nothing but agency names: every piece
+    ``split_agencies`` finds starts like an agency and there is no digit (no date, no year)."""
+    names = split_agencies(text)
+    return (
+        bool(names)
+        and not any(ch.isdigit() for ch in text)
+        and all(starts_like_agency(n) for n in names)
+    )
+
+
 def sort_key(name: str) -> tuple[str, str]:
     """Deterministic order for Vietnamese names: NFC casefolded text, then the text itself."""
     nfc = unicodedata.normalize("NFC", name)

@@ -89,6 +89,37 @@ AGENCY_COLUMNS: tuple[Column, ...] = (
     Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 12, "0"),
 )
 
+# The consistency checker's rules, editable by the officials (built from templates/quy-tac.tsv).
+RULES_SHEET = "Quy tắc"
+RULES_TITLE = "Quy tắc kiểm tra dữ liệu (sửa được: Áp dụng, Mức độ, Tham số)"
+RULE_COLUMNS: tuple[Column, ...] = (
+    Column("rule", "Mã quy tắc", 18),
+    Column("description", "Nội dung quy tắc", 70),
+    Column("enabled", "Áp dụng", 9),
+    Column("severity", "Mức độ", 11),
+    Column("params", "Tham số", 40),
+)
+RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
+
+# The checker's report ("Kiểm tra dữ liệu"): title, summary, headers, one row per finding.
+CHECK_SHEET = "KiemTra"
+CHECK_TITLE = "Kết quả kiểm tra dữ liệu"
+CHECK_SUMMARY_ROW = 2
+CHECK_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", 6, "0"),
+    Column("severity", "Mức độ", 11),
+    Column("rule", "Quy tắc", 18),
+    Column("appendix", "Phụ lục", 9),
+    Column("code", "Mã tiêu chí", 12),
+    Column("cell", "Ô (bấm để tới ô)", 22),
+    Column("message", "Nội dung", 90),
+)
+# Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).
+SEVERITY_LABELS: dict[str, str] = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
+LABEL_SEVERITIES: dict[str, str] = {v: k for k, v in SEVERITY_LABELS.items()}
+# Fill of a plan-sheet cell that a finding points at; "info" findings are not highlighted.
+SEVERITY_FILL_COLORS: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C"}
+
 # Field names stored in the "inherited"/"misplaced" columns, shown in Vietnamese.
 FIELD_LABELS: dict[str, str] = {
     "text": "nhiệm vụ",
@@ -115,6 +146,9 @@ ROW_KINDS: dict[str, str] = {
     "task": "Nhiệm vụ",
 }
 KIND_ROWS: dict[str, str] = {v: k for k, v in ROW_KINDS.items()}
+# Base fill ("RRGGBB") of every cell of an appendix row, by row kind; other kinds have none.
+# The builder paints with it and the checker restores it when a highlight is removed.
+ROW_FILL_COLORS: dict[str, str] = {"total": "FCE4D6", "group": "BDD7EE", "section": "DDEBF7"}
 TOTAL_LABEL = "Tổng"
 # Appendices whose table opens with a totals row (others get one only if they have totals).
 TOTAL_ROW_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
@@ -178,7 +212,17 @@ def expected_sheets() -> dict[str, tuple[Column, ...]]:
     }
     out[TASKS_SHEET] = TASK_COLUMNS
     out[AGENCIES_SHEET] = AGENCY_COLUMNS
+    out[RULES_SHEET] = RULE_COLUMNS
     return out
+
+
+def decimals(column: Column) -> int | None:
+    """Decimals a number format prints ("0.00" → 2, "0" → 0); None for "General"."""
+    fmt = column.number_format
+    if fmt == "General":
+        return None
+    _, _, fraction = fmt.partition(".")
+    return len(fraction) - len(fraction.lstrip("0"))
 
 
 def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]:

@@ -28,12 +28,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
 from kehoach.agency_names import count_agencies
 from kehoach.errors import BuildError
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
+from kehoach.rules import RULES_TEMPLATE, rule_table
 
 COVER_TEMPLATE = "gioi-thieu.txt"
 # The source checkout's templates/ folder (the package runs from pylib/ of the checkout).
@@ -51,9 +53,7 @@ _SUBTITLE_FONT = Font(italic=True)
 _BOLD = Font(bold=True)
 _INHERITED_FONT = Font(italic=True, color="808080")
 _ROW_FILLS: dict[str, PatternFill] = {
-    "total": PatternFill("solid", fgColor="FCE4D6"),
-    "group": PatternFill("solid", fgColor="BDD7EE"),
-    "section": PatternFill("solid", fgColor="DDEBF7"),
+    kind: PatternFill("solid", fgColor=color) for kind, color in layout.ROW_FILL_COLORS.items()
 }
 
 _BOX_SIDE = Side(style="medium", color="C00000")
@@ -121,18 +121,21 @@ def fill_master(
         *(layout.APPENDIX_SHEETS[a] for a in APPENDIX_IDS),
         layout.TASKS_SHEET,
         layout.AGENCIES_SHEET,
+        layout.RULES_SHEET,
     ]
     for ws in wb.worksheets[1:]:
         if ws.title in names:
             raise BuildError(f"Workbook đã có trang tính '{ws.title}'.")
     template = (templates or DEFAULT_TEMPLATES) / COVER_TEMPLATE
     lines = render_cover(template, plan, buttons)  # before touching the workbook
+    rules = rule_table((templates or DEFAULT_TEMPLATES) / RULES_TEMPLATE)
     cover.title = layout.COVER_SHEET
     _write_cover(wb, cover, plan, lines)
     for appendix in plan.appendices:
         _write_appendix(wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id]), plan, appendix)
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan)
     _write_agencies(wb.create_sheet(layout.AGENCIES_SHEET), plan)
+    _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
     wb.active = 0
 
 
@@ -172,6 +175,8 @@ def render_cover(
             "cover": layout.COVER_SHEET,
             "tasks": layout.TASKS_SHEET,
             "agencies": layout.AGENCIES_SHEET,
+            "rules": layout.RULES_SHEET,
+            "checks": layout.CHECK_SHEET,
         },
         "appendices": [
             {"sheet": layout.APPENDIX_SHEETS[a.id], "id": a.id, "title": a.title}
@@ -455,6 +460,35 @@ def _write_agencies(ws: Worksheet, plan: Plan) -> None:
             cell.border = _BORDER
         row += 1
     _finish_table(ws, columns, row - 1, landscape=False, freeze_key="name")
+
+
+def _write_rules(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:
+    """The checker's rules (templates/quy-tac.tsv), with drop-downs where a value is a choice."""
+    columns = layout.RULE_COLUMNS
+    hint = (
+        "Sửa «Áp dụng» (Có/Không), «Mức độ» (lỗi/cảnh báo/thông tin) và «Tham số» "
+        "(tên=giá trị; ...). Để trống dung_sai: sai số cho phép suy ra từ số chữ số thập phân "
+        "được in. Bấm «Kiểm tra dữ liệu» để kiểm tra lại."
+    )
+    _write_heading(ws, columns, layout.RULES_TITLE, hint)
+    row = layout.FIRST_DATA_ROW
+    for values in rows:
+        for i, value in enumerate(values, start=1):
+            cell = _put(ws, row, i, value)
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+        row += 1
+    last = max(row - 1, layout.FIRST_DATA_ROW)
+    choices = {
+        "enabled": list(layout.RULE_ENABLED),
+        "severity": list(layout.SEVERITY_LABELS.values()),
+    }
+    for key, options in choices.items():
+        letter = layout.column_letter(columns, key)
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=False)
+        dv.add(f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last}")
+        ws.add_data_validation(dv)
+    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="rule")
 
 
 # --- shared layout ------------------------------------------------------------------------

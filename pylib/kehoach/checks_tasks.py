@@ -1,0 +1,164 @@
+"""Rules about the tasks ("Nhiệm vụ" sheet, the one the reader takes tasks from).
+
+"Known agency": until an agency directory exists, a name is known when the "Cơ quan" sheet
+lists it. That sheet is built from the plan's own tasks, so on a freshly built workbook every
+name is known; an official's typo in a task's lead or coordinating cell is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kehoach import layout
+from kehoach.agency_names import normalize, reads_as_agencies, split_agencies
+from kehoach.checks_context import CheckContext, same_text_key, text
+from kehoach.findings import Finding
+from kehoach.rules import Rule
+
+
+def _task(ctx: CheckContext, row: int) -> str:
+    task_id, code = text(ctx.tasks.at[row, "id"]), text(ctx.tasks.at[row, "code"])
+    appendix = text(ctx.tasks.at[row, "appendix"])
+    where = " ".join(p for p in (appendix, code) if p)
+    return f"Nhiệm vụ {task_id} ({where})" if where else f"Nhiệm vụ {task_id}"
+
+
+def _fields(labels: str) -> list[str]:
+    """Model field names from a "chủ trì, thời gian" cell (layout.FIELD_LABELS' labels)."""
+    return [
+        layout.LABEL_FIELDS[p.strip()]
+        for p in labels.split(",")
+        if p.strip() in layout.LABEL_FIELDS
+    ]
+
+
+def _header(key: str) -> str:
+    return layout.TASK_COLUMNS[layout.column_index(layout.TASK_COLUMNS, key) - 1].header
+
+
+def check_task_text(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-NOI-DUNG: every task says what is to be done."""
+    for row in ctx.tasks.index:
+        if not text(ctx.tasks.at[row, "text"]):
+            yield ctx.task_finding(
+                rule,
+                int(row),
+                "text",
+                f"{_task(ctx, int(row))}: chưa có nội dung «{_header('text')}».",
+            )
+
+
+def check_task_lead(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-CHU-TRI: every task has a lead agency."""
+    for row in ctx.tasks.index:
+        if text(ctx.tasks.at[row, "lead"]):
+            continue
+        timeline = text(ctx.tasks.at[row, "timeline"])
+        hint = (
+            f" (ô thời gian đang ghi «{timeline}», có thể là cơ quan bị lệch cột)"
+            if timeline and reads_as_agencies(timeline)
+            else ""
+        )
+        yield ctx.task_finding(
+            rule,
+            int(row),
+            "lead",
+            f"{_task(ctx, int(row))}: cần một cơ quan chủ trì thực hiện, đang để trống{hint}.",
+        )
+
+
+def check_task_timeline(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-THOI-GIAN: every task has a timeline."""
+    for row in ctx.tasks.index:
+        if not text(ctx.tasks.at[row, "timeline"]):
+            yield ctx.task_finding(
+                rule,
+                int(row),
+                "timeline",
+                f"{_task(ctx, int(row))}: cần thời gian thực hiện (ví dụ «Năm 2023», "
+                "«Thường xuyên»), đang để trống.",
+            )
+
+
+def check_shifted(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-LECH-COT: a timeline that reads as agency names, or a field the importer marked as
+    having landed in the wrong column ("Giá trị nằm sai cột")."""
+    for row in ctx.tasks.index:
+        row = int(row)
+        reported: set[str] = set()
+        timeline = text(ctx.tasks.at[row, "timeline"])
+        if timeline and reads_as_agencies(timeline):
+            reported.add("timeline")
+            yield ctx.task_finding(
+                rule,
+                row,
+                "timeline",
+                f"{_task(ctx, row)}: ô thời gian thực hiện phải ghi thời gian, đang ghi tên cơ "
+                f"quan «{timeline}» (lệch cột?).",
+            )
+        for field in _fields(text(ctx.tasks.at[row, "misplaced"])):
+            if field in reported:
+                continue
+            value = text(ctx.tasks.at[row, field])
+            yield ctx.task_finding(
+                rule,
+                row,
+                field,
+                f"{_task(ctx, row)}: giá trị «{value}» ở cột «{_header(field)}» được đánh dấu "
+                "nằm sai cột khi nhập kế hoạch: cần chuyển sang đúng cột.",
+            )
+
+
+def check_known_agencies(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-CO-QUAN: every lead and coordinating agency of a task is listed in "Cơ quan"."""
+    known = {same_text_key(normalize(text(v))) for v in ctx.agencies["name"] if text(v)}
+    for row in ctx.tasks.index:
+        row = int(row)
+        for key in ("lead", "coordinating"):
+            names = split_agencies(text(ctx.tasks.at[row, key]))
+            unknown = [n for n in names if same_text_key(n) not in known]
+            if unknown:
+                listed = "; ".join(f"«{n}»" for n in unknown)
+                yield ctx.task_finding(
+                    rule,
+                    row,
+                    key,
+                    f"{_task(ctx, row)}: {listed} không có trong trang «{layout.AGENCIES_SHEET}» "
+                    "(sai chính tả, hoặc cơ quan mới cần thêm vào danh sách).",
+                )
+
+
+def check_inherited(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-O-GOP: values taken from a merged cell above, for a person to confirm: a task's
+    fields (tasks sheet), a criterion's target (appendix sheets)."""
+    for row in ctx.tasks.index:
+        row = int(row)
+        labels = text(ctx.tasks.at[row, "inherited"])
+        fields = _fields(labels)
+        if fields:
+            yield ctx.task_finding(
+                rule,
+                row,
+                fields[0],
+                f"{_task(ctx, row)}: {labels} không ghi ở dòng này trong văn bản, được lấy từ ô "
+                "gộp phía trên: cần xác nhận đúng cho nhiệm vụ này.",
+            )
+    for appendix, table in ctx.appendices.items():
+        for row, _depth in ctx.figure_rows(appendix):
+            labels = text(table.at[row, "inherited"])
+            fields = _fields(labels)
+            if not fields:
+                continue
+            key = {"target_text": "target"}.get(fields[0], fields[0])
+            if key not in table.columns:
+                continue
+            label = ctx.label(appendix, row)
+            yield ctx.finding(
+                rule,
+                appendix,
+                label,
+                key,
+                row,
+                f"{label}: {labels} không ghi ở dòng này trong văn bản, được lấy từ ô gộp phía "
+                "trên: cần xác nhận đúng cho tiêu chí này.",
+            )
