@@ -73,6 +73,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from kehoach.checks import check_workbook
+    from kehoach.edits import apply_to_workbook
+    from kehoach.findings import counts_text
+    from kehoach.layout import CHECK_SHEET
+    from kehoach.sheetdata import workbook_values
+    from kehoach.xlsm import save_xlsm
+
+    path = Path(args.workbook)
+    result = check_workbook(workbook_values(path), file=path)  # before touching the file
+    if args.write:
+        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        apply_to_workbook(wb, result.edits)
+        save_xlsm(wb, path)
+    if args.json:
+        _print_json([f.to_dict() for f in result.findings])
+    else:
+        for f in result.findings:
+            print(f"[{f.severity_label}] {f.rule} {f.ref}: {f.message}")
+        print(f"Kết quả kiểm tra: {counts_text(result.findings)}.")
+        if args.write:
+            print(f"Đã ghi trang '{CHECK_SHEET}' của {path}.")
+    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+
+
 def cmd_setup_excel(args: argparse.Namespace) -> int:
     from kehoach.excel_setup import configure_xlwings
 
@@ -104,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "check", help="Kiểm tra tính nhất quán của dữ liệu (như nút «Kiểm tra dữ liệu»)"
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("--json", action="store_true", help="in các phát hiện dạng JSON")
+    p.add_argument(
+        "--write", action="store_true", help="ghi kết quả vào trang «KiemTra» và tô màu các ô"
+    )
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
         "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"

@@ -80,6 +80,26 @@ def _header_rows(book: xw.Book) -> dict[str, list[Any] | None]:
     return rows
 
 
+def sheet_values(book: xw.Book) -> dict[str, list[list[Any]]]:
+    """Every sheet's values from A1 to the end of its used range (what sheetdata expects)."""
+    out: dict[str, list[list[Any]]] = {}
+    for sheet in book.sheets:
+        last = sheet.used_range.last_cell
+        cells = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1)))
+        out[sheet.name] = cells.options(ndim=2).value
+    return out
+
+
+@_user_errors
+def check_data(book: xw.Book) -> None:
+    """Button "Kiểm tra dữ liệu": findings on the sheet KiemTra, cells highlighted, counts."""
+    from kehoach.checks import CHECK_ALERT_TITLE, alert_text, check_workbook
+
+    result = check_workbook(sheet_values(book), file=book.name)
+    apply_edits(book, result.edits)
+    book.app.alert(alert_text(result.findings), title=CHECK_ALERT_TITLE)
+
+
 @_user_errors
 def check_setup(book: xw.Book) -> None:
     """Button "Kiểm tra cài đặt": versions, workbook path, plan sheets intact or not."""
