@@ -17,6 +17,10 @@ Sub KiemTraDuLieu(control As IRibbonControl)
     ChayPython control, "import xlwings as xw, kehoach.xl as k; k.check_data(xw.Book.caller())"
 End Sub
 
+Sub TinhChenhLech(control As IRibbonControl)
+    ChayPython control, "import xlwings as xw, kehoach.xl as k; k.compute_gaps(xw.Book.caller())"
+End Sub
+
 ' Shows the button's tag on the status bar while xlwings runs the Python command, and clears
 ' the status bar afterwards, also when RunPython fails (the error still reaches the user).
 Private Sub ChayPython(control As IRibbonControl, ByVal pythonCommand As String)

@@ -36,6 +36,16 @@ def row_values(ws: Worksheet, row: int) -> list[Any]:
     return [c.value for c in ws[row]]
 
 
+def plan_values(ws: Worksheet, row: int) -> list[Any]:
+    """The row without the gap columns (kehoach.gapsheet fills those; tested in test_gaps*)."""
+    columns = layout.APPENDIX_COLUMNS[ws.title]
+    return [ws.cell(row, i).value for i, c in enumerate(columns, 1) if c.key not in layout.GAP_KEYS]
+
+
+def col_of(ws: Worksheet, key: str) -> str:
+    return layout.column_letter(layout.APPENDIX_COLUMNS[ws.title], key)
+
+
 def cover_rows(ws: Worksheet) -> list[tuple[Any, Any]]:
     return [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(1, ws.max_row + 1)]
 
@@ -53,6 +63,7 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "Nhiệm vụ",
         "Cơ quan",
         "Quy tắc",
+        "Chênh lệch",
     ]
     assert wb.active.title == "Giới thiệu"
 
@@ -224,39 +235,42 @@ def test_appendix_heading_rows(wb: Workbook) -> None:
 def test_appendix_pl1_rows(wb: Workbook) -> None:
     ws = wb["PL1"]
     # A id, B TT, C code, D name, E max, F 2022, G target, H survey, I task, J lead,
-    # K coordinating, L timeline, M kind, N inherited, O variants, P line
-    assert row_values(ws, 4) == [
+    # K coordinating, L timeline, (gap columns), kind, inherited, variants, line
+    assert plan_values(ws, 4) == [
         "PL1-I", "I", None, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", None, None, None, None,
         None, None, None, None, "Lĩnh vực", None, None, 10,
     ]  # fmt: skip
-    assert row_values(ws, 5) == [
+    assert plan_values(ws, 5) == [
         "PL1-TC-1.1", "1", "TC 1.1", "Thực hiện kế hoạch CCHC", 1.5, None,
         "100% nhiệm vụ được hoàn thành", None, "Theo dõi, đôn đốc\nthực hiện kế hoạch",
         "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện", "Năm 2023", "Tiêu chí",
         None, None, 11,
     ]  # fmt: skip
-    assert row_values(ws, 6) == [
+    assert plan_values(ws, 6) == [
         "PL1-TC-1.1/2", None, None, None, None, None, None, None, "=Tổng hợp kết quả",
         "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện", "Tháng 12/2023", "Nhiệm vụ",
         None, None, 12,
     ]  # fmt: skip
     assert ws["I6"].data_type == "s", "text starting with '=' is not a formula"
     assert ws["H7"].value == "x"
-    assert ws["N7"].value == "mục tiêu"
-    assert ws["O7"].value == (
+    assert ws[f"{col_of(ws, 'inherited')}7"].value == "mục tiêu"
+    assert ws[f"{col_of(ws, 'variants')}7"].value == (
         "tên tiêu chí: Công tác kiểm tra cải cách hành chính (dòng 14)\n"
         "mục tiêu: Hoàn thành 100%: đúng hạn (dòng 14)"
     )
     assert [ws[f"A{r}"].value for r in range(8, 11)] == ["PL1-II", "PL1-TC-2.3", "PL1-TC-2.4"]
     assert ws["G9"].value == 1.5 and ws["G9"].comment.text == "Xử lý 100% văn bản"
-    assert ws["O10"].value == "mục tiêu (số): 0,75 (dòng 23)\nđiểm tối đa: 1,00 (dòng 23)"
+    assert (
+        ws[f"{col_of(ws, 'variants')}10"].value
+        == "mục tiêu (số): 0,75 (dòng 23)\nđiểm tối đa: 1,00 (dòng 23)"
+    )
     assert ws.max_row == 10
 
 
 def test_appendix_pl3_totals_groups_sections(wb: Workbook) -> None:
     ws = wb["PL3"]
     ids = [ws[f"A{r}"].value for r in range(4, ws.max_row + 1)]
-    kinds = [ws[f"M{r}"].value for r in range(4, ws.max_row + 1)]
+    kinds = [ws[f"{col_of(ws, 'kind')}{r}"].value for r in range(4, ws.max_row + 1)]
     assert ids == [
         "PL3", "PL3-I", "PL3-I.1", "PL3-I-1.1", "PL3-I.2", "PL3-II", "PL3-II.1", "PL3-II-1.1",
     ]  # fmt: skip
@@ -294,7 +308,7 @@ def test_number_formats_have_the_plans_decimals(wb: Workbook) -> None:
     assert wb["PL2"]["F6"].value == 0.1234
     assert wb["PL3"]["G7"].number_format == "0.00"
     assert wb["PL4"]["G4"].number_format == "0.00"
-    assert wb["PL1"]["P5"].number_format == "0"
+    assert wb["PL1"][f"{col_of(wb['PL1'], 'line')}5"].number_format == "0"
     assert wb["PL1"]["D5"].number_format == "General"
 
 
@@ -323,7 +337,8 @@ def test_inherited_cells_are_italic_grey(wb: Workbook) -> None:
 def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
     ws = wb[sheet]
     assert ws.freeze_panes == "E4"  # below the header row, right of the name column
-    assert ws.auto_filter.ref == f"A3:P{ws.max_row}"
+    last = col_of(ws, "line")
+    assert ws.auto_filter.ref == f"A3:{last}{ws.max_row}"
     assert ws.print_title_rows == "$3:$3"
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.page_setup.orientation == "landscape"
@@ -338,7 +353,7 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
     data = ws["D5"]
     assert data.alignment.wrap_text and data.alignment.vertical == "top"
     assert data.border.left.style == "thin" and data.border.bottom.style == "thin"
-    # The printout is the plan's table (A:L), not the technical columns the reader uses.
+    # The printout is the plan's table (A:L), not the gap or technical columns.
     assert ws.print_area == f"'{sheet}'!$A$1:$L${ws.max_row}"
 
 
@@ -415,7 +430,7 @@ def test_real_plan_sheets() -> None:
     book = new_master(plan, BUTTONS)
     for appendix in plan.appendices:
         ws = book[appendix.id]
-        kinds = [ws.cell(r, 13).value for r in range(4, ws.max_row + 1)]
+        kinds = [ws[f"{col_of(ws, 'kind')}{r}"].value for r in range(4, ws.max_row + 1)]
         assert kinds.count("Tiêu chí") == len(appendix.criteria)
         assert kinds.count("Lĩnh vực") == len(appendix.sections)
         assert kinds.count("Tiêu chí") + kinds.count("Nhiệm vụ") == len(appendix.criteria) + sum(

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from kehoach import layout
 from kehoach.errors import WorkbookError
 from kehoach.master import new_master
 from kehoach.model import Plan
@@ -190,8 +191,12 @@ def criterion_of_another_appendix(wb: Workbook) -> None:
     wb["Nhiệm vụ"]["B4"] = "PL2"
 
 
+def _cell(appendix: str, key: str, row: int) -> str:
+    return f"{layout.column_letter(layout.APPENDIX_COLUMNS[appendix], key)}{row}"
+
+
 def unknown_kind(wb: Workbook) -> None:
-    wb["PL2"]["M5"] = "Tiêu chuẩn"
+    wb["PL2"][_cell("PL2", "kind", 5)] = "Tiêu chuẩn"
 
 
 def bad_survey_mark(wb: Workbook) -> None:
@@ -203,7 +208,7 @@ def bad_inherited_label(wb: Workbook) -> None:
 
 
 def bad_variant(wb: Workbook) -> None:
-    wb["PL1"]["O7"] = "tên: Công tác kiểm tra"
+    wb["PL1"][_cell("PL1", "variants", 7)] = "tên: Công tác kiểm tra"
 
 
 def duplicate_task_id(wb: Workbook) -> None:
@@ -215,7 +220,7 @@ def duplicate_criterion_id(wb: Workbook) -> None:
 
 
 def criterion_before_section(wb: Workbook) -> None:
-    wb["PL1"]["M4"] = "Tiêu chí"
+    wb["PL1"][_cell("PL1", "kind", 4)] = "Tiêu chí"
 
 
 def section_id_without_prefix(wb: Workbook) -> None:
@@ -239,10 +244,10 @@ DAMAGE: list[tuple[Callable[[Workbook], None], str | None, str | None, str]] = [
     (text_in_line_cell, "Nhiệm vụ", "L6", "«Dòng trong văn bản» phải là số"),
     (unknown_criterion, "Nhiệm vụ", "C5", "Không có tiêu chí «PL1-TC-9.9»"),
     (criterion_of_another_appendix, "Nhiệm vụ", "C4", "trong phụ lục «PL2»"),
-    (unknown_kind, "PL2", "M5", "Loại dòng «Tiêu chuẩn»"),
+    (unknown_kind, "PL2", _cell("PL2", "kind", 5), "Loại dòng «Tiêu chuẩn»"),
     (bad_survey_mark, "PL1", "H5", "Điều tra XHH"),
     (bad_inherited_label, "Nhiệm vụ", "J5", "Nhãn «chủ trì; phối hợp»"),
-    (bad_variant, "PL1", "O7", "nhãn: giá trị (dòng N)"),
+    (bad_variant, "PL1", _cell("PL1", "variants", 7), "nhãn: giá trị (dòng N)"),
     (duplicate_task_id, "Nhiệm vụ", "A5", "trùng với ô A4"),
     (duplicate_criterion_id, "PL1", "A7", "trùng với ô A5"),
     (criterion_before_section, "PL1", "A4", "trước mọi dòng lĩnh vực"),

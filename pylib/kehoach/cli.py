@@ -73,6 +73,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from kehoach.edits import apply_to_workbook
+    from kehoach.gaps import compute_gaps, gap_edits, summary_lines
+    from kehoach.layout import GAPS_SHEET
+    from kehoach.sheetdata import workbook_values
+    from kehoach.xlsm import save_xlsm
+
+    path = Path(args.workbook)
+    report = compute_gaps(workbook_values(path), file=path)  # before touching the file
+    if args.write:
+        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        apply_to_workbook(wb, gap_edits(report))
+        save_xlsm(wb, path)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        for line in summary_lines(report):
+            print(line)
+        if args.write:
+            print(f"Đã ghi trang '{GAPS_SHEET}' của {path}.")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
@@ -131,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "gaps", help="Chênh lệch so với điểm tối đa và mục tiêu 2023 (như nút «Tính chênh lệch»)"
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.add_argument(
+        "--write", action="store_true", help="ghi kết quả vào trang «Chênh lệch» như nút bấm"
+    )
+    p.set_defaults(func=cmd_gaps)
 
     p = sub.add_parser(
         "check", help="Kiểm tra tính nhất quán của dữ liệu (như nút «Kiểm tra dữ liệu»)"

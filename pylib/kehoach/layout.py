@@ -35,7 +35,9 @@ class Column:
     printed: bool = True  # part of the printed table (technical columns are not)
 
 
-def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[Column, ...]:
+def _appendix_columns(
+    max_h: str, s22_h: str, target_h: str, fmt: str, gaps: Sequence[Column] = ()
+) -> tuple[Column, ...]:
     return (
         Column("id", "Mã định danh", 17),
         Column("tt", "TT", 6),
@@ -49,6 +51,11 @@ def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[
         Column("lead", "Cơ quan chủ trì thực hiện", 28),
         Column("coordinating", "Cơ quan phối hợp thực hiện", 28),
         Column("timeline", "Thời gian thực hiện", 16),
+        # The gap columns (kehoach.gaps, kehoach.gapsheet): the 2023 result officials type in
+        # and formulas over the plan's figures. Not printed: the plan's table already takes
+        # ~270 character widths fitted onto A4 landscape; seven more columns would shrink its
+        # text by another quarter. The sheet "Chênh lệch" prints the gap figures on its own.
+        *gaps,
         # Beyond the plan's own table: what the reader needs to rebuild the model.
         Column("kind", "Loại dòng", 11, printed=False),
         Column("inherited", "Lấy từ ô gộp phía trên", 14, printed=False),
@@ -57,16 +64,151 @@ def _appendix_columns(max_h: str, s22_h: str, target_h: str, fmt: str) -> tuple[
     )
 
 
+# --- gap columns ---------------------------------------------------------------------------
+# Keys: lost_2022 (max − 2022), pct_2022 (2022 / max), gap_target (target − 2022),
+# result_2023 (typed by officials), achieved (Đạt / Chưa đạt / no numeric target),
+# gap_2023 (max(0, target − result)), change_2022 (result − 2022). See kehoach.gaps.
+RESULT_KEY = "result_2023"
+GAP_KEYS: tuple[str, ...] = (
+    "lost_2022",
+    "pct_2022",
+    "gap_target",
+    RESULT_KEY,
+    "achieved",
+    "gap_2023",
+    "change_2022",
+)
+PCT_FORMAT = "0.0%"
+
+
+def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
+    widths = {"achieved": 11.0, "pct_2022": 10.0}
+    return tuple(
+        Column(
+            key,
+            headers[key],
+            widths.get(key, 12.0),
+            PCT_FORMAT if key == "pct_2022" else ("General" if key == "achieved" else fmt),
+            printed=False,
+        )
+        for key in GAP_KEYS
+        if key in headers
+    )
+
+
+_RESULT_HEADERS = {
+    RESULT_KEY: "Kết quả năm 2023",
+    "achieved": "Đạt mục tiêu 2023?",
+    "gap_2023": "Còn thiếu so với mục tiêu (2023)",
+    "change_2022": "Thay đổi so với 2022",
+}
+_PAR_HEADERS = {
+    "lost_2022": "Điểm bị mất năm 2022",
+    "pct_2022": "% điểm tối đa năm 2022",
+    "gap_target": "Còn thiếu so với mục tiêu",
+}
+GAP_HEADERS: dict[str, dict[str, str]] = {
+    # PL1 holds the criteria at full marks in 2022: 2022 = max = target, nothing was lost.
+    "PL1": dict(_RESULT_HEADERS),
+    "PL2": {**_PAR_HEADERS, **_RESULT_HEADERS},
+    "PL3": {
+        "lost_2022": "Còn thiếu so với tối đa năm 2022 (%)",
+        "gap_target": "Mục tiêu − 2022 (%)",
+        **_RESULT_HEADERS,
+        RESULT_KEY: "Kết quả năm 2023 (%)",
+    },
+    "PL4": {**_PAR_HEADERS, "gap_target": "Mục tiêu − 2022", **_RESULT_HEADERS},
+}
+
 APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "PL1": _appendix_columns("Điểm tối đa", "Điểm đạt được năm 2022", "Mục tiêu năm 2023", "0.00"),
+    "PL1": _appendix_columns(
+        "Điểm tối đa",
+        "Điểm đạt được năm 2022",
+        "Mục tiêu năm 2023",
+        "0.00",
+        _gap_columns("0.00", GAP_HEADERS["PL1"]),
+    ),
     "PL2": _appendix_columns(
-        "Điểm tối đa", "Điểm đạt được năm 2022", "Mục tiêu năm 2023", "0.0000"
+        "Điểm tối đa",
+        "Điểm đạt được năm 2022",
+        "Mục tiêu năm 2023",
+        "0.0000",
+        _gap_columns("0.0000", GAP_HEADERS["PL2"]),
     ),
     "PL3": _appendix_columns(
-        "Tỷ lệ tối đa (%)", "Kết quả năm 2022 (%)", "Mục tiêu năm 2023 (%)", "0.00"
+        "Tỷ lệ tối đa (%)",
+        "Kết quả năm 2022 (%)",
+        "Mục tiêu năm 2023 (%)",
+        "0.00",
+        _gap_columns("0.00", GAP_HEADERS["PL3"]),
     ),
-    "PL4": _appendix_columns("Điểm tối đa", "Điểm đạt được năm 2022", "Mục tiêu năm 2023", "0.00"),
+    "PL4": _appendix_columns(
+        "Điểm tối đa",
+        "Điểm đạt được năm 2022",
+        "Mục tiêu năm 2023",
+        "0.00",
+        _gap_columns("0.00", GAP_HEADERS["PL4"]),
+    ),
 }
+
+# How a section/group/total row aggregates its children: PAR INDEX and PAPI add up
+# points, SIPAS averages percentages (the plan's section = mean of its criteria, its
+# total = mean of the sections).
+AGGREGATION: dict[str, str] = {"PL1": "sum", "PL2": "sum", "PL3": "mean", "PL4": "sum"}
+# Appendices whose section and total rows carry their own max/2022/target in the plan; their
+# gap figures come from those. Elsewhere (PL1/PL2 sections, PL3 groups) they aggregate the
+# children's.
+OWN_FIGURE_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
+# Appendices where "Điều tra XHH" splits the points lost: PAR INDEX. SIPAS and PAPI are
+# surveys of citizens as a whole and the plan marks none of their criteria.
+SURVEY_SPLIT_APPENDICES: tuple[str, ...] = ("PL1", "PL2")
+ACHIEVED = "Đạt"
+NOT_ACHIEVED = "Chưa đạt"
+NO_TARGET = "Không có mục tiêu số"
+INPUT_FILL = "FFF2CC"  # light yellow: a cell for officials to type into
+
+# The summary sheet: appendix totals as formulas (rows SUMMARY_FIRST_ROW..), points lost per
+# PAR INDEX field (PL2), charts at the right; from GAPS_BLOCK_ROW down, what the button
+# "Tính chênh lệch" writes (cleared and rewritten on each click).
+GAPS_SHEET = "Chênh lệch"
+GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm 2023"
+SUMMARY_HEADER_ROW = 4
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("appendix", "Phụ lục", 8),
+    Column("index", "Chỉ số", 14),
+    Column("criteria", "Số tiêu chí", 9, "0"),
+    Column("max", "Điểm tối đa", 10, "0.00"),
+    Column("score_2022", "Năm 2022", 10, "0.00"),
+    Column("target", "Mục tiêu năm 2023", 11, "0.00"),
+    Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
+    Column("lost_2022_survey", "trong đó: tiêu chí điều tra XHH", 12, "0.00"),
+    Column("lost_2022_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
+    Column("pct_2022", "% tối đa năm 2022", 10, PCT_FORMAT),
+    Column("pct_target", "% tối đa của mục tiêu", 10, PCT_FORMAT),
+    Column("results", "Số tiêu chí đã nhập kết quả 2023", 12, "0"),
+    Column("achieved", "Số tiêu chí đạt", 9, "0"),
+    Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
+    Column("result_2023", "Kết quả năm 2023", 10, "0.00"),
+    Column("change_2022", "Thay đổi so với 2022", 10, "0.00"),
+)
+INDEX_NAMES: dict[str, str] = {
+    "PL1": "PAR INDEX (giữ điểm tối đa)",
+    "PL2": "PAR INDEX (chưa đạt tối đa)",
+    "PL3": "SIPAS (%)",
+    "PL4": "PAPI",
+}
+FIELDS_APPENDIX = "PL2"  # the per-field table and chart of points lost
+FIELD_COLUMNS: tuple[Column, ...] = (
+    Column("tt", "TT", 8),
+    Column("name", "Lĩnh vực (PL2)", 14),
+    Column("max", "Điểm tối đa", 9, "0.0000"),
+    Column("score_2022", "Năm 2022", 10, "0.0000"),
+    Column("lost_2022_survey", "Bị mất: điều tra XHH", 10, "0.0000"),
+    Column("lost_2022_other", "Bị mất: tiêu chí khác", 10, "0.0000"),
+    Column("lost_2022", "Bị mất năm 2022", 10, "0.0000"),
+)
+GAPS_BLOCK_ROW = 26
+GAPS_TOP_N = 10
 
 TASK_COLUMNS: tuple[Column, ...] = (
     Column("id", "Mã nhiệm vụ", 20),

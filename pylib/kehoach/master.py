@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach import layout
 from kehoach.agency_names import count_agencies
 from kehoach.errors import BuildError
+from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.rules import RULES_TEMPLATE, rule_table
 
@@ -122,6 +123,7 @@ def fill_master(
         layout.TASKS_SHEET,
         layout.AGENCIES_SHEET,
         layout.RULES_SHEET,
+        layout.GAPS_SHEET,
     ]
     for ws in wb.worksheets[1:]:
         if ws.title in names:
@@ -132,10 +134,13 @@ def fill_master(
     cover.title = layout.COVER_SHEET
     _write_cover(wb, cover, plan, lines)
     for appendix in plan.appendices:
-        _write_appendix(wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id]), plan, appendix)
+        ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
+        _write_appendix(ws, plan, appendix)
+        write_gap_cells(ws, appendix.id)
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan)
     _write_agencies(wb.create_sheet(layout.AGENCIES_SHEET), plan)
     _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
+    write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
     wb.active = 0
 
 
@@ -177,6 +182,7 @@ def render_cover(
             "agencies": layout.AGENCIES_SHEET,
             "rules": layout.RULES_SHEET,
             "checks": layout.CHECK_SHEET,
+            "gaps": layout.GAPS_SHEET,
         },
         "appendices": [
             {"sheet": layout.APPENDIX_SHEETS[a.id], "id": a.id, "title": a.title}

@@ -91,6 +91,17 @@ def sheet_values(book: xw.Book) -> dict[str, list[list[Any]]]:
 
 
 @_user_errors
+def compute_gaps(book: xw.Book) -> None:
+    """Button "Tính chênh lệch": gap figures on the sheet "Chênh lệch", totals in an alert."""
+    from kehoach.gaps import GAPS_ALERT_TITLE, alert_text, gap_edits
+    from kehoach.gaps import compute_gaps as core_gaps
+
+    report = core_gaps(sheet_values(book), file=book.name)
+    apply_edits(book, gap_edits(report))
+    book.app.alert(alert_text(report), title=GAPS_ALERT_TITLE)
+
+
+@_user_errors
 def check_data(book: xw.Book) -> None:
     """Button "Kiểm tra dữ liệu": findings on the sheet KiemTra, cells highlighted, counts."""
     from kehoach.checks import CHECK_ALERT_TITLE, alert_text, check_workbook
