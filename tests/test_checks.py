@@ -17,7 +17,7 @@ from check_plans import cell_of, clean_workbook, put, values_of
 from kehoach import layout
 from kehoach.checks import CHECKS, run_checks
 from kehoach.findings import Finding
-from kehoach.rules import RULE_PARAMS, Rule, default_rules, rules_from_values
+from kehoach.rules import RULE_PARAMS, ParamValue, Rule, default_rules, rules_from_values
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = layout.TASKS_SHEET
@@ -27,7 +27,7 @@ def rules() -> list[Rule]:
     return default_rules(ROOT / "templates" / "quy-tac.tsv")
 
 
-def only(rule_id: str, **params: object) -> list[Rule]:
+def only(rule_id: str, **params: ParamValue) -> list[Rule]:
     rule = next(r for r in rules() if r.id == rule_id)
     return [Rule(rule.id, rule.description, True, rule.severity, {**rule.params, **params})]
 

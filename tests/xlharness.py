@@ -385,6 +385,9 @@ def _range_clear(wb: Workbook, ws: Worksheet, action: Action) -> None:
         _clear_contents(cells)
     if func in ("rangeClearFormats", "rangeClear"):
         _clear_formats(cells)
+    if func == "rangeClear":  # Excel's Clear also deletes the cells' hyperlinks
+        for cell in cells:
+            cell.hyperlink = None
 
 
 def _sheet_clear(wb: Workbook, ws: Worksheet, action: Action) -> None:

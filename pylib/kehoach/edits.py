@@ -33,10 +33,15 @@ class EnsureSheet:
 
 @dataclass(frozen=True)
 class ClearRows:
-    """Clear the values of rows ``first_row``.. of ``sheet`` (formats stay)."""
+    """Clear the values of rows ``first_row``.. of ``sheet`` (formats stay).
+
+    With ``formats``, clear everything like Excel's Clear: values, formats and links (Excel's
+    ClearContents leaves a cell's hyperlink behind).
+    """
 
     sheet: str
     first_row: int
+    formats: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
                 for cell in row:
                     cell.value = None
                     cell.hyperlink = None
+                    if edit.formats:
+                        cell.style = "Normal"
         elif isinstance(edit, WriteValues):
             top, left = coordinate_to_tuple(edit.cell)
             for r, values in enumerate(edit.rows):

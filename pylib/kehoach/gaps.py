@@ -564,18 +564,18 @@ def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
 
 def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    lost = pd.to_numeric(crit["lost_2022"], errors="coerce").fillna(0.0)
-    picked = crit[lost.round(ACHIEVED_DECIMALS) > 0].assign(_key=lost)
-    picked = picked.sort_values("_key", ascending=False, kind="stable").head(n)
-    return picked.drop(columns=["_key"])
+    ranked = crit.assign(_key=pd.to_numeric(crit["lost_2022"], errors="coerce").fillna(0.0))
+    ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
+    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
+    return ranked.drop(columns=["_key"])
 
 
 def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    short = crit[crit["achieved"] == layout.NOT_ACHIEVED]
-    key = pd.to_numeric(short["gap_2023"], errors="coerce").fillna(0.0)
-    short = short.assign(_key=key).sort_values("_key", ascending=False, kind="stable").head(n)
-    return short.drop(columns=["_key"])
+    ranked = crit.assign(_key=pd.to_numeric(crit["gap_2023"], errors="coerce").fillna(0.0))
+    ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
+    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
+    return ranked.drop(columns=["_key"])
 
 
 def alert_text(report: GapsReport) -> str:

@@ -55,7 +55,11 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
         if isinstance(edit, ClearRows):
             last = sheet.used_range.last_cell
             if last.row >= edit.first_row:
-                sheet.range((edit.first_row, 1), (last.row, last.column)).clear_contents()
+                cells = sheet.range((edit.first_row, 1), (last.row, last.column))
+                if edit.formats:
+                    cells.clear()
+                else:
+                    cells.clear_contents()
         elif isinstance(edit, WriteValues):
             rows = [["'" + v if looks_like_formula(v) else v for v in row] for row in edit.rows]
             if rows:
