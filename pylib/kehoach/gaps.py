@@ -505,7 +505,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     rows: list[list[Any]] = [["Kết quả bấm nút «Tính chênh lệch» (tính lại mỗi lần bấm)"]]
     rows += [[line] for line in summary_lines(report)]
     problems = _problems(report)
-    rows.append([])
+    rows.append([None])
     rows.append([f"Kết quả năm 2023 cần xem lại: {len(problems) or 'không có'}"])
     edits.append(WriteValues(sheet, f"A{row}", rows))
     row += len(rows)
