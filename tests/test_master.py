@@ -64,7 +64,19 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "Cơ quan",
         "Quy tắc",
         "Chênh lệch",
+        "KiemTra",
     ]
+
+
+def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:
+    ws = wb["KiemTra"]
+    assert ws["A1"].value == layout.CHECK_TITLE
+    assert "Kiểm tra dữ liệu" in ws["A2"].value
+    assert [ws.cell(3, i).value for i in range(1, 8)] == [c.header for c in layout.CHECK_COLUMNS]
+    assert ws["A3"].font.b
+    assert ws.column_dimensions["G"].width == 90
+    assert ws.freeze_panes == "A4"
+    assert ws.page_setup.orientation == "landscape"
     assert wb.active.title == "Giới thiệu"
 
 

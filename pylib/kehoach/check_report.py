@@ -103,7 +103,8 @@ def report_edits(
         block.append([number, f.severity_label, f.rule, f.appendix, f.code, None, f.message])
     edits: list[Edit] = [
         EnsureSheet(sheet),
-        ClearRows(sheet, layout.TITLE_ROW, formats=True),
+        # Old rows go with their links; the headings keep the builder's formats.
+        ClearRows(sheet, layout.FIRST_DATA_ROW, formats=True),
         WriteValues(sheet, f"A{layout.TITLE_ROW}", block),
     ]
     link_col = layout.column_letter(layout.CHECK_COLUMNS, "cell")

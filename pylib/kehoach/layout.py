@@ -246,6 +246,7 @@ RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
 # The checker's report ("Kiểm tra dữ liệu"): title, summary, headers, one row per finding.
 CHECK_SHEET = "KiemTra"
 CHECK_TITLE = "Kết quả kiểm tra dữ liệu"
+CHECK_NOT_RUN = "Chưa kiểm tra: bấm nút «Kiểm tra dữ liệu» trên tab «Kế hoạch CCHC»."
 CHECK_SUMMARY_ROW = 2
 CHECK_COLUMNS: tuple[Column, ...] = (
     Column("number", "STT", 6, "0"),

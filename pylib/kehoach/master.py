@@ -141,6 +141,7 @@ def fill_master(
     _write_agencies(wb.create_sheet(layout.AGENCIES_SHEET), plan)
     _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
     write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
+    _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
     wb.active = 0
 
 
@@ -518,6 +519,18 @@ def _write_heading(ws: Worksheet, columns: Sequence[layout.Column], title: str, 
         cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
         ws.column_dimensions[get_column_letter(i)].width = col.width
+
+
+def _write_check_sheet(ws: Worksheet) -> None:
+    """The KiemTra sheet before any check ran: headings, widths, view and print setup.
+
+    The button fills rows from ``layout.FIRST_DATA_ROW`` (see ``check_report``); the
+    column widths, frozen header and page setup set here stay across its runs.
+    """
+    _write_heading(ws, layout.CHECK_COLUMNS, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
+    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
+    _print_setup(ws, landscape=True)
 
 
 def _finish_table(
