@@ -231,6 +231,56 @@ AGENCY_COLUMNS: tuple[Column, ...] = (
     Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 12, "0"),
 )
 
+# The agency directory (kehoach.directory), maintained by the officials: one row per agency,
+# group of agencies or phrase that names no agency; built from templates/co-quan.tsv, their
+# edits kept on rebuild. The counts are written at build time and by resolution_edits.
+DIRECTORY_SHEET = "Danh bạ cơ quan"
+DIRECTORY_TITLE = "Danh bạ cơ quan: cơ quan, nhóm cơ quan và cách Kế hoạch ghi tên"
+DIRECTORY_HINT = (
+    "Sửa được: Email, Người liên hệ, Tên khác, Thành viên, Ghi chú; thêm dòng cho cơ quan mới. "
+    "Tên khác, thành viên, email cách nhau bằng «;». Thành viên của nhóm: mã cơ quan, mã nhóm, "
+    "hoặc kind:department (mọi sở, ban, ngành), kind:district (mọi UBND cấp huyện), …; "
+    "để trống = cần quyết định. Khi tạo lại workbook, những gì đã sửa ở đây được giữ."
+)
+DIRECTORY_COLUMNS: tuple[Column, ...] = (
+    Column("code", "Mã (tên tệp)", 16),
+    Column("name", "Tên cơ quan", 36),
+    Column("kind", "Loại", 20),
+    Column("emails", "Email", 26),
+    Column("contact", "Người liên hệ", 20),
+    Column("aliases", "Tên khác trong văn bản", 36),
+    Column("members", "Thành viên (nhóm)", 26),
+    Column("commune", "Cấp xã (qua UBND cấp huyện)", 11),
+    Column("note", "Ghi chú", 36),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 10, "0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 10, "0"),
+)
+# The directory as last built from the seed, hidden: a rebuild tells the officials' edits
+# (cells that differ from it) from the seed's own values (kehoach.directory.merge_directory).
+DIRECTORY_BASE_SHEET = "DanhBaGoc"
+# What the resolver could not turn into agencies, for a person: fragments that name nothing
+# in the directory, and groups whose members nobody has decided yet.
+UNRESOLVED_SHEET = "Cơ quan chưa xác định"
+UNRESOLVED_TITLE = "Tên cơ quan trong nhiệm vụ chưa xác định được cơ quan nào"
+UNRESOLVED_HINT = (
+    "Chưa xác định: thêm cách viết này vào cột «Tên khác trong văn bản» của cơ quan ở trang "
+    "«Danh bạ cơ quan» (hoặc thêm dòng). Cần quyết định: điền cột «Thành viên» của nhóm."
+)
+UNRESOLVED_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", 6, "0"),
+    Column("status", "Tình trạng", 16),
+    Column("task", "Mã nhiệm vụ", 20),
+    Column("code", "Mã tiêu chí", 12),
+    Column("role", "Vai trò", 10),
+    Column("fragment", "Tên như văn bản", 40),
+    Column("entry", "Mã nhóm trong danh bạ", 18),
+    Column("cell", "Ô (bấm để tới ô)", 18),
+)
+UNRESOLVED_STATUS: dict[str, str] = {
+    "unresolved": "Chưa xác định",
+    "undecided": "Cần quyết định",
+}
+
 # The consistency checker's rules, editable by the officials (built from templates/quy-tac.tsv).
 RULES_SHEET = "Quy tắc"
 RULES_TITLE = "Quy tắc kiểm tra dữ liệu (sửa được: Áp dụng, Mức độ, Tham số)"
