@@ -72,7 +72,15 @@ class Link:
     text: str
 
 
-Edit = EnsureSheet | ClearRows | WriteValues | Fill | Link
+@dataclass(frozen=True)
+class HideSheet:
+    """Hide ``sheet`` so that Excel's Unhide does not list it ("very hidden") where the applier
+    can say so; xlwings' remote engines (Office.js) only know plain hidden."""
+
+    sheet: str
+
+
+Edit = EnsureSheet | ClearRows | WriteValues | Fill | Link | HideSheet
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -87,7 +95,9 @@ def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
                 wb.create_sheet(edit.sheet)
             continue
         ws = wb[edit.sheet]
-        if isinstance(edit, ClearRows):
+        if isinstance(edit, HideSheet):
+            ws.sheet_state = "veryHidden"
+        elif isinstance(edit, ClearRows):
             for row in ws.iter_rows(min_row=edit.first_row, max_row=max(ws.max_row, 1)):
                 for cell in row:
                     cell.value = None

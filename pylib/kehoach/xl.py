@@ -19,12 +19,22 @@ import xlwings as xw
 
 import kehoach
 from kehoach import layout
-from kehoach.edits import ClearRows, Edit, EnsureSheet, Fill, Link, WriteValues, looks_like_formula
+from kehoach.edits import (
+    ClearRows,
+    Edit,
+    EnsureSheet,
+    Fill,
+    HideSheet,
+    Link,
+    WriteValues,
+    looks_like_formula,
+)
 from kehoach.errors import KeHoachError
 from kehoach.setup_report import TITLE as SETUP_TITLE
 from kehoach.setup_report import setup_message
 
 ERROR_TITLE = "Lỗi"
+_XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +62,11 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
                 book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
             continue
         sheet = book.sheets[edit.sheet]
-        if isinstance(edit, ClearRows):
+        if isinstance(edit, HideSheet):
+            sheet.visible = False
+            if book.app.engine.name == "excel":
+                sheet.api.Visible = _XL_SHEET_VERY_HIDDEN  # COM: out of Excel's Unhide list
+        elif isinstance(edit, ClearRows):
             last = sheet.used_range.last_cell
             if last.row >= edit.first_row:
                 cells = sheet.range((edit.first_row, 1), (last.row, last.column))

@@ -1,0 +1,310 @@
+"""Sign agency workbooks and verify them when they come back.
+
+Each agency workbook carries, in its veryHidden sheet ``_meta``: the plan, the agency, the
+generation time, the task ids in row order with one digest per task row, and a signature.
+
+- a row digest is HMAC-SHA256(key, canonical JSON of ["row", the row's locked task cells]);
+- the signature is HMAC-SHA256(key, canonical JSON of every metadata value and the
+  (task id, row digest) list), so it binds the plan, the agency, the time and the rows' order.
+
+The key is 32 random bytes kept with the master (its veryHidden sheet
+``extract_layout.KEY_SHEET``), never in an extract; ``key_id`` (a hash of the key) is in the
+extract so that a file signed with another key is told apart from a tampered one. Sheet
+protection only prevents accidents; the signature is what proves a returned file is the
+agency's, from this plan, with its task rows unchanged: ``verify``.
+
+Canonical values: blank is "", numbers print with 12 significant digits (2, 2.0 and "2.0"
+after a round trip through Excel all read 2), a date or a midnight datetime is its ISO date,
+line breaks are "\\n". Pure core: no xlwings, no printing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from kehoach import extract_layout as ex
+from kehoach.edits import Edit, EnsureSheet, HideSheet, WriteValues
+from kehoach.errors import WorkbookError
+
+KEY_BYTES = 32
+_HEX_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+# --- the key -------------------------------------------------------------------------------
+
+
+def new_key() -> bytes:
+    """A fresh signing key (32 bytes from the OS's secure random source)."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of ``key`` (16 hex digits of a hash): tells keys apart, reveals none."""
+    return hashlib.sha256(b"kehoach key id\x00" + key).hexdigest()[:16]
+
+
+def master_key(
+    values: Mapping[str, Sequence[Sequence[Any]]], *, file: str | Path | None = None
+) -> bytes | None:
+    """The signing key kept in the master's values (``sheetdata.workbook_values`` or xlwings'),
+    or None when the master has none yet. A damaged key sheet raises WorkbookError."""
+    rows = values.get(ex.KEY_SHEET)
+    if rows is None:
+        return None
+    for number, row in enumerate(rows, start=1):
+        if row and row[0] == ex.KEY_LABEL:
+            text = str(row[1] if len(row) > 1 and row[1] is not None else "").strip().lower()
+            if _HEX_KEY.fullmatch(text):
+                return bytes.fromhex(text)
+            raise WorkbookError(
+                "Khóa ký bị hỏng (phải là 64 chữ số hệ 16). Nếu đã gửi tệp cho cơ quan, hãy lấy "
+                "lại workbook từ bản sao lưu (thư mục backup); nếu chưa, xóa trang này để tạo "
+                "khóa mới.",
+                file=file,
+                sheet=ex.KEY_SHEET,
+                cell=f"B{number}",
+            )
+    raise WorkbookError(
+        f"Trang khóa ký không có dòng «{ex.KEY_LABEL}».", file=file, sheet=ex.KEY_SHEET
+    )
+
+
+def key_edits(key: bytes) -> list[Edit]:
+    """The edits that store ``key`` in the master: the key sheet, written then hidden."""
+    rows: list[list[Any]] = [
+        [ex.KEY_NOTE, None],
+        [ex.KEY_LABEL, key.hex()],
+        [ex.KEY_ID_LABEL, key_id(key)],
+    ]
+    return [
+        EnsureSheet(ex.KEY_SHEET),
+        WriteValues(ex.KEY_SHEET, "A1", rows),
+        HideSheet(ex.KEY_SHEET),
+    ]
+
+
+# --- canonical form and digests ------------------------------------------------------------
+
+
+def canonical_value(value: Any) -> str:
+    """The text a cell value is signed as; equal after a round trip through a workbook file."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return f"{float(value):.12g}"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n")
+
+
+def _canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _mac(key: bytes, data: Any) -> str:
+    return hmac.new(key, _canonical_json(data), hashlib.sha256).hexdigest()
+
+
+def row_digest(key: bytes, cells: Iterable[Any]) -> str:
+    """The digest of one task row: its locked cells (``extract_layout.TASK_COLUMNS``)."""
+    return _mac(key, ["row", [canonical_value(v) for v in cells]])
+
+
+def signature(key: bytes, meta: Mapping[str, str], tasks: Sequence[tuple[str, str]]) -> str:
+    """The signature over the metadata (every key but the signature) and (task id, digest)s."""
+    fields = {k: v for k, v in meta.items() if k != ex.META_SIGNATURE}
+    return _mac(key, ["extract", fields, [list(t) for t in tasks]])
+
+
+# --- reading back --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractMeta:
+    """The hidden metadata of an agency workbook."""
+
+    fields: dict[str, str]
+    tasks: tuple[tuple[str, str], ...]  # (task id, row digest) in row order
+
+    @property
+    def plan_id(self) -> str:
+        return self.fields.get(ex.META_PLAN, "")
+
+    @property
+    def agency_code(self) -> str:
+        return self.fields.get(ex.META_AGENCY, "")
+
+    @property
+    def generated_at(self) -> str:
+        return self.fields.get(ex.META_GENERATED_AT, "")
+
+    @property
+    def key_id(self) -> str:
+        return self.fields.get(ex.META_KEY_ID, "")
+
+    @property
+    def task_ids(self) -> tuple[str, ...]:
+        return tuple(t for t, _ in self.tasks)
+
+    @property
+    def first_row(self) -> int:
+        text = self.fields.get(ex.META_FIRST_ROW, "")
+        return int(text) if text.isdigit() else ex.FIRST_DATA_ROW
+
+
+def meta_rows(meta: Mapping[str, str], tasks: Sequence[tuple[str, str]]) -> list[list[Any]]:
+    """The values of the ``_meta`` sheet from A1: key/value rows, a blank row, the task table."""
+    rows: list[list[Any]] = [[k, meta[k]] for k in ex.META_KEYS]
+    rows.append([None, None])
+    rows.append(list(ex.META_TASK_HEADERS))
+    rows.extend([task_id, digest] for task_id, digest in tasks)
+    return rows
+
+
+def read_meta(wb: Workbook) -> ExtractMeta | None:
+    """The metadata of an opened agency workbook; None when it has no ``_meta`` sheet."""
+    if ex.META_SHEET not in wb.sheetnames:
+        return None
+    rows = [list(r) for r in wb[ex.META_SHEET].iter_rows(values_only=True)]
+    fields: dict[str, str] = {}
+    for row in rows[: len(ex.META_KEYS)]:
+        if row and row[0] is not None:
+            value = row[1] if len(row) > 1 else None
+            fields[str(row[0])] = "" if value is None else str(value)
+    tasks = tuple(
+        (str(row[0]), "" if len(row) < 2 or row[1] is None else str(row[1]))
+        for row in rows[ex.META_TASKS_ROW :]
+        if row and row[0] is not None
+    )
+    return ExtractMeta(fields, tasks)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What ``verify`` found: ``ok`` when the file is intact and signed with this key."""
+
+    ok: bool
+    meta: ExtractMeta | None
+    problems: tuple[str, ...] = ()
+    changed_rows: tuple[int, ...] = field(default=())  # Excel rows of the tasks sheet
+
+    @property
+    def agency_code(self) -> str:
+        return self.meta.agency_code if self.meta else ""
+
+    @property
+    def plan_id(self) -> str:
+        return self.meta.plan_id if self.meta else ""
+
+    @property
+    def task_ids(self) -> tuple[str, ...]:
+        return self.meta.task_ids if self.meta else ()
+
+
+def _open(source: str | Path | Workbook) -> tuple[Workbook, bool]:
+    if isinstance(source, Workbook):
+        return source, False
+    path = Path(source)
+    if not path.is_file():
+        raise WorkbookError("Không tìm thấy tệp.", file=path)
+    try:
+        return load_workbook(path, read_only=True, data_only=True), True
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise WorkbookError(f"Không mở được tệp như một workbook Excel: {exc}", file=path) from exc
+
+
+def verify(source: str | Path | Workbook, key: bytes) -> VerifyResult:
+    """Check that an agency workbook is one we generated with ``key``, task rows unchanged.
+
+    Reads the hidden metadata, recomputes every row digest from the tasks sheet's locked
+    cells and the signature from the metadata, and compares them with
+    ``hmac.compare_digest``. Problems (Vietnamese) are data; only a file that cannot be opened
+    raises WorkbookError. ``changed_rows`` names the task rows that differ from what was signed.
+    """
+    wb, opened = _open(source)
+    try:
+        return _verify(wb, key)
+    finally:
+        if opened:
+            wb.close()
+
+
+def _verify(wb: Workbook, key: bytes) -> VerifyResult:
+    meta = read_meta(wb)
+    if meta is None:
+        return VerifyResult(
+            False,
+            None,
+            (
+                "Tệp không có dữ liệu ẩn của tệp gửi cơ quan: không phải tệp do Sở Nội vụ gửi, "
+                "hoặc nội dung đã được chép sang một tệp khác.",
+            ),
+        )
+    problems: list[str] = []
+    if meta.fields.get(ex.META_FORMAT) != ex.FORMAT_VERSION:
+        problems.append(
+            f"Phiên bản định dạng «{meta.fields.get(ex.META_FORMAT, '')}» không nhận ra."
+        )
+    if meta.key_id != key_id(key):
+        problems.append(
+            f"Tệp được ký bằng khóa khác (mã khóa {meta.key_id or '?'}, khóa của workbook này là "
+            f"{key_id(key)}): tệp không được tạo từ workbook này, hoặc khóa đã bị thay."
+        )
+        return VerifyResult(False, meta, tuple(problems))
+    expected = signature(key, meta.fields, meta.tasks)
+    if not hmac.compare_digest(expected, meta.fields.get(ex.META_SIGNATURE, "")):
+        problems.append(
+            "Chữ ký không khớp: dữ liệu ẩn (kế hoạch, mã cơ quan, thời gian tạo, danh sách "
+            "nhiệm vụ) đã bị sửa."
+        )
+    changed = _changed_rows(wb, key, meta, problems)
+    if changed:
+        problems.append(
+            "Các dòng nhiệm vụ đã bị sửa (các cột không được sửa): dòng "
+            + ", ".join(str(r) for r in changed)
+            + "."
+        )
+    return VerifyResult(not problems, meta, tuple(problems), tuple(changed))
+
+
+def _changed_rows(wb: Workbook, key: bytes, meta: ExtractMeta, problems: list[str]) -> list[int]:
+    if ex.TASKS_SHEET not in wb.sheetnames:
+        problems.append(f"Thiếu trang tính «{ex.TASKS_SHEET}».")
+        return []
+    first = meta.first_row
+    width = len(ex.TASK_COLUMNS)
+    rows = (
+        list(
+            wb[ex.TASKS_SHEET].iter_rows(
+                min_row=first, max_row=first + len(meta.tasks) - 1, max_col=width, values_only=True
+            )
+        )
+        if meta.tasks
+        else []
+    )
+    changed: list[int] = []
+    for i, (_task_id, digest) in enumerate(meta.tasks):
+        cells = list(rows[i]) if i < len(rows) else []
+        cells += [None] * (width - len(cells))
+        if not hmac.compare_digest(row_digest(key, cells), digest):
+            changed.append(first + i)
+    return changed
