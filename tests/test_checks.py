@@ -85,6 +85,10 @@ FIRES: list[Damage] = [
     ("NV-CHU-TRI", TASKS, "PL4-1.1/1", "lead", None),
     ("NV-THOI-GIAN", TASKS, "PL4-1.1/1", "timeline", "  "),
     ("NV-LECH-COT", TASKS, "PL4-1.1/1", "timeline", "Sở Nội vụ; UBND cấp huyện"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Đầu năm 2023"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Quý V/2023"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Trước ngày 31/02/2023"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Sở Nội vụ; UBND cấp huyện"),
     ("NV-LECH-COT", TASKS, "PL4-1.1/1", "misplaced", "phối hợp"),
     ("NV-CO-QUAN", TASKS, "PL4-1.1/1", "lead", "Sở Nội vu"),
     ("NV-CO-QUAN", TASKS, "PL4-1.1/1", "coordinating", "Các sở, ban, ngành; UBND cấp hyện"),
@@ -147,6 +151,14 @@ NO_FIRE: list[Damage] = [
     ("TIEU-CHI-LAP", "PL4", "PL4-1.2", "name", "Tri thức công dân"),  # same code? no: MA-TRUNG
     ("NV-LECH-COT", TASKS, "PL4-1.1/1", "timeline", "Khi có văn bản hướng dẫn của Bộ"),
     ("NV-LECH-COT", TASKS, "PL4-1.1/1", "timeline", "Quý III-IV/2023"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Quý III-IV/2023"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Thường xuyên"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Trước ngày 12 tháng cuối quý"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Tháng 01/2024"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Từ 01/6/2023"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "Khi có văn bản hướng dẫn của Bộ"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", "THUONG XUYEN"),
+    ("NV-THOI-HAN", TASKS, "PL4-1.1/1", "timeline", None),  # empty: NV-THOI-GIAN's
     ("NV-CO-QUAN", TASKS, "PL4-1.1/1", "lead", "sở nội vụ"),
     ("NV-O-GOP", TASKS, "PL4-1.1/1", "inherited", None),
 ]
@@ -232,3 +244,16 @@ def test_sort_errors_first_then_workbook_order() -> None:
     put(wb, "PL2", "PL2-TC-1.1", "target", 0.4)  # error, PL2
     put(wb, "PL1", "PL1-TC-1.1", "target", 1.25)  # error, PL1
     assert [f.rule for f in run(wb)] == ["MT-TOI-DA-PL1", "MT-TOI-DA-PL2", "NV-O-GOP"]
+
+
+def test_unparsed_timeline_message_names_the_text_and_the_forms() -> None:
+    wb = clean_workbook()
+    put(wb, TASKS, "PL4-1.1/1", "timeline", "Sở Nội vụ")
+    (finding,) = run(wb, "NV-THOI-HAN")
+    assert finding.severity == "warning"
+    assert "«Sở Nội vụ»" in finding.message
+    assert "«Quý III-IV/2023»" in finding.message
+    assert "tên cơ quan" in finding.message  # the agencies hint
+    put(wb, TASKS, "PL4-1.1/1", "timeline", "Đầu năm")
+    (finding,) = run(wb, "NV-THOI-HAN")
+    assert "tên cơ quan" not in finding.message

@@ -25,6 +25,7 @@ from xlharness import run_entry
 ROOT = Path(__file__).resolve().parents[1]
 
 TASKS = layout.TASKS_SHEET
+TIMELINE = layout.column_letter(layout.TASK_COLUMNS, "timeline")
 
 # Every error on the embedded plan: (rule, sheet, cell, code).
 REAL_ERRORS = [
@@ -42,11 +43,17 @@ REAL_ERRORS = [
     ("NV-CHU-TRI", TASKS, "G23", "TCTP 6.2.2"),
     ("NV-CHU-TRI", TASKS, "G24", "TCTP 6.3.3"),
     ("NV-CHU-TRI", TASKS, "G76", "TCTP 6.1.4"),
-    ("NV-LECH-COT", TASKS, "I76", "TCTP 6.1.4"),  # timeline holds agencies
+    ("NV-LECH-COT", TASKS, f"{TIMELINE}76", "TCTP 6.1.4"),  # timeline holds agencies
     ("NV-CHU-TRI", TASKS, "G81", "TCTP 7.1.4"),
-    ("NV-LECH-COT", TASKS, "I81", "TCTP 7.1.4"),
+    ("NV-LECH-COT", TASKS, f"{TIMELINE}81", "TCTP 7.1.4"),
 ]
-REAL_WARNINGS = {"NV-O-GOP": 73, "TIEU-CHI-LAP": 2, "NV-NOI-DUNG": 3, "NV-THOI-GIAN": 3}
+REAL_WARNINGS = {
+    "NV-O-GOP": 73,
+    "TIEU-CHI-LAP": 2,
+    "NV-NOI-DUNG": 3,
+    "NV-THOI-GIAN": 3,
+    "NV-THOI-HAN": 2,  # the two timelines holding agencies (NV-LECH-COT above)
+}
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +73,9 @@ def test_warnings_on_the_embedded_plan(real: list[Finding]) -> None:
     assert {
         ("TIEU-CHI-LAP", "PL2", "D64"),  # TC 8.5 "HDND" / "HĐND"
         ("TIEU-CHI-LAP", "PL2", "G64"),
-        ("NV-THOI-GIAN", TASKS, "I82"),  # TCTP 7.3.3
+        ("NV-THOI-GIAN", TASKS, f"{TIMELINE}82"),  # TCTP 7.3.3
+        ("NV-THOI-HAN", TASKS, f"{TIMELINE}76"),  # agencies in the timeline column
+        ("NV-THOI-HAN", TASKS, f"{TIMELINE}81"),
         ("NV-NOI-DUNG", TASKS, "F22"),  # TCTP 6.1.2 has no task text
         ("NV-O-GOP", "PL2", "G14"),  # TCTP 2.4.2's target from the cell above
     } <= cells
@@ -108,18 +117,18 @@ def _fill(ws: Any, cell: str) -> str | None:
 def test_button_writes_kiemtra_links_and_highlights(xl_remote: Any, master_xlsm: Path) -> None:
     result = run_entry(master_xlsm, check_data)
     assert result.alert.title == CHECK_ALERT_TITLE
-    assert "17 lỗi, 81 cảnh báo, 0 thông tin" in result.alert.text
+    assert "17 lỗi, 83 cảnh báo, 0 thông tin" in result.alert.text
     wb = openpyxl.load_workbook(result.path)
     ws = wb[layout.CHECK_SHEET]
     assert ws["A1"].value == layout.CHECK_TITLE
-    assert "17 lỗi, 81 cảnh báo" in ws["A2"].value
+    assert "17 lỗi, 83 cảnh báo" in ws["A2"].value
     assert [c.value for c in ws[layout.HEADER_ROW]] == [c.header for c in layout.CHECK_COLUMNS]
     first = [c.value for c in ws[layout.FIRST_DATA_ROW]]
     assert first[:5] == [1, "lỗi", "MA-THUOC-MUC", "PL1", "TCTP 3.4.3"]
     link = ws.cell(layout.FIRST_DATA_ROW, layout.column_index(layout.CHECK_COLUMNS, "cell"))
     assert link.value == "'PL1'!C23"
     assert link.hyperlink is not None and link.hyperlink.location == "'PL1'!C23"
-    assert ws.max_row == layout.FIRST_DATA_ROW + 98 - 1
+    assert ws.max_row == layout.FIRST_DATA_ROW + 100 - 1
     errors, warnings = layout.SEVERITY_FILL_COLORS["error"], layout.SEVERITY_FILL_COLORS["warning"]
     assert _fill(wb["PL1"], "C23") == errors
     assert _fill(wb["PL4"], "G5") == errors
@@ -145,7 +154,7 @@ def test_second_run_after_a_fix_removes_finding_and_highlight(
     refs = [c.value for c in after[layout.CHECK_SHEET]["F"][layout.FIRST_DATA_ROW - 1 :]]
     assert "'PL4'!G54" not in refs and "'PL4'!G5" not in refs
     assert "'PL1'!C23" in refs
-    assert len([r for r in refs if r]) == 96
+    assert len([r for r in refs if r]) == 98
 
 
 def test_button_on_a_damaged_workbook_alerts_and_changes_nothing(
@@ -171,7 +180,7 @@ def test_cli_json_shape_and_exit_status(
     before = master_xlsm.read_bytes()
     assert main(["check", str(master_xlsm), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert len(data) == 98
+    assert len(data) == 100
     assert set(data[0]) >= {"rule", "severity", "appendix", "code", "sheet", "cell", "message"}
     assert {d["severity"] for d in data} == {"error", "warning"}
     assert data[0]["cell"] == "C23" and data[0]["sheet"] == "PL1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach import layout, master
 from kehoach.errors import BuildError
 from kehoach.master import DEFAULT_TEMPLATES, date_text, fill_master, new_master, render_cover
+from kehoach.timelines import parse_timeline
 from sample_plans import small_plan
 
 BUTTONS = [
@@ -398,14 +400,20 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert row_values(ws, 5) == [
         "PL1-TC-1.1/2", "PL1", "PL1-TC-1.1", "TC 1.1", "Thực hiện kế hoạch CCHC",
         "=Tổng hợp kết quả", "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện",
-        "Tháng 12/2023", "chủ trì, phối hợp", None, 12,
+        "Tháng 12/2023", "Ngày", datetime(2023, 12, 31), "chủ trì, phối hợp", None, 12,
     ]  # fmt: skip
-    assert [ws["G6"].value, ws["I6"].value, ws["K6"].value] == [
+    col = {c.key: layout.column_letter(layout.TASK_COLUMNS, c.key) for c in layout.TASK_COLUMNS}
+    assert ws[f"{col['due']}5"].number_format == "dd/mm/yyyy"
+    assert [ws["G6"].value, ws[f"{col['timeline']}6"].value, ws[f"{col['misplaced']}6"].value] == [
         "Thường xuyên", "Văn phòng UBND tỉnh", "chủ trì, thời gian",
     ]  # fmt: skip
+    # a timeline holding an agency is not read; the first task's is a period
+    kind_due = [f"{col['timeline_kind']}{{}}", f"{col['due']}{{}}"]
+    assert [ws[c.format(6)].value for c in kind_due] == ["Không đọc được", None]
+    assert [ws[c.format(4)].value for c in kind_due] == ["Giai đoạn", datetime(2023, 12, 31)]
     assert ws["G5"].font.i and not ws["F5"].font.i
     assert ws.freeze_panes == "F4"
-    assert ws.auto_filter.ref == f"A3:L{ws.max_row}"
+    assert ws.auto_filter.ref == f"A3:{col['line']}{ws.max_row}"
     assert ws.print_title_rows == "$3:$3"
     assert ws.column_dimensions["F"].width == 60
 
@@ -473,3 +481,29 @@ def test_importing_master_and_reader_leaves_xlwings_out() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("timeline", "value"),
+    [
+        ("Năm 2023", date(2023, 12, 31)),
+        ("Tháng 01/2024", date(2024, 1, 31)),
+        ("Từ 01/6/2023", None),  # a start is not a deadline
+        ("Thường xuyên", "Hằng quý: 31/3, 30/6, 30/9, 31/12/2023"),
+        (
+            "Trước ngày 12 tháng cuối quý và ngày 12/12/2023",
+            "Hằng quý: 12/3, 12/6, 12/9, 12/12/2023",
+        ),
+        ("Khi xây dựng các văn bản", None),
+        ("Sở Nội vụ", None),
+    ],
+)
+def test_due_cell(timeline: str, value: object) -> None:
+    assert master.due_value(parse_timeline(timeline), 2023) == value
+
+
+def test_plan_year_from_the_plans_date() -> None:
+    plan = small_plan()
+    assert master.plan_year(plan) == int(plan.date[:4])
+    plan.date = "không rõ"
+    assert master.plan_year(plan) == 2023

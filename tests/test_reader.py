@@ -179,8 +179,12 @@ def text_in_total(wb: Workbook) -> None:
     wb["PL4"]["F4"] = "42,41"
 
 
+def _task_cell(key: str, row: int) -> str:
+    return f"{layout.column_letter(layout.TASK_COLUMNS, key)}{row}"
+
+
 def text_in_line_cell(wb: Workbook) -> None:
-    wb["Nhiệm vụ"]["L6"] = "dòng 13"
+    wb["Nhiệm vụ"][_task_cell("line", 6)] = "dòng 13"
 
 
 def unknown_criterion(wb: Workbook) -> None:
@@ -204,7 +208,7 @@ def bad_survey_mark(wb: Workbook) -> None:
 
 
 def bad_inherited_label(wb: Workbook) -> None:
-    wb["Nhiệm vụ"]["J5"] = "chủ trì; phối hợp"
+    wb["Nhiệm vụ"][_task_cell("inherited", 5)] = "chủ trì; phối hợp"
 
 
 def bad_variant(wb: Workbook) -> None:
@@ -241,12 +245,12 @@ DAMAGE: list[tuple[Callable[[Workbook], None], str | None, str | None, str]] = [
     (no_data_rows, "PL4", "A4", "không có dòng dữ liệu"),
     (text_in_number_cell, "PL1", "E5", "phải là số, đang là «hai điểm»"),
     (text_in_total, "PL4", "F4", "«Điểm đạt được năm 2022» phải là số"),
-    (text_in_line_cell, "Nhiệm vụ", "L6", "«Dòng trong văn bản» phải là số"),
+    (text_in_line_cell, "Nhiệm vụ", _task_cell("line", 6), "«Dòng trong văn bản» phải là số"),
     (unknown_criterion, "Nhiệm vụ", "C5", "Không có tiêu chí «PL1-TC-9.9»"),
     (criterion_of_another_appendix, "Nhiệm vụ", "C4", "trong phụ lục «PL2»"),
     (unknown_kind, "PL2", _cell("PL2", "kind", 5), "Loại dòng «Tiêu chuẩn»"),
     (bad_survey_mark, "PL1", "H5", "Điều tra XHH"),
-    (bad_inherited_label, "Nhiệm vụ", "J5", "Nhãn «chủ trì; phối hợp»"),
+    (bad_inherited_label, "Nhiệm vụ", _task_cell("inherited", 5), "Nhãn «chủ trì; phối hợp»"),
     (bad_variant, "PL1", _cell("PL1", "variants", 7), "nhãn: giá trị (dòng N)"),
     (duplicate_task_id, "Nhiệm vụ", "A5", "trùng với ô A4"),
     (duplicate_criterion_id, "PL1", "A7", "trùng với ô A5"),

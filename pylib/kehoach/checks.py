@@ -42,6 +42,7 @@ CHECKS: dict[str, Check] = {
     "NV-NOI-DUNG": checks_tasks.check_task_text,
     "NV-CHU-TRI": checks_tasks.check_task_lead,
     "NV-THOI-GIAN": checks_tasks.check_task_timeline,
+    "NV-THOI-HAN": checks_tasks.check_timeline_parsed,
     "NV-LECH-COT": checks_tasks.check_shifted,
     "NV-CO-QUAN": checks_tasks.check_known_agencies,
     "NV-O-GOP": checks_tasks.check_inherited,

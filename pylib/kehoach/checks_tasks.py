@@ -14,6 +14,7 @@ from kehoach.agency_names import normalize, reads_as_agencies, split_agencies
 from kehoach.checks_context import CheckContext, same_text_key, text
 from kehoach.findings import Finding
 from kehoach.rules import Rule
+from kehoach.timelines import parse_timeline
 
 
 def _task(ctx: CheckContext, row: int) -> str:
@@ -78,6 +79,26 @@ def check_task_timeline(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 f"{_task(ctx, int(row))}: cần thời gian thực hiện (ví dụ «Năm 2023», "
                 "«Thường xuyên»), đang để trống.",
             )
+
+
+def check_timeline_parsed(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-THOI-HAN: every timeline reads as a date, a period, recurring work or an event
+    (``kehoach.timelines``); an empty one is NV-THOI-GIAN's."""
+    for row in ctx.tasks.index:
+        row = int(row)
+        timeline = text(ctx.tasks.at[row, "timeline"])
+        if parse_timeline(timeline).kind != "unparsed":
+            continue
+        hint = " Ô này đang ghi tên cơ quan (lệch cột?)." if reads_as_agencies(timeline) else ""
+        yield ctx.task_finding(
+            rule,
+            row,
+            "timeline",
+            f"{_task(ctx, row)}: không đọc được thời hạn từ «{timeline}», nên không tính được "
+            "hạn báo cáo. Ghi theo một trong các dạng «Năm 2023», «Quý III-IV/2023», "
+            "«Tháng 01/2024», «Trước ngày 30/6/2023», «Từ 01/6/2023», «Thường xuyên», "
+            f"«Trước ngày 12 tháng cuối quý», «Khi …».{hint}",
+        )
 
 
 def check_shifted(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:

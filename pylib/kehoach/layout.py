@@ -79,6 +79,7 @@ GAP_KEYS: tuple[str, ...] = (
     "change_2022",
 )
 PCT_FORMAT = "0.0%"
+DATE_FORMAT = "dd/mm/yyyy"
 
 
 def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
@@ -220,6 +221,10 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("lead", "Cơ quan chủ trì (như văn bản)", 30),
     Column("coordinating", "Cơ quan phối hợp (như văn bản)", 30),
     Column("timeline", "Thời gian thực hiện", 18),
+    # The timeline as read by kehoach.timelines, written at build time (the reader ignores
+    # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
+    Column("timeline_kind", "Loại thời hạn", 12),
+    Column("due", "Hạn", 13, DATE_FORMAT),
     Column("inherited", "Lấy từ ô gộp phía trên", 16),
     Column("misplaced", "Giá trị nằm sai cột", 14),
     Column("line", "Dòng trong văn bản", 9),

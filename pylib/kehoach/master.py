@@ -37,6 +37,7 @@ from kehoach.errors import BuildError
 from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.rules import RULES_TEMPLATE, rule_table
+from kehoach.timelines import Timeline, due_dates, parse_timeline
 
 COVER_TEMPLATE = "gioi-thieu.txt"
 # The source checkout's templates/ folder (the package runs from pylib/ of the checkout).
@@ -422,11 +423,32 @@ def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
 # --- tasks and agencies -------------------------------------------------------------------
 
 
+def plan_year(plan: Plan) -> int:
+    """The year of the plan's date (a timeline without a year is in it); 2023 if undated."""
+    try:
+        return date.fromisoformat(plan.date).year
+    except ValueError:
+        return 2023
+
+
+def due_value(timeline: Timeline, year: int) -> date | str | None:
+    """The "Hạn" cell: the deadline, or for recurring work the year's report dates."""
+    if timeline.due is not None:
+        return timeline.due
+    dates = due_dates(timeline, year)
+    if not dates:
+        return None
+    days = ", ".join(f"{d.day:02d}/{d.month}" for d in dates)
+    return f"Hằng quý: {days}/{year}"
+
+
 def _write_tasks(ws: Worksheet, plan: Plan) -> None:
     columns = layout.TASK_COLUMNS
     _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan))
     row = layout.FIRST_DATA_ROW
+    year = plan_year(plan)
     for appendix, _section, criterion, task in plan.iter_tasks():
+        timeline = parse_timeline(task.timeline, year)
         values: dict[str, Any] = {
             "id": task.id,
             "appendix": appendix.id,
@@ -437,6 +459,8 @@ def _write_tasks(ws: Worksheet, plan: Plan) -> None:
             "lead": task.lead,
             "coordinating": task.coordinating,
             "timeline": task.timeline,
+            "timeline_kind": timeline.kind_label,
+            "due": due_value(timeline, year),
             "inherited": labels_text(task.inherited),
             "misplaced": labels_text(task.misplaced),
             "line": task.line or None,

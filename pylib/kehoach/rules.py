@@ -79,6 +79,7 @@ RULE_PARAMS: dict[str, dict[str, ParamSpec]] = {
     "NV-NOI-DUNG": {},
     "NV-CHU-TRI": {},
     "NV-THOI-GIAN": {},
+    "NV-THOI-HAN": {},
     "NV-LECH-COT": {},
     "NV-CO-QUAN": {},
     "NV-O-GOP": {},
