@@ -45,7 +45,6 @@ __all__ = [
     "build_master",
     "build_xlsm",
     "macro_sources",
-    "normalized_package",
     "package_problems",
     "ribbon_buttons",
     "ribbon_xml",
@@ -409,18 +408,6 @@ def _pack(parts: Mapping[str, bytes]) -> bytes:
             info.external_attr = 0o600 << 16  # what zipfile.writestr would put, said once
             z.writestr(info, parts[name], compresslevel=6)
     return buf.getvalue()
-
-
-def normalized_package(data: bytes, timestamp: datetime) -> bytes:
-    """The zip package ``data`` (say, an openpyxl save) made reproducible.
-
-    Entries ordered and dated as :func:`build_xlsm` writes them, docProps/core.xml
-    created/modified = ``timestamp``: the same parts give the same bytes.
-    """
-    parts = _read_parts(data)
-    if "docProps/core.xml" in parts:
-        parts["docProps/core.xml"] = _fixed_core_dates(parts["docProps/core.xml"], timestamp)
-    return _pack(parts)
 
 
 def _ribbon_targets(root_rels: bytes) -> dict[str, str]:

@@ -1,0 +1,130 @@
+"""Generate the agency workbooks into a folder: ``generate_extracts``, one call.
+
+For every agency with at least one task: ``<safe file name of its name>.xlsx`` (ASCII,
+Windows-safe, see ``kehoach.safenames``), then ``manifest.json``. Two agencies whose names give
+the same file name (compared as Windows does, ignoring case) are an error before anything is
+written: never a silent suffix. The same inputs, ``generated_at`` and key give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from kehoach import extract_layout as ex
+from kehoach.directory import Assignment, Directory
+from kehoach.extract_select import AgencyExtract, ExtractError, agency_extracts
+from kehoach.extracts import ExtractOptions, extract_bytes
+from kehoach.manifest import Manifest, ManifestEntry
+from kehoach.model import Plan
+from kehoach.safenames import safe_file_name
+from kehoach.signing import key_id
+
+EXTENSION = ".xlsx"
+
+# progress(done, total, agency name), called after each file.
+Progress = Callable[[int, int, str], None]
+
+
+def file_names(extracts: Sequence[AgencyExtract]) -> dict[str, str]:
+    """Agency code → file name; ExtractError when two agencies would share one."""
+    names: dict[str, str] = {}
+    seen: dict[str, AgencyExtract] = {}
+    for extract in extracts:
+        name = safe_file_name(extract.agency.name) + EXTENSION
+        other = seen.get(name.casefold())
+        if other is not None:
+            raise ExtractError(
+                f"Hai cơ quan cho cùng một tên tệp «{name}»: «{other.agency.name}» (mã "
+                f"{other.agency.code}) và «{extract.agency.name}» (mã {extract.agency.code}). "
+                "Hãy sửa tên một trong hai cơ quan trong danh bạ cho khác nhau (ví dụ thêm tên "
+                "huyện), rồi tạo lại."
+            )
+        seen[name.casefold()] = extract
+        names[extract.agency.code] = name
+    return names
+
+
+def generate_extracts(
+    plan: Plan,
+    directory: Directory,
+    assignments: Sequence[Assignment],
+    out_dir: Path,
+    key: bytes,
+    *,
+    generated_at: datetime,
+    agencies: Collection[str] | None = None,
+    progress: Progress | None = None,
+    options: ExtractOptions | None = None,
+) -> Manifest:
+    """Write one signed workbook per agency with tasks (or only ``agencies``, by code) into
+    ``out_dir``, then ``manifest.json``; return the manifest.
+
+    Raises ExtractError, before writing anything, for clashing file names, an unknown
+    agency code in ``agencies``, or an agency there that has no task. A file whose bytes
+    are already there is left untouched.
+    """
+    extracts = agency_extracts(plan, directory, assignments)
+    names = file_names(extracts)
+    if agencies is not None:
+        wanted = list(dict.fromkeys(agencies))
+        known = {a.code for a in directory.agencies}
+        for code in wanted:
+            if code not in known:
+                raise ExtractError(f"Không có cơ quan mã «{code}» trong danh bạ.")
+            if code not in names:
+                raise ExtractError(f"Cơ quan mã «{code}» không được giao nhiệm vụ nào.")
+        extracts = [e for e in extracts if e.agency.code in set(wanted)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries: list[ManifestEntry] = []
+    for done, extract in enumerate(extracts, start=1):
+        data = extract_bytes(plan, extract, key, generated_at=generated_at, options=options)
+        name = names[extract.agency.code]
+        write_file(out_dir / name, data)
+        entries.append(
+            ManifestEntry(
+                file=name,
+                agency=extract.agency.code,
+                agency_name=extract.agency.name,
+                lead_tasks=extract.lead_tasks,
+                coordinating_tasks=extract.coordinating_tasks,
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
+        if progress is not None:
+            progress(done, len(extracts), extract.agency.name)
+    manifest = Manifest(
+        plan_id=plan.number,
+        generated_at=generated_at.isoformat(timespec="seconds"),
+        key_id=key_id(key),
+        entries=tuple(entries),
+    )
+    write_file(out_dir / ex.MANIFEST_FILE, manifest.to_json().encode())
+    return manifest
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step (temporary file, then rename); nothing when the
+    file already holds exactly ``data``. ExtractError when the file is held (open in Excel)."""
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as err:
+        raise ExtractError(
+            f"Không ghi được tệp (có thể đang mở trong Excel): {err.strerror or err}", file=path
+        ) from err

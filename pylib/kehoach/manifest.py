@@ -1,0 +1,99 @@
+"""What one run generated: the manifest of the agency workbooks (JSON file, master sheet).
+
+One entry per file: the file name, the agency, how many tasks it leads and coordinates, and the
+file's SHA-256, so that the officials (and the collection step) can tell the file they sent
+from any other. ``manifest_edits`` writes it on the master's sheet
+``extract_layout.MANIFEST_SHEET``; ``Manifest.to_json`` is ``manifest.json`` in the folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kehoach import extract_layout as ex
+from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
+
+ALERT_TITLE = "Tạo file cho cơ quan"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    file: str  # file name inside the folder
+    agency: str  # agency code
+    agency_name: str
+    lead_tasks: int
+    coordinating_tasks: int
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "agency": self.agency,
+            "agency_name": self.agency_name,
+            "lead_tasks": self.lead_tasks,
+            "coordinating_tasks": self.coordinating_tasks,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class Manifest:
+    plan_id: str
+    generated_at: str  # ISO, seconds
+    key_id: str  # kehoach.signing.key_id of the key that signed every file
+    entries: tuple[ManifestEntry, ...] = field(default=())
+
+    @property
+    def lead_tasks(self) -> int:
+        return sum(e.lead_tasks for e in self.entries)
+
+    @property
+    def coordinating_tasks(self) -> int:
+        return sum(e.coordinating_tasks for e in self.entries)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "generated_at": self.generated_at,
+            "key_id": self.key_id,
+            "files": [e.to_dict() for e in self.entries],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def manifest_edits(manifest: Manifest, folder: str) -> list[Edit]:
+    """The master's manifest sheet, rewritten: title, where and when, headers, one row a file."""
+    summary = (
+        f"Kế hoạch {manifest.plan_id}; tạo lúc {manifest.generated_at}; thư mục {folder}; "
+        f"{len(manifest.entries)} tệp; mã khóa ký {manifest.key_id}."
+    )
+    rows: list[list[Any]] = [
+        [ex.MANIFEST_TITLE],
+        [summary],
+        [c.header for c in ex.MANIFEST_COLUMNS],
+    ]
+    for number, entry in enumerate(manifest.entries, start=1):
+        values = {"number": number, **entry.to_dict()}
+        rows.append([values[c.key] for c in ex.MANIFEST_COLUMNS])
+    width = len(ex.MANIFEST_COLUMNS)
+    rows = [row + [None] * (width - len(row)) for row in rows]  # rectangular, for xlwings
+    return [
+        EnsureSheet(ex.MANIFEST_SHEET),
+        ClearRows(ex.MANIFEST_SHEET, 1),
+        WriteValues(ex.MANIFEST_SHEET, "A1", rows),
+    ]
+
+
+def alert_text(manifest: Manifest, folder: str) -> str:
+    """What the button says when it is done."""
+    return (
+        f"Đã tạo {len(manifest.entries)} tệp cho {len(manifest.entries)} cơ quan "
+        f"({manifest.lead_tasks} lượt chủ trì, {manifest.coordinating_tasks} lượt phối hợp) "
+        f"trong thư mục:\n{folder}\n\n"
+        f"Danh sách tệp: trang «{ex.MANIFEST_SHEET}» và tệp {ex.MANIFEST_FILE} trong thư mục đó. "
+        "Gửi mỗi cơ quan đúng tệp mang tên mình."
+    )
