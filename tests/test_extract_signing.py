@@ -21,6 +21,7 @@ from kehoach.signing import (
     new_key,
     row_digest,
     signature,
+    stored_key,
 )
 
 
@@ -116,3 +117,14 @@ def test_signature_covers_every_field_but_itself() -> None:
     assert signature(key, {**meta, ex.META_AGENCY: "STP"}, tasks) != base
     assert signature(key, meta, list(reversed(tasks))) != base
     assert signature(key, meta, tasks[:1]) != base
+
+
+def test_stored_key_reads_the_master_file(tmp_path: Path) -> None:
+    assert stored_key(tmp_path / "none.xlsm") is None
+    Workbook().save(tmp_path / "plain.xlsx")
+    assert stored_key(tmp_path / "plain.xlsx") is None
+    key = new_key()
+    wb = Workbook()
+    apply_to_workbook(wb, key_edits(key))
+    wb.save(tmp_path / "m.xlsx")
+    assert stored_key(tmp_path / "m.xlsx") == key

@@ -11,18 +11,22 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kehoach import extract_layout as ex
-from kehoach.directory import Assignment, Directory
+from kehoach.directory import Assignment, Directory, load_directory
+from kehoach.edits import Edit
 from kehoach.extract_select import AgencyExtract, ExtractError, agency_extracts
 from kehoach.extracts import ExtractOptions, extract_bytes
 from kehoach.manifest import Manifest, ManifestEntry
 from kehoach.model import Plan
+from kehoach.resolve import resolve_plan
 from kehoach.safenames import safe_file_name
-from kehoach.signing import key_id
+from kehoach.signing import key_edits, key_id, master_key, new_key
 
 EXTENSION = ".xlsx"
 
@@ -128,3 +132,40 @@ def write_file(path: Path, data: bytes) -> None:
         raise ExtractError(
             f"Không ghi được tệp (có thể đang mở trong Excel): {err.strerror or err}", file=path
         ) from err
+
+
+@dataclass(frozen=True)
+class ExtractInputs:
+    """What a run takes from the master: the directory, the resolved assignments, the key.
+
+    ``new_key`` is True when the master had none: the shell stores ``key_edits(key)`` in the
+    master before writing any file, so no file is ever signed with a key that is not kept.
+    ``unresolved`` counts the agency names the resolver could not place (or groups nobody
+    has decided), which therefore reach no workbook.
+    """
+
+    directory: Directory
+    assignments: list[Assignment]
+    key: bytes
+    new_key: bool
+    unresolved: int
+
+    def key_edits(self) -> list[Edit]:
+        return key_edits(self.key) if self.new_key else []
+
+
+def extract_inputs(
+    plan: Plan, values: Mapping[str, Sequence[Sequence[Any]]], *, file: str | Path | None = None
+) -> ExtractInputs:
+    """Read the directory and the key from the master's sheet values and resolve the plan.
+    WorkbookError (naming sheet and cell) when the directory or the key sheet is damaged."""
+    directory = load_directory(values, file=file)
+    resolution = resolve_plan(plan, directory)
+    key = master_key(values, file=file)
+    return ExtractInputs(
+        directory=directory,
+        assignments=resolution.assignments,
+        key=key if key is not None else new_key(),
+        new_key=key is None,
+        unresolved=len(resolution.unresolved) + len(resolution.undecided),
+    )

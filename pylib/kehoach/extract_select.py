@@ -77,7 +77,7 @@ def agency_extracts(
             what = "không có trong danh mục" if agency is None else "không phải một cơ quan nhận"
             raise ExtractError(
                 f"Nhiệm vụ «{assignment.task_id}» được giao cho mã «{assignment.agency}», "
-                f"mã này {what} (trang «{layout.AGENCIES_SHEET}»)."
+                f"mã này {what} (trang «{layout.DIRECTORY_SHEET}»)."
             )
         if assignment.task_id not in tasks:
             raise ExtractError(f"Kế hoạch không có nhiệm vụ «{assignment.task_id}».")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kehoach import extract_layout as ex
+from kehoach import layout
 from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
 
 ALERT_TITLE = "Tạo file cho cơ quan"
@@ -88,12 +89,20 @@ def manifest_edits(manifest: Manifest, folder: str) -> list[Edit]:
     ]
 
 
-def alert_text(manifest: Manifest, folder: str) -> str:
-    """What the button says when it is done."""
-    return (
-        f"Đã tạo {len(manifest.entries)} tệp cho {len(manifest.entries)} cơ quan "
-        f"({manifest.lead_tasks} lượt chủ trì, {manifest.coordinating_tasks} lượt phối hợp) "
-        f"trong thư mục:\n{folder}\n\n"
+def summary_text(manifest: Manifest, folder: str, unresolved: int = 0) -> str:
+    """What the button's alert and the CLI say when done (several lines)."""
+    n = len(manifest.entries)
+    text = (
+        f"Đã tạo {n} tệp cho {n} cơ quan ({manifest.lead_tasks} lượt chủ trì, "
+        f"{manifest.coordinating_tasks} lượt phối hợp) trong thư mục:\n{folder}\n"
         f"Danh sách tệp: trang «{ex.MANIFEST_SHEET}» và tệp {ex.MANIFEST_FILE} trong thư mục đó. "
-        "Gửi mỗi cơ quan đúng tệp mang tên mình."
+        "Gửi mỗi cơ quan đúng tệp mang tên mình; giữ workbook này (nó giữ khóa ký để xác minh "
+        "các tệp gửi lại)."
     )
+    if unresolved:
+        text += (
+            f"\nLưu ý: {unresolved} tên cơ quan trong nhiệm vụ chưa xác định được cơ quan nào "
+            f"hoặc nhóm chưa có thành viên (trang «{layout.UNRESOLVED_SHEET}»): các nhiệm vụ "
+            "đó chưa đến được cơ quan tương ứng."
+        )
+    return text

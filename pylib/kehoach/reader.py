@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
@@ -60,6 +61,27 @@ def read_plan(source: str | Path | Workbook) -> Plan:
         return _Reader(wb, path).plan()
     finally:
         wb.close()
+
+
+def read_plan_values(
+    values: Mapping[str, Sequence[Sequence[Any]]],
+    names: Mapping[str, str],
+    *,
+    file: str | Path | None = None,
+) -> Plan:
+    """The plan from a workbook's sheet values (``sheetdata.workbook_values``, or xlwings'
+    ``kehoach.xl.sheet_values`` of the open book, unsaved edits included) and its defined names
+    (name → refers-to, "='Giới thiệu'!$C$4"). Values carry no comments, so a numeric target's
+    words (kept as the cell's comment) come back empty; everything else is as ``read_plan``."""
+    wb = Workbook()
+    wb.remove(wb.worksheets[0])
+    for title, rows in values.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(list(row))
+    for name, refers_to in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=refers_to.removeprefix("="))
+    return _Reader(wb, Path(file) if file is not None else None).plan()
 
 
 def _text(value: Any) -> str:

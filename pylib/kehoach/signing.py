@@ -82,6 +82,21 @@ def master_key(
     )
 
 
+def stored_key(path: Path) -> bytes | None:
+    """The signing key of the master workbook file at ``path`` (None when it has none, or when
+    there is no file): what ``kehoach build`` carries over into the workbook it rebuilds."""
+    if not path.is_file():
+        return None
+    wb, _ = _open(path)
+    try:
+        if ex.KEY_SHEET not in wb.sheetnames:
+            return None
+        rows = [list(r) for r in wb[ex.KEY_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return master_key({ex.KEY_SHEET: rows}, file=path)
+
+
 def key_edits(key: bytes) -> list[Edit]:
     """The edits that store ``key`` in the master: the key sheet, written then hidden."""
     rows: list[list[Any]] = [
