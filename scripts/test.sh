@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/ruff check pylib tests
-.venv/bin/ruff format --check pylib tests
+.venv/bin/ruff check pylib tests bench
+.venv/bin/ruff format --check pylib tests bench
 .venv/bin/mypy
+MYPYPATH=bench .venv/bin/mypy bench
 .venv/bin/pytest -q "$@"
