@@ -63,11 +63,14 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "PL3",
         "PL4",
         "Nhiệm vụ",
-        "Cơ quan",
+        "Danh bạ cơ quan",
+        "Cơ quan chưa xác định",
         "Quy tắc",
         "Chênh lệch",
         "KiemTra",
+        "DanhBaGoc",
     ]
+    assert wb["DanhBaGoc"].sheet_state == "hidden"
 
 
 def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:
@@ -149,7 +152,8 @@ def test_cover_title_and_sheet_descriptions(wb: Workbook) -> None:
     assert ws["B1"].font.b and ws["B1"].font.sz == 16
     labels = [b for b, _ in cover_rows(ws)]
     for name in wb.sheetnames:
-        assert name in labels, name
+        if wb[name].sheet_state == "visible":
+            assert name in labels, name
     descriptions = {b: c for b, c in cover_rows(ws)}
     assert descriptions["PL3"].startswith("Phụ lục 3. CHỈ SỐ HÀI LÒNG.")
 
@@ -400,6 +404,8 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert row_values(ws, 5) == [
         "PL1-TC-1.1/2", "PL1", "PL1-TC-1.1", "TC 1.1", "Thực hiện kế hoạch CCHC",
         "=Tổng hợp kết quả", "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện",
+        "SNV", "Các sở, ban, ngành: " + ", ".join(DEPARTMENTS) + "\nUBND cấp huyện: "
+        + ", ".join(DISTRICTS),
         "Tháng 12/2023", "Ngày", datetime(2023, 12, 31), "chủ trì, phối hợp", None, 12,
     ]  # fmt: skip
     col = {c.key: layout.column_letter(layout.TASK_COLUMNS, c.key) for c in layout.TASK_COLUMNS}
@@ -407,6 +413,7 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert [ws["G6"].value, ws[f"{col['timeline']}6"].value, ws[f"{col['misplaced']}6"].value] == [
         "Thường xuyên", "Văn phòng UBND tỉnh", "chủ trì, thời gian",
     ]  # fmt: skip
+    assert ws[f"{col['lead_resolved']}6"].value == "«Thường xuyên»: chưa xác định"
     # a timeline holding an agency is not read; the first task's is a period
     kind_due = [f"{col['timeline_kind']}{{}}", f"{col['due']}{{}}"]
     assert [ws[c.format(6)].value for c in kind_due] == ["Không đọc được", None]
@@ -418,26 +425,48 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert ws.column_dimensions["F"].width == 60
 
 
-def test_agencies_sheet(wb: Workbook) -> None:
-    ws = wb["Cơ quan"]
-    assert ws["A1"].value == layout.AGENCIES_TITLE
-    assert row_values(ws, 3) == [c.header for c in layout.AGENCY_COLUMNS]
-    rows = [tuple(row_values(ws, r)) for r in range(4, ws.max_row + 1)]
-    assert rows == [
-        ("Các sở, ban, ngành", 2, 3),
-        ("Sở Nội vụ", 2, 0),
-        ("Sở Thông tin và Truyền thông", 1, 0),
-        ("Sở Tư pháp", 1, 0),
-        ("Sở Văn hóa, Thể thao và Du lịch", 0, 1),
-        ("Thường xuyên", 1, 0),
-        ("UBND cấp huyện", 2, 3),
-        ("UBND cấp huyện, cấp xã", 1, 0),
-        ("UBND cấp xã", 2, 1),
-        ("Văn phòng UBND tỉnh", 0, 2),
+DEPARTMENTS = [
+    "SNV", "STP", "STC", "SKHDT", "STTTT", "SCT", "SLDTBXH", "STNMT", "SGDDT", "SYT", "SGTVT",
+    "SNNPTNT", "SVHTTDL", "SXD", "SKHCN", "VPUBND", "TTRA", "BDT",
+]  # fmt: skip
+DISTRICTS = [
+    "UBND-BACKAN", "UBND-BABE", "UBND-BACHTHONG", "UBND-CHODON", "UBND-CHOMOI", "UBND-NARI",
+    "UBND-NGANSON", "UBND-PACNAM",
+]  # fmt: skip
+
+
+def test_directory_sheet(wb: Workbook) -> None:
+    ws = wb[layout.DIRECTORY_SHEET]
+    assert ws["A1"].value == layout.DIRECTORY_TITLE
+    assert ws["A2"].value == layout.DIRECTORY_HINT
+    assert row_values(ws, 3) == [c.header for c in layout.DIRECTORY_COLUMNS]
+    assert row_values(ws, 4) == [
+        "SNV", "Sở Nội vụ", "Sở, ban, ngành", None, None, None, None, None,
+        "Cơ quan thường trực về CCHC của tỉnh", 4, 3,
+    ]  # fmt: skip
+    rows = {r[0]: r for r in (row_values(ws, n) for n in range(4, ws.max_row + 1))}
+    assert rows["NHOM-XA"][6:8] == ["kind:district", "Có"]
+    assert rows["NHOM-SBN"][9:] == [2, 3]  # tasks whose text names the group
+    assert rows["UBND-BABE"][9:] == [3, 3]  # through "UBND cấp huyện", "UBND cấp xã"…
+    assert ws["J4"].number_format == "0"
+    assert ws.auto_filter.ref == f"A3:K{ws.max_row}"
+    assert ws.freeze_panes == "C4"
+    base = wb[layout.DIRECTORY_BASE_SHEET]
+    assert [row_values(base, n)[:9] for n in range(3, base.max_row + 1)] == [
+        row_values(ws, n)[:9] for n in range(3, ws.max_row + 1)
     ]
-    assert ws["B4"].number_format == "0"
-    assert ws.auto_filter.ref == f"A3:C{ws.max_row}"
-    assert ws.freeze_panes == "B4"
+
+
+def test_unresolved_sheet(wb: Workbook) -> None:
+    ws = wb[layout.UNRESOLVED_SHEET]
+    assert ws["A1"].value == layout.UNRESOLVED_TITLE
+    assert str(ws["A2"].value).startswith("1 tên chưa xác định, 0 nhóm cần quyết định")
+    assert row_values(ws, 3) == [c.header for c in layout.UNRESOLVED_COLUMNS]
+    assert row_values(ws, 4) == [
+        1, "Chưa xác định", "PL1-TC-1.2/1", "TC 1.2", "chủ trì", "Thường xuyên", None,
+        "'Nhiệm vụ'!G6",
+    ]  # fmt: skip
+    assert ws["H4"].hyperlink.location == "'Nhiệm vụ'!G6"
 
 
 # --- the real plan --------------------------------------------------------------------------
@@ -462,11 +491,11 @@ def test_real_plan_sheets() -> None:
     assert book["PL3"]["A5"].value == "PL3-I"
     assert book["PL4"]["E4"].value == 80 and book["PL4"]["G4"].value == 58.57
     assert book["Nhiệm vụ"].max_row == 3 + len(plan.iter_tasks())
-    names = [c.value for c in book["Cơ quan"]["A"][3:]]
-    assert "Các sở, ban, ngành" in names
-    assert "Sở Lao động - Thương binh và Xã hội" in names
-    assert "Văn hóa, Thể thao và Du lịch" in names
-    assert all("<" not in n for n in names)
+    codes = [c.value for c in book[layout.DIRECTORY_SHEET]["A"][3:]]
+    assert codes[:3] == ["SNV", "STP", "STC"] and "NHOM-SBN" in codes
+    unresolved = book[layout.UNRESOLVED_SHEET]
+    statuses = [c.value for c in unresolved["B"][3:]]
+    assert statuses == ["Cần quyết định"] * 27
 
 
 # --- layering -------------------------------------------------------------------------------

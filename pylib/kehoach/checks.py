@@ -45,6 +45,7 @@ CHECKS: dict[str, Check] = {
     "NV-THOI-HAN": checks_tasks.check_timeline_parsed,
     "NV-LECH-COT": checks_tasks.check_shifted,
     "NV-CO-QUAN": checks_tasks.check_known_agencies,
+    "NV-CO-QUAN-NHOM": checks_tasks.check_undecided_groups,
     "NV-O-GOP": checks_tasks.check_inherited,
 }
 

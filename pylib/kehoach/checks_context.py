@@ -1,9 +1,9 @@
 """What every rule of the checker works on: the plan sheets as tables, and helpers.
 
-``CheckContext`` holds the appendix sheets, the tasks sheet and the agencies sheet as
-``sheetdata.plan_table`` DataFrames (index: Excel row; columns: layout keys), so every finding
-can name its cell. Values are as found in the sheet: a number typed as text stays a str, and
-only ``number`` turns a cell into a float.
+``CheckContext`` holds the appendix sheets and the tasks sheet as ``sheetdata.plan_table``
+DataFrames (index: Excel row; columns: layout keys), so every finding can name its cell, and
+the agency directory (``directory.load_directory``). Values are as found in the sheet: a
+number typed as text stays a str, and only ``number`` turns a cell into a float.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kehoach import layout
+from kehoach.directory import Directory, load_directory
 from kehoach.findings import Finding
 from kehoach.model import APPENDIX_IDS
 from kehoach.rules import Rule
@@ -116,7 +117,7 @@ class CheckContext:
     values: Mapping[str, SheetValues]
     appendices: dict[str, pd.DataFrame]
     tasks: pd.DataFrame
-    agencies: pd.DataFrame
+    directory: Directory
 
     @classmethod
     def read(
@@ -125,8 +126,8 @@ class CheckContext:
         """Read every plan sheet; WorkbookError (naming sheet and cell) when one is damaged."""
         appendices = {a: appendix_table(values, a, file=file) for a in APPENDIX_IDS}
         tasks = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
-        agencies = plan_table(values, layout.AGENCIES_SHEET, layout.AGENCY_COLUMNS, file=file)
-        return cls(values, appendices, tasks, agencies)
+        directory = load_directory(values, file=file)
+        return cls(values, appendices, tasks, directory)
 
     # --- cells ---------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """Rules about the tasks ("Nhiệm vụ" sheet, the one the reader takes tasks from).
 
-"Known agency": until an agency directory exists, a name is known when the "Cơ quan" sheet
-lists it. That sheet is built from the plan's own tasks, so on a freshly built workbook every
-name is known; an official's typo in a task's lead or coordinating cell is not.
+"Known agency": a piece of a lead/coordinating text is known when the resolver
+(``kehoach.resolve``) matches it to an entry of the agency directory ("Danh bạ cơ quan"), which
+the officials keep; a group entry without members is for a person to decide.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kehoach import layout
-from kehoach.agency_names import normalize, reads_as_agencies, split_agencies
-from kehoach.checks_context import CheckContext, same_text_key, text
+from kehoach.agency_names import reads_as_agencies
+from kehoach.checks_context import CheckContext, text
 from kehoach.findings import Finding
+from kehoach.resolve import Resolution, TaskAgencies, resolve_plan
 from kehoach.rules import Rule
 from kehoach.timelines import parse_timeline
 
@@ -130,23 +131,58 @@ def check_shifted(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             )
 
 
+def _resolution(ctx: CheckContext) -> Resolution:
+    tasks = [
+        TaskAgencies(
+            text(ctx.tasks.at[row, "id"]),
+            text(ctx.tasks.at[row, "lead"]),
+            text(ctx.tasks.at[row, "coordinating"]),
+            int(row),
+        )
+        for row in ctx.tasks.index
+    ]
+    return resolve_plan(tasks, ctx.directory)
+
+
+def _row(cell: str) -> int:
+    return int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+
+
 def check_known_agencies(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """NV-CO-QUAN: every lead and coordinating agency of a task is listed in "Cơ quan"."""
-    known = {same_text_key(normalize(text(v))) for v in ctx.agencies["name"] if text(v)}
-    for row in ctx.tasks.index:
-        row = int(row)
-        for key in ("lead", "coordinating"):
-            names = split_agencies(text(ctx.tasks.at[row, key]))
-            unknown = [n for n in names if same_text_key(n) not in known]
-            if unknown:
-                listed = "; ".join(f"«{n}»" for n in unknown)
-                yield ctx.task_finding(
-                    rule,
-                    row,
-                    key,
-                    f"{_task(ctx, row)}: {listed} không có trong trang «{layout.AGENCIES_SHEET}» "
-                    "(sai chính tả, hoặc cơ quan mới cần thêm vào danh sách).",
-                )
+    """NV-CO-QUAN: every piece of a task's lead and coordinating text names an entry of the
+    agency directory (kehoach.resolve); one finding per task cell, listing the pieces."""
+    by_cell: dict[tuple[int, str], list[str]] = {}
+    for u in _resolution(ctx).unresolved:
+        by_cell.setdefault((_row(u.cell), u.role), []).append(u.text)
+    for (row, role), pieces in by_cell.items():
+        listed = "; ".join(f"«{p}»" for p in pieces)
+        yield ctx.task_finding(
+            rule,
+            row,
+            role,
+            f"{_task(ctx, row)}: {listed} không khớp cơ quan nào trong trang "
+            f"«{layout.DIRECTORY_SHEET}» (sai chính tả, hoặc cách viết mới: thêm vào cột «Tên "
+            "khác trong văn bản» của cơ quan đó, hoặc thêm dòng cho cơ quan mới).",
+        )
+
+
+def check_undecided_groups(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """NV-CO-QUAN-NHOM: a task names a group of agencies whose members nobody has decided."""
+    seen: set[tuple[int, str, str]] = set()
+    for d in _resolution(ctx).undecided:
+        row = _row(d.cell)
+        if (row, d.role, d.group) in seen:
+            continue
+        seen.add((row, d.role, d.group))
+        name = ctx.directory.by_code(d.group).name
+        yield ctx.task_finding(
+            rule,
+            row,
+            d.role,
+            f"{_task(ctx, row)}: «{d.text}» là nhóm «{name}» ({d.group}) chưa có thành viên: "
+            f"cần quyết định gồm những cơ quan nào (cột «Thành viên» ở trang "
+            f"«{layout.DIRECTORY_SHEET}»), nhiệm vụ chưa đến được cơ quan nào qua nhóm này.",
+        )
 
 
 def check_inherited(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:

@@ -42,7 +42,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
     root = project_root()
     out = Path(args.out) if args.out else default_workbook()
-    build_master(out, plan, root / "macros", root / "templates")
+    build_master(
+        out, plan, root / "macros", root / "templates", keep_directory=not args.new_directory
+    )
     counts = ", ".join(f"{a.id}: {len(a.criteria)} tiêu chí" for a in plan.appendices)
     print(f"Đã tạo {out} ({counts}; {len(plan.iter_tasks())} nhiệm vụ).")
     return EXIT_OK
@@ -146,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="Tạo workbook/KeHoach2023.xlsm từ văn bản kế hoạch")
     p.add_argument("--plan", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)")
     p.add_argument("--out", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)")
+    p.add_argument(
+        "--new-directory",
+        action="store_true",
+        help="lấy danh bạ cơ quan mặc định, bỏ danh bạ đã sửa trong tệp --out (nếu có)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("import", help="Đọc văn bản kế hoạch và in mô hình dạng JSON")

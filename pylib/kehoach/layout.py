@@ -15,7 +15,6 @@ from openpyxl.utils import get_column_letter
 
 COVER_SHEET = "Giới thiệu"
 TASKS_SHEET = "Nhiệm vụ"
-AGENCIES_SHEET = "Cơ quan"
 
 APPENDIX_SHEETS: dict[str, str] = {"PL1": "PL1", "PL2": "PL2", "PL3": "PL3", "PL4": "PL4"}
 
@@ -220,6 +219,10 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("text", "Nhiệm vụ, giải pháp", 60),
     Column("lead", "Cơ quan chủ trì (như văn bản)", 30),
     Column("coordinating", "Cơ quan phối hợp (như văn bản)", 30),
+    # The agencies the resolver found in the two columns before (kehoach.resolve: codes of
+    # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits.
+    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 26),
+    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 26),
     Column("timeline", "Thời gian thực hiện", 18),
     # The timeline as read by kehoach.timelines, written at build time (the reader ignores
     # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
@@ -230,16 +233,11 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("line", "Dòng trong văn bản", 9),
 )
 
-AGENCY_COLUMNS: tuple[Column, ...] = (
-    Column("name", "Tên cơ quan (như văn bản)", 60),
-    Column("lead_tasks", "Số nhiệm vụ chủ trì", 12, "0"),
-    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 12, "0"),
-)
-
 # The agency directory (kehoach.directory), maintained by the officials: one row per agency,
 # group of agencies or phrase that names no agency; built from templates/co-quan.tsv, their
 # edits kept on rebuild. The counts are written at build time and by resolution_edits.
 DIRECTORY_SHEET = "Danh bạ cơ quan"
+AGENCIES_SHEET = DIRECTORY_SHEET  # the agencies sheet is the directory
 DIRECTORY_TITLE = "Danh bạ cơ quan: cơ quan, nhóm cơ quan và cách Kế hoạch ghi tên"
 DIRECTORY_HINT = (
     "Sửa được: Email, Người liên hệ, Tên khác, Thành viên, Ghi chú; thêm dòng cho cơ quan mới. "
@@ -364,7 +362,6 @@ VARIANT_FIELDS: dict[str, str] = {v: k for k, v in VARIANT_LABELS.items()}
 
 # Row 1 titles of the sheets that are not in the plan text; row 2 of every data sheet.
 TASKS_TITLE = "Danh sách nhiệm vụ, giải pháp của Kế hoạch"
-AGENCIES_TITLE = "Cơ quan được giao chủ trì, phối hợp (tên như văn bản)"
 SUBTITLE = "(Kèm theo Kế hoạch số {number} ngày {date} của {issuer})"
 
 # Workbook-level defined names pointing at the cover's cells that hold the plan header;
@@ -409,7 +406,7 @@ def expected_sheets() -> dict[str, tuple[Column, ...]]:
         APPENDIX_SHEETS[a]: cols for a, cols in APPENDIX_COLUMNS.items()
     }
     out[TASKS_SHEET] = TASK_COLUMNS
-    out[AGENCIES_SHEET] = AGENCY_COLUMNS
+    out[DIRECTORY_SHEET] = DIRECTORY_COLUMNS
     out[RULES_SHEET] = RULE_COLUMNS
     return out
 

@@ -29,13 +29,23 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
-from kehoach.agency_names import count_agencies
+from kehoach.agency_report import resolved_cells, unresolved_rows, unresolved_summary
+from kehoach.directory import (
+    ENTRY_KEYS,
+    SEED_TEMPLATE,
+    Directory,
+    entry_cells,
+    read_seed,
+)
+from kehoach.edits import LINK_FONT
 from kehoach.errors import BuildError
 from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
+from kehoach.resolve import Resolution, resolve_plan, resolved_counts
 from kehoach.rules import RULES_TEMPLATE, rule_table
 from kehoach.timelines import Timeline, due_dates, parse_timeline
 
@@ -100,12 +110,16 @@ def fill_master(
     buttons: Sequence[tuple[str, str]] = (),
     *,
     templates: Path | None = None,
+    directory: Directory | None = None,
 ) -> None:
     """Fill ``wb`` with the plan's sheets.
 
     The first worksheet is kept (it may carry a VBA code name) and becomes the cover;
     the appendix sheets, the tasks sheet and the agencies sheet are added after it.
     ``buttons`` are the ribbon's (label, description) pairs, listed on the cover.
+    ``directory`` is the agency directory to write (default: the seed ``templates/co-quan.tsv``;
+    ``kehoach.xlsm.build_master`` passes the officials' directory merged over it); the seed
+    itself goes into a hidden sheet, for the next rebuild to tell their edits apart.
     Raises BuildError when the plan has not exactly the appendices PL1..PL4, when the
     workbook already has a sheet of that name, or when the cover template is unusable.
     """
@@ -122,7 +136,9 @@ def fill_master(
         layout.COVER_SHEET,
         *(layout.APPENDIX_SHEETS[a] for a in APPENDIX_IDS),
         layout.TASKS_SHEET,
-        layout.AGENCIES_SHEET,
+        layout.DIRECTORY_SHEET,
+        layout.UNRESOLVED_SHEET,
+        layout.DIRECTORY_BASE_SHEET,
         layout.RULES_SHEET,
         layout.GAPS_SHEET,
     ]
@@ -132,17 +148,24 @@ def fill_master(
     template = (templates or DEFAULT_TEMPLATES) / COVER_TEMPLATE
     lines = render_cover(template, plan, buttons)  # before touching the workbook
     rules = rule_table((templates or DEFAULT_TEMPLATES) / RULES_TEMPLATE)
+    seed = read_seed((templates or DEFAULT_TEMPLATES) / SEED_TEMPLATE)
+    directory = directory or seed
+    resolution = resolve_plan(plan, directory)
     cover.title = layout.COVER_SHEET
     _write_cover(wb, cover, plan, lines)
     for appendix in plan.appendices:
         ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
         _write_appendix(ws, plan, appendix)
         write_gap_cells(ws, appendix.id)
-    _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan)
-    _write_agencies(wb.create_sheet(layout.AGENCIES_SHEET), plan)
+    _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan, directory, resolution)
+    _write_directory(wb.create_sheet(layout.DIRECTORY_SHEET), directory, resolution)
+    _write_unresolved(wb.create_sheet(layout.UNRESOLVED_SHEET), resolution)
     _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
     write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
+    base = wb.create_sheet(layout.DIRECTORY_BASE_SHEET)
+    _write_directory(base, seed, None)
+    base.sheet_state = "hidden"
     wb.active = 0
 
 
@@ -181,7 +204,8 @@ def render_cover(
         "sheets": {
             "cover": layout.COVER_SHEET,
             "tasks": layout.TASKS_SHEET,
-            "agencies": layout.AGENCIES_SHEET,
+            "agencies": layout.DIRECTORY_SHEET,
+            "unresolved": layout.UNRESOLVED_SHEET,
             "rules": layout.RULES_SHEET,
             "checks": layout.CHECK_SHEET,
             "gaps": layout.GAPS_SHEET,
@@ -442,7 +466,7 @@ def due_value(timeline: Timeline, year: int) -> date | str | None:
     return f"Hằng quý: {days}/{year}"
 
 
-def _write_tasks(ws: Worksheet, plan: Plan) -> None:
+def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Resolution) -> None:
     columns = layout.TASK_COLUMNS
     _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan))
     row = layout.FIRST_DATA_ROW
@@ -458,6 +482,13 @@ def _write_tasks(ws: Worksheet, plan: Plan) -> None:
             "text": task.text,
             "lead": task.lead,
             "coordinating": task.coordinating,
+            **dict(
+                zip(
+                    ("lead_resolved", "coordinating_resolved"),
+                    resolved_cells(resolution, directory, task.id),
+                    strict=True,
+                )
+            ),
             "timeline": task.timeline,
             "timeline_kind": timeline.kind_label,
             "due": due_value(timeline, year),
@@ -478,19 +509,48 @@ def _write_tasks(ws: Worksheet, plan: Plan) -> None:
     _finish_table(ws, columns, row - 1, landscape=True, freeze_key="criterion")
 
 
-def _write_agencies(ws: Worksheet, plan: Plan) -> None:
-    columns = layout.AGENCY_COLUMNS
-    _write_heading(ws, columns, layout.AGENCIES_TITLE, subtitle(plan))
-    pairs = [(t.lead, t.coordinating) for *_rest, t in plan.iter_tasks()]
+def _write_directory(ws: Worksheet, directory: Directory, resolution: Resolution | None) -> None:
+    """The directory, one row per entry; with ``resolution``, its task counts (the hidden
+    base sheet has none)."""
+    columns = layout.DIRECTORY_COLUMNS
+    _write_heading(ws, columns, layout.DIRECTORY_TITLE, layout.DIRECTORY_HINT)
+    ws.cell(layout.SUBTITLE_ROW, 1).font = _SUBTITLE_FONT
+    counts = resolved_counts(resolution) if resolution is not None else {}
     row = layout.FIRST_DATA_ROW
-    for name, lead, coordinating in count_agencies(pairs):
-        for i, value in enumerate((name, lead, coordinating), start=1):
-            cell = _put(ws, row, i, value)
-            cell.number_format = columns[i - 1].number_format
+    for agency in directory.agencies:
+        cells: dict[str, Any] = dict(entry_cells(agency))
+        if resolution is not None:
+            cells["lead_tasks"], cells["coordinating_tasks"] = counts.get(agency.code, (0, 0))
+        for i, col in enumerate(columns, start=1):
+            if col.key not in ENTRY_KEYS and resolution is None:
+                continue
+            cell = _put(ws, row, i, cells.get(col.key, ""))
+            cell.number_format = col.number_format
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
         row += 1
-    _finish_table(ws, columns, row - 1, landscape=False, freeze_key="name")
+    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="name")
+
+
+def _write_unresolved(ws: Worksheet, resolution: Resolution) -> None:
+    """What the resolver left to a person, each with a link to its task's cell."""
+    columns = layout.UNRESOLVED_COLUMNS
+    _write_heading(ws, columns, layout.UNRESOLVED_TITLE, unresolved_summary(resolution))
+    row = layout.FIRST_DATA_ROW
+    for item in unresolved_rows(resolution):
+        for i, col in enumerate(columns, start=1):
+            value = item[col.key]
+            cell = _put(ws, row, i, value)
+            if col.key == "cell" and value:
+                target = f"{quote_sheetname(layout.TASKS_SHEET)}!{value}"
+                cell.value = target
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
+                cell.font = LINK_FONT
+            cell.number_format = col.number_format
+            cell.alignment = _WRAP_TOP
+            cell.border = _BORDER
+        row += 1
+    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="fragment")
 
 
 def _write_rules(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:

@@ -104,6 +104,8 @@ class Resolution:
     ignored: list[Ignored] = field(default_factory=list)
     # Pieces of each (task id, role) text, in order: what the tasks sheet shows.
     pieces: dict[tuple[str, str], list[Piece]] = field(default_factory=dict)
+    # Task id → its row on the tasks sheet (0 when not known), in input order.
+    rows: dict[str, int] = field(default_factory=dict)
 
     def of_task(self, task_id: str, role: str | None = None) -> list[Assignment]:
         return [
@@ -312,6 +314,7 @@ def resolve_plan(source: Plan | Iterable[TaskAgencies], directory: Directory) ->
     resolver = Resolver(directory)
     out = Resolution()
     for task in tasks:
+        out.rows[task.task_id] = task.row
         for role in ROLES:
             text = task.lead if role == "lead" else task.coordinating
             cell = _cell(role, task.row)
@@ -375,3 +378,37 @@ def resolved_counts(resolution: Resolution) -> Mapping[str, tuple[int, int]]:
                 )
     codes = set(lead) | set(coordinating)
     return {c: (len(lead.get(c, ())), len(coordinating.get(c, ()))) for c in codes}
+
+
+# --- what the tasks sheet shows ------------------------------------------------------------
+
+UNDECIDED_TEXT = "cần quyết định"
+UNRESOLVED_TEXT = "chưa xác định"
+NOT_AGENCY_TEXT = "không phải cơ quan"
+COMMUNE_TEXT = "cấp xã, qua UBND cấp huyện"
+
+
+def shown_text(pieces: Sequence[Piece], directory: Directory) -> str:
+    """The resolved agencies of one text, one line per piece, as the tasks sheet shows them:
+    an agency by its code ("SNV"); a group by its name and its members' codes ("Các sở, ban,
+    ngành: SCT, SGDDT, …"), commune-level ones marked; what is undecided, unresolved or not an
+    agency said in words, so that a filter on a code finds every task of that agency."""
+    resolver = Resolver(directory)
+    lines: list[str] = []
+    for piece in pieces:
+        entry = resolver.entries.get(piece.code) if piece.code else None
+        if entry is None:
+            lines.append(f"«{piece.text}»: {UNRESOLVED_TEXT}")
+        elif entry.is_recipient:
+            lines.append(entry.code)
+        elif entry.kind == "not_agency":
+            lines.append(f"«{piece.text}»: {NOT_AGENCY_TEXT}")
+        else:
+            members, undecided = resolver.expand(entry.code)
+            codes = ", ".join(dict.fromkeys(code for code, _ in members))
+            marks = [COMMUNE_TEXT] if members and all(c for _, c in members) else []
+            if undecided:
+                marks.append(UNDECIDED_TEXT)
+            mark = f" ({'; '.join(marks)})" if marks else ""
+            lines.append(f"{entry.name}{mark}: {codes}" if codes else f"{entry.name}{mark}")
+    return "\n".join(lines)

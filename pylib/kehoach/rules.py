@@ -82,6 +82,7 @@ RULE_PARAMS: dict[str, dict[str, ParamSpec]] = {
     "NV-THOI-HAN": {},
     "NV-LECH-COT": {},
     "NV-CO-QUAN": {},
+    "NV-CO-QUAN-NHOM": {},
     "NV-O-GOP": {},
 }
 

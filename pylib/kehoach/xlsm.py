@@ -33,6 +33,7 @@ from xml.etree import ElementTree
 from kehoach.errors import BuildError, WorkbookError
 
 if TYPE_CHECKING:
+    from kehoach.directory import Directory
     from kehoach.model import Plan
 
 __all__ = [
@@ -306,22 +307,57 @@ def build_xlsm(
         tmp_out.unlink(missing_ok=True)
 
 
-def build_master(out: Path, plan: Plan, macros_dir: Path, templates_dir: Path) -> None:
+def build_master(
+    out: Path,
+    plan: Plan,
+    macros_dir: Path,
+    templates_dir: Path,
+    *,
+    keep_directory: bool = True,
+) -> None:
     """Build the master workbook of ``plan``: the cover and plan sheets, the ribbon, the VBA.
 
     The sheets come from :func:`kehoach.master.fill_master` (with ``templates_dir``); the cover
     lists the ribbon's buttons (label, supertip) as ``macros/customUI.xml`` defines them.
     docProps/core.xml is dated with the plan's date, so a rebuild gives the same bytes.
+    When ``out`` exists and has an agency directory, the officials' edits to it are kept
+    (:func:`kehoach.directory.merge_directory` over ``templates/co-quan.tsv``) unless
+    ``keep_directory`` is False; a damaged directory sheet stops the build (WorkbookError
+    naming the cell) rather than lose their work.
     """
     from kehoach.master import fill_master
 
     ribbon = _read_ribbon_source(macros_dir)
     buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
+    directory = kept_directory(out, templates_dir) if keep_directory else None
 
     def fill(wb: Any) -> None:
-        fill_master(wb, plan, buttons, templates=templates_dir)
+        fill_master(wb, plan, buttons, templates=templates_dir, directory=directory)
 
     build_xlsm(out, fill, macros_dir, timestamp=_plan_timestamp(plan.date))
+
+
+def kept_directory(out: Path, templates_dir: Path) -> Directory | None:
+    """The directory a rebuild of ``out`` writes: its officials' edits merged over the seed;
+    None when ``out`` does not exist or has no directory sheet (the seed is used)."""
+    from kehoach.directory import (
+        SEED_TEMPLATE,
+        load_base,
+        load_directory,
+        merge_directory,
+        read_seed,
+    )
+    from kehoach.layout import DIRECTORY_SHEET
+    from kehoach.sheetdata import workbook_values
+
+    if not out.is_file():
+        return None
+    values = workbook_values(out)
+    if DIRECTORY_SHEET not in values:
+        return None
+    existing = load_directory(values, file=out)
+    seed = read_seed(templates_dir / SEED_TEMPLATE)
+    return merge_directory(seed, existing, load_base(values, file=out))
 
 
 def _plan_timestamp(date: str) -> datetime:
