@@ -54,11 +54,17 @@ def test_bench_reports_both_variants(report: dict[str, Any]) -> None:
     ours, floor = report["variants"]["ours"], report["variants"]["floor"]
     for variant in (ours, floor):
         assert variant["files"] > 0
-        for key in ("wall_s", "extract_s", "peak_rss_mb", "traced_peak_mb", "mb_written"):
+        for key in ("wall_s", "cpu_s", "extract_s", "peak_rss_mb", "traced_peak_mb", "mb_written"):
             assert variant[key] > 0, key
     assert ours["files"] == floor["files"]
     assert "resolve_s" in ours
-    assert set(report["ratios"]) == {"extract_time", "total_time", "peak_rss", "traced_peak"}
+    assert set(report["ratios"]) == {
+        "extract_time",
+        "total_time",
+        "total_cpu",
+        "peak_rss",
+        "traced_peak",
+    }
     text = bench_extracts.table(report)
     assert "ours" in text and "floor" in text and "ours/floor" in text
 
