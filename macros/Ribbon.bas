@@ -21,6 +21,10 @@ Sub TinhChenhLech(control As IRibbonControl)
     ChayPython control, "import xlwings as xw, kehoach.xl as k; k.compute_gaps(xw.Book.caller())"
 End Sub
 
+Sub TaoFileCoQuan(control As IRibbonControl)
+    ChayPython control, "import xlwings as xw, kehoach.xl as k; k.make_extracts(xw.Book.caller())"
+End Sub
+
 ' Shows the button's tag on the status bar while xlwings runs the Python command, and clears
 ' the status bar afterwards, also when RunPython fails (the error still reaches the user).
 Private Sub ChayPython(control As IRibbonControl, ByVal pythonCommand As String)

@@ -128,3 +128,9 @@ def test_stored_key_reads_the_master_file(tmp_path: Path) -> None:
     apply_to_workbook(wb, key_edits(key))
     wb.save(tmp_path / "m.xlsx")
     assert stored_key(tmp_path / "m.xlsx") == key
+
+
+def test_the_committed_workbook_carries_no_key() -> None:
+    """A key in the repository would let anyone sign agency workbooks."""
+    root = Path(__file__).resolve().parents[1]
+    assert stored_key(root / "workbook" / "KeHoach2023.xlsm") is None

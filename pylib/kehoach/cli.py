@@ -11,8 +11,9 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kehoach import __version__
 from kehoach.errors import KeHoachError
@@ -127,6 +128,74 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
 
 
+def _progress_bar(stream: TextIO) -> Callable[[int, int, str], None]:
+    """A one-line progress bar on ``stream`` (a line per step when it is not a terminal)."""
+    tty = stream.isatty()
+
+    def show(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name}"
+        if tty:
+            stream.write("\r" + bar[:100].ljust(100) + ("\n" if done == total else ""))
+        else:
+            stream.write(bar + "\n")
+        stream.flush()
+
+    return show
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from kehoach.edits import apply_to_workbook
+    from kehoach.extract_files import extract_inputs, generate_extracts
+    from kehoach.extract_layout import MANIFEST_SHEET
+    from kehoach.manifest import manifest_edits, summary_text
+    from kehoach.reader import read_plan
+    from kehoach.sheetdata import workbook_values
+    from kehoach.signing import key_id
+    from kehoach.xlsm import save_xlsm
+
+    path = Path(args.workbook)
+    plan = read_plan(path)
+    inputs = extract_inputs(plan, workbook_values(path), file=path)  # before touching anything
+    generated_at = args.generated_at or datetime.now().replace(microsecond=0)
+    if inputs.new_key:  # kept in the master before any file is signed with it
+        wb = load_workbook(path, keep_vba=True)
+        apply_to_workbook(wb, inputs.key_edits())
+        save_xlsm(wb, path)
+    out = Path(args.out)
+    manifest = generate_extracts(
+        plan,
+        inputs.directory,
+        inputs.assignments,
+        out,
+        inputs.key,
+        generated_at=generated_at,
+        agencies=args.agency,
+        progress=_progress_bar(sys.stderr),
+    )
+    wb = load_workbook(path, keep_vba=True)
+    apply_to_workbook(wb, manifest_edits(manifest, str(out.resolve())))
+    save_xlsm(wb, path)
+    if args.json:
+        _print_json(manifest.to_dict())
+    else:
+        print(summary_text(manifest, str(out), inputs.unresolved))
+        if inputs.new_key:
+            print(f"Đã tạo khóa ký mới (mã {key_id(inputs.key)}) trong {path}.")
+        print(f"Đã ghi trang '{MANIFEST_SHEET}' của {path}.")
+    return EXIT_OK
+
+
+def _iso_datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"không phải thời điểm ISO: {text!r}") from err
+
+
 def cmd_setup_excel(args: argparse.Namespace) -> int:
     from kehoach.excel_setup import configure_xlwings
 
@@ -183,6 +252,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--write", action="store_true", help="ghi kết quả vào trang «KiemTra» và tô màu các ô"
     )
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "extract",
+        help="Tạo tệp Excel cho từng cơ quan (như nút «Tạo file cho cơ quan»)",
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("--out", required=True, help="thư mục ghi các tệp (tạo nếu chưa có)")
+    p.add_argument(
+        "--agency",
+        action="append",
+        metavar="MÃ",
+        help="chỉ tạo tệp của cơ quan có mã này (lặp lại được)",
+    )
+    p.add_argument("--json", action="store_true", help="in bảng kê các tệp dạng JSON")
+    p.add_argument(
+        "--generated-at",
+        type=_iso_datetime,
+        metavar="YYYY-MM-DDTHH:MM:SS",
+        help="thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
+    )
+    p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
         "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"

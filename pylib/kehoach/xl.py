@@ -10,6 +10,7 @@ errors (KeHoachError) become an alert, anything else propagates.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import platform
 from collections.abc import Callable
@@ -127,6 +128,51 @@ def check_data(book: xw.Book) -> None:
     result = check_workbook(sheet_values(book), file=book.name)
     apply_edits(book, result.edits)
     book.app.alert(alert_text(result.findings), title=CHECK_ALERT_TITLE)
+
+
+def _status(book: xw.Book, text: str | None) -> None:
+    """Excel's status bar text (None: Excel's own). xlwings' remote engines (Office.js: xlwings
+    Lite, Server, the tests' harness) have no status bar and raise NotImplementedError."""
+    with contextlib.suppress(NotImplementedError):
+        book.app.status_bar = text if text is not None else False
+
+
+@_user_errors
+def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
+    """Button "Tạo file cho cơ quan": one signed workbook per agency in the folder GuiCoQuan
+    beside this workbook (``out_dir`` for tests), progress on the status bar, the manifest
+    sheet, then the workbook is saved (it keeps the signing key) and an alert gives counts."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from kehoach.extract_files import extract_inputs, generate_extracts
+    from kehoach.extract_layout import DEFAULT_FOLDER
+    from kehoach.manifest import ALERT_TITLE, manifest_edits, summary_text
+    from kehoach.reader import read_plan_values
+
+    values = sheet_values(book)
+    names = {n.name: n.refers_to or "" for n in book.names}
+    plan = read_plan_values(values, names, file=book.name)
+    inputs = extract_inputs(plan, values, file=book.name)
+    folder = Path(out_dir) if out_dir else Path(book.fullname).parent / DEFAULT_FOLDER
+    apply_edits(book, inputs.key_edits())  # kept before any file is signed with it
+
+    def progress(done: int, total: int, name: str) -> None:
+        _status(book, f"Đang tạo tệp cho cơ quan {done}/{total}: {name}")
+
+    manifest = generate_extracts(
+        plan,
+        inputs.directory,
+        inputs.assignments,
+        folder,
+        inputs.key,
+        generated_at=datetime.now().replace(microsecond=0),
+        progress=progress,
+    )
+    apply_edits(book, manifest_edits(manifest, str(folder)))
+    book.save()
+    _status(book, None)
+    book.app.alert(summary_text(manifest, str(folder), inputs.unresolved), title=ALERT_TITLE)
 
 
 @_user_errors

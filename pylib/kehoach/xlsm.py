@@ -323,16 +323,23 @@ def build_master(
     When ``out`` exists and has an agency directory, the officials' edits to it are kept
     (:func:`kehoach.directory.merge_directory` over ``templates/co-quan.tsv``) unless
     ``keep_directory`` is False; a damaged directory sheet stops the build (WorkbookError
-    naming the cell) rather than lose their work.
+    naming the cell) rather than lose their work. The key that signs the agency workbooks
+    (:func:`kehoach.signing.stored_key`) is always carried over: without it, the files sent
+    out could no longer be verified.
     """
+    from kehoach.edits import apply_to_workbook
     from kehoach.master import fill_master
+    from kehoach.signing import key_edits, stored_key
 
     ribbon = _read_ribbon_source(macros_dir)
     buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
     directory = kept_directory(out, templates_dir) if keep_directory else None
+    key = stored_key(out)
 
     def fill(wb: Any) -> None:
         fill_master(wb, plan, buttons, templates=templates_dir, directory=directory)
+        if key is not None:
+            apply_to_workbook(wb, key_edits(key))
 
     build_xlsm(out, fill, macros_dir, timestamp=_plan_timestamp(plan.date))
 

@@ -1,0 +1,120 @@
+"""`kehoach extract WORKBOOK --out DIR [--agency CODE] [--json] [--generated-at T]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kehoach import extract_layout as ex
+from kehoach.cli import main
+from kehoach.sheetdata import workbook_values
+from kehoach.signing import master_key, stored_key, verify
+
+AT = "2023-07-01T09:30:00"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["extract", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_writes_files_key_and_manifest(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, str(master_xlsm), "--out", str(out_dir), "--generated-at", AT)
+    assert code == 0, err
+    assert "Đã tạo 42 tệp cho 42 cơ quan" in out
+    assert "Đã tạo khóa ký mới" in out and f"Đã ghi trang '{ex.MANIFEST_SHEET}'" in out
+    assert "[##############################] 42/42" in err  # the progress bar, on stderr
+    key = master_key(workbook_values(master_xlsm))
+    assert key is not None
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    assert wb[ex.KEY_SHEET].sheet_state == "veryHidden"
+    sheet = [[c.value for c in row] for row in wb[ex.MANIFEST_SHEET].iter_rows()]
+    assert sheet[0][0] == ex.MANIFEST_TITLE
+    assert sheet[2] == [c.header for c in ex.MANIFEST_COLUMNS]
+    manifest = json.loads((out_dir / ex.MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert [r[3] for r in sheet[3:]] == [f["file"] for f in manifest["files"]]
+    assert sheet[3][:6] == [1, "SNV", "Sở Nội vụ", "So-Noi-vu.xlsx", 88, 50]
+    for entry in manifest["files"]:
+        assert verify(out_dir / entry["file"], key).ok
+
+
+def test_extract_twice_same_bytes_same_key(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, str(master_xlsm), "--out", str(tmp_path / "a"), "--generated-at", AT)
+    key = stored_key(master_xlsm)
+    code, out, _ = run(capsys, str(master_xlsm), "--out", str(tmp_path / "b"), "--generated-at", AT)
+    assert code == 0 and "khóa ký mới" not in out
+    assert stored_key(master_xlsm) == key
+    a = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+    b = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
+    assert a == b and len(a) == 43
+
+
+def test_one_agency_as_json(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, str(master_xlsm), "--out", str(tmp_path / "o"), "--agency", "STP", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"plan_id", "generated_at", "key_id", "files"}
+    assert [(f["file"], f["agency"]) for f in data["files"]] == [("So-Tu-phap.xlsx", "STP")]
+    assert set(data["files"][0]) == {
+        "file",
+        "agency",
+        "agency_name",
+        "lead_tasks",
+        "coordinating_tasks",
+        "sha256",
+    }
+    assert "1/1 Sở Tư pháp" in err
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "So-Tu-phap.xlsx",
+        "manifest.json",
+    ]
+
+
+def test_unknown_agency_is_a_clean_error(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, str(master_xlsm), "--out", str(tmp_path / "o"), "--agency", "XYZ")
+    assert code == 2 and out == ""
+    assert err.startswith("Lỗi: Không có cơ quan mã «XYZ» trong danh bạ.")
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, str(tmp_path / "none.xlsm"), "--out", str(tmp_path))
+    assert code == 2 and "Không tìm thấy tệp workbook" in err
+
+
+def test_bad_generated_at(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["extract", "x.xlsm", "--out", str(tmp_path), "--generated-at", "hôm nay"])
+    assert "không phải thời điểm ISO" in capsys.readouterr().err
+
+
+def test_a_rebuild_keeps_the_key(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["extract", str(master_xlsm), "--out", str(tmp_path / "o")]) == 0
+    key = stored_key(master_xlsm)
+    assert key is not None
+    assert main(["build", "--out", str(master_xlsm)]) == 0
+    capsys.readouterr()
+    assert stored_key(master_xlsm) == key
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    assert wb[ex.KEY_SHEET].sheet_state == "veryHidden"
+    for p in (tmp_path / "o").glob("*.xlsx"):  # files sent before the rebuild still verify
+        assert verify(p, key).ok
+    assert main(["build", "--out", str(master_xlsm), "--new-directory"]) == 0
+    assert stored_key(master_xlsm) == key
