@@ -1,0 +1,70 @@
+"""The one mapping of the master's progress sheets: what collection writes, what the summary reads.
+
+- ``PROGRESS_SHEET`` ("TienDo"): one row per (task, agency) the agency workbooks carried, with
+  the latest accepted report of that agency for that task;
+- ``HISTORY_SHEET`` ("LichSu"): every accepted change, appended, never rewritten;
+- ``INTAKE_SHEET`` ("ThuThap"): one row per file of the last collection: accepted or the reason
+  it was rejected;
+- ``SUMMARY_SHEET`` ("TongHop"): the progress summary.
+
+Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet).
+"""
+
+from __future__ import annotations
+
+from kehoach import extract_layout as ex
+from kehoach.layout import Column
+
+TITLE_ROW = 1
+NOTE_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+DATE_FORMAT = ex.DATE_FORMAT
+TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+
+PROGRESS_SHEET = "TienDo"
+PROGRESS_TITLE = "Tiến độ thực hiện theo báo cáo của các cơ quan"
+PROGRESS_COLUMNS: tuple[Column, ...] = (
+    Column("task_id", "Mã nhiệm vụ", 16),
+    Column("agency", "Mã cơ quan", 14),
+    Column("agency_name", "Tên cơ quan", 30),
+    Column("role", "Vai trò", 9),
+    Column("appendix", "Phụ lục", 7),
+    Column("code", "Mã tiêu chí", 11),
+    Column("due", "Hạn hoàn thành", 11, DATE_FORMAT),
+    *ex.INPUT_COLUMNS,
+    Column("file", "Tệp báo cáo", 30),
+    Column("sha256", "SHA-256 của tệp", 20),
+    Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
+)
+
+HISTORY_SHEET = "LichSu"
+HISTORY_TITLE = "Lịch sử thay đổi từ các báo cáo đã nhận (chỉ thêm, không sửa)"
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
+    Column("file", "Tệp báo cáo", 30),
+    Column("sha256", "SHA-256 của tệp", 20),
+    Column("agency", "Mã cơ quan", 14),
+    Column("task_id", "Mã nhiệm vụ", 16),
+    Column("field", "Cột", 20),
+    Column("old", "Giá trị cũ", 30),
+    Column("new", "Giá trị mới", 30),
+)
+
+INTAKE_SHEET = "ThuThap"
+INTAKE_TITLE = "Kết quả thu thập báo cáo (lần gần nhất)"
+INTAKE_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", 6, "0"),
+    Column("file", "Tệp", 40),
+    Column("agency", "Mã cơ quan", 14),
+    Column("result", "Kết quả", 12),
+    Column("reason", "Lý do / ghi chú", 70),
+    Column("sha256", "SHA-256 của tệp", 20),
+)
+ACCEPTED = "Đã nhận"
+REJECTED = "Từ chối"
+SUPERSEDED = "Cũ hơn, bỏ qua"
+UNCHANGED = "Đã nhận trước đó"
+
+SUMMARY_SHEET = "TongHop"
+SUMMARY_TITLE = "Tổng hợp tiến độ thực hiện Kế hoạch"
