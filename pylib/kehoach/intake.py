@@ -1,0 +1,375 @@
+"""Read the agency workbooks that came back into a folder: ``intake_folder``, ``intake_file``.
+
+Officials save the e-mail attachments into one folder: names change, copies pile up, some
+are the wrong file. Every file found (subfolders included) gets a ``returns.FileOutcome``:
+accepted with its validated rows, or rejected with exactly one Vietnamese reason
+(``kehoach.intake_reasons``) naming the cell when there is one. ``kehoach.collect`` merges
+the accepted ones into the master.
+
+A file is checked in this order, and the first failure is its reason:
+
+1. by name: Excel's "~$" lock files, LibreOffice's ".~lock" files, hidden files, the
+   desktop clutter of Windows and macOS and the extracts' ``manifest.json`` are skipped (no
+   outcome); every other file gets one, so the official sees the whole folder accounted for:
+   archives (.zip, .rar, .7z: never unpacked), PDFs and other formats are rejected unread;
+   .xlsx, .xlsm, .xls, .xltx and .xltm are judged by their bytes, not their extension (an
+   .xlsx renamed .xls is still read; an .xlsm without a VBA project is read like an .xlsx);
+2. by bytes, before any spreadsheet reader (``kehoach.zipguard``): empty, too big, password
+   protected, legacy .xls, not a zip, zip bomb, corrupted, VBA macros;
+3. openpyxl, from the bytes already hashed, with ``keep_vba=False, keep_links=False,
+   data_only=True`` (a formula's cached value, never the formula; external links never
+   followed), only when defusedxml guards its XML parser (``require_defusedxml``);
+4. the hidden metadata is bounded, then ``signing.verify``: generated with this key, hidden
+   data unchanged; then the plan; then the sheets (missing, extra, hidden); then the agency
+   (the title names the agency of the metadata); then rows added or removed; then the locked
+   task cells unchanged;
+5. every input cell, read at the template's addresses (``extract_layout``), never through the
+   sheet's own dimension record: ``intake_values.input_value``; then the completion rule
+   (``completion.completion_problems``): a task marked "Hoàn thành" without a cited document
+   or an explanation rejects the file, naming the cell, so that the agency fixes it before
+   the task counts (PAR INDEX scores only what has evidence);
+6. a file where no input cell holds anything is rejected as not filled in: merging it would
+   only blank what the agency reported before.
+
+Pure core: no xlwings, no printing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl.xml
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kehoach import extract_layout as ex
+from kehoach import intake_reasons as why
+from kehoach.completion import completion_problems
+from kehoach.errors import KeHoachError
+from kehoach.intake_values import ValueProblem, input_value, is_blank
+from kehoach.returns import FileOutcome, Limits, ReportRow
+from kehoach.signing import ExtractMeta, key_id, signature, verify
+from kehoach.zipguard import classify
+
+# Judged by their bytes.
+WORKBOOK_SUFFIXES = frozenset((".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"))
+ARCHIVE_SUFFIXES = frozenset((".zip", ".rar", ".7z"))
+# Never reported: Windows' and macOS's folder clutter (hidden files, starting with ".", too),
+# and the extract run's own list, when the folder is the one the extracts were written to.
+CLUTTER = frozenset(("thumbs.db", "desktop.ini", ex.MANIFEST_FILE))
+# Bounds of what is read, whatever the file's dimension record or stray cells say.
+MAX_TASKS = 10_000  # rows of the metadata's task table
+ROWS_BELOW = 1_000  # rows scanned below the last signed task row for added rows
+
+_ID_COLUMN = 1 + next(i for i, c in enumerate(ex.TASK_COLUMNS) if c.key == "task_id")
+_FIRST_INPUT_COLUMN = len(ex.TASK_COLUMNS) + 1
+_CHECK_COLUMN = len(ex.COLUMNS)
+_EXPECTED_SHEETS = (ex.TASKS_SHEET, ex.GUIDE_SHEET, ex.META_SHEET)
+DEFAULT_LIMITS = Limits()
+
+
+class IntakeError(KeHoachError):
+    """The intake cannot run at all (no folder, an unsafe XML parser): not one file's fault."""
+
+
+@dataclass
+class _Rejected(Exception):
+    """Ends the checks of one file with its reason (a signal, caught in this module)."""
+
+    reason: str
+    agency: str = ""
+    generated_at: str = ""
+
+
+def require_defusedxml() -> None:
+    """Raise IntakeError unless openpyxl parses XML through defusedxml (entity expansion and
+    external entities refused): returned files come from outside."""
+    if not openpyxl.xml.DEFUSEDXML:
+        raise IntakeError(
+            "Thiếu gói defusedxml (hoặc OPENPYXL_DEFUSEDXML=False): không đọc tệp từ bên ngoài "
+            "khi chưa có nó. Cài lại môi trường: pip install defusedxml."
+        )
+
+
+def is_skipped(name: str) -> bool:
+    """Whether a file of the folder is left out silently: lock files and folder clutter."""
+    return name.startswith(("~$", ".")) or name.casefold() in CLUTTER
+
+
+def intake_folder(
+    folder: Path, key: bytes, plan_id: str, *, limits: Limits = DEFAULT_LIMITS
+) -> list[FileOutcome]:
+    """One outcome per file of ``folder`` and its subfolders (symbolic links to folders are
+    not followed), sorted by relative name; lock files and clutter skipped (``is_skipped``).
+
+    Raises IntakeError when the folder does not exist or defusedxml is not in use.
+    """
+    require_defusedxml()
+    if not folder.is_dir():
+        raise IntakeError("Không tìm thấy thư mục các tệp cơ quan gửi lại.", file=folder)
+    paths: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        paths.extend(Path(dirpath, f) for f in filenames if not is_skipped(f))
+    outcomes = [intake_file(p, folder, key, plan_id, limits) for p in paths]
+    return sorted(outcomes, key=lambda o: (o.name.casefold(), o.name))
+
+
+def intake_file(
+    path: Path, root: Path, key: bytes, plan_id: str, limits: Limits = DEFAULT_LIMITS
+) -> FileOutcome:
+    """The outcome of one returned file (see the module's description); ``root`` is the
+    folder its name is given relative to."""
+    require_defusedxml()
+    name = path.relative_to(root).as_posix()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return FileOutcome(name, "", False, why.UNREADABLE.format(detail=exc))
+    suffix = path.suffix.lower()
+    reason = _reason_by_name(suffix)
+    if reason is None and stat.st_size > limits.max_file_bytes:
+        reason = why.TOO_BIG.format(
+            size=stat.st_size / 1024**2, limit=limits.max_file_bytes / 1024**2
+        )
+    if reason is not None:
+        return FileOutcome(name, "", False, reason, mtime=stat.st_mtime)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileOutcome(name, "", False, why.UNREADABLE.format(detail=exc), mtime=stat.st_mtime)
+    return intake_bytes(data, name, key, plan_id, limits, mtime=stat.st_mtime)
+
+
+def intake_bytes(
+    data: bytes,
+    name: str,
+    key: bytes,
+    plan_id: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    mtime: float = 0.0,
+) -> FileOutcome:
+    """The outcome of a returned workbook's bytes (``name`` only labels it)."""
+    require_defusedxml()
+    sha = hashlib.sha256(data).hexdigest()
+    reason = classify(data, limits)
+    if reason is not None:
+        return FileOutcome(name, sha, False, reason, mtime=mtime)
+    try:
+        wb = load_workbook(
+            io.BytesIO(data), read_only=False, keep_vba=False, keep_links=False, data_only=True
+        )
+    except Exception as exc:  # openpyxl raises many kinds for a malformed package; the edge
+        return FileOutcome(name, sha, False, why.UNREADABLE.format(detail=_short(exc)), mtime=mtime)
+    try:
+        meta, rows = _read_workbook(wb, key, plan_id)
+    except _Rejected as rejected:
+        return FileOutcome(
+            name,
+            sha,
+            False,
+            rejected.reason,
+            agency=rejected.agency,
+            generated_at=rejected.generated_at,
+            mtime=mtime,
+        )
+    finally:
+        wb.close()
+    dates = [r.values[ex.REPORT_DATE_KEY] for r in rows if r.values[ex.REPORT_DATE_KEY]]
+    return FileOutcome(
+        name,
+        sha,
+        True,
+        agency=meta.agency_code,
+        generated_at=meta.generated_at,
+        report_date=max(dates, default=None),
+        mtime=mtime,
+        rows=rows,
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 160 else text[:160] + "…"
+
+
+def _reason_by_name(suffix: str) -> str | None:
+    if suffix in WORKBOOK_SUFFIXES:
+        return None
+    if suffix in ARCHIVE_SUFFIXES:
+        return why.ARCHIVE.format(ext=suffix)
+    if suffix == ".pdf":
+        return why.PDF
+    return why.OTHER_FORMAT.format(ext=suffix or "(không có phần mở rộng)")
+
+
+# --- the opened workbook -------------------------------------------------------------------
+
+
+def _sheet(wb: Workbook, name: str) -> Worksheet:
+    ws = wb[name]
+    if not isinstance(ws, Worksheet):  # a chartsheet under the expected name
+        raise _Rejected(why.MISSING_SHEET.format(sheet=name))
+    return ws
+
+
+def _read_workbook(
+    wb: Workbook, key: bytes, plan_id: str
+) -> tuple[ExtractMeta, tuple[ReportRow, ...]]:
+    if ex.META_SHEET in wb.sheetnames:
+        _check_meta_bounds(_sheet(wb, ex.META_SHEET))
+    result = verify(wb, key)
+    meta = result.meta
+    if meta is None or not _authentic(meta, key):
+        raise _Rejected(result.problems[0])
+    signed = {"agency": meta.agency_code, "generated_at": meta.generated_at}
+    if meta.plan_id != plan_id:
+        raise _Rejected(why.OTHER_PLAN.format(found=meta.plan_id, expected=plan_id), **signed)
+    try:
+        ws = _check_sheets(wb)
+        _check_agency(ws, meta)
+        _check_rows(ws, meta)
+        if not result.ok:
+            raise _Rejected(" ".join(result.problems))
+        rows = _read_rows(ws, meta)
+    except _Rejected as rejected:
+        raise _Rejected(rejected.reason, **signed) from None
+    return meta, rows
+
+
+def _authentic(meta: ExtractMeta, key: bytes) -> bool:
+    """The metadata was signed with ``key`` and is unchanged (the task rows are not looked at)."""
+    return (
+        meta.fields.get(ex.META_FORMAT) == ex.FORMAT_VERSION
+        and hmac.compare_digest(meta.key_id, key_id(key))
+        and hmac.compare_digest(
+            signature(key, meta.fields, meta.tasks), meta.fields.get(ex.META_SIGNATURE, "")
+        )
+    )
+
+
+def _check_meta_bounds(ws: Worksheet) -> None:
+    # signing.read_meta walks the whole sheet: one stray cell at XFD1048576 would make it
+    # build billions of empty cells. The generated sheet is two columns of a few rows.
+    rows, cols = ws.max_row, ws.max_column
+    if rows > ex.META_TASKS_ROW + MAX_TASKS or cols > len(ex.META_TASK_HEADERS):
+        cell = f"{get_column_letter(cols)}{rows}"
+        raise _Rejected(why.META_OUT_OF_BOUNDS.format(sheet=ex.META_SHEET, cell=cell))
+
+
+def _check_sheets(wb: Workbook) -> Worksheet:
+    for name in _EXPECTED_SHEETS:
+        if name not in wb.sheetnames:
+            raise _Rejected(why.MISSING_SHEET.format(sheet=name))
+    for name in wb.sheetnames:
+        if name not in _EXPECTED_SHEETS:
+            raise _Rejected(why.EXTRA_SHEET.format(sheet=name))
+    for name in (ex.TASKS_SHEET, ex.GUIDE_SHEET):
+        if _sheet(wb, name).sheet_state != "visible":
+            raise _Rejected(why.HIDDEN_SHEET.format(sheet=name))
+    return _sheet(wb, ex.TASKS_SHEET)
+
+
+def _check_agency(ws: Worksheet, meta: ExtractMeta) -> None:
+    # The title (locked, written with the agency's name) tells a metadata sheet copied from
+    # another agency's file, whose own signature still holds.
+    name = meta.fields.get(ex.META_AGENCY_NAME, "")
+    title = ws.cell(ex.TITLE_ROW, 1).value
+    found = str(title).rsplit(": ", 1)[-1] if title is not None else ""
+    if found != name.upper():
+        raise _Rejected(
+            why.OTHER_AGENCY.format(
+                agency=name,
+                code=meta.agency_code,
+                cell=f"A{ex.TITLE_ROW}",
+                found=found,
+                expected=name.upper(),
+            )
+        )
+
+
+def _occupied(ws: Worksheet, row: int) -> int | None:
+    """The first column of ``row`` holding a value (the self-check formula column aside)."""
+    for col in range(1, _CHECK_COLUMN):
+        if not is_blank(ws.cell(row, col).value):
+            return col
+    return None
+
+
+def _check_rows(ws: Worksheet, meta: ExtractMeta) -> None:
+    first, count = meta.first_row, len(meta.tasks)
+    last = first + count - 1
+    # Bounded by the template, not by ws.max_row: a stray cell far below must not make us
+    # walk a million rows.
+    for row in range(last + 1, min(ws.max_row, last + ROWS_BELOW) + 1):
+        col = _occupied(ws, row)
+        if col is not None:
+            raise _Rejected(
+                why.ROWS_ADDED.format(
+                    cell=f"{get_column_letter(col)}{row}", count=count, first=first, last=last
+                )
+            )
+    found = {ws.cell(first + i, _ID_COLUMN).value for i in range(count)}
+    for task_id in meta.task_ids:
+        if task_id not in found:
+            raise _Rejected(
+                why.ROWS_REMOVED.format(count=count, first=first, last=last, task_id=task_id)
+            )
+
+
+def _plan_date(meta: ExtractMeta) -> date | None:
+    try:
+        return date.fromisoformat(meta.fields.get(ex.META_PLAN_DATE, ""))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _CellProblem:
+    cell: str
+    header: str
+    message: str
+
+
+def _read_rows(ws: Worksheet, meta: ExtractMeta) -> tuple[ReportRow, ...]:
+    plan_date = _plan_date(meta)
+    columns = {c.key: _FIRST_INPUT_COLUMN + i for i, c in enumerate(ex.INPUT_COLUMNS)}
+    headers = {c.key: c.header for c in ex.INPUT_COLUMNS}
+    problems: list[_CellProblem] = []
+    rows: list[ReportRow] = []
+    for i, task_id in enumerate(meta.task_ids):
+        row = meta.first_row + i
+        values: dict[str, Any] = {}
+        for key, col in columns.items():
+            cell = ws.cell(row, col)
+            try:
+                values[key] = input_value(
+                    key, cell.value, number_format=cell.number_format, plan_date=plan_date
+                )
+            except ValueProblem as exc:
+                problems.append(_CellProblem(cell.coordinate, headers[key], str(exc)))
+                values[key] = None
+        rows.append(ReportRow(task_id, row, values))
+    if not problems:
+        for report in rows:
+            for problem in completion_problems(report.values, plan_date=plan_date):
+                cell = f"{get_column_letter(columns[problem.field])}{report.row}"
+                problems.append(_CellProblem(cell, headers[problem.field], problem.message))
+    if problems:
+        head = problems[0]
+        reason = why.INVALID_VALUE.format(cell=head.cell, header=head.header, problem=head.message)
+        if len(problems) > 1:
+            reason += why.MORE_PROBLEMS.format(count=len(problems) - 1)
+        raise _Rejected(reason)
+    if all(is_blank(v) for r in rows for v in r.values.values()):
+        raise _Rejected(why.NOT_FILLED)
+    return tuple(rows)
