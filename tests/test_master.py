@@ -68,9 +68,35 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "Quy tắc",
         "Chênh lệch",
         "KiemTra",
+        "TienDo",
+        "LichSu",
+        "ThuThap",
         "DanhBaGoc",
     ]
     assert wb["DanhBaGoc"].sheet_state == "hidden"
+
+
+def test_progress_sheets_are_laid_out_and_empty(wb: Workbook) -> None:
+    from kehoach import progress_layout as pl
+
+    for name, columns, title in (
+        (pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS, pl.PROGRESS_TITLE),
+        (pl.HISTORY_SHEET, pl.HISTORY_COLUMNS, pl.HISTORY_TITLE),
+        (pl.INTAKE_SHEET, pl.INTAKE_COLUMNS, pl.INTAKE_TITLE),
+    ):
+        ws = wb[name]
+        assert ws["A1"].value == title
+        assert [c.value for c in ws[pl.HEADER_ROW]] == [c.header for c in columns]
+        assert ws.max_row == pl.HEADER_ROW, name
+        assert ws.freeze_panes == f"A{pl.FIRST_DATA_ROW}"
+        assert ws.page_setup.orientation == "landscape"
+    ws = wb[pl.INTAKE_SHEET]
+    assert ws[pl.FOLDER_LABEL_CELL].value == pl.FOLDER_LABEL and ws[pl.FOLDER_CELL].value is None
+    assert ws[pl.RUN_NOTE_CELL].value == pl.INTAKE_NOT_RUN
+    assert wb.defined_names[pl.FOLDER_NAME].attr_text == "'ThuThap'!$B$2"
+    date_col = [c.key for c in pl.PROGRESS_COLUMNS].index("report_date") + 1
+    letter = chr(ord("A") + date_col - 1)
+    assert wb[pl.PROGRESS_SHEET].column_dimensions[letter].number_format == pl.DATE_FORMAT
 
 
 def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:

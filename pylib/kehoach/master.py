@@ -33,6 +33,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
+from kehoach import progress_layout as pl
 from kehoach.agency_report import resolved_cells, unresolved_rows, unresolved_summary
 from kehoach.directory import (
     ENTRY_KEYS,
@@ -163,6 +164,7 @@ def fill_master(
     _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
     write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
+    write_progress_sheets(wb)
     base = wb.create_sheet(layout.DIRECTORY_BASE_SHEET)
     _write_directory(base, seed, None)
     base.sheet_state = "hidden"
@@ -209,6 +211,9 @@ def render_cover(
             "rules": layout.RULES_SHEET,
             "checks": layout.CHECK_SHEET,
             "gaps": layout.GAPS_SHEET,
+            "progress": pl.PROGRESS_SHEET,
+            "history": pl.HISTORY_SHEET,
+            "intake": pl.INTAKE_SHEET,
         },
         "appendices": [
             {"sheet": layout.APPENDIX_SHEETS[a.id], "id": a.id, "title": a.title}
@@ -615,6 +620,41 @@ def _write_check_sheet(ws: Worksheet) -> None:
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
     _print_setup(ws, landscape=True)
+
+
+def write_progress_sheets(wb: Workbook) -> None:
+    """The sheets collection writes (TienDo, LichSu, ThuThap), before any collection: title,
+    note, headers, widths, number formats of the data columns, frozen header, landscape A4.
+
+    TienDo stays empty until the first return: a row is (task, agency) as an agency reported
+    it; who has not reported is the summary's business (it knows the assignments). ThuThap's
+    B2 (defined name ``progress_layout.FOLDER_NAME``) keeps the folder of the last collection.
+    """
+    sheets = (
+        (pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS, pl.PROGRESS_TITLE, pl.PROGRESS_NOTE),
+        (pl.HISTORY_SHEET, pl.HISTORY_COLUMNS, pl.HISTORY_TITLE, pl.HISTORY_NOTE),
+        (pl.INTAKE_SHEET, pl.INTAKE_COLUMNS, pl.INTAKE_TITLE, ""),
+    )
+    for name, columns, title, note in sheets:
+        if name in wb.sheetnames:
+            raise BuildError(f"Workbook đã có trang tính '{name}'.")
+        ws = wb.create_sheet(name)
+        _write_heading(ws, columns, title, note)
+        for i, col in enumerate(columns, start=1):
+            if col.number_format != "General":
+                # Column style: Excel and LibreOffice show later values in this format.
+                ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
+        ws.freeze_panes = f"A{pl.FIRST_DATA_ROW}"
+        ws.print_title_rows = f"{pl.HEADER_ROW}:{pl.HEADER_ROW}"
+        _print_setup(ws, landscape=True)
+    ws = wb[pl.INTAKE_SHEET]
+    ws[pl.FOLDER_LABEL_CELL] = pl.FOLDER_LABEL
+    ws[pl.FOLDER_LABEL_CELL].font = _BOLD
+    ws[pl.RUN_NOTE_CELL] = pl.INTAKE_NOT_RUN
+    ws[pl.RUN_NOTE_CELL].font = _SUBTITLE_FONT
+    column, row = pl.FOLDER_CELL[0], pl.FOLDER_CELL[1:]
+    ref = f"{quote_sheetname(ws.title)}!${column}${row}"
+    wb.defined_names[pl.FOLDER_NAME] = DefinedName(pl.FOLDER_NAME, attr_text=ref)
 
 
 def _finish_table(

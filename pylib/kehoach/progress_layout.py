@@ -61,10 +61,27 @@ INTAKE_COLUMNS: tuple[Column, ...] = (
     Column("reason", "Lý do / ghi chú", 70),
     Column("sha256", "SHA-256 của tệp", 20),
 )
+# Row 2 of ThuThap: the folder of the last collection (the button's dialog opens there; VBA finds
+# it through the defined name, Python through these cells) and a summary of that run.
+FOLDER_LABEL_CELL = "A2"
+FOLDER_LABEL = "Thư mục:"
+FOLDER_CELL = "B2"
+FOLDER_NAME = "KH_ThuMucThuThap"
+RUN_NOTE_CELL = "D2"
 ACCEPTED = "Đã nhận"
 REJECTED = "Từ chối"
 SUPERSEDED = "Cũ hơn, bỏ qua"
 UNCHANGED = "Đã nhận trước đó"
+
+PROGRESS_NOTE = (
+    "Mỗi dòng: một nhiệm vụ của một cơ quan, theo báo cáo mới nhất đã nhận (bấm «Thu thập báo "
+    "cáo»). Không sửa tay: trang này được ghi lại mỗi lần thu thập; lịch sử ở trang LichSu."
+)
+HISTORY_NOTE = (
+    "Mỗi dòng: một ô của trang TienDo đã đổi (giá trị cũ → mới), với tệp báo cáo và mã SHA-256 "
+    "của tệp. Trang này chỉ được thêm dòng."
+)
+INTAKE_NOT_RUN = "Chưa thu thập lần nào."
 
 SUMMARY_SHEET = "TongHop"
 SUMMARY_TITLE = "Tổng hợp tiến độ thực hiện Kế hoạch"

@@ -61,10 +61,12 @@ def classify(data: bytes, limits: Limits) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _check_archive(archive, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
-        return why.CORRUPTED.format(detail=exc)
-    except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encrypted entry
-        return why.CORRUPTED.format(detail=exc)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
+        return why.CORRUPTED.format(detail="cấu trúc tệp nén sai hoặc tệp bị cắt cụt")
+    except zlib.error:
+        return why.CORRUPTED.format(detail="dữ liệu nén sai")
+    except (NotImplementedError, RuntimeError):  # unknown compression, encrypted entry
+        return why.CORRUPTED.format(detail="kiểu nén hoặc mã hóa thành phần không hỗ trợ")
 
 
 def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> str | None:

@@ -1,0 +1,376 @@
+"""A folder of returned agency workbooks, written by code: ``write_corpus``.
+
+The extracts of ``sample_plans.small_plan`` for the directory of ``extract_support``, signed
+with its fixed key, filled in as agencies would (openpyxl, input cells only), then one file per
+way a return goes wrong. Each file is a ``Case``: its name in the folder, whether intake must
+accept it, and a piece of the reason it must give. Use ``CORPUS_LIMITS`` (small caps, so that
+the size cases stay small).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+from extract_support import AT, KEY, small_assignments, small_directory
+from kehoach import extract_layout as ex
+from kehoach import intake_reasons as why
+from kehoach.extract_files import generate_extracts
+from kehoach.model import Plan
+from kehoach.returns import Limits
+from sample_plans import small_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS_LIMITS = Limits(
+    max_file_bytes=200_000, max_uncompressed_bytes=20 * 1024**2, max_entries=100, max_ratio=200
+)
+OTHER_KEY = bytes(range(1, 33))
+PLAN_ID = "365/KH-UBND"
+TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extract
+META_XML = "xl/worksheets/sheet3.xml"
+
+# Input columns by key: O (status) … U (report date).
+COL = {c.key: chr(ord("A") + len(ex.TASK_COLUMNS) + i) for i, c in enumerate(ex.INPUT_COLUMNS)}
+DONE = {
+    ex.STATUS_KEY: ex.STATUS_DONE,
+    ex.PERCENT_KEY: 100,
+    ex.RESULTS_KEY: "Đã ban hành kế hoạch",
+    ex.EVIDENCE_KEY: "Số 12/QĐ-UBND ngày 05/6/2023",
+    ex.REPORT_DATE_KEY: datetime(2023, 9, 30),
+}
+GOING = {
+    ex.STATUS_KEY: ex.STATUS_IN_PROGRESS,
+    ex.PERCENT_KEY: 40,
+    ex.DIFFICULTIES_KEY: "Thiếu kinh phí",
+    ex.REPORT_DATE_KEY: datetime(2023, 9, 30),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # relative to the folder, "/"-separated
+    accepted: bool
+    reason: str = ""  # a piece of the expected reason ("" for accepted files)
+
+
+@dataclass
+class Extracts:
+    """The generated extracts' bytes by agency code, for this plan and for variants."""
+
+    files: dict[str, bytes]
+    other_plan: bytes
+    other_key: bytes
+
+
+def extracts(tmp: Path) -> Extracts:
+    plan = small_plan()
+    directory, assignments = small_directory(), small_assignments(plan)
+
+    def generate(p: Plan, key: bytes, out: str) -> dict[str, bytes]:
+        manifest = generate_extracts(p, directory, assignments, tmp / out, key, generated_at=AT)
+        return {e.agency: (tmp / out / e.file).read_bytes() for e in manifest.entries}
+
+    files = generate(plan, KEY, "plan")
+    other = generate(dataclasses.replace(plan, number="999/KH-UBND"), KEY, "other-plan")
+    keyed = generate(plan, OTHER_KEY, "other-key")
+    return Extracts(files, other["STP"], keyed["STP"])
+
+
+# --- editing a workbook as an agency (or a forger) would -----------------------------------
+
+
+def edit(data: bytes, change: Callable[[Workbook], None]) -> bytes:
+    """Open ``data`` with openpyxl (formulas kept), apply ``change``, save."""
+    wb = load_workbook(io.BytesIO(data))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def fill(data: bytes, rows: dict[int, dict[str, Any]]) -> bytes:
+    """Type ``rows`` (Excel row → input key → value) into the input cells; strings go in as
+    strings, never as formulas."""
+
+    def change(wb: Workbook) -> None:
+        ws = wb[ex.TASKS_SHEET]
+        for row, values in rows.items():
+            for key, value in values.items():
+                cell = ws[f"{COL[key]}{row}"]
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"
+
+    return edit(data, change)
+
+
+def rewrite_part(data: bytes, part: str, change: Callable[[str], str]) -> bytes:
+    """``data`` with one zip entry's text changed (the others copied as they are)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == part:
+                body = change(body.decode()).encode()
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def add_entries(
+    data: bytes, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED
+) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        for name, body in entries.items():
+            dst.writestr(name, body, compress_type=method)
+    return out.getvalue()
+
+
+def set_dimension(data: bytes, ref: str) -> bytes:
+    return rewrite_part(
+        data,
+        TASKS_XML,
+        lambda xml: re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', xml),
+    )
+
+
+def set_cell_xml(data: bytes, part: str, cell: str, xml: str) -> bytes:
+    """Replace the blank cell ``cell`` of ``part`` (as openpyxl writes it) with ``xml``."""
+
+    def change(text: str) -> str:
+        pattern = rf'<c r="{cell}"( s="\d+")?( t="n")?\s*/>'
+        assert re.search(pattern, text), f"no blank cell {cell} in {part}"
+        return re.sub(pattern, lambda m: xml.replace("STYLE", m.group(1) or ""), text, count=1)
+
+    return rewrite_part(data, part, change)
+
+
+def add_stray_cell(data: bytes, part: str, ref: str, row: int) -> bytes:
+    """A value in cell ``ref`` of row ``row``, after every other row of ``part``."""
+    stray = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    return rewrite_part(data, part, lambda xml: xml.replace("</sheetData>", stray, 1))
+
+
+def encrypted(data: bytes) -> bytes:
+    """``data`` protected with a password, as Excel writes it (MS-OFFCRYPTO agile encryption
+    with msoffcrypto-tool); minimal CFB bytes with the stream's name when it is missing."""
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        name = "EncryptedPackage".encode("utf-16-le")
+        return bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + name + bytes(512)
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("matkhau", out)
+    return out.getvalue()
+
+
+def legacy_xls() -> bytes:
+    """The start of an Excel 97-2003 file: a CFB header and a "Workbook" stream's name."""
+    return (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + bytes(504)
+        + "Workbook".encode("utf-16-le")
+        + bytes(1024)
+    )
+
+
+def vba_project() -> bytes:
+    with zipfile.ZipFile(ROOT / "workbook" / "KeHoach2023.xlsm") as master:
+        return master.read("xl/vbaProject.bin")
+
+
+def corrupt_crc(data: bytes) -> bytes:
+    """``data`` with one byte of the tasks sheet's compressed data changed (its CRC fails)."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(TASKS_XML)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+def bad_crc(data: bytes) -> bytes:
+    """``data`` with a stored (uncompressed) entry whose bytes no longer match their CRC."""
+    body = b"kehoach-crc-" * 100
+    data = add_entries(data, {"xl/media/crc.bin": body}, zipfile.ZIP_STORED)
+    at = data.index(body) + 10
+    return data[:at] + b"#" + data[at + 1 :]
+
+
+# --- the corpus ----------------------------------------------------------------------------
+
+
+def good_snv(e: Extracts) -> bytes:
+    """Sở Nội vụ's return: its first task done with a document, the second going."""
+    return fill(e.files["SNV"], {4: DONE, 5: GOING})
+
+
+def write_corpus(folder: Path, tmp: Path) -> list[Case]:
+    """Write the corpus into ``folder`` (``tmp``: scratch space); return its cases."""
+    e = extracts(tmp)
+    snv = good_snv(e)
+    cases: list[Case] = []
+
+    def put(name: str, data: bytes, accepted: bool, reason: str = "") -> None:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        cases.append(Case(name, accepted, reason))
+
+    # accepted
+    put("So-Noi-vu.xlsx", snv, True)
+    put("So-Tu-phap.xlsx", fill(e.files["STP"], {4: GOING}), True)
+    put(
+        "UBND huyen Ba Be (tra loi).xlsx",
+        fill(e.files["UBND-BABE"], {4: {**GOING, ex.STATUS_KEY: ex.STATUS_NOT_STARTED}}),
+        True,
+    )
+    later = {**GOING, ex.PERCENT_KEY: 80, ex.REPORT_DATE_KEY: datetime(2023, 11, 15)}
+    put("So-Noi-vu (1).xlsx", fill(e.files["SNV"], {4: DONE, 5: later}), True)
+    put("thu-dien-tu/Bao cao SNV gui lai.xlsx", snv, True)
+    put("So-Noi-vu-luu-xlsm.xlsm", snv, True)  # saved as .xlsm, without macros
+    put("~$So-Noi-vu.xlsx", b"\x0bNguyen Van A" + bytes(150), False)  # lock file: skipped
+
+    # before openpyxl
+    put("rong.xlsx", b"", False, why.EMPTY)
+    put("van-ban.xlsx", "Báo cáo tiến độ: đã xong.\n".encode(), False, "Không phải tệp Excel")
+    put("mat-khau.xlsx", encrypted(snv), False, "đặt mật khẩu")
+    put("So-Noi-vu.xls", legacy_xls(), False, "Excel 97-2003")
+    macros = add_entries(snv, {"xl/vbaProject.bin": vba_project()})
+    put("So-Noi-vu-macro.xlsm", macros, False, "macro")
+    put("hong-cat-doi.xlsx", snv[: len(snv) // 2], False, "bị hỏng")
+    put("hong-du-lieu-nen.xlsx", corrupt_crc(snv), False, "dữ liệu nén sai")
+    put("hong-crc.xlsx", bad_crc(snv), False, "sai mã kiểm tra CRC")
+    noise = bytes((i * 7919 + 13) % 251 for i in range(300_000))  # incompressible enough
+    put(
+        "qua-lon.xlsx",
+        add_entries(snv, {"xl/media/anh.bin": noise}, zipfile.ZIP_STORED),
+        False,
+        "quá lớn",
+    )
+    put(
+        "zip-bomb.xlsx",
+        add_entries(snv, {"xl/media/bom.bin": bytes(5 * 1024**2)}),
+        False,
+        "zip bomb",
+    )
+    many = {f"xl/media/o{i}.bin": b"x" for i in range(120)}
+    put("nhieu-thanh-phan.xlsx", add_entries(snv, many), False, "thành phần nén")
+    spread = {f"xl/media/b{i}.bin": bytes(900_000) for i in range(25)}
+    put("giai-nen-qua-lon.xlsx", add_entries(snv, spread), False, "giải nén ra")
+    put("bao-cao.pdf", b"%PDF-1.4\n%...\n", False, "PDF")
+    put("tat-ca.zip", add_entries(b"PK\x05\x06" + bytes(18), {}), False, "Tệp nén")
+    put("ghi-chu.docx", b"PK\x03\x04", False, "Định dạng .docx")
+
+    # signature, plan, agency
+    put(
+        "ke-hoach-khac.xlsx",
+        fill(e.other_plan, {4: GOING}),
+        False,
+        "Tệp của kế hoạch «999/KH-UBND»",
+    )
+    put("khoa-khac.xlsx", fill(e.other_key, {4: GOING}), False, "ký bằng khóa khác")
+
+    def swap_meta(wb: Workbook) -> None:
+        theirs = load_workbook(io.BytesIO(e.files["STP"]))[ex.META_SHEET]
+        ours = wb[ex.META_SHEET]
+        for row in ours.iter_rows():
+            for cell in row:
+                cell.value = None
+        for row in theirs.iter_rows():
+            for cell in row:
+                ours[cell.coordinate].value = cell.value
+
+    put("tron-du-lieu-an.xlsx", edit(snv, swap_meta), False, "Dữ liệu ẩn là của Sở Tư pháp")
+
+    def forge_agency(wb: Workbook) -> None:
+        ws = wb[ex.META_SHEET]
+        for row in ws.iter_rows(max_col=2):
+            if row[0].value == ex.META_AGENCY:
+                row[1].value = "STP"
+
+    put("sua-ma-co-quan.xlsx", edit(snv, forge_agency), False, "Chữ ký không khớp")
+
+    def locked(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET]["J5"] = "Nhiệm vụ đã sửa"
+
+    put("sua-o-khoa.xlsx", edit(snv, locked), False, "dòng 5")
+
+    # sheets
+    def hidden_extra(wb: Workbook) -> None:
+        wb.create_sheet("Ghi chú").sheet_state = "hidden"
+
+    put("trang-an-them.xlsx", edit(snv, hidden_extra), False, "trang tính lạ «Ghi chú»")
+
+    def hide_guide(wb: Workbook) -> None:
+        wb[ex.GUIDE_SHEET].sheet_state = "hidden"
+
+    put("an-huong-dan.xlsx", edit(snv, hide_guide), False, f"«{ex.GUIDE_SHEET}» bị ẩn")
+
+    def drop_guide(wb: Workbook) -> None:
+        del wb[ex.GUIDE_SHEET]
+
+    put("xoa-huong-dan.xlsx", edit(snv, drop_guide), False, f"Thiếu trang tính «{ex.GUIDE_SHEET}»")
+
+    # rows
+    last = _last_row(e.files["SNV"])
+
+    def add_row(wb: Workbook) -> None:
+        ws = wb[ex.TASKS_SHEET]
+        ws[f"B{last + 1}"] = "PL9-TC-9.9/1"
+        ws[f"J{last + 1}"] = "Nhiệm vụ tự thêm"
+
+    put("them-dong.xlsx", edit(snv, add_row), False, f"Đã thêm dòng: ô B{last + 1}")
+
+    def insert_row(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET].insert_rows(5)
+
+    put("chen-dong.xlsx", edit(snv, insert_row), False, "Đã thêm dòng")
+
+    def delete_row(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET].delete_rows(5)
+
+    put("xoa-dong.xlsx", edit(snv, delete_row), False, "Đã xóa dòng")
+
+    # values
+    base = e.files["SNV"]
+    for name, values, reason in (
+        ("tinh-trang-sai.xlsx", {ex.STATUS_KEY: "Xong rồi"}, f"Ô {COL[ex.STATUS_KEY]}5"),
+        ("phan-tram-150.xlsx", {ex.PERCENT_KEY: 150}, f"Ô {COL[ex.PERCENT_KEY]}5"),
+        ("phan-tram-chu.xlsx", {ex.PERCENT_KEY: "khoảng một nửa"}, "phải là số"),
+        ("ngay-khong-co.xlsx", {ex.REPORT_DATE_KEY: "31/02/2023"}, f"Ô {COL[ex.REPORT_DATE_KEY]}5"),
+        ("ngay-truoc-ke-hoach.xlsx", {ex.REPORT_DATE_KEY: date(2023, 1, 2)}, "trước ngày ban hành"),
+        ("ngay-qua-xa.xlsx", {ex.REPORT_DATE_KEY: date(2032, 1, 2)}, "quá xa"),
+        (
+            "qua-dai.xlsx",
+            {ex.RESULTS_KEY: "x" * (ex.MAX_TEXT_LENGTH + 1)},
+            f"Ô {COL[ex.RESULTS_KEY]}5",
+        ),
+        (
+            "hoan-thanh-thieu-van-ban.xlsx",
+            {ex.STATUS_KEY: ex.STATUS_DONE, ex.PERCENT_KEY: 100},
+            f"Ô {COL[ex.EVIDENCE_KEY]}5",
+        ),
+    ):
+        put(name, fill(base, {4: DONE, 5: values}), False, reason)
+    put("chua-dien.xlsx", base, False, "chưa được điền")
+    return cases
+
+
+def _last_row(data: bytes) -> int:
+    ws = load_workbook(io.BytesIO(data))[ex.META_SHEET]
+    for row in ws.iter_rows(max_col=2, values_only=True):
+        if row[0] == ex.META_TASK_COUNT:
+            return ex.FIRST_DATA_ROW + int(str(row[1])) - 1
+    raise AssertionError("no task count")
