@@ -1,0 +1,90 @@
+"""One sheet of a workbook as a PDF, through LibreOffice headless (``soffice``) when installed.
+
+LibreOffice converts a whole workbook, so the sheet is first copied alone into a temporary
+.xlsx (openpyxl keeps its page setup, conditional formatting and charts), then converted with
+a LibreOffice profile of its own (a user's open LibreOffice does not get in the way).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from kehoach.errors import KeHoachError, WorkbookError
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+TIMEOUT_SECONDS = 300
+
+
+class PdfError(KeHoachError):
+    """The PDF cannot be made (LibreOffice missing or failing)."""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice command on PATH, or None."""
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def export_sheet_pdf(workbook: Path, sheet: str, out: Path, *, soffice: str | None = None) -> Path:
+    """Write sheet ``sheet`` of ``workbook`` as the PDF ``out`` (A4 as the sheet's page setup
+    says); returns ``out``. PdfError when LibreOffice is not installed or makes no PDF."""
+    command = soffice or find_soffice()
+    if command is None:
+        raise PdfError(
+            "Không tìm thấy LibreOffice (lệnh soffice) để tạo PDF: cài LibreOffice rồi chạy lại, "
+            f"hoặc mở workbook trong Excel và in trang «{sheet}» ra PDF (File → Export)."
+        )
+    try:
+        wb = load_workbook(workbook)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise WorkbookError(f"Không mở được workbook: {exc}", file=workbook) from exc
+    if sheet not in wb.sheetnames:
+        raise WorkbookError(f"Không có trang tính '{sheet}'.", file=workbook, sheet=sheet)
+    for ws in list(wb.worksheets):
+        if ws.title != sheet:
+            wb.remove(ws)
+    for name in list(wb.defined_names):  # they point at the sheets just removed
+        del wb.defined_names[name]
+    wb.active = 0
+    wb[sheet].sheet_state = "visible"
+    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-") as tmp:
+        folder = Path(tmp)
+        src = folder / (Path(out).stem + ".xlsx")
+        wb.save(src)
+        profile = folder / "profile"
+        result = subprocess.run(
+            [
+                command,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+        made = src.with_suffix(".pdf")
+        if not made.is_file():
+            raise PdfError(
+                "LibreOffice không tạo được PDF: "
+                + (result.stderr.strip() or result.stdout.strip() or f"mã lỗi {result.returncode}"),
+                file=workbook,
+            )
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(made), out)
+    return out
