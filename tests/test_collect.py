@@ -87,7 +87,7 @@ def run(
 
 def progress(wb: Workbook) -> list[dict[str, Any]]:
     rows = wb[pl.PROGRESS_SHEET].iter_rows(min_row=pl.FIRST_DATA_ROW, values_only=True)
-    return [dict(zip(PROGRESS_KEYS, r, strict=False)) for r in rows if any(v is not None for v in r)]
+    return [dict(zip(PROGRESS_KEYS, r, strict=False)) for r in rows if any(r)]
 
 
 def history(wb: Workbook) -> list[list[Any]]:
@@ -177,7 +177,7 @@ def test_text_that_looks_like_a_formula_is_stored_as_text() -> None:
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
 
 
-# --- several files of one agency -----------------------------------------------------------------
+# --- several files of one agency --------------------------------------------------------------
 
 
 def test_later_report_date_wins_and_the_older_file_stays_in_history() -> None:
@@ -189,9 +189,7 @@ def test_later_report_date_wins_and_the_older_file_stays_in_history() -> None:
         day=date(2023, 6, 30),
         mtime=5_000.0,  # copied later, but reports on an earlier date
     )
-    sept = outcome(
-        "Noi-vu-thang9.xlsx", "SNV", [report("PL1-NV1", percent=70)], mtime=1_000.0
-    )
+    sept = outcome("Noi-vu-thang9.xlsx", "SNV", [report("PL1-NV1", percent=70)], mtime=1_000.0)
     run(wb, [sept, june])
     (row,) = progress(wb)
     assert (row["percent"], row["report_date"], row["file"]) == (
@@ -267,7 +265,7 @@ def test_blank_row_in_a_later_file_does_not_erase_an_earlier_report() -> None:
     assert progress(wb)[0]["percent"] == 60
 
 
-# --- idempotence ------------------------------------------------------------------------------------
+# --- idempotence ------------------------------------------------------------------------------
 
 
 def test_second_run_on_the_same_files_changes_neither_progress_nor_history() -> None:
@@ -305,7 +303,7 @@ def test_the_same_bytes_under_two_names_count_once() -> None:
     assert "a.xlsx" in c.files[1].reason
 
 
-# --- ThuThap ---------------------------------------------------------------------------------------
+# --- ThuThap ----------------------------------------------------------------------------------
 
 
 def test_rejections_are_listed_with_their_reason_and_the_last_run_only() -> None:
@@ -337,7 +335,7 @@ def test_an_empty_folder_writes_only_the_report_sheet() -> None:
     }
 
 
-# --- the master's sheets -----------------------------------------------------------------------------
+# --- the master's sheets ----------------------------------------------------------------------
 
 
 def test_a_master_without_the_progress_sheets_gets_them() -> None:
