@@ -5,6 +5,7 @@ cells, defusedxml, no xlwings."""
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 import time
@@ -337,3 +338,33 @@ def test_a_completed_task_with_an_explanation_is_accepted(snv: bytes) -> None:
         fill(snv, {6: {**low, ex.EVIDENCE_KEY: DONE[ex.EVIDENCE_KEY]}}), "f", KEY, PLAN_ID
     )
     assert not out.accepted and out.reason.startswith(f"Ô {COL[ex.PERCENT_KEY]}6")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_return_saved_by_libreoffice_is_accepted_with_the_same_rows(
+    snv: bytes, tmp_path: Path
+) -> None:
+    """An agency filling the file in LibreOffice Calc and saving it as .xlsx."""
+    soffice = shutil.which("soffice")
+    assert soffice is not None
+    (tmp_path / "So-Noi-vu.xlsx").write_bytes(snv)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(tmp_path / "So-Noi-vu.xlsx"),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    back = intake_file(tmp_path / "lo" / "So-Noi-vu.xlsx", tmp_path, KEY, PLAN_ID)
+    assert back.accepted, back.reason
+    assert back.rows == intake_bytes(snv, "f.xlsx", KEY, PLAN_ID).rows
