@@ -196,6 +196,44 @@ def _iso_datetime(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"không phải thời điểm ISO: {text!r}") from err
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from kehoach import progress_layout as pl
+    from kehoach.collect import collect_folder
+    from kehoach.edits import apply_to_workbook
+    from kehoach.reader import read_plan
+    from kehoach.sheetdata import workbook_values
+    from kehoach.xlsm import ensure_closed, save_xlsm
+
+    path = Path(args.workbook)
+    ensure_closed(path)  # before reading anything: Excel may hold unsaved changes
+    received_at = args.received_at or datetime.now().replace(microsecond=0)
+    collection = collect_folder(  # every file read and checked before the master is touched
+        read_plan(path),
+        workbook_values(path),
+        Path(args.from_dir).resolve(),
+        received_at,
+        file=path,
+    )
+    ensure_closed(path)
+    sys.stderr.write(f"Đang ghi {path}...\n")
+    sys.stderr.flush()
+    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    apply_to_workbook(wb, collection.edits())
+    save_xlsm(wb, path)
+    if args.json:
+        _print_json(collection.to_dict())
+    else:
+        for f in collection.files:
+            agency = f" ({f.agency})" if f.agency else ""
+            print(f"[{f.result}] {f.file}{agency}: {f.reason}")
+        print(collection.summary())
+        sheets = ", ".join((pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET))
+        print(f"Đã ghi các trang {sheets} của {path}.")
+    return EXIT_FINDINGS if collection.counts["rejected"] else EXIT_OK
+
+
 def cmd_setup_excel(args: argparse.Namespace) -> int:
     from kehoach.excel_setup import configure_xlwings
 
@@ -273,6 +311,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
     )
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "collect",
+        help="Thu thập các tệp cơ quan gửi lại vào trang TienDo (như nút «Thu thập báo cáo»)",
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
+    p.add_argument(
+        "--from", dest="from_dir", required=True, metavar="THƯ_MỤC", help="thư mục các tệp gửi lại"
+    )
+    p.add_argument("--json", action="store_true", help="in kết quả từng tệp dạng JSON")
+    p.add_argument(
+        "--received-at",
+        type=_iso_datetime,
+        metavar="YYYY-MM-DDTHH:MM:SS",
+        help="thời điểm thu thập ghi vào TienDo, LichSu (mặc định: bây giờ)",
+    )
+    p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser(
         "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"

@@ -548,17 +548,18 @@ def collect_inputs(
 def collect_folder(
     plan: Plan,
     values: Mapping[str, SheetValues],
-    folder: Path,
+    folder: Path | str,
     received_at: datetime,
     *,
     file: str | Path | None = None,
 ) -> Collection:
     """Read every returned file of ``folder`` (``kehoach.intake``) and merge them: the whole
-    run before anything is written. CollectError when ``folder`` is not a folder."""
+    run before anything is written. CollectError when ``folder`` is empty or not a folder."""
     from kehoach.intake import intake_folder
 
     if not str(folder).strip():
         raise CollectError("Chưa chọn thư mục chứa các tệp cơ quan gửi lại.")
+    folder = Path(folder)
     if not folder.is_dir():
         raise CollectError("Không tìm thấy thư mục chứa các tệp cơ quan gửi lại.", file=folder)
     inputs = collect_inputs(plan, values, file=file)

@@ -422,6 +422,38 @@ def save_xlsm(
     return backup
 
 
+def open_elsewhere(path: Path) -> str | None:
+    """Why ``path`` looks open in Excel or LibreOffice (a Vietnamese phrase), or None.
+
+    Excel keeps an owner file "~$<name>" beside an open workbook, LibreOffice ".~lock.<name>#";
+    on Windows Excel also holds the file itself, so opening it for writing fails.
+    """
+    path = Path(path)
+    for lock in (f"~${path.name}", f".~lock.{path.name}#"):
+        if (path.parent / lock).exists():
+            return f"có tệp khóa «{lock}» bên cạnh"
+    if os.name == "nt" and path.exists():
+        try:
+            with open(path, "r+b"):
+                pass
+        except PermissionError:
+            return "một chương trình khác đang giữ tệp"
+    return None
+
+
+def ensure_closed(path: Path) -> None:
+    """Raise WorkbookError when ``path`` is open in Excel (see ``open_elsewhere``): writing it
+    from outside would lose the changes made in Excel, or be lost when Excel saves."""
+    why = open_elsewhere(path)
+    if why is not None:
+        raise WorkbookError(
+            f"Workbook đang mở trong Excel ({why}): không ghi gì. Hãy dùng nút trên ribbon của "
+            "workbook đang mở, hoặc lưu và đóng workbook rồi chạy lại lệnh. (Nếu Excel đã đóng "
+            "mà vẫn báo, xóa tệp khóa đó.)",
+            file=path,
+        )
+
+
 # ---------------------------------------------------------------------------
 # Package plumbing
 # ---------------------------------------------------------------------------
