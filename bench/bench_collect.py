@@ -1,0 +1,353 @@
+"""Benchmark: collecting the returns of a synthetic province, ours against a calamine floor.
+
+    python bench/bench_collect.py [--agencies 650] [--tasks 2000] [--seed 365] [--work DIR]
+                                  [--profile N] [--json]
+
+Prepared once per size and seed, and kept in ``--work`` (default: a folder under the system's
+temporary folder) so that a second run starts measuring at once: the synthetic province's
+agency workbooks (``generate_extracts``, fixed key and date), then every one filled in as an
+agency would: status, %, results, evidence or difficulties, report date on every task row.
+The filling patches the tasks sheet's XML (and the shared strings, where Excel puts typed
+text) instead of going through openpyxl: only the input cells change, so every signature
+still holds, and 650 files take seconds rather than minutes.
+
+Two variants, each in a subprocess of its own, in the same run, on the same folder:
+
+- ``ours``: ``intake_folder(folder, key, plan_id)``, what ``kehoach collect`` does before it
+  writes anything: zip guard, openpyxl, signature, sheets, rows, every input value, the
+  completion rule; every file must come back accepted;
+- ``floor``: python-calamine (Rust) opening each file and reading the tasks sheet's input
+  cells for the signed row count (known beforehand, outside the timing): nothing else.
+
+Measured per variant: wall time, CPU time, peak resident memory of the process (VmHWM from
+/proc, as in ``bench_extracts``: a child's ``ru_maxrss`` carries its parent's peak on Linux;
+``getrusage`` elsewhere) and its growth during the work. The table gives ours/floor; the aim is
+within 2×. ``--profile N`` runs ours once more under cProfile and prints its N costliest
+functions (cumulative and own time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH), str(BENCH.parent / "pylib")]
+
+from bench_extracts import GENERATED_AT, KEY, _peak_rss_kb, _status_kb  # noqa: E402
+
+from kehoach import extract_layout as ex  # noqa: E402
+
+VARIANTS = ("ours", "floor")
+TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extract
+STRINGS_XML = "xl/sharedStrings.xml"
+_FIRST_INPUT = len(ex.TASK_COLUMNS)  # 0-based column of the first input cell
+_LETTERS = {
+    chr(ord("A") + _FIRST_INPUT + i): c.key for i, c in enumerate(ex.INPUT_COLUMNS)
+}  # O … U
+_EMPTY_INPUT = re.compile(r'<c r="([O-U])(\d+)" s="(\d+)"/>')
+REPORT_DAY = date(2023, 9, 30)
+_EXCEL_EPOCH = date(1899, 12, 30)
+# What agencies report, one task row after another (every row filled, so every cell is read).
+REPORTS: tuple[dict[str, Any], ...] = (
+    {
+        ex.STATUS_KEY: ex.STATUS_DONE,
+        ex.PERCENT_KEY: 100,
+        ex.RESULTS_KEY: "Đã ban hành kế hoạch triển khai và tổ chức thực hiện",
+        ex.EVIDENCE_KEY: "Số 12/QĐ-UBND ngày 05/6/2023",
+        ex.REPORT_DATE_KEY: REPORT_DAY,
+    },
+    {
+        ex.STATUS_KEY: ex.STATUS_IN_PROGRESS,
+        ex.PERCENT_KEY: 40,
+        ex.RESULTS_KEY: "Đang xây dựng dự thảo, lấy ý kiến các phòng chuyên môn",
+        ex.DIFFICULTIES_KEY: "Thiếu kinh phí, đề nghị bổ sung trong dự toán năm sau",
+        ex.REPORT_DATE_KEY: REPORT_DAY,
+    },
+    {
+        ex.STATUS_KEY: ex.STATUS_DONE,
+        ex.PERCENT_KEY: 100,
+        ex.RESULTS_KEY: "Đã tổ chức hội nghị tập huấn cho cán bộ, công chức",
+        ex.EXPLANATION_KEY: "Tổ chức lồng ghép trong hội nghị giao ban, không ban hành văn bản",
+        ex.REPORT_DATE_KEY: REPORT_DAY,
+    },
+    {
+        ex.STATUS_KEY: ex.STATUS_NOT_STARTED,
+        ex.PERCENT_KEY: 0,
+        ex.DIFFICULTIES_KEY: "Chờ hướng dẫn của Sở Nội vụ",
+        ex.REPORT_DATE_KEY: REPORT_DAY,
+    },
+)
+
+
+# --- preparing the folder of returns (once per size) ---------------------------------------
+
+
+def fill_returned(data: bytes) -> bytes:
+    """An extract's bytes with every task row's input cells typed in (``REPORTS`` in turn):
+    numbers and dates as numbers, text as shared strings, as Excel saves them. Nothing else
+    changes, so the signature still holds."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    sheet = src.read(TASKS_XML).decode()
+    strings = src.read(STRINGS_XML).decode()
+    added: dict[str, int] = {}
+    unique = int(re.search(r'uniqueCount="(\d+)"', strings)[1])  # type: ignore[index]
+    count = int(re.search(r' count="(\d+)"', strings)[1])  # type: ignore[index]
+
+    def typed(match: re.Match[str]) -> str:
+        letter, row, style = match[1], int(match[2]), match[3]
+        value = REPORTS[(row - ex.FIRST_DATA_ROW) % len(REPORTS)].get(_LETTERS[letter])
+        ref = f'r="{letter}{row}" s="{style}"'
+        if value is None:
+            return match[0]
+        if isinstance(value, date):
+            return f"<c {ref}><v>{(value - _EXCEL_EPOCH).days}</v></c>"
+        if isinstance(value, int | float):
+            return f"<c {ref}><v>{value}</v></c>"
+        nonlocal count
+        count += 1
+        index = added.setdefault(value, unique + len(added))
+        return f'<c {ref} t="s"><v>{index}</v></c>'
+
+    sheet = _EMPTY_INPUT.sub(typed, sheet)
+    items = "".join(f"<si><t>{escape(text)}</t></si>" for text in added)
+    strings = re.sub(r' count="\d+"', f' count="{count}"', strings, count=1)
+    strings = re.sub(r'uniqueCount="\d+"', f'uniqueCount="{unique + len(added)}"', strings)
+    strings = strings.replace("</sst>", items + "</sst>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = {TASKS_XML: sheet, STRINGS_XML: strings}.get(info.filename)
+            dst.writestr(info, src.read(info) if body is None else body.encode())
+    return out.getvalue()
+
+
+def prepare(agencies: int, tasks: int, seed: int, work: Path) -> dict[str, Any]:
+    """The folder of filled-in returns for this size and seed, generated unless already in
+    ``work``: ``{"folder", "plan_id", "rows" (file name → signed task rows), "prepare_s"}``."""
+    from synthetic import synthetic_province
+
+    from kehoach.extract_files import generate_extracts
+    from kehoach.resolve import resolve_plan
+
+    base = work / f"province-{agencies}-{tasks}-{seed}"
+    ready = base / "ready.json"
+    if ready.is_file():
+        return {**json.loads(ready.read_text()), "folder": str(base / "returns"), "prepare_s": 0}
+    start = time.perf_counter()
+    if base.exists():
+        shutil.rmtree(base)
+    plan, directory = synthetic_province(agencies, tasks, seed)
+    assignments = resolve_plan(plan, directory).assignments
+    extracts = base / "extracts"
+    manifest = generate_extracts(
+        plan, directory, assignments, extracts, KEY, generated_at=GENERATED_AT
+    )
+    returns = base / "returns"
+    returns.mkdir()
+    for entry in manifest.entries:
+        (returns / entry.file).write_bytes(fill_returned((extracts / entry.file).read_bytes()))
+    info = {
+        "agencies": len(directory.recipients()),
+        "tasks": len(plan.iter_tasks()),
+        "plan_id": plan.number,
+        "rows": {e.file: e.lead_tasks + e.coordinating_tasks for e in manifest.entries},
+    }
+    ready.write_text(json.dumps(info))
+    return {**info, "folder": str(returns), "prepare_s": time.perf_counter() - start}
+
+
+# --- the two variants ---------------------------------------------------------------------
+
+
+def run_ours(folder: Path, plan_id: str) -> dict[str, Any]:
+    """What ``kehoach collect`` does before writing: one intake of the whole folder."""
+    from kehoach.intake import intake_folder
+    from kehoach.intake_values import is_blank
+
+    outcomes = intake_folder(folder, KEY, plan_id)
+    rejected = [f"{o.name}: {o.reason}" for o in outcomes if not o.accepted]
+    if rejected:
+        raise RuntimeError("rejected returns:\n" + "\n".join(rejected[:5]))
+    cells = sum(not is_blank(v) for o in outcomes for r in o.rows for v in r.values.values())
+    return {"files": len(outcomes), "rows": sum(len(o.rows) for o in outcomes), "cells": cells}
+
+
+def run_floor(folder: Path, rows: dict[str, int]) -> dict[str, Any]:
+    """python-calamine: open each file, read the tasks sheet's input cells of its rows."""
+    from python_calamine import CalamineWorkbook
+
+    first, last = _FIRST_INPUT, _FIRST_INPUT + len(ex.INPUT_COLUMNS)
+    read = 0
+    for name in sorted(rows):
+        wb = CalamineWorkbook.from_path(str(folder / name))
+        sheet = wb.get_sheet_by_name(ex.TASKS_SHEET)
+        start = ex.FIRST_DATA_ROW - 1
+        cells = sheet.to_python(skip_empty_area=False)[start : start + rows[name]]
+        read += sum(1 for row in cells for value in row[first:last] if value != "")
+        wb.close()
+    return {"files": len(rows), "rows": sum(rows.values()), "cells": read}
+
+
+# --- measuring, each variant in a process of its own --------------------------------------
+
+
+def child(variant: str, prepared: dict[str, Any], profile: int) -> dict[str, Any]:
+    """Run one variant on the prepared folder; what it measured (printed as JSON)."""
+    for module in ("kehoach.intake", "python_calamine"):
+        importlib.import_module(module)  # importing is not what is measured
+
+    folder = Path(prepared["folder"])
+    work: Callable[[], dict[str, Any]]
+    if variant == "ours":
+        work = lambda: run_ours(folder, prepared["plan_id"])  # noqa: E731
+    else:
+        work = lambda: run_floor(folder, prepared["rows"])  # noqa: E731
+    if profile:
+        return {"variant": variant, "profile": _profiled(work, profile)}
+    gc.collect()
+    before = _status_kb("VmRSS") or 0
+    start, cpu = time.perf_counter(), time.process_time()
+    counts = work()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak_kb = _peak_rss_kb()
+    return {
+        "variant": variant,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        **counts,
+        "mb_read": sum(p.stat().st_size for p in folder.iterdir()) / 2**20,
+        "peak_rss_mb": peak_kb / 1024,
+        "rss_growth_mb": max(0, peak_kb - before) / 1024,
+    }
+
+
+def _profiled(work: Callable[[], dict[str, Any]], top: int) -> str:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(work)
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return text.getvalue()
+
+
+def _spawn(variant: str, prepared_path: Path, profile: int = 0) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", variant]
+    cmd += ["--prepared", str(prepared_path), "--profile", str(profile)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"variant {variant} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench(agencies: int, tasks: int, seed: int, work: Path, profile: int = 0) -> dict[str, Any]:
+    """Prepare (or reuse) the folder of returns, then run both variants one after the other;
+    the measurements, the ratios and, with ``profile``, ours's cProfile listing."""
+    work.mkdir(parents=True, exist_ok=True)
+    prepared = prepare(agencies, tasks, seed, work)
+    prepared_path = work / f"prepared-{os.getpid()}.json"
+    prepared_path.write_text(json.dumps(prepared))
+    try:
+        results = {variant: _spawn(variant, prepared_path) for variant in VARIANTS}
+        listing = _spawn("ours", prepared_path, profile)["profile"] if profile else None
+    finally:
+        prepared_path.unlink()
+    ours, floor = results["ours"], results["floor"]
+    report = {
+        "agencies": prepared["agencies"],
+        "tasks": prepared["tasks"],
+        "seed": seed,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "prepare_s": prepared["prepare_s"],
+        "variants": results,
+        "ratios": {
+            "total_time": ours["wall_s"] / floor["wall_s"],
+            "total_cpu": ours["cpu_s"] / floor["cpu_s"],
+            "peak_rss": ours["peak_rss_mb"] / floor["peak_rss_mb"],
+        },
+    }
+    return report | ({"profile": listing} if listing is not None else {})
+
+
+def table(report: dict[str, Any]) -> str:
+    """The side-by-side table printed by the command."""
+    rows = [
+        ("wall time, s", "wall_s", "{:.2f}"),
+        ("CPU time, s", "cpu_s", "{:.2f}"),
+        ("peak RSS, MB", "peak_rss_mb", "{:.0f}"),
+        ("RSS growth, MB", "rss_growth_mb", "{:.0f}"),
+        ("files", "files", "{}"),
+        ("task rows", "rows", "{}"),
+        ("input cells filled", "cells", "{}"),
+        ("MB read", "mb_read", "{:.1f}"),
+    ]
+    v = report["variants"]
+    prepared = f"prepared in {report['prepare_s']:.1f} s" if report["prepare_s"] else "cached"
+    lines = [
+        f"{report['agencies']} agencies, {report['tasks']} tasks (seed {report['seed']}), "
+        f"{report['cpus']} CPUs, Python {report['python']}; returns {prepared}",
+        f"{'':26}{'ours':>12}{'floor':>12}",
+    ]
+    for label, key, fmt in rows:
+        cells = [fmt.format(v[n][key]) if key in v[n] else "—" for n in VARIANTS]
+        lines.append(f"{label:26}{cells[0]:>12}{cells[1]:>12}")
+    r = report["ratios"]
+    lines.append(
+        "ours/floor: time {:.2f}×, CPU time {:.2f}×, peak RSS {:.2f}×".format(
+            r["total_time"], r["total_cpu"], r["peak_rss"]
+        )
+    )
+    if "profile" in report:
+        lines += ["", "ours under cProfile:", report["profile"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--agencies", type=int, default=650)
+    parser.add_argument("--tasks", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=365)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kehoach-bench-collect",
+        help="folder where the filled-in returns are kept between runs",
+    )
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile top N")
+    parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--prepared", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        prepared = json.loads(args.prepared.read_text())
+        print(json.dumps(child(args.child, prepared, args.profile)))
+        return 0
+    report = bench(args.agencies, args.tasks, args.seed, args.work, args.profile)
+    print(json.dumps(report, indent=2) if args.json else table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
