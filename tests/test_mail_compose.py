@@ -1,0 +1,229 @@
+"""Composing the agencies' e-mail: templates, headers, Vietnamese subject and attachment names
+(RFC 2047 and RFC 2231, checked in the raw bytes), settings, and the .eml drafts parsed back."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kehoach import mail_layout as ml
+from kehoach.directory import Agency
+from kehoach.mail_compose import (
+    Counts,
+    Item,
+    MailError,
+    MailSettings,
+    attachment_name,
+    attachment_part,
+    compose,
+    settings_from_values,
+)
+from kehoach.mail_send import EmlDirTransport, log_edits, prepare, send_all, sent_before
+from mail_support import (
+    BABE,
+    DIRECTORY,
+    SETTINGS,
+    SNV,
+    TEMPLATES,
+    attachments,
+    bodies,
+    make_files,
+    parse,
+)
+
+TODAY = date(2023, 9, 1)
+NOW = datetime(2023, 9, 1, 8, 30)
+
+
+def cover(agency: Agency = BABE, data: bytes = b"xlsx\x00\xff") -> bytes:
+    msg = compose(
+        agency,
+        "f.xlsx",
+        data,
+        Counts(101, 67),
+        SETTINGS,
+        ml.KIND_COVER,
+        templates=TEMPLATES,
+        today=TODAY,
+    )
+    return msg.as_bytes()
+
+
+def test_cover_message_headers_bodies_and_attachment_parse_back() -> None:
+    raw = cover()
+    msg = parse(raw)
+    assert (
+        msg["Subject"]
+        == "Kế hoạch 365/KH-UBND: tệp báo cáo tiến độ của Ủy ban nhân dân huyện Ba Bể"
+    )
+    assert msg["To"] == "ubnd@babe.backan.gov.vn" and msg["Cc"] is None
+    assert msg["From"].addresses[0].display_name == "Sở Nội vụ tỉnh Bắc Kạn"
+    assert msg["From"].addresses[0].addr_spec == "cchc@backan.gov.vn"
+    assert msg["Reply-To"] == "baocao.cchc@backan.gov.vn"
+    text, html = bodies(msg)
+    assert (
+        "168 nhiệm vụ" in text and "101 nhiệm vụ chủ trì" in text and "67 nhiệm vụ phối hợp" in text
+    )
+    assert "trước ngày 15/09/2023" in text and "baocao.cchc@backan.gov.vn" in text
+    assert "<b>101</b>" in html and "Ủy ban nhân dân huyện Ba Bể" in html
+    assert attachments(msg) == [("Ủy ban nhân dân huyện Ba Bể - KH 365.xlsx", b"xlsx\x00\xff")]
+    att = next(msg.iter_attachments())
+    assert (
+        att.get_content_type()
+        == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+
+def test_raw_headers_are_ascii_encoded_words_and_both_name_parameters() -> None:
+    raw = cover()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"Subject: =?utf-8?" in head  # RFC 2047
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    raw.decode("ascii")  # 7-bit clean: no 8BITMIME/SMTPUTF8 needed
+    assert (
+        b"Content-Type: \r\n application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;"
+        b'\r\n name="=?utf-8?b?'
+    ) in raw
+    assert b"Content-Disposition: attachment;\r\n filename*0*=utf-8''%E1%BB%A6y%20ban" in raw
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sở Nội vụ",
+        "Ủy ban nhân dân huyện Ba Bể",
+        "Đài Phát thanh - Truyền hình tỉnh Bắc Kạn " * 3,
+        "Ban Quản lý các Khu công nghiệp: Bắc Kạn / Thái Nguyên?",
+    ],
+)
+def test_attachment_names_round_trip(name: str) -> None:
+    filename = attachment_name(name)
+    part = attachment_part(b"abc", filename)
+    back = parse(part.as_bytes())
+    assert back.get_filename() == filename
+    assert back.get_param("name") == filename
+    assert not set('<>:"/\\|?*') & set(filename)
+
+
+def test_reminder_lists_only_the_agencys_items_and_escapes_html() -> None:
+    items = (Item("PL2-TC-1.1/1", "PL2", "1.1", "31/12/2023", "Quá hạn <chưa báo cáo>"),)
+    msg = compose(
+        SNV,
+        "f.xlsx",
+        b"x",
+        Counts(3, 1, items),
+        SETTINGS,
+        ml.KIND_REMINDER,
+        templates=TEMPLATES,
+        today=date(2024, 1, 15),
+    )
+    parsed = parse(msg.as_bytes())
+    assert parsed["Subject"] == "Nhắc báo cáo Kế hoạch 365/KH-UBND: Sở Nội vụ"
+    assert parsed["To"] == "snv@backan.gov.vn" and parsed["Cc"] == "vanthu.snv@backan.gov.vn"
+    text, html = bodies(parsed)
+    assert "PL2-TC-1.1/1 (PL2 1.1), hạn 31/12/2023: Quá hạn <chưa báo cáo>" in text
+    assert "Quá hạn &lt;chưa báo cáo&gt;" in html
+
+
+def test_settings_from_the_sheet_and_errors_name_the_cell() -> None:
+    rows: list[list[object]] = [["t"], ["n"], ["h"]]
+    rows += [[s.label, None, s.note] for s in ml.SETTINGS]
+    rows[3 + 1][1] = "a@b.vn"
+    rows[3 + 3][1] = datetime(2023, 10, 1)
+    settings = settings_from_values({ml.SETTINGS_SHEET: rows})
+    assert settings.sender_address == "a@b.vn" and settings.deadline == date(2023, 10, 1)
+    assert settings.smtp_port == 587 and settings.max_attachment_mb == 10
+    assert settings_from_values({}) == MailSettings()
+    rows[3 + 7][1] = "tls"
+    with pytest.raises(MailError, match="ô B11"):
+        settings_from_values({ml.SETTINGS_SHEET: rows})
+    with pytest.raises(MailError, match="Địa chỉ email người gửi"):
+        compose(
+            SNV,
+            "f",
+            b"",
+            Counts(1, 0),
+            MailSettings(),
+            ml.KIND_COVER,
+            templates=TEMPLATES,
+            today=TODAY,
+        )
+
+
+def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
+    files = make_files(tmp_path / "GuiCoQuan")
+    todo, skipped = prepare(
+        DIRECTORY,
+        files,
+        tmp_path / "GuiCoQuan",
+        SETTINGS,
+        ml.KIND_COVER,
+        templates=TEMPLATES,
+        today=TODAY,
+    )
+    assert skipped == []
+    results = send_all(todo, EmlDirTransport(tmp_path / "ThuGui"), NOW)
+    assert [(r.outgoing.agency, r.result) for r in results] == [
+        ("SNV", ml.DRAFTED),
+        ("UBND-BABE", ml.DRAFTED),
+        ("STP", ml.NO_ADDRESS),
+    ]
+    assert sorted(p.name for p in (tmp_path / "ThuGui").iterdir()) == [
+        "So-Noi-vu.eml",
+        "UBND-huyen-Ba-Be.eml",
+    ]
+    msg = parse((tmp_path / "ThuGui" / "So-Noi-vu.eml").read_bytes())
+    assert msg["To"] == "snv@backan.gov.vn" and msg["Cc"] == "vanthu.snv@backan.gov.vn"
+    assert attachments(msg) == [
+        ("Sở Nội vụ - KH 365.xlsx", (tmp_path / "GuiCoQuan" / "So-Noi-vu.xlsx").read_bytes())
+    ]
+    # The log, then a second run skips what was drafted; --resend (no skip) does not.
+    edits = log_edits({}, results)
+    from openpyxl import Workbook
+
+    from kehoach.edits import apply_to_workbook
+
+    wb = Workbook()
+    apply_to_workbook(wb, edits)
+    values = {ml.LOG_SHEET: [list(r) for r in wb[ml.LOG_SHEET].iter_rows(values_only=True)]}
+    assert values[ml.LOG_SHEET][2][0] == "Thời điểm"
+    assert values[ml.LOG_SHEET][5][1:3] == ["STP", "Sở Tư pháp"]
+    assert values[ml.LOG_SHEET][5][9] == ml.NO_ADDRESS
+    skip = sent_before(values, ml.CHANNEL_DRAFT)
+    assert len(skip) == 2 and sent_before(values, ml.CHANNEL_SMTP) == set()
+    todo, skipped = prepare(
+        DIRECTORY,
+        files,
+        tmp_path / "GuiCoQuan",
+        SETTINGS,
+        ml.KIND_COVER,
+        templates=TEMPLATES,
+        today=TODAY,
+        skip=skip,
+    )
+    assert [o.agency for o in skipped] == ["SNV", "UBND-BABE"]
+    assert [(o.agency, o.problem) for o in todo] == [("STP", ml.NO_ADDRESS)]
+    more = log_edits(values, send_all(todo, EmlDirTransport(tmp_path / "ThuGui"), NOW))
+    assert more[-1].cell == "A7"  # type: ignore[union-attr]
+
+
+def test_too_large_is_refused_before_sending(tmp_path: Path) -> None:
+    files = make_files(tmp_path)
+    (tmp_path / "So-Noi-vu.xlsx").write_bytes(b"x" * (1024 * 1024 + 1))
+    todo, _ = prepare(
+        DIRECTORY, files[:1], tmp_path, SETTINGS, ml.KIND_COVER, templates=TEMPLATES, today=TODAY
+    )
+    assert todo[0].message is None and todo[0].problem == ml.TOO_LARGE
+    assert "tối đa 1 MB" in todo[0].detail
+
+
+def test_core_does_not_import_xlwings() -> None:
+    assert "kehoach.mail_send" in sys.modules
+    import subprocess
+
+    code = "import sys, kehoach.mail_send, kehoach.mail_compose; print('xlwings' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
