@@ -257,3 +257,21 @@ def test_libreoffice_opens_the_collected_master(returned: Returned, tmp_path: Pa
                 assert value == other, key
             else:
                 assert value == other, (key, value, other)
+
+
+def test_rebuilding_the_master_keeps_what_was_collected(
+    returned: Returned, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert collect(returned) == 1
+    before = {
+        s: sheet_rows(returned.master, s)
+        for s in (pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET)
+    }
+    folder = load_workbook(returned.master)[pl.INTAKE_SHEET][pl.FOLDER_CELL].value
+    assert main(["build", "--out", str(returned.master)]) == 0
+    capsys.readouterr()
+    for sheet, rows in before.items():
+        assert sheet_rows(returned.master, sheet) == rows, sheet
+    assert load_workbook(returned.master)[pl.INTAKE_SHEET][pl.FOLDER_CELL].value == folder
+    assert collect(returned) == 1  # and collecting again still changes nothing
+    assert sheet_rows(returned.master, pl.HISTORY_SHEET) == before[pl.HISTORY_SHEET]

@@ -572,3 +572,31 @@ def collect_folder(
         folder=str(folder),
         file=file,
     )
+
+
+# --- a rebuild keeps what was collected ----------------------------------------------------------
+
+
+def kept_progress(path: Path) -> list[Edit]:
+    """The edits that carry the collected progress of the master at ``path`` into a rebuilt
+    one (``kehoach build``): the data rows of TienDo, LichSu and ThuThap and ThuThap's folder
+    and note, as they are. Empty when there is no file or nothing was collected."""
+    from kehoach.sheetdata import workbook_values
+
+    if not path.is_file():
+        return []
+    values = workbook_values(path)
+    out: list[Edit] = []
+    for sheet in (pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET):
+        rows = [list(r) for r in (values.get(sheet) or [])[pl.FIRST_DATA_ROW - 1 :]]
+        while rows and all(is_blank(v) for v in rows[-1]):
+            rows.pop()
+        if rows:
+            out.append(WriteValues(sheet, f"A{pl.FIRST_DATA_ROW}", rows))
+    intake = values.get(pl.INTAKE_SHEET) or []
+    for cell in (pl.FOLDER_CELL, pl.RUN_NOTE_CELL):
+        row, col = int(cell[1:]) - 1, ord(cell[0]) - ord("A")
+        value = intake[row][col] if len(intake) > row and len(intake[row]) > col else None
+        if not is_blank(value) and (cell != pl.RUN_NOTE_CELL or value != pl.INTAKE_NOT_RUN):
+            out.append(WriteValues(pl.INTAKE_SHEET, cell, [[value]]))
+    return out

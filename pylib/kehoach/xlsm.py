@@ -325,8 +325,10 @@ def build_master(
     ``keep_directory`` is False; a damaged directory sheet stops the build (WorkbookError
     naming the cell) rather than lose their work. The key that signs the agency workbooks
     (:func:`kehoach.signing.stored_key`) is always carried over: without it, the files sent
-    out could no longer be verified.
+    out could no longer be verified; so are the collected reports (TienDo, LichSu, ThuThap:
+    :func:`kehoach.collect.kept_progress`).
     """
+    from kehoach.collect import kept_progress
     from kehoach.edits import apply_to_workbook
     from kehoach.master import fill_master
     from kehoach.signing import key_edits, stored_key
@@ -335,11 +337,13 @@ def build_master(
     buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
     directory = kept_directory(out, templates_dir) if keep_directory else None
     key = stored_key(out)
+    progress = kept_progress(out)
 
     def fill(wb: Any) -> None:
         fill_master(wb, plan, buttons, templates=templates_dir, directory=directory)
         if key is not None:
             apply_to_workbook(wb, key_edits(key))
+        apply_to_workbook(wb, progress)
 
     build_xlsm(out, fill, macros_dir, timestamp=_plan_timestamp(plan.date))
 
