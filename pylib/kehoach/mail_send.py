@@ -236,7 +236,8 @@ def _text(value: bytes | str) -> str:
 
 
 class EmlDirTransport:
-    """Writes each message as ``<workbook's name>.eml`` (a draft) into ``folder``."""
+    """Writes each message as ``<workbook's name>.eml`` (a draft, ``X-Unsent: 1``) into
+    ``folder``."""
 
     channel = ml.CHANNEL_DRAFT
 
@@ -248,7 +249,8 @@ class EmlDirTransport:
         stem = safe_file_name(Path(outgoing.file).stem or outgoing.agency_name)
         suffix = "" if outgoing.kind == ml.KIND_COVER else f"-{outgoing.kind}"
         path = self.folder / f"{stem}{suffix}.eml"
-        path.write_bytes(message.as_bytes(policy=policy.SMTP))
+        # X-Unsent: Outlook opens the file as a draft with a Send button, not as received mail.
+        path.write_bytes(b"X-Unsent: 1\r\n" + message.as_bytes(policy=policy.SMTP))
         return str(path)
 
     def close(self) -> None:

@@ -1,0 +1,52 @@
+"""The e-mail sheets at build time: «Cài đặt» with every setting and no password row, an empty
+«NhatKyGui» with its headers; both carried across a rebuild (``kept_mail``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from openpyxl import Workbook
+
+from kehoach import mail_layout as ml
+from kehoach.edits import apply_to_workbook
+from kehoach.mail_compose import settings_from_values
+from kehoach.mailsheet import kept_mail, write_mail_sheets
+
+
+def _values(wb: Workbook) -> dict[str, list[list[object]]]:
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_settings_sheet_has_every_setting_and_no_password() -> None:
+    wb = Workbook()
+    write_mail_sheets(wb)
+    ws = wb[ml.SETTINGS_SHEET]
+    labels = [ws.cell(r, 1).value for r in range(ml.FIRST_DATA_ROW, ws.max_row + 1)]
+    assert labels == [s.label for s in ml.SETTINGS]
+    assert not any("mật khẩu" in str(v).lower() for v in labels)
+    assert ws.freeze_panes == f"A{ml.FIRST_DATA_ROW}"
+    assert settings_from_values(_values(wb)).smtp_port == 587
+    log = wb[ml.LOG_SHEET]
+    assert [c.value for c in log[ml.HEADER_ROW]] == [c.header for c in ml.LOG_COLUMNS]
+    assert log.max_row == ml.HEADER_ROW and log.freeze_panes == f"A{ml.FIRST_DATA_ROW}"
+    assert log.column_dimensions["A"].width == ml.LOG_COLUMNS[0].width
+
+
+def test_rebuild_keeps_settings_and_log() -> None:
+    old = Workbook()
+    write_mail_sheets(old)
+    ws = old[ml.SETTINGS_SHEET]
+    row = {s.key: n for n, s in enumerate(ml.SETTINGS, start=ml.FIRST_DATA_ROW)}
+    ws.cell(row["sender_address"], 2, "cchc@backan.gov.vn")
+    ws.cell(row["smtp_port"], 2, 465)
+    ws.cell(row["sender_name"], 2).value = None  # cleared by the officials: stays cleared
+    when = datetime(2023, 9, 1, 8, 30)
+    old[ml.LOG_SHEET].append([when, "SNV", "Sở Nội vụ", "Gửi tệp", "snv@x.vn"])
+    new = Workbook()
+    write_mail_sheets(new)
+    apply_to_workbook(new, kept_mail(_values(old)))
+    settings = settings_from_values(_values(new))
+    assert (settings.sender_address, settings.smtp_port) == ("cchc@backan.gov.vn", 465)
+    assert new[ml.SETTINGS_SHEET].cell(row["sender_name"], 2).value is None
+    assert new[ml.LOG_SHEET].cell(ml.FIRST_DATA_ROW, 1).value == when
+    assert kept_mail(None) == []
