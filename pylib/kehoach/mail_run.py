@@ -23,7 +23,14 @@ from kehoach import mail_layout as ml
 from kehoach import summary_layout as sl
 from kehoach.directory import load_directory
 from kehoach.edits import Edit
-from kehoach.mail_compose import Counts, Item, MailSettings, Outgoing, settings_from_values
+from kehoach.mail_compose import (
+    Counts,
+    Item,
+    MailError,
+    MailSettings,
+    Outgoing,
+    settings_from_values,
+)
 from kehoach.mail_send import (
     SendResult,
     Transport,
@@ -104,6 +111,13 @@ def plan_mail(
     """Prepare the run (see the module's docstring); raises MailError / WorkbookError before
     anything is sent when the settings, directory or manifest are not usable."""
     settings = settings_from_values(values, file=file)
+    if not settings.sender_address:
+        label = next(s.label for s in ml.SETTINGS if s.key == "sender_address")
+        raise MailError(
+            f"Chưa có «{label}» ở trang «{ml.SETTINGS_SHEET}»: điền vào cột «Giá trị» rồi gửi lại.",
+            file=file,
+            sheet=ml.SETTINGS_SHEET,
+        )
     directory = load_directory(values, file=file)
     files = read_manifest(folder)
     kind = ml.KIND_REMINDER if reminders else ml.KIND_COVER
