@@ -377,7 +377,11 @@ def log_edits(
             WriteValues(
                 ml.LOG_SHEET,
                 "A1",
-                [[ml.LOG_TITLE], [ml.LOG_NOTE], [c.header for c in ml.LOG_COLUMNS]],
+                [  # rectangular: xlwings writes only same-length rows
+                    [ml.LOG_TITLE] + [None] * (len(ml.LOG_COLUMNS) - 1),
+                    [ml.LOG_NOTE] + [None] * (len(ml.LOG_COLUMNS) - 1),
+                    [c.header for c in ml.LOG_COLUMNS],
+                ],
             )
         )
     if results:
