@@ -15,8 +15,10 @@ protection was removed let anything through, so every value is checked again her
   the plan's date, not after 31 December of the year after the plan's;
 - free texts: at most ``MAX_TEXT_LENGTH`` characters; a number or a date typed there becomes
   its text. Text is kept as it came: a string starting with "=", "+", "-", "@", a tab or a
-  carriage return stays a string here, and ``looks_like_formula`` tells the writer of the
-  master to store it as text (openpyxl turns any string starting with "=" into a formula).
+  carriage return stays a string here; the master's writers (``kehoach.edits``: openpyxl
+  with ``data_type = "s"``, xlwings with a leading apostrophe) store such strings as text,
+  since openpyxl turns any string starting with "=" into a formula; ``looks_like_formula``
+  says which.
 
 A cell showing an Excel error (#REF!, #N/A…) is a problem in any column. Values arrive as
 openpyxl reads them with ``data_only=True``: a formula's cached result, never the formula.
@@ -33,8 +35,11 @@ from openpyxl.utils.datetime import from_excel
 
 from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
+from kehoach.edits import FORMULA_STARTS
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What the master's writers already store as text (kehoach.edits), and the tab and carriage
+# return that CSV exports and some spreadsheets also read as the start of a formula.
+FORMULA_PREFIXES = (*FORMULA_STARTS, "\t", "\r")
 EXCEL_ERRORS = frozenset(
     ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 )
