@@ -25,6 +25,18 @@ Sub TaoFileCoQuan(control As IRibbonControl)
     ChayPython control, "import xlwings as xw, kehoach.xl as k; k.make_extracts(xw.Book.caller())"
 End Sub
 
+' The folder dialog opens on the last folder, kept in the cell named KH_ThuMucThuThap; the chosen
+' folder goes into that cell, where Python reads it (no path inside a Python string literal).
+Sub ThuThapBaoCao(control As IRibbonControl)
+    Dim folderCell As Range
+    Dim chosen As String
+    Set folderCell = ThisWorkbook.Names("KH_ThuMucThuThap").RefersToRange
+    chosen = ChonThuMuc(CStr(folderCell.Value))
+    If Len(chosen) = 0 Then Exit Sub
+    folderCell.Value = chosen
+    ChayPython control, "import xlwings as xw, kehoach.xl as k; k.collect_returns(xw.Book.caller())"
+End Sub
+
 ' Shows the button's tag on the status bar while xlwings runs the Python command, and clears
 ' the status bar afterwards, also when RunPython fails (the error still reaches the user).
 Private Sub ChayPython(control As IRibbonControl, ByVal pythonCommand As String)

@@ -8,13 +8,17 @@ import importlib.util
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.defined_name import DefinedName
 from pyopenvba import ExcelFile
 from pyopenvba.apps.excel import ExcelApplication
 
-from kehoach.xlsm import CUSTOMUI_NS, ribbon_buttons, ribbon_xml, vba_modules
+from kehoach import progress_layout as pl
+from kehoach.xlsm import CUSTOMUI_NS, ribbon_buttons, ribbon_xml, save_xlsm, vba_modules
 from xlsm_support import (
     MACROS,
     OUR_MODULES,
@@ -22,6 +26,7 @@ from xlsm_support import (
     comparable_vba,
     copy_to,
     resolve_python_command,
+    stand_in_fill,
 )
 
 with warnings.catch_warnings():
@@ -37,9 +42,22 @@ RIBBON_SIGNATURE = re.compile(
 )
 
 
+LAST_FOLDER = "C:\\Bao cao\\Quy 3"
+CHOSEN_FOLDER = 'D:\\Tra loi "moi"'  # a quote: no VBA or Python string literal holds it
+
+
+def _fill_with_folder_cell(wb: Any) -> None:
+    """The stand-in sheets plus the cell the collect button keeps its folder in."""
+    stand_in_fill(wb)
+    ws = wb.create_sheet(pl.INTAKE_SHEET)
+    ws[pl.FOLDER_CELL] = LAST_FOLDER
+    ref = f"'{pl.INTAKE_SHEET}'!${pl.FOLDER_CELL[0]}${pl.FOLDER_CELL[1:]}"
+    wb.defined_names[pl.FOLDER_NAME] = DefinedName(pl.FOLDER_NAME, attr_text=ref)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample(tmp_path_factory.mktemp("vba"))
+    return build_sample(tmp_path_factory.mktemp("vba"), _fill_with_folder_cell)
 
 
 def _buttons() -> list[ElementTree.Element]:
@@ -141,6 +159,14 @@ Public Function RunPython(PythonCommand As String)
     Worksheets(1).Range("A2").Value = Application.StatusBar
 End Function
 """
+# Replaces the dialogs module: pyOpenVBA's interpreter has no Application.FileDialog. Records
+# the folder the dialog would open on, answers with the folder in Worksheets(1)!B1 ("" cancels).
+STUB_DIALOGS = """Attribute VB_Name = "HopThoai"
+Public Function ChonThuMuc(ByVal initialFolder As String) As String
+    Worksheets(1).Range("A3").Value = initialFolder
+    ChonThuMuc = CStr(Worksheets(1).Range("B1").Value)
+End Function
+"""
 FAKE_CONTROL = """Public Id As String
 Public Tag As String
 """
@@ -169,7 +195,11 @@ def stubbed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = copy_to(built, tmp_path_factory.mktemp("stubbed"))
     with ExcelFile(copy) as book:
         book.set_module("xlwings", STUB_XLWINGS)
+        book.set_module("HopThoai", STUB_DIALOGS)
         book.save(copy)
+    wb = load_workbook(copy, keep_vba=True)
+    wb.worksheets[0]["B1"] = CHOSEN_FOLDER  # what the stubbed dialog answers
+    save_xlsm(wb, copy, backup_dir=copy.parent / "backup")
     return copy
 
 
@@ -189,6 +219,30 @@ def test_check_setup_button_calls_kehoach_xl_check_setup(stubbed: Path) -> None:
     command, _, _ = _click(stubbed, button)
     assert command == "import xlwings as xw, kehoach.xl as k; k.check_setup(xw.Book.caller())"
     assert resolve_python_command(command).__name__ == "check_setup"
+
+
+def test_collect_button_opens_the_last_folder_and_keeps_the_chosen_one(stubbed: Path) -> None:
+    (button,) = [b for b in _buttons() if b.get("onAction") == "ThuThapBaoCao"]
+    app = ExcelApplication.open(stubbed)
+    app.add_module(FAKE_CONTROL, name="FakeRibbonControl", kind="class")
+    app.add_module(CLICK, name="TestClick")
+    app.run("ClickButton", "ThuThapBaoCao", button.get("id"), button.get("tag"))
+    first = app.sheet(1)
+    assert first.value("A3") == LAST_FOLDER, "the dialog opens on the last folder"
+    assert app.sheet(pl.INTAKE_SHEET).value(pl.FOLDER_CELL) == CHOSEN_FOLDER
+    command = str(first.value("A1"))
+    assert command == "import xlwings as xw, kehoach.xl as k; k.collect_returns(xw.Book.caller())"
+    assert resolve_python_command(command).__name__ == "collect_returns"
+
+
+def test_collect_button_cancelled_runs_nothing_and_keeps_the_folder(stubbed: Path) -> None:
+    app = ExcelApplication.open(stubbed)
+    app.sheet(1).set_value("B1", "")  # the dialog is cancelled
+    app.add_module(FAKE_CONTROL, name="FakeRibbonControl", kind="class")
+    app.add_module(CLICK, name="TestClick")
+    app.run("ClickButton", "ThuThapBaoCao", "btnThuThapBaoCao", "tag")
+    assert not str(app.sheet(1).value("A1")).startswith("import"), "RunPython not called"
+    assert app.sheet(pl.INTAKE_SHEET).value(pl.FOLDER_CELL) == LAST_FOLDER
 
 
 def test_every_runpython_literal_in_macros_resolves() -> None:

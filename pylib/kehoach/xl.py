@@ -14,6 +14,7 @@ import contextlib
 import functools
 import platform
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import xlwings as xw
@@ -173,6 +174,37 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
     book.save()
     _status(book, None)
     book.app.alert(summary_text(manifest, str(folder), inputs.unresolved), title=ALERT_TITLE)
+
+
+@_user_errors
+def collect_returns(
+    book: xw.Book, folder: str | None = None, received_at: datetime | None = None
+) -> None:
+    """Button "Thu thập báo cáo": the returned files of the folder the button's dialog wrote
+    into ThuThap!B2 (``folder`` for tests) merged into TienDo, LichSu, ThuThap; every file is
+    read and checked before anything is written; then the workbook is saved and an alert
+    gives the counts and the rejected files' reasons."""
+    from kehoach.collect import ALERT_TITLE, collect_folder, folder_setting
+    from kehoach.reader import read_plan_values
+
+    values = sheet_values(book)
+    names = {n.name: n.refers_to or "" for n in book.names}
+    plan = read_plan_values(values, names, file=book.name)
+    chosen = folder if folder is not None else folder_setting(values)
+    _status(book, "Đang đọc các tệp cơ quan gửi lại...")
+    try:
+        collection = collect_folder(
+            plan,
+            values,
+            chosen,
+            received_at or datetime.now().replace(microsecond=0),
+            file=book.name,
+        )
+    finally:
+        _status(book, None)
+    apply_edits(book, collection.edits())
+    book.save()
+    book.app.alert(collection.alert_text(), title=ALERT_TITLE)
 
 
 @_user_errors
