@@ -326,10 +326,12 @@ def build_master(
     naming the cell) rather than lose their work. The key that signs the agency workbooks
     (:func:`kehoach.signing.stored_key`) is always carried over: without it, the files sent
     out could no longer be verified; so are the collected reports (TienDo, LichSu, ThuThap:
-    :func:`kehoach.collect.kept_progress`).
+    :func:`kehoach.collect.kept_progress`), the e-mail settings and the send log ("Cài đặt",
+    "NhatKyGui": :func:`kehoach.mailsheet.kept_mail`).
     """
     from kehoach.collect import kept_progress
     from kehoach.edits import apply_to_workbook
+    from kehoach.mailsheet import kept_mail_of
     from kehoach.master import fill_master
     from kehoach.signing import key_edits, stored_key
 
@@ -338,12 +340,14 @@ def build_master(
     directory = kept_directory(out, templates_dir) if keep_directory else None
     key = stored_key(out)
     progress = kept_progress(out)
+    mail = kept_mail_of(out)
 
     def fill(wb: Any) -> None:
         fill_master(wb, plan, buttons, templates=templates_dir, directory=directory)
         if key is not None:
             apply_to_workbook(wb, key_edits(key))
         apply_to_workbook(wb, progress)
+        apply_to_workbook(wb, mail)
 
     build_xlsm(out, fill, macros_dir, timestamp=_plan_timestamp(plan.date))
 
