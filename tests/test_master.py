@@ -68,6 +68,7 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "Quy tắc",
         "Chênh lệch",
         "KiemTra",
+        "TongHop",
         "TienDo",
         "LichSu",
         "ThuThap",

@@ -177,9 +177,9 @@ def test_as_of_moves_the_deadlines(reported: Path) -> None:
     items = before.items.set_index(["task_id", "agency"])
     assert items.at[("PL1-TC-2.1/1", "SNV"), "status"] == sl.IN_PROGRESS  # due 31/12 not passed
     assert items.at[("PL1-TC-1.4/1", "SNV"), "status"] == sl.DONE_ON_TIME  # Q4's report counts
-    assert before.overall[sl.OVERDUE] < summarize(workbook_values(reported), AS_OF).overall[
-        sl.OVERDUE
-    ]
+    assert (
+        before.overall[sl.OVERDUE] < summarize(workbook_values(reported), AS_OF).overall[sl.OVERDUE]
+    )
 
 
 def test_to_dict_is_json_with_the_documented_keys(summary: Summary) -> None:

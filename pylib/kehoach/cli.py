@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -189,6 +189,55 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from kehoach.edits import apply_to_workbook
+    from kehoach.pdfexport import export_sheet_pdf
+    from kehoach.sheetdata import workbook_values
+    from kehoach.summary import summarize, summary_lines
+    from kehoach.summary_layout import SUMMARY_SHEET
+    from kehoach.summarysheet import summary_edits
+    from kehoach.xlsm import save_xlsm
+
+    path = Path(args.workbook)
+    as_of = args.as_of or date.today()
+    summary = summarize(workbook_values(path), as_of, file=path)  # before touching the file
+    if args.write:
+        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        apply_to_workbook(wb, summary_edits(summary))
+        save_xlsm(wb, path)
+    pdf = None
+    if args.pdf:
+        source = path
+        if not args.write:  # the PDF shows this summary, even when the workbook is left as is
+            import tempfile
+
+            tmp = Path(tempfile.mkdtemp(prefix="kehoach-summary-")) / path.name
+            wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+            apply_to_workbook(wb, summary_edits(summary))
+            wb.save(tmp)
+            source = tmp
+        pdf = export_sheet_pdf(source, SUMMARY_SHEET, Path(args.pdf))
+    if args.json:
+        _print_json(summary.to_dict())
+    else:
+        for line in summary_lines(summary):
+            print(line)
+        if args.write:
+            print(f"Đã ghi trang '{SUMMARY_SHEET}' của {path}.")
+        if pdf is not None:
+            print(f"Đã tạo {pdf}.")
+    return EXIT_OK
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"không phải ngày YYYY-MM-DD: {text!r}") from err
+
+
 def _iso_datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -311,6 +360,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
     )
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "summary", help="Tổng hợp tiến độ theo cơ quan và phụ lục (như nút «Tổng hợp tiến độ»)"
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="tính quá hạn theo ngày này (mặc định: hôm nay)",
+    )
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.add_argument("--write", action="store_true", help="ghi trang «TongHop» như nút bấm")
+    p.add_argument("--pdf", metavar="TỆP", help="in trang «TongHop» ra tệp PDF (cần LibreOffice)")
+    p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser(
         "collect",

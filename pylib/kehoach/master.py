@@ -48,6 +48,8 @@ from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.resolve import Resolution, resolve_plan, resolved_counts
 from kehoach.rules import RULES_TEMPLATE, rule_table
+from kehoach.summary_layout import SUMMARY_SHEET
+from kehoach.summarysheet import write_summary_sheet
 from kehoach.timelines import Timeline, due_dates, parse_timeline
 
 COVER_TEMPLATE = "gioi-thieu.txt"
@@ -142,6 +144,7 @@ def fill_master(
         layout.DIRECTORY_BASE_SHEET,
         layout.RULES_SHEET,
         layout.GAPS_SHEET,
+        SUMMARY_SHEET,
     ]
     for ws in wb.worksheets[1:]:
         if ws.title in names:
@@ -164,6 +167,7 @@ def fill_master(
     _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
     write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
+    write_summary_sheet(wb.create_sheet(SUMMARY_SHEET))
     write_progress_sheets(wb)
     base = wb.create_sheet(layout.DIRECTORY_BASE_SHEET)
     _write_directory(base, seed, None)
@@ -210,6 +214,7 @@ def render_cover(
             "unresolved": layout.UNRESOLVED_SHEET,
             "rules": layout.RULES_SHEET,
             "checks": layout.CHECK_SHEET,
+            "summary": SUMMARY_SHEET,
             "gaps": layout.GAPS_SHEET,
             "progress": pl.PROGRESS_SHEET,
             "history": pl.HISTORY_SHEET,

@@ -92,7 +92,7 @@ COUNT_KEYS: tuple[str, ...] = (
     *STATUS_KEYS,
     "without_evidence",
 )
-PCT_FORMAT = "0%"
+PCT_FORMAT = "0.0%"
 DATE_FORMAT = ex.DATE_FORMAT
 COLUMNS: tuple[Column, ...] = (
     Column("level", "Cấp", 11),

@@ -74,8 +74,9 @@ def write_summary_sheet(ws: Worksheet) -> None:
     for key, color in sl.STATUS_FILLS.items():
         c = column(key)
         fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
-        rule = FormulaRule(formula=[f"AND(ISNUMBER({c}{sl.TOTAL_ROW}),{c}{sl.TOTAL_ROW}>0)"])
-        rule.fill = fill
+        rule = FormulaRule(
+            formula=[f"AND(ISNUMBER({c}{sl.TOTAL_ROW}),{c}{sl.TOTAL_ROW}>0)"], fill=fill
+        )
         ws.conditional_formatting.add(f"{c}{sl.TOTAL_ROW}:{c}{last}", rule)
     pct = column("pct_done")
     ws.conditional_formatting.add(
@@ -206,9 +207,9 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
             rows.append(_row(sl.LEVEL_SECTION, label, str(section["name"]), section))
             for _cid, crit in summary.criteria.iterrows():
                 if crit["section"] == section_id:
-                    rows.append(
-                        _row(sl.LEVEL_CRITERION, str(crit["code"]), "  " + str(crit["name"]), crit)
-                    )
+                    # "PL3 1.1", never "1.1": Excel takes number-like text for a number.
+                    label = f"{appendix_id} {crit['code']}".strip()
+                    rows.append(_row(sl.LEVEL_CRITERION, label, "  " + str(crit["name"]), crit))
     return rows
 
 

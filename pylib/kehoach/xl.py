@@ -177,6 +177,20 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
 
 
 @_user_errors
+def summarize_progress(book: xw.Book) -> None:
+    """Button "Tổng hợp tiến độ": the sheet TongHop as of today, the overall numbers in an alert."""
+    from datetime import date
+
+    from kehoach.summary import alert_text, summarize
+    from kehoach.summary_layout import ALERT_TITLE
+    from kehoach.summarysheet import summary_edits
+
+    summary = summarize(sheet_values(book), date.today(), file=book.name)
+    apply_edits(book, summary_edits(summary))
+    book.app.alert(alert_text(summary), title=ALERT_TITLE)
+
+
+@_user_errors
 def collect_returns(
     book: xw.Book, folder: str | None = None, received_at: datetime | None = None
 ) -> None:
