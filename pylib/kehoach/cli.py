@@ -208,17 +208,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
         apply_to_workbook(wb, summary_edits(summary))
         save_xlsm(wb, path)
     pdf = None
-    if args.pdf:
-        source = path
-        if not args.write:  # the PDF shows this summary, even when the workbook is left as is
-            import tempfile
+    if args.pdf and args.write:
+        pdf = export_sheet_pdf(path, SUMMARY_SHEET, Path(args.pdf))
+    elif args.pdf:  # the PDF shows this summary; the workbook is left as it is
+        import tempfile
 
-            tmp = Path(tempfile.mkdtemp(prefix="kehoach-summary-")) / path.name
+        with tempfile.TemporaryDirectory(prefix="kehoach-summary-") as tmp:
+            copy = Path(tmp) / path.name
             wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
             apply_to_workbook(wb, summary_edits(summary))
-            wb.save(tmp)
-            source = tmp
-        pdf = export_sheet_pdf(source, SUMMARY_SHEET, Path(args.pdf))
+            wb.save(copy)
+            pdf = export_sheet_pdf(copy, SUMMARY_SHEET, Path(args.pdf))
     if args.json:
         _print_json(summary.to_dict())
     else:
