@@ -41,6 +41,10 @@ Sub TongHopTienDo(control As IRibbonControl)
     ChayPython control, "import xlwings as xw, kehoach.xl as k; k.summarize_progress(xw.Book.caller())"
 End Sub
 
+Sub GuiEmail(control As IRibbonControl)
+    ChayPython control, "import xlwings as xw, kehoach.xl as k; k.send_mail(xw.Book.caller())"
+End Sub
+
 ' Shows the button's tag on the status bar while xlwings runs the Python command, and clears
 ' the status bar afterwards, also when RunPython fails (the error still reaches the user).
 Private Sub ChayPython(control As IRibbonControl, ByVal pythonCommand As String)

@@ -72,6 +72,8 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "TienDo",
         "LichSu",
         "ThuThap",
+        "Cài đặt",
+        "NhatKyGui",
         "DanhBaGoc",
     ]
     assert wb["DanhBaGoc"].sheet_state == "hidden"

@@ -33,6 +33,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
+from kehoach import mail_layout as ml
 from kehoach import progress_layout as pl
 from kehoach.agency_report import resolved_cells, unresolved_rows, unresolved_summary
 from kehoach.directory import (
@@ -45,6 +46,7 @@ from kehoach.directory import (
 from kehoach.edits import LINK_FONT
 from kehoach.errors import BuildError
 from kehoach.gapsheet import write_gap_cells, write_summary
+from kehoach.mailsheet import write_mail_sheets
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.resolve import Resolution, resolve_plan, resolved_counts
 from kehoach.rules import RULES_TEMPLATE, rule_table
@@ -169,6 +171,7 @@ def fill_master(
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
     write_summary_sheet(wb.create_sheet(SUMMARY_SHEET))
     write_progress_sheets(wb)
+    write_mail_sheets(wb)
     base = wb.create_sheet(layout.DIRECTORY_BASE_SHEET)
     _write_directory(base, seed, None)
     base.sheet_state = "hidden"
@@ -219,6 +222,8 @@ def render_cover(
             "progress": pl.PROGRESS_SHEET,
             "history": pl.HISTORY_SHEET,
             "intake": pl.INTAKE_SHEET,
+            "settings": ml.SETTINGS_SHEET,
+            "send_log": ml.LOG_SHEET,
         },
         "appendices": [
             {"sheet": layout.APPENDIX_SHEETS[a.id], "id": a.id, "title": a.title}

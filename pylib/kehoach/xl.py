@@ -232,3 +232,34 @@ def check_setup(book: xw.Book) -> None:
         problems=layout.sheet_problems(_header_rows(book)),
     )
     book.app.alert(message, title=SETUP_TITLE)
+
+
+@_user_errors
+def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None = None) -> None:
+    """Button "Gửi email": a .eml draft per agency file (folder GuiCoQuan beside this workbook,
+    ``files_dir`` for tests) into the folder ThuGui beside it (``out_dir``), never a file
+    already drafted for that agency; the send log NhatKyGui; the workbook saved; an alert with
+    the counts and the agencies that got no draft (no address, file too large or missing).
+    Sending through SMTP is the CLI's (``kehoach mail --smtp``): no password in Excel."""
+    from datetime import date
+    from pathlib import Path
+
+    from kehoach import mail_layout as ml
+    from kehoach.extract_layout import DEFAULT_FOLDER
+    from kehoach.mail_run import ALERT_TITLE, alert_text, finish, plan_mail
+    from kehoach.mail_send import EmlDirTransport
+
+    here = Path(book.fullname).parent
+    folder = Path(files_dir) if files_dir else here / DEFAULT_FOLDER
+    out = Path(out_dir) if out_dir else here / ml.DRAFT_FOLDER
+    values = sheet_values(book)
+    templates = Path(kehoach.__file__).resolve().parents[2] / "templates"
+    plan = plan_mail(
+        values, folder, ml.CHANNEL_DRAFT, templates=templates, today=date.today(), file=book.name
+    )
+    results, edits = finish(
+        plan, EmlDirTransport(out), values, datetime.now().replace(microsecond=0)
+    )
+    apply_edits(book, edits)
+    book.save()
+    book.app.alert(alert_text(results, len(plan.skipped), str(out)), title=ALERT_TITLE)

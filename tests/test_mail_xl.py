@@ -1,0 +1,49 @@
+"""The button "Gửi email" (kehoach.xl.send_mail) through xlwings' remote engine, in draft mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kehoach import mail_layout as ml
+from kehoach import xl
+from kehoach.sheetdata import workbook_values
+from mail_support import make_folder, parse, prepare_master
+from xlharness import run_entry
+
+
+def test_button_drafts_logs_saves_and_alerts(
+    master_xlsm: Path, tmp_path: Path, xl_remote: Any
+) -> None:
+    master = prepare_master(master_xlsm)
+    files = make_folder(tmp_path / "GuiCoQuan")
+    out = tmp_path / ml.DRAFT_FOLDER
+    result = run_entry(
+        master, lambda book: xl.send_mail(book, files_dir=str(files), out_dir=str(out))
+    )
+    alert = result.alert
+    assert alert.title == "Gửi email"
+    assert "2 đã tạo bản nháp" in alert.text and "1 không có địa chỉ email" in alert.text
+    assert str(out) in alert.text
+    assert "Sở Tư pháp (STP): không có địa chỉ email" in alert.text
+    assert sorted(p.name for p in out.glob("*.eml")) == ["HDND-tinh.eml", "So-Noi-vu.eml"]
+    assert parse((out / "So-Noi-vu.eml").read_bytes())["X-Unsent"] == "1"
+    funcs = [a["func"] for a in result.actions]
+    assert "save" in funcs and funcs.index("save") < funcs.index("alert")
+    log = workbook_values(result.path)[ml.LOG_SHEET][ml.FIRST_DATA_ROW - 1 :]
+    result_col = [c.key for c in ml.LOG_COLUMNS].index("result")
+    assert [r[result_col] for r in log if r[0] is not None] == [
+        ml.DRAFTED,
+        ml.NO_ADDRESS,
+        ml.DRAFTED,
+    ]
+
+
+def test_button_without_manifest_alerts_the_error(
+    master_xlsm: Path, tmp_path: Path, xl_remote: Any
+) -> None:
+    master = prepare_master(master_xlsm)
+    result = run_entry(
+        master, lambda book: xl.send_mail(book, files_dir=str(tmp_path / "khong-co"))
+    )
+    assert result.alert.title == xl.ERROR_TITLE and "manifest.json" in result.alert.text
