@@ -8,6 +8,7 @@ status 2. This is the only module that prints or exits.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -283,6 +284,82 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if collection.counts["rejected"] else EXIT_OK
 
 
+def _today() -> date:
+    return date.today()
+
+
+def _host_port(text: str) -> tuple[str, int | None]:
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        return text, None
+    try:
+        return host.strip("[]"), int(port)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"không phải MÁY_CHỦ:CỔNG: {text!r}") from err
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from kehoach import mail_layout as ml
+    from kehoach.edits import apply_to_workbook
+    from kehoach.mail_run import dry_run_lines, finish, plan_mail, stored_password
+    from kehoach.mail_send import EmlDirTransport, SmtpTransport, Transport, is_loopback
+    from kehoach.mail_send import summary_text as mail_summary
+    from kehoach.sheetdata import workbook_values
+    from kehoach.xlsm import ensure_closed, save_xlsm
+
+    path = Path(args.workbook)
+    ensure_closed(path)  # the log is written into it
+    values = workbook_values(path)
+    channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
+    plan = plan_mail(
+        values,
+        Path(args.files).resolve(),
+        channel,
+        templates=project_root() / "templates",
+        today=_today(),
+        reminders=args.reminders,
+        resend=args.resend,
+        file=path,
+    )
+    transport: Transport
+    if args.smtp:
+        host, port = args.smtp
+        settings = plan.settings
+        if args.ssl or args.starttls:
+            mode = "ssl" if args.ssl else "starttls"
+        else:  # a relay on this machine speaks plain; elsewhere the settings' mode
+            mode = "plain" if is_loopback(host) else settings.smtp_mode
+        default_user = settings.smtp_user or settings.sender_address if mode != "plain" else ""
+        user = args.user or default_user
+        if args.dry_run:
+            print(f"Chạy thử: không kết nối tới {host}:{port or settings.smtp_port} ({mode}).")
+            for line in dry_run_lines(plan):
+                print(line)
+            return EXIT_OK
+        password = ""
+        if user:
+            password = stored_password(user) or getpass.getpass(f"Mật khẩu SMTP của {user}: ")
+        transport = SmtpTransport(host, port or settings.smtp_port, mode, user, password)
+    else:
+        if args.dry_run:
+            raise KeHoachError("--dry-run chỉ dùng với --smtp (bản nháp .eml không gửi đi đâu).")
+        transport = EmlDirTransport(Path(args.eml_dir))
+    results, edits = finish(plan, transport, values, datetime.now().replace(microsecond=0))
+    ensure_closed(path)
+    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    apply_to_workbook(wb, edits)
+    save_xlsm(wb, path)
+    for r in results:
+        print(r.line())
+    for o in plan.skipped:
+        print(f"[đã gửi trước đó, bỏ qua] {o.agency} {o.agency_name} ({o.file})")
+    print(mail_summary(results, len(plan.skipped)))
+    print(f"Đã ghi trang «{ml.LOG_SHEET}» của {path}.")
+    return EXIT_FINDINGS if any(r.result == ml.FAILED for r in results) else EXIT_OK
+
+
 def cmd_setup_excel(args: argparse.Namespace) -> int:
     from kehoach.excel_setup import configure_xlwings
 
@@ -392,6 +469,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="thời điểm thu thập ghi vào TienDo, LichSu (mặc định: bây giờ)",
     )
     p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser(
+        "mail", help="Gửi tệp cho các cơ quan qua email, hoặc tạo bản nháp .eml (nút «Gửi email»)"
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
+    p.add_argument(
+        "--files",
+        required=True,
+        metavar="THƯ_MỤC",
+        help="thư mục các tệp cơ quan (có manifest.json)",
+    )
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--eml-dir", metavar="THƯ_MỤC", help="ghi thư thành bản nháp .eml vào đây")
+    out.add_argument(
+        "--smtp",
+        type=_host_port,
+        metavar="MÁY_CHỦ:CỔNG",
+        help="gửi qua máy chủ SMTP này (cổng mặc định: trang «Cài đặt»)",
+    )
+    tls = p.add_mutually_exclusive_group()
+    tls.add_argument("--starttls", action="store_true", help="mã hóa bằng STARTTLS (cổng 587)")
+    tls.add_argument("--ssl", action="store_true", help="mã hóa SSL/TLS ngay từ đầu (cổng 465)")
+    p.add_argument(
+        "--user",
+        help="tên đăng nhập SMTP (mặc định: trang «Cài đặt»); mật khẩu lấy từ biến môi trường "
+        "KEHOACH_SMTP_PASSWORD, kho mật khẩu (keyring) hoặc được hỏi, không bao giờ lưu",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="chỉ in thư nào sẽ gửi tới đâu, không kết nối"
+    )
+    p.add_argument(
+        "--reminders",
+        action="store_true",
+        help="gửi thư nhắc cho cơ quan chưa báo cáo hoặc có nhiệm vụ quá hạn",
+    )
+    p.add_argument(
+        "--resend", action="store_true", help="gửi lại cả tệp đã gửi cho cơ quan trước đó"
+    )
+    p.set_defaults(func=cmd_mail)
 
     p = sub.add_parser(
         "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"
