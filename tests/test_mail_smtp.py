@@ -243,3 +243,49 @@ def test_starttls_verifies_the_certificate_by_default(
     assert [r.result for r in results] == [ml.FAILED, ml.FAILED, ml.NO_ADDRESS]
     assert "Chứng chỉ máy chủ không hợp lệ" in results[0].detail
     assert handler.envelopes == []
+
+
+@pytest.fixture
+def ssl_server(tmp_path: Path) -> Iterator[tuple[Controller, Collector, Path]]:
+    """A server that speaks TLS from the first byte (port-465 style, "ssl" mode)."""
+    cert, key = _cert(tmp_path)
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    handler = Collector(refuse="")
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=_free_port(),
+        ssl_context=server_ctx,
+        authenticator=_authenticator,
+        # aiosmtpd only counts STARTTLS as TLS; this connection is TLS from the first byte.
+        auth_require_tls=False,
+    )
+    controller.start()
+    yield controller, handler, cert
+    controller.stop()
+
+
+def test_implicit_tls_with_login_through_a_trusted_context(
+    files: Path, ssl_server: tuple[Controller, Collector, Path]
+) -> None:
+    controller, handler, cert = ssl_server
+    ctx = ssl.create_default_context(cafile=str(cert))
+    transport = SmtpTransport(
+        "127.0.0.1", _port(controller), "ssl", "cchc", "dung-mat-khau", ssl_context=ctx
+    )
+    results = send_all(_outgoing(files), transport, NOW)
+    assert [r.result for r in results] == [ml.SENT, ml.SENT, ml.NO_ADDRESS]
+    received = {tuple(e[1]): parse(e[2]) for e in handler.envelopes}
+    msg = received[("ubnd@babe.backan.gov.vn",)]
+    assert attachments(msg)[0][1] == (files / "UBND-huyen-Ba-Be.xlsx").read_bytes()
+
+
+def test_implicit_tls_verifies_the_certificate_by_default(
+    files: Path, ssl_server: tuple[Controller, Collector, Path]
+) -> None:
+    controller, handler, _ = ssl_server
+    transport = SmtpTransport("127.0.0.1", _port(controller), "ssl", "cchc", "dung-mat-khau")
+    results = send_all(_outgoing(files), transport, NOW)
+    assert [r.result for r in results] == [ml.FAILED, ml.FAILED, ml.NO_ADDRESS]
+    assert handler.envelopes == []
