@@ -115,11 +115,17 @@ def plain_server() -> Iterator[tuple[Controller, Collector]]:
     controller.stop()
 
 
-@pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[tuple[Controller, Collector, Path]]:
+def _server_tls(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
+    """A self-signed certificate and the server's TLS context holding it."""
     cert, key = _cert(tmp_path)
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_ctx.load_cert_chain(cert, key)
+    return cert, server_ctx
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[Controller, Collector, Path]]:
+    cert, server_ctx = _server_tls(tmp_path)
     handler = Collector(refuse="")
     controller = Controller(
         handler,
@@ -248,9 +254,7 @@ def test_starttls_verifies_the_certificate_by_default(
 @pytest.fixture
 def ssl_server(tmp_path: Path) -> Iterator[tuple[Controller, Collector, Path]]:
     """A server that speaks TLS from the first byte (port-465 style, "ssl" mode)."""
-    cert, key = _cert(tmp_path)
-    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_ctx.load_cert_chain(cert, key)
+    cert, server_ctx = _server_tls(tmp_path)
     handler = Collector(refuse="")
     controller = Controller(
         handler,
