@@ -131,12 +131,12 @@ def canonical_value(value: Any) -> str:
     return str(value).replace("\r\n", "\n")
 
 
-def _canonical_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+# One encoder for every digest (json.dumps with options builds a new one per call).
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _mac(key: bytes, data: Any) -> str:
-    return hmac.new(key, _canonical_json(data), hashlib.sha256).hexdigest()
+    return hmac.digest(key, _CANONICAL_JSON.encode(data).encode(), "sha256").hex()
 
 
 def row_digest(key: bytes, cells: Iterable[Any]) -> str:
@@ -199,16 +199,29 @@ def read_meta(wb: Workbook) -> ExtractMeta | None:
     """The metadata of an opened agency workbook; None when it has no ``_meta`` sheet."""
     if ex.META_SHEET not in wb.sheetnames:
         return None
-    rows = [list(r) for r in wb[ex.META_SHEET].iter_rows(values_only=True)]
+    return meta_from_rows([list(r) for r in wb[ex.META_SHEET].iter_rows(values_only=True)])
+
+
+def _meta_text(value: Any) -> str:
+    # Written as text; a reader that gives every number as a float (python-calamine) must
+    # still read a number typed over it as openpyxl does: 12, not 12.0.
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def meta_from_rows(rows: Sequence[Sequence[Any]]) -> ExtractMeta:
+    """The metadata from the ``_meta`` sheet's values, row 1 first ("" or None for blank)."""
     fields: dict[str, str] = {}
     for row in rows[: len(ex.META_KEYS)]:
-        if row and row[0] is not None:
-            value = row[1] if len(row) > 1 else None
-            fields[str(row[0])] = "" if value is None else str(value)
+        if row and row[0] not in (None, ""):
+            fields[_meta_text(row[0])] = _meta_text(row[1] if len(row) > 1 else None)
     tasks = tuple(
-        (str(row[0]), "" if len(row) < 2 or row[1] is None else str(row[1]))
+        (_meta_text(row[0]), _meta_text(row[1] if len(row) > 1 else None))
         for row in rows[ex.META_TASKS_ROW :]
-        if row and row[0] is not None
+        if row and row[0] not in (None, "")
     )
     return ExtractMeta(fields, tasks)
 
@@ -265,6 +278,31 @@ def verify(source: str | Path | Workbook, key: bytes) -> VerifyResult:
 
 def _verify(wb: Workbook, key: bytes) -> VerifyResult:
     meta = read_meta(wb)
+    has_tasks = ex.TASKS_SHEET in wb.sheetnames
+    rows: list[list[Any]] = []
+    if meta is not None and meta.tasks and has_tasks:
+        first = meta.first_row
+        rows = [
+            list(r)
+            for r in wb[ex.TASKS_SHEET].iter_rows(
+                min_row=first,
+                max_row=first + len(meta.tasks) - 1,
+                max_col=len(ex.TASK_COLUMNS),
+                values_only=True,
+            )
+        ]
+    return verify_rows(meta, rows, key, has_tasks)
+
+
+def verify_rows(
+    meta: ExtractMeta | None,
+    task_rows: Sequence[Sequence[Any]],
+    key: bytes,
+    has_tasks_sheet: bool = True,
+) -> VerifyResult:
+    """``verify`` on values already read: the metadata (None when the file has none) and the
+    tasks sheet's signed rows from ``meta.first_row`` down, locked columns first (missing
+    rows or cells are blank). For readers other than openpyxl (``kehoach.return_book``)."""
     if meta is None:
         return VerifyResult(
             False,
@@ -291,7 +329,9 @@ def _verify(wb: Workbook, key: bytes) -> VerifyResult:
             "Chữ ký không khớp: dữ liệu ẩn (kế hoạch, mã cơ quan, thời gian tạo, danh sách "
             "nhiệm vụ) đã bị sửa."
         )
-    changed = _changed_rows(wb, key, meta, problems)
+    if not has_tasks_sheet:
+        problems.append(f"Thiếu trang tính «{ex.TASKS_SHEET}».")
+    changed = _changed_rows(key, meta, task_rows) if has_tasks_sheet else []
     if changed:
         problems.append(
             "Các dòng nhiệm vụ đã bị sửa (các cột không được sửa): dòng "
@@ -301,25 +341,12 @@ def _verify(wb: Workbook, key: bytes) -> VerifyResult:
     return VerifyResult(not problems, meta, tuple(problems), tuple(changed))
 
 
-def _changed_rows(wb: Workbook, key: bytes, meta: ExtractMeta, problems: list[str]) -> list[int]:
-    if ex.TASKS_SHEET not in wb.sheetnames:
-        problems.append(f"Thiếu trang tính «{ex.TASKS_SHEET}».")
-        return []
-    first = meta.first_row
+def _changed_rows(key: bytes, meta: ExtractMeta, rows: Sequence[Sequence[Any]]) -> list[int]:
     width = len(ex.TASK_COLUMNS)
-    rows = (
-        list(
-            wb[ex.TASKS_SHEET].iter_rows(
-                min_row=first, max_row=first + len(meta.tasks) - 1, max_col=width, values_only=True
-            )
-        )
-        if meta.tasks
-        else []
-    )
     changed: list[int] = []
     for i, (_task_id, digest) in enumerate(meta.tasks):
-        cells = list(rows[i]) if i < len(rows) else []
+        cells = list(rows[i][:width]) if i < len(rows) else []
         cells += [None] * (width - len(cells))
         if not hmac.compare_digest(row_digest(key, cells), digest):
-            changed.append(first + i)
+            changed.append(meta.first_row + i)
     return changed
