@@ -1,11 +1,13 @@
-"""Look at a returned file's bytes before any spreadsheet reader does: ``classify``.
+"""Look at a returned file's bytes before any spreadsheet reader does: ``unpack``.
 
-An .xlsx is a zip of XML parts. Before openpyxl is allowed near it, the bytes must be a zip
-(not an OLE2 compound file: a password-protected workbook or a legacy .xls), readable (every
-entry's CRC checks out), of a sane size once decompressed (a zip bomb declares gigabytes in a
-few kilobytes), and without a VBA project. The declared sizes can be trusted as caps: Python's
-``zipfile`` never returns more bytes than an entry declares and fails on the CRC when the
-data disagrees, so ``testzip`` (which decompresses everything) runs only after the caps.
+An .xlsx is a zip of XML parts. Before a spreadsheet reader is allowed near it, the bytes must
+be a zip (not an OLE2 compound file: a password-protected workbook or a legacy .xls), readable
+(every entry's CRC checks out), of a sane size once decompressed (a zip bomb declares
+gigabytes in a few kilobytes), and without a VBA project. The declared sizes can be trusted as
+caps: Python's ``zipfile`` never returns more bytes than an entry declares and fails on the
+CRC when the data disagrees, so every entry is decompressed (and kept: ``Package``) only
+after the caps. A reader that decompresses on its own (python-calamine's zip crate bounds an
+entry by its compressed size only) then reads exactly these bytes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from dataclasses import dataclass
 
 from kehoach import intake_reasons as why
 from kehoach.returns import Limits
@@ -43,8 +46,23 @@ def _what(data: bytes) -> str:
     return " (là tệp văn bản)"
 
 
+@dataclass(frozen=True)
+class Package:
+    """The entries of a workbook that passed ``unpack``: name → decompressed bytes."""
+
+    parts: dict[str, bytes]
+
+
 def classify(data: bytes, limits: Limits) -> str | None:
-    """The Vietnamese reason ``data`` must not be opened as a workbook, or None when it may.
+    """The Vietnamese reason ``data`` must not be opened as a workbook, or None when it may
+    (``unpack`` without keeping the parts)."""
+    result = unpack(data, limits)
+    return result if isinstance(result, str) else None
+
+
+def unpack(data: bytes, limits: Limits) -> Package | str:
+    """The workbook's entries, decompressed and checked, or the Vietnamese reason it must not
+    be opened.
 
     Checks, in order: empty, too big, OLE2 (encrypted or legacy), not a zip, too many
     entries, declared total or one entry's ratio over the caps (zip bomb), corrupted
@@ -69,7 +87,7 @@ def classify(data: bytes, limits: Limits) -> str | None:
         return why.CORRUPTED.format(detail="kiểu nén hoặc mã hóa thành phần không hỗ trợ")
 
 
-def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> str | None:
+def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
     entries = archive.infolist()
     if len(entries) > limits.max_entries:
         return why.TOO_MANY_ENTRIES.format(count=len(entries), limit=limits.max_entries)
@@ -82,9 +100,17 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> str | None:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if ratio > limits.max_ratio:
             return why.BOMB_RATIO.format(entry=entry.filename, ratio=ratio, limit=limits.max_ratio)
-    bad = archive.testzip()
-    if bad is not None:
-        return why.CORRUPTED.format(detail=f"thành phần «{bad}» sai mã kiểm tra CRC")
+    names = [e.filename for e in entries]
+    if len(set(names)) != len(names):
+        # Two readers could pick different copies: the one checked and the one read.
+        twice = next(n for n in names if names.count(n) > 1)
+        return why.CORRUPTED.format(detail=f"thành phần «{twice}» có hai lần")
+    parts: dict[str, bytes] = {}
+    for entry in entries:
+        try:
+            parts[entry.filename] = archive.read(entry)
+        except zipfile.BadZipFile:
+            return why.CORRUPTED.format(detail=f"thành phần «{entry.filename}» sai mã kiểm tra CRC")
     if any(e.filename.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for e in entries):
         return why.MACROS
-    return None
+    return Package(parts)
