@@ -37,8 +37,6 @@ Pure core: no xlwings, no printing.
 from __future__ import annotations
 
 import hashlib
-import hmac
-import io
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -46,18 +44,17 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl.xml
-from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
 from kehoach.completion import completion_problems
 from kehoach.errors import KeHoachError
 from kehoach.intake_values import ValueProblem, input_value, is_blank
+from kehoach.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
 from kehoach.returns import FileOutcome, Limits, ReportRow
-from kehoach.signing import ExtractMeta, key_id, signature, verify
-from kehoach.zipguard import classify
+from kehoach.signing import ExtractMeta, meta_from_rows, verify_rows
+from kehoach.zipguard import unpack
 
 # Judged by their bytes.
 WORKBOOK_SUFFIXES = frozenset((".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"))
@@ -161,17 +158,13 @@ def intake_bytes(
     """The outcome of a returned workbook's bytes (``name`` only labels it)."""
     require_defusedxml()
     sha = hashlib.sha256(data).hexdigest()
-    reason = classify(data, limits)
-    if reason is not None:
-        return FileOutcome(name, sha, False, reason, mtime=mtime)
+    package = unpack(data, limits)
+    if isinstance(package, str):
+        return FileOutcome(name, sha, False, package, mtime=mtime)
     try:
-        wb = load_workbook(
-            io.BytesIO(data), read_only=False, keep_vba=False, keep_links=False, data_only=True
-        )
-    except Exception as exc:  # openpyxl raises many kinds for a malformed package; the edge
+        meta, rows = _read_book(open_return(data, package), key, plan_id)
+    except UnreadableReturn as exc:
         return FileOutcome(name, sha, False, why.UNREADABLE.format(detail=_short(exc)), mtime=mtime)
-    try:
-        meta, rows = _read_workbook(wb, key, plan_id)
     except _Rejected as rejected:
         return FileOutcome(
             name,
@@ -182,8 +175,6 @@ def intake_bytes(
             generated_at=rejected.generated_at,
             mtime=mtime,
         )
-    finally:
-        wb.close()
     dates = [r.values[ex.REPORT_DATE_KEY] for r in rows if r.values[ex.REPORT_DATE_KEY]]
     return FileOutcome(
         name,
@@ -198,7 +189,7 @@ def intake_bytes(
 
 
 def _short(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
+    text = str(exc)
     return text if len(text) <= 160 else text[:160] + "…"
 
 
@@ -215,76 +206,74 @@ def _reason_by_name(suffix: str) -> str | None:
 # --- the opened workbook -------------------------------------------------------------------
 
 
-def _sheet(wb: Workbook, name: str) -> Worksheet:
-    ws = wb[name]
-    if not isinstance(ws, Worksheet):  # a chartsheet under the expected name
-        raise _Rejected(why.MISSING_SHEET.format(sheet=name))
-    return ws
-
-
-def _read_workbook(
-    wb: Workbook, key: bytes, plan_id: str
+def _read_book(
+    book: ReturnedBook, key: bytes, plan_id: str
 ) -> tuple[ExtractMeta, tuple[ReportRow, ...]]:
-    if ex.META_SHEET in wb.sheetnames:
-        _check_meta_bounds(_sheet(wb, ex.META_SHEET))
-    result = verify(wb, key)
+    names = [s.name for s in book.sheets]
+    meta_grid, tasks = book.grids.get(ex.META_SHEET), book.grids.get(ex.TASKS_SHEET)
+    meta: ExtractMeta | None = None
+    if meta_grid is not None:
+        meta = meta_from_rows(_meta_rows(meta_grid))
+    elif ex.META_SHEET in names:  # a chartsheet under the metadata's name
+        raise _Rejected(why.MISSING_SHEET.format(sheet=ex.META_SHEET))
+    task_rows: list[list[Any]] = []
+    if meta is not None and meta.tasks and tasks is not None:
+        last = meta.first_row + len(meta.tasks) - 1
+        task_rows = tasks.block(meta.first_row, last, len(ex.TASK_COLUMNS))
+    result = verify_rows(meta, task_rows, key, ex.TASKS_SHEET in names)
     meta = result.meta
-    if meta is None or not _authentic(meta, key):
+    if meta is None or not result.meta_signed:
         raise _Rejected(result.problems[0])
     signed = {"agency": meta.agency_code, "generated_at": meta.generated_at}
     if meta.plan_id != plan_id:
         raise _Rejected(why.OTHER_PLAN.format(found=meta.plan_id, expected=plan_id), **signed)
     try:
-        ws = _check_sheets(wb)
-        _check_agency(ws, meta)
-        _check_rows(ws, meta)
+        grid = _check_sheets(book)
+        _check_agency(grid, meta)
+        _check_rows(grid, meta)
         if not result.ok:
             raise _Rejected(" ".join(result.problems))
-        rows = _read_rows(ws, meta)
+        rows = _read_rows(grid, meta)
     except _Rejected as rejected:
         raise _Rejected(rejected.reason, **signed) from None
     return meta, rows
 
 
-def _authentic(meta: ExtractMeta, key: bytes) -> bool:
-    """The metadata was signed with ``key`` and is unchanged (the task rows are not looked at)."""
-    return (
-        meta.fields.get(ex.META_FORMAT) == ex.FORMAT_VERSION
-        and hmac.compare_digest(meta.key_id, key_id(key))
-        and hmac.compare_digest(
-            signature(key, meta.fields, meta.tasks), meta.fields.get(ex.META_SIGNATURE, "")
-        )
-    )
-
-
-def _check_meta_bounds(ws: Worksheet) -> None:
-    # signing.read_meta walks the whole sheet: one stray cell at XFD1048576 would make it
-    # build billions of empty cells. The generated sheet is two columns of a few rows.
-    rows, cols = ws.max_row, ws.max_column
+def _meta_rows(grid: Grid) -> list[list[Any]]:
+    # The generated sheet is two columns of a few rows; a stray cell far away (XFD1048576)
+    # must not make us read billions of empty cells.
+    rows, cols = grid.extent()
     if rows > ex.META_TASKS_ROW + MAX_TASKS or cols > len(ex.META_TASK_HEADERS):
         cell = f"{get_column_letter(cols)}{rows}"
         raise _Rejected(why.META_OUT_OF_BOUNDS.format(sheet=ex.META_SHEET, cell=cell))
+    return grid.block(1, rows, len(ex.META_TASK_HEADERS)) if rows else []
 
 
-def _check_sheets(wb: Workbook) -> Worksheet:
+def _check_sheets(book: ReturnedBook) -> Grid:
+    names = [s.name for s in book.sheets]
     for name in _EXPECTED_SHEETS:
-        if name not in wb.sheetnames:
+        if name not in names:
             raise _Rejected(why.MISSING_SHEET.format(sheet=name))
-    for name in wb.sheetnames:
-        if name not in _EXPECTED_SHEETS:
+    seen: set[str] = set()
+    for name in names:
+        if name not in _EXPECTED_SHEETS or name.casefold() in seen:
             raise _Rejected(why.EXTRA_SHEET.format(sheet=name))
-    for name in (ex.TASKS_SHEET, ex.GUIDE_SHEET):
-        if _sheet(wb, name).sheet_state != "visible":
-            raise _Rejected(why.HIDDEN_SHEET.format(sheet=name))
-    return _sheet(wb, ex.TASKS_SHEET)
+        seen.add(name.casefold())
+    for entry in book.sheets:
+        if entry.name in (ex.TASKS_SHEET, ex.GUIDE_SHEET) and entry.state != "visible":
+            raise _Rejected(why.HIDDEN_SHEET.format(sheet=entry.name))
+    grid = book.grids.get(ex.TASKS_SHEET)
+    if grid is None:  # a chartsheet under the expected name
+        raise _Rejected(why.MISSING_SHEET.format(sheet=ex.TASKS_SHEET))
+    return grid
 
 
-def _check_agency(ws: Worksheet, meta: ExtractMeta) -> None:
+def _check_agency(grid: Grid, meta: ExtractMeta) -> None:
     # The title (locked, written with the agency's name) tells a metadata sheet copied from
     # another agency's file, whose own signature still holds.
     name = meta.fields.get(ex.META_AGENCY_NAME, "")
-    title = ws.cell(ex.TITLE_ROW, 1).value
-    found = str(title).rsplit(": ", 1)[-1] if title is not None else ""
+    title = grid.block(ex.TITLE_ROW, ex.TITLE_ROW, 1)[0][0]
+    found = str(title).rsplit(": ", 1)[-1] if title not in (None, "") else ""
     if found != name.upper():
         raise _Rejected(
             why.OTHER_AGENCY.format(
@@ -297,28 +286,22 @@ def _check_agency(ws: Worksheet, meta: ExtractMeta) -> None:
         )
 
 
-def _occupied(ws: Worksheet, row: int) -> int | None:
-    """The first column of ``row`` holding a value (the self-check formula column aside)."""
-    for col in range(1, _CHECK_COLUMN):
-        if not is_blank(ws.cell(row, col).value):
-            return col
-    return None
-
-
-def _check_rows(ws: Worksheet, meta: ExtractMeta) -> None:
+def _check_rows(grid: Grid, meta: ExtractMeta) -> None:
     first, count = meta.first_row, len(meta.tasks)
     last = first + count - 1
-    # Bounded by the template, not by ws.max_row: a stray cell far below must not make us
-    # walk a million rows.
-    for row in range(last + 1, min(ws.max_row, last + ROWS_BELOW) + 1):
-        col = _occupied(ws, row)
-        if col is not None:
-            raise _Rejected(
-                why.ROWS_ADDED.format(
-                    cell=f"{get_column_letter(col)}{row}", count=count, first=first, last=last
+    # Bounded by the template, not by the sheet's extent: a stray cell far below must not
+    # make us walk a million rows.
+    below = min(grid.extent()[0], last + ROWS_BELOW)
+    if below > last:
+        for row, values in enumerate(grid.block(last + 1, below, _CHECK_COLUMN - 1), last + 1):
+            col = next((c for c, v in enumerate(values, 1) if not is_blank(v)), None)
+            if col is not None:
+                raise _Rejected(
+                    why.ROWS_ADDED.format(
+                        cell=f"{get_column_letter(col)}{row}", count=count, first=first, last=last
+                    )
                 )
-            )
-    found = {ws.cell(first + i, _ID_COLUMN).value for i in range(count)}
+    found = {r[_ID_COLUMN - 1] for r in grid.block(first, last, _ID_COLUMN)} if count else set()
     for task_id in meta.task_ids:
         if task_id not in found:
             raise _Rejected(
@@ -340,27 +323,33 @@ class _CellProblem:
     message: str
 
 
-def _read_rows(ws: Worksheet, meta: ExtractMeta) -> tuple[ReportRow, ...]:
+def _read_rows(grid: Grid, meta: ExtractMeta) -> tuple[ReportRow, ...]:
     plan_date = _plan_date(meta)
-    columns = {c.key: _FIRST_INPUT_COLUMN + i for i, c in enumerate(ex.INPUT_COLUMNS)}
+    keys = [c.key for c in ex.INPUT_COLUMNS]
     headers = {c.key: c.header for c in ex.INPUT_COLUMNS}
+    columns = {key: _FIRST_INPUT_COLUMN + i for i, key in enumerate(keys)}
+    inputs = list(zip(keys, columns.values(), strict=True))
+    percent_column = columns[ex.PERCENT_KEY]  # the only column whose number format matters
     problems: list[_CellProblem] = []
     rows: list[ReportRow] = []
-    for i, task_id in enumerate(meta.task_ids):
-        row = meta.first_row + i
+    last = meta.first_row + len(meta.tasks) - 1
+    block = grid.block(meta.first_row, last, _CHECK_COLUMN - 1) if meta.tasks else []
+    for row, (task_id, cells) in enumerate(zip(meta.task_ids, block, strict=True), meta.first_row):
         values: dict[str, Any] = {}
-        for key, col in columns.items():
-            cell = ws.cell(row, col)
+        for key, col in inputs:
+            value = cells[col - 1]
+            fmt = grid.number_format(row, col) if col == percent_column else "General"
             try:
-                values[key] = input_value(
-                    key, cell.value, number_format=cell.number_format, plan_date=plan_date
-                )
+                values[key] = input_value(key, value, number_format=fmt, plan_date=plan_date)
             except ValueProblem as exc:
-                problems.append(_CellProblem(cell.coordinate, headers[key], str(exc)))
+                cell = f"{get_column_letter(col)}{row}"
+                problems.append(_CellProblem(cell, headers[key], str(exc)))
                 values[key] = None
         rows.append(ReportRow(task_id, row, values))
     if not problems:
         for report in rows:
+            if report.values[ex.STATUS_KEY] != ex.STATUS_DONE:
+                continue  # validated values: only a completed task's rule can still fail
             for problem in completion_problems(report.values, plan_date=plan_date):
                 cell = f"{get_column_letter(columns[problem.field])}{report.row}"
                 problems.append(_CellProblem(cell, headers[problem.field], problem.message))

@@ -76,6 +76,8 @@ def input_value(
 
     Blank gives None (status, percent, report date) or "" (texts). Raises ValueProblem.
     """
+    if value is None or value == "":
+        return "" if key in TEXT_KEYS else None
     if isinstance(value, str) and value in EXCEL_ERRORS:
         raise ValueProblem(why.VALUE_ERROR.format(error=value))
     if key == ex.STATUS_KEY:

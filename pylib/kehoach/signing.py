@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,11 @@ def key_edits(key: bytes) -> list[Edit]:
 
 def canonical_value(value: Any) -> str:
     """The text a cell value is signed as; equal after a round trip through a workbook file."""
+    kind = type(value)  # the common kinds first: one check each (intake signs every row)
+    if kind is str:
+        return value.replace("\r\n", "\n")  # type: ignore[no-any-return]
+    if kind is float:
+        return f"{value:.12g}"
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -140,8 +146,14 @@ def _mac(key: bytes, data: Any) -> str:
 
 
 def row_digest(key: bytes, cells: Iterable[Any]) -> str:
-    """The digest of one task row: its locked cells (``extract_layout.TASK_COLUMNS``)."""
-    return _mac(key, ["row", [canonical_value(v) for v in cells]])
+    """The digest of one task row: its locked cells (``extract_layout.TASK_COLUMNS``).
+
+    ``_mac(key, ["row", [canonical values]])``, with the JSON written directly: a list of
+    strings is its items in json's own string form (``encode_basestring``, what ``json.dumps``
+    with ``ensure_ascii=False`` calls) between brackets, half the time of the encoder object.
+    """
+    items = ",".join(map(encode_basestring, map(canonical_value, cells)))
+    return hmac.digest(key, f'["row",[{items}]]'.encode(), "sha256").hex()
 
 
 def signature(key: bytes, meta: Mapping[str, str], tasks: Sequence[tuple[str, str]]) -> str:
@@ -234,6 +246,9 @@ class VerifyResult:
     meta: ExtractMeta | None
     problems: tuple[str, ...] = ()
     changed_rows: tuple[int, ...] = field(default=())  # Excel rows of the tasks sheet
+    # The metadata itself is authentic: known format, this key, signature matching (the task
+    # rows aside): what it says about the plan and the agency can be believed.
+    meta_signed: bool = False
 
     @property
     def agency_code(self) -> str:
@@ -324,7 +339,9 @@ def verify_rows(
         )
         return VerifyResult(False, meta, tuple(problems))
     expected = signature(key, meta.fields, meta.tasks)
-    if not hmac.compare_digest(expected, meta.fields.get(ex.META_SIGNATURE, "")):
+    signed = hmac.compare_digest(expected, meta.fields.get(ex.META_SIGNATURE, ""))
+    signed_meta = signed and not problems
+    if not signed:
         problems.append(
             "Chữ ký không khớp: dữ liệu ẩn (kế hoạch, mã cơ quan, thời gian tạo, danh sách "
             "nhiệm vụ) đã bị sửa."
@@ -338,15 +355,16 @@ def verify_rows(
             + ", ".join(str(r) for r in changed)
             + "."
         )
-    return VerifyResult(not problems, meta, tuple(problems), tuple(changed))
+    return VerifyResult(not problems, meta, tuple(problems), tuple(changed), signed_meta)
 
 
 def _changed_rows(key: bytes, meta: ExtractMeta, rows: Sequence[Sequence[Any]]) -> list[int]:
     width = len(ex.TASK_COLUMNS)
     changed: list[int] = []
     for i, (_task_id, digest) in enumerate(meta.tasks):
-        cells = list(rows[i][:width]) if i < len(rows) else []
-        cells += [None] * (width - len(cells))
+        cells = rows[i] if i < len(rows) else ()
+        if len(cells) != width:
+            cells = [*cells[:width], *[None] * (width - len(cells))]
         if not hmac.compare_digest(row_digest(key, cells), digest):
             changed.append(meta.first_row + i)
     return changed
