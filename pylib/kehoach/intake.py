@@ -15,12 +15,15 @@ A file is checked in this order, and the first failure is its reason:
    .xlsx, .xlsm, .xls, .xltx and .xltm are judged by their bytes, not their extension (an
    .xlsx renamed .xls is still read; an .xlsm without a VBA project is read like an .xlsx);
 2. by bytes, before any spreadsheet reader (``kehoach.zipguard``): empty, too big, password
-   protected, legacy .xls, not a zip, zip bomb, corrupted, VBA macros;
-3. openpyxl, from the bytes already hashed, with ``keep_vba=False, keep_links=False,
-   data_only=True`` (a formula's cached value, never the formula; external links never
-   followed), only when defusedxml guards its XML parser (``require_defusedxml``);
-4. the hidden metadata is bounded, then ``signing.verify``: generated with this key, hidden
-   data unchanged; then the plan; then the sheets (missing, extra, hidden); then the agency
+   protected, legacy .xls, not a zip, zip bomb, corrupted, VBA macros; every entry is
+   decompressed once there and the readers read those checked bytes;
+3. read (``kehoach.return_book``): python-calamine when every sheet part is plain, else
+   openpyxl with ``keep_vba=False, keep_links=False, data_only=True`` (a formula's cached
+   value, never the formula; external links never followed); XML parsed by openpyxl only
+   when defusedxml guards its parser (``require_defusedxml``), by calamine's own parser
+   otherwise (it expands no entity); never opened in Excel;
+4. the hidden metadata is bounded, then ``signing.verify_rows``: generated with this key, hidden
+   data unchanged; then the plan; then the sheets (missing, extra or twice, hidden); then the agency
    (the title names the agency of the metadata); then rows added or removed; then the locked
    task cells unchanged;
 5. every input cell, read at the template's addresses (``extract_layout``), never through the

@@ -35,13 +35,13 @@ STYLES_PART = "xl/styles.xml"
 
 _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
 _REF = rb"[A-Z][1-9][0-9]{0,4}"  # A1 … Z99999
-# A cell tag not written as Excel, LibreOffice, WPS and Google Sheets write them: its address
-# first, then only the schema's other attributes in double quotes (so never a second "r", which
-# calamine would take), then ">" or "/>". Checked with one pattern that starts with a literal
-# ("<c"), the fastest kind for Python's re, and never backtracks (possessive repeats); a
-# prefixed tag ("<x:c") is looked for only when the part holds ":c" at all.
+# A cell tag not written as Excel, LibreOffice, WPS, Google Sheets and openpyxl write them: its
+# address first, then only the schema's other attributes in double quotes (so never a second
+# "r", which calamine would take), then ">" or "/>". Checked with one pattern that starts with
+# a literal ("<c"), the fastest kind for Python's re, and never backtracks (possessive
+# repeats); a prefixed tag ("<x:c") is looked for only when the part holds ":c" at all.
 _ODD_CELL = re.compile(
-    rb'<c(?![^\s/>])(?! r="' + _REF + rb'"(?: (?:s|t|cm|vm|ph)="[^"<>]*+")*+/?>)'
+    rb'<c(?![^\s/>])(?! r="' + _REF + rb'"(?: (?:s|t|cm|vm|ph)="[^"<>]*+")*+\s*+/?>)'
 )
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 _CELL = re.compile(
