@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from kehoach import extract_layout as ex
@@ -18,6 +23,7 @@ from kehoach.signing import (
     key_edits,
     key_id,
     master_key,
+    meta_from_rows,
     new_key,
     row_digest,
     signature,
@@ -134,3 +140,38 @@ def test_the_committed_workbook_carries_no_key() -> None:
     """A key in the repository would let anyone sign agency workbooks."""
     root = Path(__file__).resolve().parents[1]
     assert stored_key(root / "workbook" / "KeHoach2023.xlsm") is None
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.integers(-(10**6), 10**6),
+            st.booleans(),
+            st.dates(),
+        ),
+        max_size=16,
+    )
+)
+def test_the_row_digest_is_the_canonical_json_of_its_cells(cells: list[Any]) -> None:
+    """row_digest writes the JSON by hand for speed: it must stay the bytes json.dumps writes,
+    or every extract already sent stops verifying."""
+    text = json.dumps(
+        ["row", [canonical_value(v) for v in cells]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    key = bytes(range(32))
+    assert row_digest(key, cells) == hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def test_metadata_read_by_a_reader_that_gives_floats() -> None:
+    rows: list[list[Any]] = [[k, f"v-{k}"] for k in ex.META_KEYS]
+    rows[ex.META_KEYS.index(ex.META_TASK_COUNT)][1] = 12.0  # a number typed over the text
+    rows += [["", ""], list(ex.META_TASK_HEADERS), ["PL1-1", "ab"], ["", None], [3.0, None]]
+    meta = meta_from_rows(rows)
+    assert meta.fields[ex.META_TASK_COUNT] == "12"
+    assert meta.tasks == (("PL1-1", "ab"), ("3", ""))
