@@ -45,6 +45,7 @@ EXCEL_ERRORS = frozenset(
 )
 TEXT_KEYS = (ex.RESULTS_KEY, ex.EVIDENCE_KEY, ex.EXPLANATION_KEY, ex.DIFFICULTIES_KEY)
 _STATUS = {unicodedata.normalize("NFC", s).casefold(): s for s in ex.STATUSES}
+_STATUS_AS_LISTED = frozenset(ex.STATUSES)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 # Excel's serials of 1 January 1900 and 31 December 9999.
@@ -78,6 +79,11 @@ def input_value(
     """
     if value is None or value == "":
         return "" if key in TEXT_KEYS else None
+    if type(value) is str and value not in EXCEL_ERRORS:  # the common cases, one check each
+        if key in TEXT_KEYS and len(value) <= ex.MAX_TEXT_LENGTH:
+            return value
+        if key == ex.STATUS_KEY and value in _STATUS_AS_LISTED:
+            return value
     if isinstance(value, str) and value in EXCEL_ERRORS:
         raise ValueProblem(why.VALUE_ERROR.format(error=value))
     if key == ex.STATUS_KEY:
@@ -101,6 +107,8 @@ def _status(value: Any) -> str | None:
 
 
 def _percent(value: Any, number_format: str) -> float | None:
+    if type(value) is float and 0 <= value <= 100 and "%" not in number_format:
+        return value  # the common case, already a plain number in range
     if is_blank(value):
         return None
     if isinstance(value, bool | datetime | date):

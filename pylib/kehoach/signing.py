@@ -152,7 +152,8 @@ def row_digest(key: bytes, cells: Iterable[Any]) -> str:
     strings is its items in json's own string form (``encode_basestring``, what ``json.dumps``
     with ``ensure_ascii=False`` calls) between brackets, half the time of the encoder object.
     """
-    items = ",".join(map(encode_basestring, map(canonical_value, cells)))
+    texts = [v.replace("\r\n", "\n") if type(v) is str else canonical_value(v) for v in cells]
+    items = ",".join(map(encode_basestring, texts))
     return hmac.digest(key, f'["row",[{items}]]'.encode(), "sha256").hex()
 
 
