@@ -369,10 +369,9 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"{label:26}{cells[0]:>12}{cells[1]:>12}")
     read_by = ", ".join(f"{n} {name}" for name, n in sorted(v["ours"]["readers"].items()))
     lines.append(f"{'files read by':26}{read_by:>24}")
-    lines.append(
-        f"{'CPU time of each run, s':26}"
-        + "".join(f"{' '.join(f'{x:.2f}' for x in v[n]['runs_cpu_s']):>24}" for n in VARIANTS)
-    )
+    for n in VARIANTS:
+        runs = " ".join(f"{x:.2f}" for x in v[n]["runs_cpu_s"])
+        lines.append(f"{'CPU time of each run, s':26}{n:>6}: {runs}")
     r = report["ratios"]
     lines.append(
         "ours/floor: time {:.2f}×, CPU time {:.2f}×, peak RSS {:.2f}×".format(
