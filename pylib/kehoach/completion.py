@@ -43,6 +43,31 @@ def cites_document(evidence: str) -> bool:
     return bool(_DOCUMENT_NUMBER.search(evidence)) and bool(_DOCUMENT_DATE.search(evidence))
 
 
+def done_problems(row: Mapping[str, Any], percent: float | None) -> list[Problem]:
+    """What a row marked "Hoàn thành" must also satisfy, its values already valid one by one
+    (``percent``: the row's % as a number, None when blank): 100 %, and a document cited by
+    number and date or an explanation."""
+    problems: list[Problem] = []
+    if percent is not None and percent < 100:
+        problems.append(
+            Problem(
+                ex.PERCENT_KEY,
+                f"Nhiệm vụ «Hoàn thành» nhưng % hoàn thành là {percent:g}, phải là 100.",
+            )
+        )
+    evidence = _text(row.get(ex.EVIDENCE_KEY))
+    explanation = _text(row.get(ex.EXPLANATION_KEY))
+    if not explanation and not cites_document(evidence):
+        message = (
+            "Nhiệm vụ «Hoàn thành» cần văn bản chứng minh ghi rõ số và ngày "
+            "(ví dụ «Số 12/QĐ-UBND ngày 05/6/2023»), hoặc lời giải trình."
+        )
+        if evidence:
+            message += f" «{evidence}» thiếu số hoặc ngày văn bản."
+        problems.append(Problem(ex.EVIDENCE_KEY, message))
+    return problems
+
+
 def completion_problems(row: Mapping[str, Any], *, plan_date: date | None = None) -> list[Problem]:
     """The problems of one report row, keyed by ``extract_layout.INPUT_COLUMNS`` keys.
 
@@ -74,23 +99,7 @@ def completion_problems(row: Mapping[str, Any], *, plan_date: date | None = None
         else:
             number = float(percent)
     if status == ex.STATUS_DONE:
-        if number is not None and number < 100:
-            problems.append(
-                Problem(
-                    ex.PERCENT_KEY,
-                    f"Nhiệm vụ «Hoàn thành» nhưng % hoàn thành là {percent:g}, phải là 100.",
-                )
-            )
-        evidence = _text(row.get(ex.EVIDENCE_KEY))
-        explanation = _text(row.get(ex.EXPLANATION_KEY))
-        if not explanation and not cites_document(evidence):
-            message = (
-                "Nhiệm vụ «Hoàn thành» cần văn bản chứng minh ghi rõ số và ngày "
-                "(ví dụ «Số 12/QĐ-UBND ngày 05/6/2023»), hoặc lời giải trình."
-            )
-            if evidence:
-                message += f" «{evidence}» thiếu số hoặc ngày văn bản."
-            problems.append(Problem(ex.EVIDENCE_KEY, message))
+        problems += done_problems(row, number)
     reported = row.get(ex.REPORT_DATE_KEY)
     if reported is not None and _text(reported):
         day = reported.date() if isinstance(reported, datetime) else reported

@@ -39,7 +39,7 @@ from kehoach.directory import Agency
 from kehoach.extract_select import AgencyExtract
 from kehoach.master import date_text, estimated_lines, plan_year
 from kehoach.model import Plan
-from kehoach.signing import key_id, meta_rows, row_digest, signature
+from kehoach.signing import key_id, meta_rows, row_signer, signature
 
 _LINE_POINTS = 15.0
 _GUIDE_WIDTH = 110
@@ -73,9 +73,9 @@ def extract_meta(
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The hidden metadata of one agency workbook: fields (signature included) and the
     (task id, row digest) list, in row order."""
+    sign = row_signer(key)
     tasks = [
-        (row.task_id, row_digest(key, row.cells(number)))
-        for number, row in enumerate(extract.rows, start=1)
+        (row.task_id, sign(row.cells(number))) for number, row in enumerate(extract.rows, start=1)
     ]
     meta = {
         ex.META_FORMAT: ex.FORMAT_VERSION,

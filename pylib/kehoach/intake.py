@@ -28,7 +28,7 @@ A file is checked in this order, and the first failure is its reason:
    task cells unchanged;
 5. every input cell, read at the template's addresses (``extract_layout``), never through the
    sheet's own dimension record: ``intake_values.input_value``; then the completion rule
-   (``completion.completion_problems``): a task marked "Hoàn thành" without a cited document
+   (``completion.done_problems``): a task marked "Hoàn thành" without a cited document
    or an explanation rejects the file, naming the cell, so that the agency fixes it before
    the task counts (PAR INDEX scores only what has evidence);
 6. a file where no input cell holds anything is rejected as not filled in: merging it would
@@ -51,7 +51,7 @@ from openpyxl.utils import get_column_letter
 
 from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
-from kehoach.completion import completion_problems
+from kehoach.completion import done_problems
 from kehoach.errors import KeHoachError
 from kehoach.intake_values import ValueProblem, input_value, is_blank
 from kehoach.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
@@ -219,11 +219,12 @@ def _read_book(
         meta = meta_from_rows(_meta_rows(meta_grid))
     elif ex.META_SHEET in names:  # a chartsheet under the metadata's name
         raise _Rejected(why.MISSING_SHEET.format(sheet=ex.META_SHEET))
-    task_rows: list[list[Any]] = []
+    # The signed rows, task and input columns, read once for every check below.
+    table: list[list[Any]] = []
     if meta is not None and meta.tasks and tasks is not None:
         last = meta.first_row + len(meta.tasks) - 1
-        task_rows = tasks.block(meta.first_row, last, len(ex.TASK_COLUMNS))
-    result = verify_rows(meta, task_rows, key, ex.TASKS_SHEET in names)
+        table = tasks.block(meta.first_row, last, _CHECK_COLUMN - 1)
+    result = verify_rows(meta, table, key, ex.TASKS_SHEET in names)
     meta = result.meta
     if meta is None or not result.meta_signed:
         raise _Rejected(result.problems[0])
@@ -233,10 +234,10 @@ def _read_book(
     try:
         grid = _check_sheets(book)
         _check_agency(grid, meta)
-        _check_rows(grid, meta)
+        _check_rows(grid, meta, table)
         if not result.ok:
             raise _Rejected(" ".join(result.problems))
-        rows = _read_rows(grid, meta)
+        rows = _read_rows(grid, meta, table)
     except _Rejected as rejected:
         raise _Rejected(rejected.reason, **signed) from None
     return meta, rows
@@ -289,7 +290,7 @@ def _check_agency(grid: Grid, meta: ExtractMeta) -> None:
         )
 
 
-def _check_rows(grid: Grid, meta: ExtractMeta) -> None:
+def _check_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> None:
     first, count = meta.first_row, len(meta.tasks)
     last = first + count - 1
     # Bounded by the template, not by the sheet's extent: a stray cell far below must not
@@ -304,7 +305,7 @@ def _check_rows(grid: Grid, meta: ExtractMeta) -> None:
                         cell=f"{get_column_letter(col)}{row}", count=count, first=first, last=last
                     )
                 )
-    found = {r[_ID_COLUMN - 1] for r in grid.block(first, last, _ID_COLUMN)} if count else set()
+    found = {r[_ID_COLUMN - 1] for r in table}
     for task_id in meta.task_ids:
         if task_id not in found:
             raise _Rejected(
@@ -326,21 +327,21 @@ class _CellProblem:
     message: str
 
 
-def _read_rows(grid: Grid, meta: ExtractMeta) -> tuple[ReportRow, ...]:
+def _read_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> tuple[ReportRow, ...]:
     plan_date = _plan_date(meta)
     keys = [c.key for c in ex.INPUT_COLUMNS]
     headers = {c.key: c.header for c in ex.INPUT_COLUMNS}
     columns = {key: _FIRST_INPUT_COLUMN + i for i, key in enumerate(keys)}
-    inputs = list(zip(keys, columns.values(), strict=True))
     percent_column = columns[ex.PERCENT_KEY]  # the only column whose number format matters
+    blank = {key: input_value(key, None) for key in keys}  # "" for texts, else None
     problems: list[_CellProblem] = []
     rows: list[ReportRow] = []
-    last = meta.first_row + len(meta.tasks) - 1
-    block = grid.block(meta.first_row, last, _CHECK_COLUMN - 1) if meta.tasks else []
-    for row, (task_id, cells) in enumerate(zip(meta.task_ids, block, strict=True), meta.first_row):
-        values: dict[str, Any] = {}
-        for key, col in inputs:
-            value = cells[col - 1]
+    for row, (task_id, cells) in enumerate(zip(meta.task_ids, table, strict=True), meta.first_row):
+        values = dict(blank)
+        inputs = cells[_FIRST_INPUT_COLUMN - 1 :]  # the table is exactly as wide
+        for key, col, value in zip(keys, columns.values(), inputs, strict=True):
+            if value is None or value == "":
+                continue
             fmt = grid.number_format(row, col) if col == percent_column else "General"
             try:
                 values[key] = input_value(key, value, number_format=fmt, plan_date=plan_date)
@@ -352,8 +353,8 @@ def _read_rows(grid: Grid, meta: ExtractMeta) -> tuple[ReportRow, ...]:
     if not problems:
         for report in rows:
             if report.values[ex.STATUS_KEY] != ex.STATUS_DONE:
-                continue  # validated values: only a completed task's rule can still fail
-            for problem in completion_problems(report.values, plan_date=plan_date):
+                continue  # values valid one by one: only a completed task's rule can fail
+            for problem in done_problems(report.values, report.values[ex.PERCENT_KEY]):
                 cell = f"{get_column_letter(columns[problem.field])}{report.row}"
                 problems.append(_CellProblem(cell, headers[problem.field], problem.message))
     if problems:

@@ -26,7 +26,7 @@ import json
 import re
 import secrets
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from json.encoder import encode_basestring
@@ -145,16 +145,39 @@ def _mac(key: bytes, data: Any) -> str:
     return hmac.digest(key, _CANONICAL_JSON.encode(data).encode(), "sha256").hex()
 
 
-def row_digest(key: bytes, cells: Iterable[Any]) -> str:
-    """The digest of one task row: its locked cells (``extract_layout.TASK_COLUMNS``).
+# What json.dumps(ensure_ascii=False) escapes in a string: nothing else differs from the text.
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
-    ``_mac(key, ["row", [canonical values]])``, with the JSON written directly: a list of
-    strings is its items in json's own string form (``encode_basestring``, what ``json.dumps``
-    with ``ensure_ascii=False`` calls) between brackets, half the time of the encoder object.
-    """
+
+def _row_message(cells: Iterable[Any]) -> bytes:
+    """``json.dumps(["row", [canonical values]], ensure_ascii=False, separators=(",", ":"))``,
+    written directly: a list of strings is each in json's own string form
+    (``encode_basestring``) between brackets, and a string holding nothing json escapes is
+    itself between quotes (nearly every row), a third of the time of the encoder object."""
     texts = [v.replace("\r\n", "\n") if type(v) is str else canonical_value(v) for v in cells]
-    items = ",".join(map(encode_basestring, texts))
-    return hmac.digest(key, f'["row",[{items}]]'.encode(), "sha256").hex()
+    if not texts:
+        return b'["row",[]]'
+    if _JSON_ESCAPED.search("".join(texts)) is None:
+        return ('["row",["' + '","'.join(texts) + '"]]').encode()
+    return ('["row",[' + ",".join(map(encode_basestring, texts)) + "]]").encode()
+
+
+def row_signer(key: bytes) -> Callable[[Iterable[Any]], str]:
+    """``row_digest`` with ``key`` bound: the HMAC's key schedule done once, copied per row."""
+    base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def digest(cells: Iterable[Any]) -> str:
+        mac = base.copy()
+        mac.update(_row_message(cells))
+        return mac.hexdigest()
+
+    return digest
+
+
+def row_digest(key: bytes, cells: Iterable[Any]) -> str:
+    """The digest of one task row: its locked cells (``extract_layout.TASK_COLUMNS``):
+    HMAC-SHA256 of ``_row_message``. Many rows: ``row_signer``."""
+    return row_signer(key)(cells)
 
 
 def signature(key: bytes, meta: Mapping[str, str], tasks: Sequence[tuple[str, str]]) -> str:
@@ -361,11 +384,12 @@ def verify_rows(
 
 def _changed_rows(key: bytes, meta: ExtractMeta, rows: Sequence[Sequence[Any]]) -> list[int]:
     width = len(ex.TASK_COLUMNS)
+    sign = row_signer(key)
     changed: list[int] = []
     for i, (_task_id, digest) in enumerate(meta.tasks):
-        cells = rows[i] if i < len(rows) else ()
-        if len(cells) != width:
-            cells = [*cells[:width], *[None] * (width - len(cells))]
-        if not hmac.compare_digest(row_digest(key, cells), digest):
+        cells = rows[i][:width] if i < len(rows) else []
+        if len(cells) < width:
+            cells = [*cells, *[None] * (width - len(cells))]
+        if not hmac.compare_digest(sign(cells), digest):
             changed.append(meta.first_row + i)
     return changed
