@@ -260,23 +260,24 @@ class Resolver:
     def expand(self, code: str) -> tuple[list[tuple[str, bool]], list[str]]:
         """(agency code, commune) pairs an entry stands for, and the groups met on the way
         that have no members (undecided). A recipient stands for itself."""
-        out: list[tuple[str, bool]] = []
+        # Ordered and without repeats; a dict, as "UBND cấp xã" can stand for hundreds of
+        # communes (a list's membership test made expanding it quadratic).
+        out: dict[tuple[str, bool], None] = {}
         undecided: list[str] = []
         self._expand(code, False, out, undecided, set())
-        return out, undecided
+        return list(out), undecided
 
     def _expand(
         self,
         code: str,
         commune: bool,
-        out: list[tuple[str, bool]],
+        out: dict[tuple[str, bool], None],
         undecided: list[str],
         seen: set[str],
     ) -> None:
         agency = self.entries[code]
         if agency.is_recipient:
-            if (code, commune) not in out:
-                out.append((code, commune))
+            out.setdefault((code, commune))
             return
         if agency.kind != "group" or code in seen:
             return
