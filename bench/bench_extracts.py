@@ -81,7 +81,7 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
 
     options = ExtractOptions()
     extracts = agency_extracts(plan, directory, resolve_plan(plan, directory).assignments)
-    names = file_names(extracts)
+    names = file_names([e.agency for e in extracts])
     letters = {c.key: _column_name(i) for i, c in enumerate(ex.COLUMNS)}
     out: list[dict[str, Any]] = []
     for extract in extracts:

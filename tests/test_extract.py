@@ -9,6 +9,7 @@ import json
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -21,11 +22,13 @@ from extract_support import (
     small_directory,
     task_rows,
 )
+from kehoach import extract_files
 from kehoach import extract_layout as ex
 from kehoach.directory import Agency, Assignment, Directory
 from kehoach.extract_files import file_names, generate_extracts
-from kehoach.extract_select import ExtractError, agency_extracts
+from kehoach.extract_select import AgencyExtract, ExtractError, Selection, agency_extracts
 from kehoach.extracts import ExtractOptions, extract_bytes
+from kehoach.model import Plan
 from kehoach.signing import verify
 from sample_plans import small_plan
 
@@ -302,6 +305,33 @@ def test_same_inputs_same_bytes(extracts: dict[str, bytes]) -> None:
     assert later != extracts["SNV"]
 
 
+def test_rows_are_built_one_agency_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each agency's rows are built just before its file is written and dropped after, so
+    hundreds of agencies never hold every row at once (the extract benchmark's memory)."""
+    plan = small_plan()
+    events: list[str] = []
+    build, write = Selection.extract, extract_files.extract_bytes
+
+    def built(self: Selection, agency: Agency) -> AgencyExtract:
+        events.append(f"rows {agency.code}")
+        return build(self, agency)
+
+    def written(plan: Plan, extract: AgencyExtract, *args: Any, **kwargs: Any) -> bytes:
+        events.append(f"file {extract.agency.code}")
+        return write(plan, extract, *args, **kwargs)
+
+    monkeypatch.setattr(Selection, "extract", built)
+    monkeypatch.setattr(extract_files, "extract_bytes", written)
+    generate_extracts(
+        plan, small_directory(), small_assignments(plan), tmp_path, KEY, generated_at=AT
+    )
+    codes = [a.code for a in Selection(plan, small_directory(), small_assignments(plan)).agencies]
+    assert codes == ["SNV", "STP", "UBND-BABE", "CON"]
+    assert events == [f"{what} {code}" for code in codes for what in ("rows", "file")]
+
+
 def test_generate_writes_files_and_manifest(tmp_path: Path) -> None:
     plan = small_plan()
     calls: list[tuple[int, int, str]] = []
@@ -407,9 +437,7 @@ def test_clashing_file_names_are_an_error(tmp_path: Path) -> None:
     ],
 )
 def test_file_names_are_windows_safe(name: str, file: str) -> None:
-    from kehoach.extract_select import AgencyExtract
-
-    (got,) = file_names([AgencyExtract(Agency("X", name, "other"))]).values()
+    (got,) = file_names([Agency("X", name, "other")]).values()
     assert got == file
     assert got.isascii() and not any(ch in got for ch in '<>:"/\\|?* ')
     assert not got[: -len(".xlsx")].endswith((".", " "))

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from kehoach import extract_layout as ex
-from kehoach.directory import Assignment, Directory, load_directory
+from kehoach.directory import Agency, Assignment, Directory, load_directory
 from kehoach.edits import Edit
-from kehoach.extract_select import AgencyExtract, ExtractError, agency_extracts
+from kehoach.extract_select import ExtractError, Selection
 from kehoach.extracts import ExtractOptions, extract_bytes
 from kehoach.manifest import Manifest, ManifestEntry
 from kehoach.model import Plan
@@ -34,22 +34,22 @@ EXTENSION = ".xlsx"
 Progress = Callable[[int, int, str], None]
 
 
-def file_names(extracts: Sequence[AgencyExtract]) -> dict[str, str]:
+def file_names(agencies: Sequence[Agency]) -> dict[str, str]:
     """Agency code → file name; ExtractError when two agencies would share one."""
     names: dict[str, str] = {}
-    seen: dict[str, AgencyExtract] = {}
-    for extract in extracts:
-        name = safe_file_name(extract.agency.name) + EXTENSION
+    seen: dict[str, Agency] = {}
+    for agency in agencies:
+        name = safe_file_name(agency.name) + EXTENSION
         other = seen.get(name.casefold())
         if other is not None:
             raise ExtractError(
-                f"Hai cơ quan cho cùng một tên tệp «{name}»: «{other.agency.name}» (mã "
-                f"{other.agency.code}) và «{extract.agency.name}» (mã {extract.agency.code}). "
+                f"Hai cơ quan cho cùng một tên tệp «{name}»: «{other.name}» (mã "
+                f"{other.code}) và «{agency.name}» (mã {agency.code}). "
                 "Hãy sửa tên một trong hai cơ quan trong danh bạ cho khác nhau (ví dụ thêm tên "
                 "huyện), rồi tạo lại."
             )
-        seen[name.casefold()] = extract
-        names[extract.agency.code] = name
+        seen[name.casefold()] = agency
+        names[agency.code] = name
     return names
 
 
@@ -72,20 +72,23 @@ def generate_extracts(
     agency code in ``agencies``, or an agency there that has no task. A file whose bytes
     are already there is left untouched.
     """
-    extracts = agency_extracts(plan, directory, assignments)
-    names = file_names(extracts)
+    # Every check before the first file; the rows are built one agency at a time.
+    selection = Selection(plan, directory, assignments)
+    names = file_names(selection.agencies)
+    recipients = selection.agencies
     if agencies is not None:
-        wanted = list(dict.fromkeys(agencies))
+        wanted = set(agencies)
         known = {a.code for a in directory.agencies}
-        for code in wanted:
+        for code in dict.fromkeys(agencies):
             if code not in known:
                 raise ExtractError(f"Không có cơ quan mã «{code}» trong danh bạ.")
             if code not in names:
                 raise ExtractError(f"Cơ quan mã «{code}» không được giao nhiệm vụ nào.")
-        extracts = [e for e in extracts if e.agency.code in set(wanted)]
+        recipients = [a for a in recipients if a.code in wanted]
     out_dir.mkdir(parents=True, exist_ok=True)
     entries: list[ManifestEntry] = []
-    for done, extract in enumerate(extracts, start=1):
+    for done, agency in enumerate(recipients, start=1):
+        extract = selection.extract(agency)
         data = extract_bytes(plan, extract, key, generated_at=generated_at, options=options)
         name = names[extract.agency.code]
         write_file(out_dir / name, data)
@@ -100,7 +103,7 @@ def generate_extracts(
             )
         )
         if progress is not None:
-            progress(done, len(extracts), extract.agency.name)
+            progress(done, len(recipients), agency.name)
     manifest = Manifest(
         plan_id=plan.number,
         generated_at=generated_at.isoformat(timespec="seconds"),

@@ -7,7 +7,7 @@ row out is ``kehoach.extracts``'; writing the files ``kehoach.extract_files``'. 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +60,8 @@ class AgencyExtract:
 def agency_extracts(
     plan: Plan, directory: Directory, assignments: Sequence[Assignment]
 ) -> list[AgencyExtract]:
-    """One AgencyExtract per agency reached by an assignment, in directory order.
+    """One AgencyExtract per agency reached by an assignment, in directory order
+    (``Selection``, all at once).
 
     An agency reached by one task more than once (named directly and through a group, or as
     lead and as coordinator) gets one row: as lead when any assignment makes it lead; its
@@ -68,36 +69,71 @@ def agency_extracts(
     code the directory does not have, to an entry that is not a recipient (a group), or to a
     task the plan does not have.
     """
-    agencies = {a.code: a for a in directory.agencies}
-    tasks = {t.id: (a.id, c, t) for a, _s, c, t in plan.iter_tasks()}
-    by_task: dict[str, list[Assignment]] = {}
-    for assignment in assignments:
-        agency = agencies.get(assignment.agency)
-        if agency is None or not agency.is_recipient:
-            what = "không có trong danh mục" if agency is None else "không phải một cơ quan nhận"
-            raise ExtractError(
-                f"Nhiệm vụ «{assignment.task_id}» được giao cho mã «{assignment.agency}», "
-                f"mã này {what} (trang «{layout.DIRECTORY_SHEET}»)."
-            )
-        if assignment.task_id not in tasks:
-            raise ExtractError(f"Kế hoạch không có nhiệm vụ «{assignment.task_id}».")
-        by_task.setdefault(assignment.task_id, []).append(assignment)
-    year = plan_year(plan)
-    rows: dict[str, list[ExtractRow]] = {}
-    for task_id, (appendix_id, criterion, task) in tasks.items():
-        found = by_task.get(task_id, [])
-        if not found:
-            continue
-        mine: dict[str, list[Assignment]] = {}
-        for a in found:
-            mine.setdefault(a.agency, []).append(a)
-        shared = _task_values(appendix_id, criterion, task, year)
-        others = _Others(found, agencies)
-        for code, own in mine.items():
+    return list(Selection(plan, directory, assignments))
+
+
+class Selection:
+    """The agency workbooks' rows, one agency at a time: iterating gives the AgencyExtracts
+    of ``agency_extracts`` in the same order, each built when it is reached, so that writing
+    hundreds of files never holds every agency's rows at once.
+
+    Every assignment is checked when the selection is made (ExtractError as in
+    ``agency_extracts``); ``agencies`` lists who gets a workbook without building any row.
+    """
+
+    def __init__(self, plan: Plan, directory: Directory, assignments: Sequence[Assignment]) -> None:
+        known = {a.code: a for a in directory.agencies}
+        self._tasks = {t.id: (a.id, c, t) for a, _s, c, t in plan.iter_tasks()}
+        by_task: dict[str, list[Assignment]] = {}
+        for assignment in assignments:
+            agency = known.get(assignment.agency)
+            if agency is None or not agency.is_recipient:
+                what = (
+                    "không có trong danh mục" if agency is None else "không phải một cơ quan nhận"
+                )
+                raise ExtractError(
+                    f"Nhiệm vụ «{assignment.task_id}» được giao cho mã «{assignment.agency}», "
+                    f"mã này {what} (trang «{layout.DIRECTORY_SHEET}»)."
+                )
+            if assignment.task_id not in self._tasks:
+                raise ExtractError(f"Kế hoạch không có nhiệm vụ «{assignment.task_id}».")
+            by_task.setdefault(assignment.task_id, []).append(assignment)
+        # Agency → task id → its assignments, tasks in plan order (references, no rows yet).
+        self._mine: dict[str, dict[str, list[Assignment]]] = {}
+        for task_id in self._tasks:
+            for a in by_task.get(task_id, ()):
+                self._mine.setdefault(a.agency, {}).setdefault(task_id, []).append(a)
+        self._by_task = by_task
+        self._known = known
+        self._year = plan_year(plan)
+        self._shared: dict[str, tuple[dict[str, Any], _Others]] = {}
+        self.agencies = [a for a in directory.agencies if a.code in self._mine]
+
+    def __iter__(self) -> Iterator[AgencyExtract]:
+        for agency in self.agencies:
+            yield self.extract(agency)
+
+    def extract(self, agency: Agency) -> AgencyExtract:
+        """The workbook rows of ``agency`` (one of ``agencies``), in plan order."""
+        rows: list[ExtractRow] = []
+        for task_id, own in self._mine[agency.code].items():
+            shared, others = self._task(task_id)
             role = "lead" if any(a.role == "lead" for a in own) else "coordinating"
-            values = {**shared, "others": others.text(code), "via": _via(own)}
-            rows.setdefault(code, []).append(ExtractRow(task_id, role, values))
-    return [AgencyExtract(a, rows[a.code]) for a in directory.agencies if a.code in rows]
+            values = {**shared, "others": others.text(agency.code), "via": _via(own)}
+            rows.append(ExtractRow(task_id, role, values))
+        return AgencyExtract(agency, rows)
+
+    def _task(self, task_id: str) -> tuple[dict[str, Any], _Others]:
+        # Once per task: its values and the other agencies' text are shared by all its rows.
+        found = self._shared.get(task_id)
+        if found is None:
+            appendix_id, criterion, task = self._tasks[task_id]
+            found = (
+                _task_values(appendix_id, criterion, task, self._year),
+                _Others(self._by_task[task_id], self._known),
+            )
+            self._shared[task_id] = found
+        return found
 
 
 def _task_values(appendix_id: str, criterion: Criterion, task: Task, year: int) -> dict[str, Any]:
