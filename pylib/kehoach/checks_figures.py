@@ -45,6 +45,20 @@ def _decimals(ctx: CheckContext, appendix: str, key: str, values: list[float]) -
     return max((value_decimals(v) for v in values), default=0)
 
 
+def _pair_tolerance(
+    ctx: CheckContext,
+    appendix: str,
+    first: tuple[str, float],
+    second: tuple[str, float],
+    override: float | None,
+) -> tuple[int, float]:
+    """Decimals shown when two figures of a row are compared, and the difference allowed:
+    ``override`` (the rule's "dung_sai"), else each rounded by half a unit of the last decimal
+    shown."""
+    d = min(_decimals(ctx, appendix, key, [value]) for key, value in (first, second))
+    return d, override if override is not None else 2 * 0.5 * 10.0**-d
+
+
 def _header(ctx: CheckContext, appendix: str, key: str) -> str:
     return ctx.column(appendix, key).header
 
@@ -224,11 +238,9 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             score, target = number(table.at[row, "score_2022"]), number(table.at[row, "target"])
             if score is None or target is None:
                 continue
-            d = min(
-                _decimals(ctx, appendix, "score_2022", [score]),
-                _decimals(ctx, appendix, "target", [target]),
+            d, tolerance = _pair_tolerance(
+                ctx, appendix, ("score_2022", score), ("target", target), override
             )
-            tolerance = override if override is not None else 2 * 0.5 * 10.0**-d
             expected = score + plus
             if abs(target - expected) <= tolerance + _EPSILON:
                 continue
@@ -263,11 +275,8 @@ def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             top, target = number(table.at[row, "max"]), number(table.at[row, "target"])
             if top is None or target is None:
                 continue
-            d = min(
-                _decimals(ctx, appendix, "max", [top]),
-                _decimals(ctx, appendix, "target", [target]),
-            )
-            tolerance = override if override is not None else 2 * 0.5 * 10.0**-d
+            pair = ("max", top), ("target", target)
+            d, tolerance = _pair_tolerance(ctx, appendix, *pair, override)
             if abs(target - top) <= tolerance + _EPSILON:
                 continue
             label = ctx.label(appendix, row)
