@@ -19,6 +19,7 @@ from kehoach.edits import apply_to_workbook
 from kehoach.errors import WorkbookError
 from kehoach.sheetdata import workbook_values
 from kehoach.signing import (
+    RowDigests,
     canonical_value,
     key_edits,
     key_id,
@@ -178,3 +179,16 @@ def test_metadata_read_by_a_reader_that_gives_floats() -> None:
     meta = meta_from_rows(rows)
     assert meta.fields[ex.META_TASK_COUNT] == "12"
     assert meta.tasks == (("PL1-1", "ab"), ("3", ""))
+
+
+def test_remembered_rows_give_the_same_digests_and_tell_equal_values_of_other_types() -> None:
+    key = bytes(range(32))
+    digests = RowDigests(key, max_rows=2)
+    one = [1.0, "PL1-TC-1.1/1", "chủ trì", None]
+    assert digests(one) == row_digest(key, one)
+    assert digests(one) == row_digest(key, one)  # remembered
+    # 1.0 == 1 == True in Python: a TRUE typed over a 1 must not pass as the signed row.
+    forged = [True, *one[1:]]
+    assert digests(forged) == row_digest(key, forged) != row_digest(key, one)
+    assert digests([0.0, "x"]) == row_digest(key, [0.0, "x"])  # beyond max_rows: not kept
+    assert digests([False, "x"]) == row_digest(key, [False, "x"])

@@ -56,7 +56,7 @@ from kehoach.errors import KeHoachError
 from kehoach.intake_values import ValueProblem, input_value, is_blank
 from kehoach.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
 from kehoach.returns import FileOutcome, Limits, ReportRow
-from kehoach.signing import ExtractMeta, meta_from_rows, verify_rows
+from kehoach.signing import ExtractMeta, RowDigests, meta_from_rows, verify_rows
 from kehoach.zipguard import unpack
 
 # Judged by their bytes.
@@ -119,15 +119,22 @@ def intake_folder(
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         paths.extend(Path(dirpath, f) for f in filenames if not is_skipped(f))
-    outcomes = [intake_file(p, folder, key, plan_id, limits) for p in paths]
+    digests = RowDigests(key)  # the communes' workbooks repeat their rows
+    outcomes = [intake_file(p, folder, key, plan_id, limits, digests=digests) for p in paths]
     return sorted(outcomes, key=lambda o: (o.name.casefold(), o.name))
 
 
 def intake_file(
-    path: Path, root: Path, key: bytes, plan_id: str, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    root: Path,
+    key: bytes,
+    plan_id: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    digests: RowDigests | None = None,
 ) -> FileOutcome:
     """The outcome of one returned file (see the module's description); ``root`` is the
-    folder its name is given relative to."""
+    folder its name is given relative to; ``digests``: rows already signed (``intake_bytes``)."""
     require_defusedxml()
     name = path.relative_to(root).as_posix()
     try:
@@ -146,7 +153,7 @@ def intake_file(
         data = path.read_bytes()
     except OSError as exc:
         return FileOutcome(name, "", False, why.UNREADABLE.format(detail=exc), mtime=stat.st_mtime)
-    return intake_bytes(data, name, key, plan_id, limits, mtime=stat.st_mtime)
+    return intake_bytes(data, name, key, plan_id, limits, mtime=stat.st_mtime, digests=digests)
 
 
 def intake_bytes(
@@ -157,15 +164,17 @@ def intake_bytes(
     limits: Limits = DEFAULT_LIMITS,
     *,
     mtime: float = 0.0,
+    digests: RowDigests | None = None,
 ) -> FileOutcome:
-    """The outcome of a returned workbook's bytes (``name`` only labels it)."""
+    """The outcome of a returned workbook's bytes (``name`` only labels it). ``digests``
+    (``signing.RowDigests`` for ``key``) carries the rows already signed from file to file."""
     require_defusedxml()
     sha = hashlib.sha256(data).hexdigest()
     package = unpack(data, limits)
     if isinstance(package, str):
         return FileOutcome(name, sha, False, package, mtime=mtime)
     try:
-        meta, rows = _read_book(open_return(data, package), key, plan_id)
+        meta, rows = _read_book(open_return(data, package), key, plan_id, digests)
     except UnreadableReturn as exc:
         return FileOutcome(name, sha, False, why.UNREADABLE.format(detail=_short(exc)), mtime=mtime)
     except _Rejected as rejected:
@@ -210,7 +219,7 @@ def _reason_by_name(suffix: str) -> str | None:
 
 
 def _read_book(
-    book: ReturnedBook, key: bytes, plan_id: str
+    book: ReturnedBook, key: bytes, plan_id: str, digests: RowDigests | None
 ) -> tuple[ExtractMeta, tuple[ReportRow, ...]]:
     names = [s.name for s in book.sheets]
     meta_grid, tasks = book.grids.get(ex.META_SHEET), book.grids.get(ex.TASKS_SHEET)
@@ -224,7 +233,7 @@ def _read_book(
     if meta is not None and meta.tasks and tasks is not None:
         last = meta.first_row + len(meta.tasks) - 1
         table = tasks.block(meta.first_row, last, _CHECK_COLUMN - 1)
-    result = verify_rows(meta, table, key, ex.TASKS_SHEET in names)
+    result = verify_rows(meta, table, key, ex.TASKS_SHEET in names, digests=digests)
     meta = result.meta
     if meta is None or not result.meta_signed:
         raise _Rejected(result.problems[0])

@@ -174,6 +174,28 @@ def row_signer(key: bytes) -> Callable[[Iterable[Any]], str]:
     return digest
 
 
+class RowDigests:
+    """``row_digest`` under one key, remembering the rows already signed: a province's commune
+    workbooks carry the same commune tasks row for row, so collecting hundreds of them signs
+    each distinct row once. A row is remembered by its values and their types (1, 1.0 and
+    True are equal in Python but not as cells); at most ``max_rows`` rows are kept."""
+
+    def __init__(self, key: bytes, max_rows: int = 50_000) -> None:
+        self.key_id = key_id(key)
+        self._sign = row_signer(key)
+        self._seen: dict[tuple[tuple[Any, ...], tuple[type, ...]], str] = {}
+        self._max = max_rows
+
+    def __call__(self, cells: Sequence[Any]) -> str:
+        values = tuple(cells)
+        found = self._seen.get((values, tuple(map(type, values))))
+        if found is None:
+            found = self._sign(values)
+            if len(self._seen) < self._max:
+                self._seen[(values, tuple(map(type, values)))] = found
+        return found
+
+
 def row_digest(key: bytes, cells: Iterable[Any]) -> str:
     """The digest of one task row: its locked cells (``extract_layout.TASK_COLUMNS``):
     HMAC-SHA256 of ``_row_message``. Many rows: ``row_signer``."""
@@ -338,10 +360,13 @@ def verify_rows(
     task_rows: Sequence[Sequence[Any]],
     key: bytes,
     has_tasks_sheet: bool = True,
+    *,
+    digests: RowDigests | None = None,
 ) -> VerifyResult:
     """``verify`` on values already read: the metadata (None when the file has none) and the
     tasks sheet's signed rows from ``meta.first_row`` down, locked columns first (missing
-    rows or cells are blank). For readers other than openpyxl (``kehoach.return_book``)."""
+    rows or cells are blank). For readers other than openpyxl (``kehoach.return_book``).
+    ``digests`` (for ``key``) carries the rows already signed from one file to the next."""
     if meta is None:
         return VerifyResult(
             False,
@@ -372,7 +397,9 @@ def verify_rows(
         )
     if not has_tasks_sheet:
         problems.append(f"Thiếu trang tính «{ex.TASKS_SHEET}».")
-    changed = _changed_rows(key, meta, task_rows) if has_tasks_sheet else []
+    if digests is None or digests.key_id != key_id(key):
+        digests = RowDigests(key)
+    changed = _changed_rows(digests, meta, task_rows) if has_tasks_sheet else []
     if changed:
         problems.append(
             "Các dòng nhiệm vụ đã bị sửa (các cột không được sửa): dòng "
@@ -382,9 +409,8 @@ def verify_rows(
     return VerifyResult(not problems, meta, tuple(problems), tuple(changed), signed_meta)
 
 
-def _changed_rows(key: bytes, meta: ExtractMeta, rows: Sequence[Sequence[Any]]) -> list[int]:
+def _changed_rows(sign: RowDigests, meta: ExtractMeta, rows: Sequence[Sequence[Any]]) -> list[int]:
     width = len(ex.TASK_COLUMNS)
-    sign = row_signer(key)
     changed: list[int] = []
     for i, (_task_id, digest) in enumerate(meta.tasks):
         cells = rows[i][:width] if i < len(rows) else []
