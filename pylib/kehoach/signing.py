@@ -178,9 +178,10 @@ class RowDigests:
     """``row_digest`` under one key, remembering the rows already signed: a province's commune
     workbooks carry the same commune tasks row for row, so collecting hundreds of them signs
     each distinct row once. A row is remembered by its values and their types (1, 1.0 and
-    True are equal in Python but not as cells); at most ``max_rows`` rows are kept."""
+    True are equal in Python but not as cells); at most ``max_rows`` rows are kept (a row with
+    its texts is about 2 KB)."""
 
-    def __init__(self, key: bytes, max_rows: int = 50_000) -> None:
+    def __init__(self, key: bytes, max_rows: int = 20_000) -> None:
         self.key_id = key_id(key)
         self._sign = row_signer(key)
         self._seen: dict[tuple[tuple[Any, ...], tuple[type, ...]], str] = {}
