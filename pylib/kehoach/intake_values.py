@@ -127,6 +127,10 @@ def _percent(value: Any, number_format: str) -> float | None:
 
 
 def _report_date(value: Any, plan_date: date | None) -> date | None:
+    if type(value) is date and (
+        plan_date is None or plan_date <= value <= latest_report_date(plan_date)
+    ):
+        return value  # the common case: a date cell (as calamine gives it) in range
     if is_blank(value):
         return None
     day: date
