@@ -6,10 +6,10 @@ python-calamine gives cell values only, and it trusts the cells' addresses: it b
 rectangle from the first to the last cell of a sheet, so two cells far apart (A1 and
 XFD1048576) make it ask for hundreds of gigabytes and abort the whole process, beyond any
 ``except`` (calamine issue #693). ``odd_cell`` lets ``kehoach.return_book`` hand it only
-sheets whose every cell is addressed, first thing, within ``MAX_COLUMN`` × ``MAX_ROW``
-(a rectangle of at most 2.6 million cells); anything else goes to openpyxl, which stores
-cells sparsely. The patterns are conservative: a cell tag they cannot read makes the sheet
-odd; they never make an odd sheet look plain.
+sheets whose every cell is addressed, first thing, within A1:Z99999 (a rectangle of at most
+2.6 million cells); anything else goes to openpyxl, which stores cells sparsely. The patterns
+are conservative: a cell tag they cannot read makes the sheet odd; they never make an odd
+sheet look plain.
 
 What calamine does not give, read here from the same parts: which part holds which sheet (as
 calamine finds them: ``xl/workbook.xml`` and its relationships), the number formats that
@@ -27,14 +27,14 @@ from collections.abc import Iterable, Mapping
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.xml.functions import fromstring
 
-MAX_COLUMN = "Z"
-MAX_ROW = 99_999
 WORKBOOK_PART = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 STYLES_PART = "xl/styles.xml"
 
 _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
-_REF = rb"[A-Z][1-9][0-9]{0,4}"  # A1 … Z99999
+# A1 … Z99999: a calamine rectangle of at most 2.6 million cells (~83 MB); an agency
+# workbook uses columns A–V and, at the task cap, about 10,000 rows.
+_REF = rb"[A-Z][1-9][0-9]{0,4}"
 # A cell tag not written as Excel, LibreOffice, WPS, Google Sheets and openpyxl write them: its
 # address first, then only the schema's other attributes in double quotes (so never a second
 # "r", which calamine would take), then ">" or "/>". Checked with one pattern that starts with
@@ -44,11 +44,6 @@ _ODD_CELL = re.compile(
     rb'<c(?![^\s/>])(?! r="' + _REF + rb'"(?: (?:s|t|cm|vm|ph)="[^"<>]*+")*+\s*+/?>)'
 )
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
-_CELL = re.compile(
-    rb"<" + _NAME + rb"c(?=[\s/>])"
-    rb"(?!\s+r\s*=\s*([\"'])" + _REF + rb"\1"
-    rb"(?:\s+(?!r\s*=)[A-Za-z_][\w.:-]*\s*=\s*([\"'])[^\"'<>]*\2)*\s*/?>)"
-)
 _CELL = re.compile(rb"<" + _NAME + rb"c\s+r\s*=\s*[\"'](" + _REF + rb")[\"']([^>]*)>")
 _STYLE = re.compile(rb"\ss\s*=\s*[\"']([0-9]+)[\"']")
 _IS_ERROR = re.compile(rb"\st\s*=\s*[\"']e[\"']")
