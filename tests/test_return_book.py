@@ -295,7 +295,12 @@ def test_percent_styles_builtin_and_custom() -> None:
 def test_error_cells_give_their_text() -> None:
     xml = (
         b'<c r="O4" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="P4"><v>1</v></c>'
-        b'<c r="Q9" t="e"><v>#N/A</v></c>'
+        b'<c r="Q9" t="e"><v>#N/A</v></c><c r="R9" t="e"/><c r="S9" t="e"><v>#REF!</v></c>'
     )
-    assert xlsx_scan.error_cells(xml) == {(4, 15): "#DIV/0!", (9, 17): "#N/A"}
+    assert xlsx_scan.error_cells(xml) == {
+        (4, 15): "#DIV/0!",
+        (9, 17): "#N/A",
+        (9, 18): "#N/A",  # no value written: an error all the same
+        (9, 19): "#REF!",
+    }
     assert xlsx_scan.error_cells(b'<c r="A1"><v>1</v></c>') == {}

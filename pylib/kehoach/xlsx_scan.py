@@ -140,8 +140,8 @@ def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
     for match in _CELL.finditer(xml):
         if _IS_ERROR.search(match[2]) is None:
             continue
-        end = _CELL_END.search(xml, match.end())
-        body = xml[match.end() : end.start() if end else match.end()]
+        end = None if match[2].endswith(b"/") else _CELL_END.search(xml, match.end())
+        body = xml[match.end() : end.start()] if end else b""  # "<c … t="e"/>": no value
         value = _VALUE.search(body)
         found[_split(match[1])] = value[1].decode(errors="replace") if value else "#N/A"
     return found
