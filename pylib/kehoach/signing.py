@@ -178,8 +178,9 @@ class RowDigests:
     """``row_digest`` under one key, remembering the rows already signed: a province's commune
     workbooks carry the same commune tasks row for row, so collecting hundreds of them signs
     each distinct row once. A row is remembered by its values and their types (1, 1.0 and
-    True are equal in Python but not as cells); at most ``max_rows`` rows are kept (a row with
-    its texts is about 2 KB)."""
+    True are equal in Python but not as cells). At most ``max_rows`` rows are kept (a row with
+    its texts is about 2 KB); when full it starts afresh, so that the rows of the files read
+    lately are the ones remembered (files come in name order: the communes' together)."""
 
     def __init__(self, key: bytes, max_rows: int = 20_000) -> None:
         self.key_id = key_id(key)
@@ -192,8 +193,9 @@ class RowDigests:
         found = self._seen.get((values, tuple(map(type, values))))
         if found is None:
             found = self._sign(values)
-            if len(self._seen) < self._max:
-                self._seen[(values, tuple(map(type, values)))] = found
+            if len(self._seen) >= self._max:
+                self._seen.clear()
+            self._seen[(values, tuple(map(type, values)))] = found
         return found
 
 
