@@ -188,6 +188,10 @@ class RowDigests:
         self._seen: dict[tuple[tuple[Any, ...], tuple[type, ...]], str] = {}
         self._max = max_rows
 
+    def __len__(self) -> int:
+        """How many rows are remembered."""
+        return len(self._seen)
+
     def __call__(self, cells: Sequence[Any]) -> str:
         values = tuple(cells)
         found = self._seen.get((values, tuple(map(type, values))))
