@@ -67,12 +67,13 @@ def row_context(
     plan: Plan, directory: Directory, assignments: Sequence[Assignment]
 ) -> dict[tuple[str, str], RowContext]:
     """(task id, agency code) → context, from the same selection as the agency workbooks
-    (``extract_select.agency_extracts``), so a row's role is the one its file carried."""
-    from kehoach.extract_select import agency_extracts
+    (``extract_select.Selection``, one agency at a time), so a row's role is the one its file
+    carried."""
+    from kehoach.extract_select import Selection
 
     order = {t.id: n for n, (_a, _s, _c, t) in enumerate(plan.iter_tasks())}
     out: dict[tuple[str, str], RowContext] = {}
-    for extract in agency_extracts(plan, directory, assignments):
+    for extract in Selection(plan, directory, assignments):
         for row in extract.rows:
             out[(row.task_id, extract.agency.code)] = RowContext(
                 agency_name=extract.agency.name,
