@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from kehoach import collect
 from kehoach import extract_layout as ex
 from kehoach import progress_layout as pl
 from kehoach.collect import Collection, RowContext, plan_collection
@@ -362,3 +363,22 @@ def test_rows_an_official_typed_without_task_or_agency_are_kept() -> None:
     run(wb, [outcome("a.xlsx", "SNV", [report("PL1-NV1")])])
     rows = progress(wb)
     assert rows[0]["task_id"] == "PL1-NV1" and rows[1]["appendix"] == "ghi chú tay"
+
+
+def test_a_run_that_would_overflow_a_worksheet_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LichSu gets a row per changed cell: a province of hundreds of agencies can need more
+    rows than a worksheet has in one run. The run stops before any edit, saying so."""
+    wb = empty_master()
+    run(wb, [outcome("a.xlsx", "SNV", [report("PL1-NV1", ex.STATUS_IN_PROGRESS, 40)])])
+    used = pl.FIRST_DATA_ROW - 1 + len(history(wb))  # 3 changes: status, %, report date
+    monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 2)
+    more = outcome("b.xlsx", "STP", [report("PL1-NV1", ex.STATUS_IN_PROGRESS, 50)])
+    with pytest.raises(collect.CollectError) as caught:
+        plan_collection(values_of(wb), [more], T0, context=CONTEXT)
+    message = str(caught.value)
+    assert pl.HISTORY_SHEET in message and f"sẽ cần {used + 3} dòng" in message
+    assert f"({used + 2})" in message and "không ghi gì" in message
+    monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 3)
+    assert len(plan_collection(values_of(wb), [more], T0, context=CONTEXT).history) == 3

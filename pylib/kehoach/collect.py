@@ -445,6 +445,9 @@ def plan_collection(
     rows = sorted(table.values(), key=lambda r: (_order(context, r), r["_position"]))
     rows += sorted(loose, key=lambda r: int(r["_position"]))
     progress = tuple(tuple(r[k] for k in _PROGRESS_KEYS) for r in rows)
+    _check_fits(pl.PROGRESS_SHEET, pl.FIRST_DATA_ROW + len(progress) - 1, len(fresh), file)
+    last = pl.FIRST_DATA_ROW + len(history_rows) + len(history) - 1
+    _check_fits(pl.HISTORY_SHEET, last, len(fresh), file)
     return Collection(
         received_at=received_at,
         folder=folder,
@@ -455,6 +458,21 @@ def plan_collection(
         files=tuple(results[o.name] for o in ordered),
         create_sheets=create,
     )
+
+
+def _check_fits(sheet: str, last_row: int, files: int, file: str | Path | None) -> None:
+    """CollectError, before anything is written, when ``sheet`` would need more rows than a
+    worksheet has: a province of hundreds of agencies, collected cell by cell into LichSu,
+    can get there in one run."""
+    if last_row > EXCEL_MAX_ROWS:
+        rows, limit = (f"{n:,}".replace(",", ".") for n in (last_row, EXCEL_MAX_ROWS))
+        raise CollectError(
+            f"Trang {sheet} sẽ cần {rows} dòng, quá số dòng tối đa của một trang Excel "
+            f"({limit}) sau khi thu thập {files} tệp mới: không ghi gì, workbook giữ nguyên. "
+            "Số báo cáo quá lớn cho một workbook; hãy báo người phụ trách kỹ thuật.",
+            file=file,
+            sheet=sheet,
+        )
 
 
 def _order(context: Context, row: Mapping[str, Any]) -> int:
@@ -509,6 +527,9 @@ def _fresh_result(o: FileOutcome, made: int, older: int, latest: FileOutcome) ->
 
 
 # --- one run, from the master's values and a folder ----------------------------------------------
+
+
+EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
 
 
 class CollectError(KeHoachError):
