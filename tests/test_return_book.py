@@ -132,6 +132,14 @@ def test_a_package_calamine_cannot_read_is_read_by_openpyxl(
     assert open_return(snv, Package(parts)).reader == OPENPYXL
 
 
+def test_without_python_calamine_every_return_is_read_by_openpyxl(
+    snv: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # import raises ImportError
+    assert reader_of(snv) == OPENPYXL
+    assert intake_bytes(snv, "f.xlsx", KEY, PLAN_ID).accepted
+
+
 def test_a_programming_error_in_the_fast_reader_is_not_hidden(
     snv: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:

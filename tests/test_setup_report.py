@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kehoach.setup_report import SHEETS_INTACT, setup_message
+from kehoach.setup_report import NO_CALAMINE, SHEETS_INTACT, setup_message
 
 VERSIONS = {
     "python_version": "3.11.7",
@@ -13,13 +13,19 @@ VERSIONS = {
 
 
 def test_intact() -> None:
-    assert setup_message(**VERSIONS, problems=[]) == (
+    assert setup_message(**VERSIONS, problems=[], calamine_version="0.9.1") == (
         "Python: 3.11.7\n"
         "xlwings: 0.37.8\n"
         "kehoach: 0.1.0\n"
+        "python-calamine: 0.9.1\n"
         "Sổ làm việc: C:\\KeHoach\\workbook\\KeHoach2023.xlsm\n"
         "\n" + SHEETS_INTACT
     )
+
+
+def test_without_python_calamine_the_official_is_told_collecting_is_slower() -> None:
+    text = setup_message(**VERSIONS, problems=[])
+    assert f"python-calamine: {NO_CALAMINE}\n" in text
 
 
 def test_problems_are_listed_one_per_line() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ def test_real_master_is_intact(xl_remote: Any, master_xlsm: Path) -> None:
     assert alert.buttons == "ok"
     assert f"Python: {platform.python_version()}" in alert.text
     assert f"xlwings: {xl_remote.__version__}" in alert.text
+    assert f"python-calamine: {version('python-calamine')}" in alert.text
     assert f"kehoach: {kehoach.__version__}" in alert.text
     # The remote engine knows only the file name; under RunPython this is the full path.
     assert f"Sổ làm việc: {master_xlsm.name}" in alert.text

@@ -80,9 +80,11 @@ def open_return(data: bytes, package: Package) -> ReturnedBook:
 
     Raises UnreadableReturn when no reader can open it.
     """
-    if _plain(package.parts):
+    try:
         from python_calamine import CalamineError
-
+    except ImportError:  # an installation without it reads every return, only slower
+        return _read_openpyxl(data)
+    if _plain(package.parts):
         try:
             return _read_calamine(data, package.parts)
         except (CalamineError, UnreadableReturn, ValueError, SyntaxError):

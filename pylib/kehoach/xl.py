@@ -224,12 +224,19 @@ def collect_returns(
 @_user_errors
 def check_setup(book: xw.Book) -> None:
     """Button "Kiểm tra cài đặt": versions, workbook path, plan sheets intact or not."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        calamine: str | None = version("python-calamine")
+    except PackageNotFoundError:
+        calamine = None
     message = setup_message(
         python_version=platform.python_version(),
         xlwings_version=xw.__version__,
         kehoach_version=kehoach.__version__,
         workbook=book.fullname,
         problems=layout.sheet_problems(_header_rows(book)),
+        calamine_version=calamine,
     )
     book.app.alert(message, title=SETUP_TITLE)
 
