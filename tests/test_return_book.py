@@ -312,3 +312,24 @@ def test_error_cells_give_their_text() -> None:
         (9, 19): "#REF!",
     }
     assert xlsx_scan.error_cells(b'<c r="A1"><v>1</v></c>') == {}
+
+
+def test_a_sheet_name_given_twice_is_an_extra_sheet(snv: bytes) -> None:
+    """A fourth sheet entry under an expected name (Excel never writes two sheets of one
+    name): rejected as a strange sheet, whichever copy a reader would pick."""
+    twice = '<sheet name="Hướng dẫn" sheetId="9" state="visible" r:id="rId99" />'
+    rel = (
+        '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="/xl/worksheets/sheet2.xml" Id="rId99" />'
+    )
+    data = rewrite_part(
+        snv, "xl/workbook.xml", lambda x: x.replace("</sheets>", twice + "</sheets>")
+    )
+    data = rewrite_part(
+        data,
+        xlsx_scan.WORKBOOK_RELS,
+        lambda x: x.replace("</Relationships>", rel + "</Relationships>"),
+    )
+    assert reader_of(data) == CALAMINE
+    got = intake_bytes(data, "f.xlsx", KEY, PLAN_ID)
+    assert got.reason == why.EXTRA_SHEET.format(sheet=ex.GUIDE_SHEET) and got.agency == "SNV"
