@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from kehoach import extract_layout as ex
+from kehoach.celltext import cell_text
 
 # "Số 12/QĐ-UBND", "123/KH-SNV", "45/2023/NQ-HĐND": a number, a slash, then a symbol.
 _DOCUMENT_NUMBER = re.compile(r"\b\d+\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\w-]*", re.UNICODE)
@@ -31,11 +32,7 @@ class Problem:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value).strip()
 
 
 def cites_document(evidence: str) -> bool:

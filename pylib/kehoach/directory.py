@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from kehoach import layout
+from kehoach.celltext import cell_text
 from kehoach.errors import BuildError, KeHoachError, WorkbookError
 from kehoach.namekeys import name_key
 from kehoach.safenames import file_name_problem
@@ -414,11 +415,7 @@ def _load_sheet(values: Mapping[str, Sequence[Sequence[Any]]], sheet: str, file:
 
 
 def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value).strip()
 
 
 # --- rebuilding: the officials' edits over a new seed --------------------------------------

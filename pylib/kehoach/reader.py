@@ -28,6 +28,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
+from kehoach.celltext import cell_text
 from kehoach.errors import WorkbookError
 from kehoach.model import (
     APPENDIX_IDS,
@@ -84,21 +85,12 @@ def read_plan_values(
     return _Reader(wb, Path(file) if file is not None else None).plan()
 
 
-def _text(value: Any) -> str:
-    """A cell's value as text: numbers typed into a text column come back without ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _iso_date(value: Any) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = _text(value).strip()
+    text = cell_text(value).strip()
     match = _DATE_TEXT.fullmatch(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
@@ -123,10 +115,10 @@ class _Reader:
         self.check_sheets()
         header = {key: self.named_value(key, name) for key, name in layout.PLAN_NAMES.items()}
         plan = Plan(
-            number=_text(header["number"]).strip(),
+            number=cell_text(header["number"]).strip(),
             date=_iso_date(header["date"]),
-            title=_text(header["title"]).strip(),
-            issuer=_text(header["issuer"]).strip(),
+            title=cell_text(header["title"]).strip(),
+            issuer=cell_text(header["issuer"]).strip(),
         )
         plan.appendices = [self.appendix(a) for a in APPENDIX_IDS]
         self.attach_tasks(plan)
@@ -171,7 +163,8 @@ class _Reader:
         sheet = layout.APPENDIX_SHEETS[appendix_id]
         ws = self.wb[sheet]
         columns = layout.APPENDIX_COLUMNS[appendix_id]
-        appendix = Appendix(id=appendix_id, title=_text(ws.cell(layout.TITLE_ROW, 1).value).strip())
+        title = cell_text(ws.cell(layout.TITLE_ROW, 1).value).strip()
+        appendix = Appendix(id=appendix_id, title=title)
         rows = list(self.data_rows(ws, columns))
         if not rows:
             raise self.error(
@@ -185,16 +178,16 @@ class _Reader:
         prefix = f"{appendix_id}-"
         for row, values in rows:
             kind_cell = f"{layout.column_letter(columns, 'kind')}{row}"
-            kind = layout.KIND_ROWS.get(_text(values["kind"]).strip())
+            kind = layout.KIND_ROWS.get(cell_text(values["kind"]).strip())
             if kind is None:
                 allowed = ", ".join(f"«{k}»" for k in layout.ROW_KINDS.values())
                 raise self.error(
-                    f"Loại dòng «{_text(values['kind'])}» không hợp lệ "
+                    f"Loại dòng «{cell_text(values['kind'])}» không hợp lệ "
                     f"(phải là một trong {allowed}).",
                     sheet=sheet,
                     cell=kind_cell,
                 )
-            row_id = _text(values["id"]).strip()
+            row_id = cell_text(values["id"]).strip()
             id_cell = f"A{row}"
             if kind == "task":
                 if section is None or not section.criteria:
@@ -209,13 +202,13 @@ class _Reader:
             elif kind == "group":
                 group, group_title = (
                     self.child_id(row_id, prefix, sheet, id_cell),
-                    _text(values["name"]),
+                    cell_text(values["name"]),
                 )
             elif kind == "section":
                 max_, s22, target = self.numbers(ws, columns, row, values)
                 section = Section(
                     id=self.child_id(row_id, prefix, sheet, id_cell),
-                    title=_text(values["name"]),
+                    title=cell_text(values["name"]),
                     max=max_,
                     score_2022=s22,
                     target=target,
@@ -295,7 +288,7 @@ class _Reader:
         self, ws: Worksheet, columns: Sequence[layout.Column], row: int, key: str, value: Any
     ) -> list[str]:
         out: list[str] = []
-        for label in _text(value).split(","):
+        for label in cell_text(value).split(","):
             label = label.strip()
             if not label:
                 continue
@@ -327,8 +320,8 @@ class _Reader:
             comment = ws[f"{layout.column_letter(columns, 'target')}{row}"].comment
             target_text = comment.text if comment is not None else ""
         else:
-            target_text = _text(target_value)
-        survey_text = _text(values["survey"]).strip()
+            target_text = cell_text(target_value)
+        survey_text = cell_text(values["survey"]).strip()
         if survey_text.lower() not in ("", layout.SURVEY_MARK):
             raise self.error(
                 f"Cột «Điều tra XHH» chỉ nhận «{layout.SURVEY_MARK}» hoặc để trống, "
@@ -338,14 +331,14 @@ class _Reader:
             )
         return Criterion(
             id=criterion_id,
-            code=_text(values["code"]),
-            name=_text(values["name"]),
+            code=cell_text(values["code"]),
+            name=cell_text(values["name"]),
             max=max_,
             score_2022=s22,
             target=target,
             target_text=target_text,
             survey=bool(survey_text),
-            tt=_text(values["tt"]),
+            tt=cell_text(values["tt"]),
             inherited=self.labels(ws, columns, row, "inherited", values["inherited"]),
             variants=self.variants(ws, columns, row, values["variants"]),
             line=self.line(ws, columns, row, values),
@@ -355,7 +348,7 @@ class _Reader:
         self, ws: Worksheet, columns: Sequence[layout.Column], row: int, value: Any
     ) -> list[Variant]:
         out: list[Variant] = []
-        for text in _text(value).splitlines():
+        for text in cell_text(value).splitlines():
             if not text.strip():
                 continue
             match = _VARIANT_LINE.fullmatch(text)
@@ -379,7 +372,7 @@ class _Reader:
         criteria = {(a.id, c.id): c for a in plan.appendices for c in a.criteria}
         seen: dict[str, str] = {}
         for row, values in self.data_rows(ws, columns):
-            task_id = _text(values["id"]).strip()
+            task_id = cell_text(values["id"]).strip()
             if not task_id:
                 raise self.error("Thiếu mã nhiệm vụ.", sheet=ws.title, cell=f"A{row}")
             if task_id in seen:
@@ -389,8 +382,8 @@ class _Reader:
                     cell=f"A{row}",
                 )
             seen[task_id] = f"A{row}"
-            appendix_id = _text(values["appendix"]).strip()
-            criterion_id = _text(values["criterion_id"]).strip()
+            appendix_id = cell_text(values["appendix"]).strip()
+            criterion_id = cell_text(values["criterion_id"]).strip()
             criterion = criteria.get((appendix_id, criterion_id))
             if criterion is None:
                 col = layout.column_letter(columns, "criterion_id")
@@ -403,10 +396,10 @@ class _Reader:
             criterion.tasks.append(
                 Task(
                     id=task_id,
-                    text=_text(values["text"]),
-                    lead=_text(values["lead"]),
-                    coordinating=_text(values["coordinating"]),
-                    timeline=_text(values["timeline"]),
+                    text=cell_text(values["text"]),
+                    lead=cell_text(values["lead"]),
+                    coordinating=cell_text(values["coordinating"]),
+                    timeline=cell_text(values["timeline"]),
                     inherited=self.labels(ws, columns, row, "inherited", values["inherited"]),
                     misplaced=self.labels(ws, columns, row, "misplaced", values["misplaced"]),
                     line=self.line(ws, columns, row, values),

@@ -37,6 +37,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kehoach import extract_layout as ex
+from kehoach.celltext import cell_text
 from kehoach.edits import Edit, EnsureSheet, HideSheet, WriteValues
 from kehoach.errors import WorkbookError
 
@@ -267,24 +268,14 @@ def read_meta(wb: Workbook) -> ExtractMeta | None:
     return meta_from_rows([list(r) for r in wb[ex.META_SHEET].iter_rows(values_only=True)])
 
 
-def _meta_text(value: Any) -> str:
-    # Written as text; a reader that gives every number as a float (python-calamine) must
-    # still read a number typed over it as openpyxl does: 12, not 12.0.
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def meta_from_rows(rows: Sequence[Sequence[Any]]) -> ExtractMeta:
     """The metadata from the ``_meta`` sheet's values, row 1 first ("" or None for blank)."""
     fields: dict[str, str] = {}
     for row in rows[: len(ex.META_KEYS)]:
         if row and row[0] not in (None, ""):
-            fields[_meta_text(row[0])] = _meta_text(row[1] if len(row) > 1 else None)
+            fields[cell_text(row[0])] = cell_text(row[1] if len(row) > 1 else None)
     tasks = tuple(
-        (_meta_text(row[0]), _meta_text(row[1] if len(row) > 1 else None))
+        (cell_text(row[0]), cell_text(row[1] if len(row) > 1 else None))
         for row in rows[ex.META_TASKS_ROW :]
         if row and row[0] not in (None, "")
     )
