@@ -31,9 +31,9 @@ from kehoach import extract_layout as ex
 from kehoach import progress_layout as pl
 from kehoach.cli import main
 from kehoach.xlsm import package_problems
+from lo_support import SOFFICE, soffice_convert
 
 ROOT = Path(__file__).resolve().parents[1]
-SOFFICE = shutil.which("soffice")
 
 
 @pytest.fixture(scope="module")
@@ -227,27 +227,7 @@ def test_killed_during_the_save_the_master_is_old_or_new_never_partial(
 def test_libreoffice_opens_the_collected_master(returned: Returned, tmp_path: Path) -> None:
     assert collect(returned) == 1
     expected = progress(returned.master)
-    profile, outdir = tmp_path / "profile", tmp_path / "lo"
-    assert SOFFICE is not None
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            str(returned.master),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    converted = outdir / "KeHoach2023.xlsx"
-    assert converted.is_file(), result.stderr
+    (converted,) = soffice_convert([returned.master], "xlsx", tmp_path / "lo", tmp_path / "p")
     got = progress(converted)
     assert len(got) == len(expected) == 3
     for mine, theirs in zip(expected, got, strict=True):

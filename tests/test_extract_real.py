@@ -4,8 +4,6 @@ not named on, LibreOffice opens every file, and the signature survives its round
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +19,9 @@ from kehoach.manifest import Manifest
 from kehoach.model import Plan
 from kehoach.resolve import resolve_plan
 from kehoach.signing import verify
+from lo_support import SOFFICE, soffice_convert
 
 ROOT = Path(__file__).resolve().parents[1]
-SOFFICE = shutil.which("soffice")
 
 
 @dataclass(frozen=True)
@@ -94,29 +92,11 @@ def test_libreoffice_opens_every_file_and_keeps_the_signature(real: Real, tmp_pa
     """One soffice call converts every file (xlsx → xlsx, as an agency saving with LibreOffice
     would); each comes back with its task rows, its hidden metadata and a valid signature."""
     out, manifest = real.out, real.manifest
-    assert SOFFICE is not None
-    files = [str(out / e.file) for e in manifest.entries]
-    converted = tmp_path / "lo"
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(converted),
-            *files,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    files = [out / e.file for e in manifest.entries]
+    converted = soffice_convert(
+        files, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", tmp_path / "profile", timeout=600
     )
-    for entry in manifest.entries:
-        back = converted / entry.file
-        assert back.is_file(), f"{entry.file}: {result.stdout}\n{result.stderr}"
+    for entry, back in zip(manifest.entries, converted, strict=True):
         wb = open_extract(back)
         assert wb.sheetnames[:2] == [ex.TASKS_SHEET, ex.GUIDE_SHEET]
         assert len(task_rows(wb)) == entry.lead_tasks + entry.coordinating_tasks

@@ -7,8 +7,6 @@ columns and of the sheet "Chênh lệch" is then compared with kehoach.gaps, to 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +18,7 @@ from kehoach import layout
 from kehoach.gaps import GapsReport, compute_gaps
 from kehoach.gapsheet import field_rows, summary_rows
 from kehoach.sheetdata import workbook_values
-
-SOFFICE = shutil.which("soffice")
+from lo_support import SOFFICE, soffice_convert
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -31,28 +28,7 @@ pytestmark = [
 
 def recalculated(sources: list[Path], outdir: Path, profile: Path) -> list[Path]:
     """soffice --convert-to xlsx of every source at once (one start of LibreOffice)."""
-    assert SOFFICE is not None
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(outdir),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    out = [outdir / (s.stem + ".xlsx") for s in sources]
-    missing = [p for p in out if not p.is_file()]
-    assert not missing, f"soffice made no {missing}:\n{result.stdout}\n{result.stderr}"
-    return out
+    return soffice_convert(sources, "xlsx", outdir, profile)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ cells, defusedxml, no xlwings."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from kehoach import intake_reasons as why
 from kehoach.intake import IntakeError, intake_bytes, intake_file, intake_folder
 from kehoach.intake_values import ValueProblem, input_value, looks_like_formula
 from kehoach.returns import FileOutcome, Limits
+from lo_support import SOFFICE, soffice_convert
 from returns_corpus import (
     COL,
     CORPUS_LIMITS,
@@ -341,29 +341,17 @@ def test_a_completed_task_with_an_explanation_is_accepted(snv: bytes) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_a_return_saved_by_libreoffice_is_accepted_with_the_same_rows(
     snv: bytes, tmp_path: Path
 ) -> None:
     """An agency filling the file in LibreOffice Calc and saving it as .xlsx."""
-    soffice = shutil.which("soffice")
-    assert soffice is not None
     (tmp_path / "So-Noi-vu.xlsx").write_bytes(snv)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(tmp_path / "lo"),
-            str(tmp_path / "So-Noi-vu.xlsx"),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
+    soffice_convert(
+        [tmp_path / "So-Noi-vu.xlsx"],
+        "xlsx:Calc MS Excel 2007 XML",
+        tmp_path / "lo",
+        tmp_path / "p",
     )
     back = intake_file(tmp_path / "lo" / "So-Noi-vu.xlsx", tmp_path, KEY, PLAN_ID)
     assert back.accepted, back.reason

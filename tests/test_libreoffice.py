@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
+from lo_support import SOFFICE, soffice_convert
 from xlsm_support import OUR_MODULES, build_sample, comparable_vba
 
-SOFFICE = shutil.which("soffice")
 SCRIPT_NS = "http://openoffice.org/2000/script"
 
 pytestmark = [
@@ -25,27 +23,8 @@ pytestmark = [
 
 
 def convert_to_ods(src: Path, outdir: Path, profile: Path) -> Path:
-    """soffice --headless --convert-to ods, with a profile of its own (tests share none)."""
-    assert SOFFICE is not None
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "ods",
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    out = outdir / (src.stem + ".ods")
-    assert out.is_file(), f"soffice made no .ods:\n{result.stdout}\n{result.stderr}"
+    """The .ods LibreOffice saves of ``src``."""
+    (out,) = soffice_convert([src], "ods", outdir, profile)
     return out
 
 
