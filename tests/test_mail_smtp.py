@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -100,19 +101,24 @@ def files(tmp_path: Path) -> Path:
     return tmp_path / "GuiCoQuan"
 
 
+@contextmanager
+def _serving(handler: Collector, **options: Any) -> Iterator[Controller]:
+    """An aiosmtpd server on 127.0.0.1 with our authenticator, for the test's duration."""
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=_free_port(), authenticator=_authenticator, **options
+    )
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def plain_server() -> Iterator[tuple[Controller, Collector]]:
     handler = Collector()
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=_free_port(),
-        authenticator=_authenticator,
-        auth_require_tls=False,
-    )
-    controller.start()
-    yield controller, handler
-    controller.stop()
+    with _serving(handler, auth_require_tls=False) as controller:
+        yield controller, handler
 
 
 def _server_tls(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
@@ -127,17 +133,8 @@ def _server_tls(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
 def tls_server(tmp_path: Path) -> Iterator[tuple[Controller, Collector, Path]]:
     cert, server_ctx = _server_tls(tmp_path)
     handler = Collector(refuse="")
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=_free_port(),
-        tls_context=server_ctx,
-        require_starttls=True,
-        authenticator=_authenticator,
-    )
-    controller.start()
-    yield controller, handler, cert
-    controller.stop()
+    with _serving(handler, tls_context=server_ctx, require_starttls=True) as controller:
+        yield controller, handler, cert
 
 
 def _free_port() -> int:
@@ -256,18 +253,9 @@ def ssl_server(tmp_path: Path) -> Iterator[tuple[Controller, Collector, Path]]:
     """A server that speaks TLS from the first byte (port-465 style, "ssl" mode)."""
     cert, server_ctx = _server_tls(tmp_path)
     handler = Collector(refuse="")
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=_free_port(),
-        ssl_context=server_ctx,
-        authenticator=_authenticator,
-        # aiosmtpd only counts STARTTLS as TLS; this connection is TLS from the first byte.
-        auth_require_tls=False,
-    )
-    controller.start()
-    yield controller, handler, cert
-    controller.stop()
+    # aiosmtpd only counts STARTTLS as TLS; this connection is TLS from the first byte.
+    with _serving(handler, ssl_context=server_ctx, auth_require_tls=False) as controller:
+        yield controller, handler, cert
 
 
 def test_implicit_tls_with_login_through_a_trusted_context(
