@@ -54,7 +54,13 @@ from xml.sax.saxutils import escape
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent / "pylib")]
 
-from bench_extracts import GENERATED_AT, KEY, _peak_rss_kb, _status_kb  # noqa: E402
+from bench_extracts import (  # noqa: E402
+    GENERATED_AT,
+    KEY,
+    _peak_rss_kb,
+    _status_kb,
+    side_by_side,
+)
 
 from kehoach import extract_layout as ex  # noqa: E402
 
@@ -362,11 +368,8 @@ def table(report: dict[str, Any]) -> str:
         f"{report['agencies']} agencies, {report['tasks']} tasks (seed {report['seed']}), "
         f"{report['cpus']} CPUs, Python {report['python']}; returns {prepared}; "
         f"fastest of {report['repeat']} runs each",
-        f"{'':26}{'ours':>12}{'floor':>12}",
+        *side_by_side(v, rows),
     ]
-    for label, key, fmt in rows:
-        cells = [fmt.format(v[n][key]) if key in v[n] else "—" for n in VARIANTS]
-        lines.append(f"{label:26}{cells[0]:>12}{cells[1]:>12}")
     read_by = ", ".join(f"{n} {name}" for name, n in sorted(v["ours"]["readers"].items()))
     lines.append(f"{'files read by':26}{read_by:>24}")
     for n in VARIANTS:

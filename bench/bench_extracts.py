@@ -441,6 +441,18 @@ def bench(agencies: int, tasks: int, seed: int, out: Path, trace: bool = True) -
     }
 
 
+def side_by_side(
+    variants: dict[str, dict[str, Any]], rows: list[tuple[str, str, str]]
+) -> list[str]:
+    """The lines of the ours | floor columns: a header, then one line per (label, key, format);
+    a figure a variant did not measure is "—"."""
+    lines = [f"{'':26}{'ours':>12}{'floor':>12}"]
+    for label, key, fmt in rows:
+        cells = [fmt.format(variants[n][key]) if key in variants[n] else "—" for n in VARIANTS]
+        lines.append(f"{label:26}{cells[0]:>12}{cells[1]:>12}")
+    return lines
+
+
 def table(report: dict[str, Any]) -> str:
     """The side-by-side table printed by the command."""
     rows = [
@@ -459,11 +471,8 @@ def table(report: dict[str, Any]) -> str:
         f"{report['agencies']} agencies, {report['tasks']} tasks (seed {report['seed']}), "
         f"{report['cpus']} CPUs, Python {report['python']}; prepared in "
         f"{report['prepare_s']:.1f} s",
-        f"{'':26}{'ours':>12}{'floor':>12}",
+        *side_by_side(v, rows),
     ]
-    for label, key, fmt in rows:
-        cells = [fmt.format(v[n][key]) if key in v[n] else "—" for n in VARIANTS]
-        lines.append(f"{label:26}{cells[0]:>12}{cells[1]:>12}")
     r = report["ratios"]
     lines.append(
         "ours/floor: extracts time {:.2f}×, total time {:.2f}×, CPU time {:.2f}×, "
