@@ -79,11 +79,6 @@ def input_value(
     """
     if value is None or value == "":
         return "" if key in TEXT_KEYS else None
-    if type(value) is str and value not in EXCEL_ERRORS:  # the common cases, one check each
-        if key in TEXT_KEYS and len(value) <= ex.MAX_TEXT_LENGTH:
-            return value
-        if key == ex.STATUS_KEY and value in _STATUS_AS_LISTED:
-            return value
     if isinstance(value, str) and value in EXCEL_ERRORS:
         raise ValueProblem(why.VALUE_ERROR.format(error=value))
     if key == ex.STATUS_KEY:
@@ -96,6 +91,8 @@ def input_value(
 
 
 def _status(value: Any) -> str | None:
+    if value in _STATUS_AS_LISTED:
+        return value  # type: ignore[no-any-return]  # the common case: chosen from the list
     if is_blank(value):
         return None
     found = unicodedata.normalize("NFC", str(value)).strip()
@@ -164,7 +161,9 @@ def _report_date(value: Any, plan_date: date | None) -> date | None:
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if type(value) is str:  # the common case first
+        text = value
+    elif isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, float) and value.is_integer():
         text = str(int(value))

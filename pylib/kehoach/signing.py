@@ -195,12 +195,13 @@ class RowDigests:
 
     def __call__(self, cells: Sequence[Any]) -> str:
         values = tuple(cells)
-        found = self._seen.get((values, tuple(map(type, values))))
+        key = (values, tuple(map(type, values)))
+        found = self._seen.get(key)
         if found is None:
             found = self._sign(values)
             if len(self._seen) >= self._max:
                 self._seen.clear()
-            self._seen[(values, tuple(map(type, values)))] = found
+            self._seen[key] = found
         return found
 
 
