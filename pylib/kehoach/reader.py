@@ -28,6 +28,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
+from kehoach import progress_layout as pl
 from kehoach.celltext import cell_text
 from kehoach.errors import WorkbookError
 from kehoach.model import (
@@ -41,6 +42,7 @@ from kehoach.model import (
     Variant,
 )
 
+_COLLECTED_SHEETS = frozenset((pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET))
 _DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _VARIANT_LINE = re.compile(r"(?P<label>[^:]+): (?P<value>.*) \(dòng (?P<line>\d+)\)")
 
@@ -73,12 +75,14 @@ def read_plan_values(
     """The plan from a workbook's sheet values (``sheetdata.workbook_values``, or xlwings'
     ``kehoach.xl.sheet_values`` of the open book, unsaved edits included) and its defined names
     (name → refers-to, "='Giới thiệu'!$C$4"). Values carry no comments, so a numeric target's
-    words (kept as the cell's comment) come back empty; everything else is as ``read_plan``."""
+    words (kept as the cell's comment) come back empty; everything else is as ``read_plan``.
+    Of the sheets collection writes (TienDo can hold hundreds of thousands of rows), only the
+    heading is copied: the plan is not in them."""
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for title, rows in values.items():
         ws = wb.create_sheet(title)
-        for row in rows:
+        for row in rows[: layout.HEADER_ROW] if title in _COLLECTED_SHEETS else rows:
             ws.append(list(row))
     for name, refers_to in names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=refers_to.removeprefix("="))
