@@ -71,6 +71,16 @@ def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
     return [list(r) for r in rows if any(v is not None for v in r)]
 
 
+def changes(path: Path) -> list[list[Any]]:
+    """The cell-level history of the master at ``path``: the rows of every history workbook its
+    LichSu names, in LichSu's order (each file once)."""
+    from kehoach.history_file import read_history
+
+    details = pl.HISTORY_COLUMNS.index(next(c for c in pl.HISTORY_COLUMNS if c.key == "details"))
+    names = dict.fromkeys(r[details] for r in sheet_rows(path, pl.HISTORY_SHEET) if r[details])
+    return [list(r) for name in names for r in read_history(path.parent / name)]
+
+
 def progress(path: Path) -> list[dict[str, Any]]:
     return [dict(zip(PROGRESS_KEYS, r, strict=False)) for r in sheet_rows(path, pl.PROGRESS_SHEET)]
 

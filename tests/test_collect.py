@@ -1,11 +1,13 @@
 """The merge of returned reports (kehoach.collect.plan_collection), cell by cell, on outcomes
-made by hand: which report wins, what LichSu gets, idempotence, what ThuThap says."""
+made by hand: which report wins, what the history gets (the cell-level changes of the run's
+history workbook, LichSu's row per file), idempotence, what ThuThap says."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
 from openpyxl import Workbook
@@ -23,6 +25,7 @@ T0 = datetime(2023, 10, 2, 9, 0, 0)
 T1 = datetime(2023, 10, 9, 9, 0, 0)
 PROGRESS_KEYS = [c.key for c in pl.PROGRESS_COLUMNS]
 HISTORY_KEYS = [c.key for c in pl.HISTORY_COLUMNS]
+_CHANGES: WeakKeyDictionary[Workbook, list[list[Any]]] = WeakKeyDictionary()
 CONTEXT = {
     ("PL1-NV1", "SNV"): RowContext("Sở Nội vụ", "chủ trì", "PL1", "TC 1.1", date(2023, 12, 31), 0),
     ("PL1-NV2", "SNV"): RowContext("Sở Nội vụ", "phối hợp", "PL1", "TC 1.2", None, 1),
@@ -80,9 +83,11 @@ def values_of(wb: Workbook) -> dict[str, list[list[Any]]]:
 def run(
     wb: Workbook, outcomes: Sequence[FileOutcome], when: datetime = T0, **kw: Any
 ) -> Collection:
-    """Plan on the workbook's values, apply the edits to it (as the CLI does)."""
+    """Plan on the workbook's values, apply the edits to it (as the CLI does) and keep the
+    run's changed cells as its history workbook would get them (``history``)."""
     collection = plan_collection(values_of(wb), outcomes, when, context=CONTEXT, **kw)
     apply_to_workbook(wb, collection.edits())
+    _CHANGES.setdefault(wb, []).extend(c.cells() for c in collection.changes)
     return collection
 
 
@@ -92,6 +97,12 @@ def progress(wb: Workbook) -> list[dict[str, Any]]:
 
 
 def history(wb: Workbook) -> list[list[Any]]:
+    """Every changed cell of the runs on ``wb`` so far (the rows of their history workbooks)."""
+    return list(_CHANGES.get(wb, []))
+
+
+def receipts(wb: Workbook) -> list[list[Any]]:
+    """LichSu: a row per file taken in."""
     rows = wb[pl.HISTORY_SHEET].iter_rows(min_row=pl.FIRST_DATA_ROW, values_only=True)
     return [list(r) for r in rows if any(v is not None for v in r)]
 
@@ -150,6 +161,10 @@ def test_first_report_fills_progress_cell_by_cell_with_context() -> None:
             "Số 12/QĐ-UBND ngày 05/6/2023",
         ],
         [T0, "So-Noi-vu.xlsx", a.sha256, "SNV", "PL1-NV1", "Ngày báo cáo", None, "30/09/2023"],
+    ]
+    # LichSu names the file, its rows and cells; the history workbook is not written yet.
+    assert receipts(wb) == [
+        [T0, "So-Noi-vu.xlsx", a.sha256, "SNV", date(2023, 9, 30), pl.ACCEPTED, 1, 4, None]
     ]
     assert intake(wb) == [[1, "So-Noi-vu.xlsx", "SNV", pl.ACCEPTED, "4 ô thay đổi.", a.sha256]]
     assert c.counts["accepted"] == 1 and c.counts["changes"] == 4
@@ -210,7 +225,11 @@ def test_later_report_date_wins_and_the_older_file_stays_in_history() -> None:
     assert by_file["Noi-vu-thang9.xlsx"][3] == pl.ACCEPTED
     assert by_file["Noi-vu-thang6.xlsx"][3] == pl.SUPERSEDED
     assert "Noi-vu-thang9.xlsx" in by_file["Noi-vu-thang6.xlsx"][4]
-    assert pl.HISTORY_SHEET in by_file["Noi-vu-thang6.xlsx"][4]
+    assert "3 thay đổi của tệp này vẫn được ghi" in by_file["Noi-vu-thang6.xlsx"][4]
+    assert [(r[1], r[5], r[6], r[7]) for r in receipts(wb)] == [
+        ("Noi-vu-thang6.xlsx", pl.SUPERSEDED, 1, 3),
+        ("Noi-vu-thang9.xlsx", pl.ACCEPTED, 1, 2),
+    ]
 
 
 def test_same_report_date_the_later_file_wins() -> None:
@@ -278,16 +297,17 @@ def test_second_run_on_the_same_files_changes_neither_progress_nor_history() -> 
     ]
     wb = empty_master()
     run(wb, files)
-    before = (progress(wb), history(wb))
+    before = (progress(wb), history(wb), receipts(wb))
+    assert [r[1] for r in before[2]] == ["a.xlsx", "b.xlsx", "c.xlsx"]  # c changed nothing
     again = run(wb, files, T1)
-    assert (progress(wb), history(wb)) == before
-    assert not again.progress_changed and again.history == ()
+    assert (progress(wb), history(wb), receipts(wb)) == before
+    assert not again.progress_changed and again.changes == () and again.receipts == ()
     assert not any(isinstance(e, WriteValues) and e.sheet != pl.INTAKE_SHEET for e in again.edits())
     results = {f.file: f.result for f in again.files}
     assert results == {
         "a.xlsx": pl.UNCHANGED,
         "b.xlsx": pl.UNCHANGED,
-        "c.xlsx": pl.ACCEPTED,  # nothing to record, so it is read again (and changes nothing)
+        "c.xlsx": pl.UNCHANGED,
         "d.xlsx": pl.REJECTED,
     }
 
@@ -368,17 +388,17 @@ def test_rows_an_official_typed_without_task_or_agency_are_kept() -> None:
 def test_a_run_that_would_overflow_a_worksheet_writes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """LichSu gets a row per changed cell: a province of hundreds of agencies can need more
-    rows than a worksheet has in one run. The run stops before any edit, saying so."""
+    """TienDo gets a row per task and agency: a province of thousands of agencies can need
+    more rows than a worksheet has. The run stops before any edit, saying so."""
     wb = empty_master()
     run(wb, [outcome("a.xlsx", "SNV", [report("PL1-NV1", ex.STATUS_IN_PROGRESS, 40)])])
-    used = pl.FIRST_DATA_ROW - 1 + len(history(wb))  # 3 changes: status, %, report date
-    monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 2)
-    more = outcome("b.xlsx", "STP", [report("PL1-NV1", ex.STATUS_IN_PROGRESS, 50)])
+    used = pl.FIRST_DATA_ROW - 1 + len(progress(wb))
+    monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 1)
+    more = outcome("b.xlsx", "STP", [report("PL1-NV1"), report("PL1-NV2")])
     with pytest.raises(collect.CollectError) as caught:
         plan_collection(values_of(wb), [more], T0, context=CONTEXT)
     message = str(caught.value)
-    assert pl.HISTORY_SHEET in message and f"sẽ cần {used + 3} dòng" in message
-    assert f"({used + 2})" in message and "không ghi gì" in message
-    monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 3)
-    assert len(plan_collection(values_of(wb), [more], T0, context=CONTEXT).history) == 3
+    assert pl.PROGRESS_SHEET in message and f"sẽ cần {used + 2} dòng" in message
+    assert f"({used + 1})" in message and "không ghi gì" in message
+    monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 2)
+    assert len(plan_collection(values_of(wb), [more], T0, context=CONTEXT).progress) == 3

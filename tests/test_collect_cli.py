@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from collect_support import (
     RECEIVED_AT,
     Returned,
+    changes,
     extract_task_ids,
     make_source,
     progress,
@@ -30,7 +31,8 @@ from collect_support import (
 from kehoach import extract_layout as ex
 from kehoach import progress_layout as pl
 from kehoach.cli import main
-from kehoach.xlsm import package_problems
+from kehoach.history_file import read_history
+from kehoach.xlsm import package_problems, save_xlsm
 from lo_support import SOFFICE, soffice_convert
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,8 +89,18 @@ def test_collect_merges_the_latest_report_cell_by_cell(
         "So-Noi-vu (thang 11).xlsx",
     )
     assert going["difficulties"] == "Thiếu kinh phí" and going["received_at"] == RECEIVED_AT
+    # LichSu: a row per file taken in, naming the run's history workbook beside the master.
+    name = f"KeHoach2023_LichSu/LichSu_{RECEIVED_AT:%Y-%m-%d_%H%M%S}.xlsx"
+    receipts = sheet_rows(returned.master, pl.HISTORY_SHEET)
+    assert [(r[1], r[3], r[5], r[8]) for r in receipts] == [
+        ("So-Noi-vu.xlsx", "SNV", pl.SUPERSEDED, name),  # in the order the changes were made
+        ("So-Noi-vu (thang 11).xlsx", "SNV", pl.ACCEPTED, name),
+        ("So-Tu-phap.xlsx", "STP", pl.ACCEPTED, name),
+    ]
+    assert sum(r[7] for r in receipts) == len(changes(returned.master))
+    assert f"Lịch sử từng ô thay đổi: {returned.master.parent / name}" in out
     # The September file's report stays in the history, then the November change.
-    history = sheet_rows(returned.master, pl.HISTORY_SHEET)
+    history = changes(returned.master)
     percent = [(h[1], h[6], h[7]) for h in history if h[4] == snv_tasks[1] and h[5].startswith("%")]
     assert percent == [("So-Noi-vu.xlsx", None, 40), ("So-Noi-vu (thang 11).xlsx", 40, 80)]
     intake = {r[1]: r for r in sheet_rows(returned.master, pl.INTAKE_SHEET)}
@@ -109,6 +121,8 @@ def test_second_collect_changes_neither_progress_nor_history(
 ) -> None:
     collect(returned)
     capsys.readouterr()
+    folder = returned.master.parent / "KeHoach2023_LichSu"
+    history_files = sorted(p.name for p in folder.iterdir())
     before = (
         sheet_rows(returned.master, pl.PROGRESS_SHEET),
         sheet_rows(returned.master, pl.HISTORY_SHEET),
@@ -120,6 +134,8 @@ def test_second_collect_changes_neither_progress_nor_history(
         sheet_rows(returned.master, pl.HISTORY_SHEET),
     )
     assert after == before
+    assert report["history_file"] == ""  # nothing changed: no history workbook
+    assert sorted(p.name for p in folder.iterdir()) == history_files
     assert report["counts"] == {
         "files": 4,
         "accepted": 0,
@@ -167,6 +183,19 @@ def test_missing_folder_or_key_changes_nothing(
     assert main(["collect", str(fresh), "--from", str(returned.returns)]) == 2
     assert "chưa có khóa ký" in capsys.readouterr().err
     assert returned.master.read_bytes() == before and fresh.read_bytes() == fresh_bytes
+
+
+def test_history_folder_that_cannot_be_made_changes_nothing(
+    returned: Returned, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file where the history folder should be: the run stops before the master is written."""
+    (returned.master.parent / "KeHoach2023_LichSu").write_text("not a folder")
+    before = returned.master.read_bytes()
+    assert collect(returned) == 2
+    err = capsys.readouterr().err
+    assert "Không ghi được tệp lịch sử chi tiết" in err and "KeHoach2023_LichSu" in err
+    assert "workbook chưa bị thay đổi gì" in err
+    assert returned.master.read_bytes() == before
 
 
 # --- a process killed while saving ------------------------------------------------------------
@@ -227,7 +256,12 @@ def test_killed_during_the_save_the_master_is_old_or_new_never_partial(
 def test_libreoffice_opens_the_collected_master(returned: Returned, tmp_path: Path) -> None:
     assert collect(returned) == 1
     expected = progress(returned.master)
-    (converted,) = soffice_convert([returned.master], "xlsx", tmp_path / "lo", tmp_path / "p")
+    (history,) = (returned.master.parent / "KeHoach2023_LichSu").iterdir()
+    converted, history_lo = soffice_convert(
+        [returned.master, history], "xlsx", tmp_path / "lo", tmp_path / "p"
+    )
+    assert read_history(history_lo) == read_history(history)  # the history workbook opens too
+    assert len(read_history(history)) == len(changes(returned.master)) > 0
     got = progress(converted)
     assert len(got) == len(expected) == 3
     for mine, theirs in zip(expected, got, strict=True):
@@ -252,6 +286,24 @@ def test_rebuilding_the_master_keeps_what_was_collected(
     capsys.readouterr()
     for sheet, rows in before.items():
         assert sheet_rows(returned.master, sheet) == rows, sheet
+    assert changes(returned.master)  # LichSu still names the history workbook
     assert load_workbook(returned.master)[pl.INTAKE_SHEET][pl.FOLDER_CELL].value == folder
     assert collect(returned) == 1  # and collecting again still changes nothing
     assert sheet_rows(returned.master, pl.HISTORY_SHEET) == before[pl.HISTORY_SHEET]
+
+
+def test_rebuild_refuses_collected_rows_under_other_headers(
+    returned: Returned, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A master whose LichSu holds rows under an earlier layout's headers (one row per cell):
+    the build names the cell and leaves the master as it was, rather than garble the rows."""
+    assert collect(returned) == 1
+    wb = load_workbook(returned.master, keep_vba=True)
+    wb[pl.HISTORY_SHEET]["E3"] = "Mã nhiệm vụ"
+    save_xlsm(wb, returned.master)
+    before = returned.master.read_bytes()
+    capsys.readouterr()
+    assert main(["build", "--out", str(returned.master)]) == 2
+    err = capsys.readouterr().err
+    assert pl.HISTORY_SHEET in err and "E3" in err and "Ngày báo cáo" in err
+    assert returned.master.read_bytes() == before

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from collect_support import (
     RECEIVED_AT,
     Returned,
+    changes,
     make_source,
     progress,
     returned_master,
@@ -40,7 +41,19 @@ def returned(source: tuple[Path, Path], tmp_path: Path) -> Returned:
 
 
 def press(path: Path, dst: Path | None = None) -> Any:
-    return run_entry(path, lambda book: xl.collect_returns(book, received_at=RECEIVED_AT), dst)
+    """The button on the master at ``path`` (the remote engine knows its name, not its folder:
+    the history workbook goes beside ``path``)."""
+    return run_entry(
+        path,
+        lambda book: xl.collect_returns(book, received_at=RECEIVED_AT, master=str(path)),
+        dst,
+    )
+
+
+def receipts(path: Path) -> list[list[Any]]:
+    """LichSu without its last column (the history workbook's name: a second run in the same
+    second gets "_2")."""
+    return [r[:-1] for r in sheet_rows(path, pl.HISTORY_SHEET)]
 
 
 def test_button_collects_the_folder_of_its_cell_like_the_cli(
@@ -69,9 +82,10 @@ def test_button_collects_the_folder_of_its_cell_like_the_cli(
     )
     capsys.readouterr()
     assert progress(result.path) == progress(returned.master)
-    assert sheet_rows(result.path, pl.HISTORY_SHEET) == sheet_rows(
-        returned.master, pl.HISTORY_SHEET
-    )
+    assert receipts(result.path) == receipts(returned.master)
+    assert changes(result.path) == changes(returned.master) != []
+    (button_history,) = {r[-1] for r in sheet_rows(result.path, pl.HISTORY_SHEET)}
+    assert button_history == "KeHoach2023_LichSu/LichSu_2023-12-01_080000.xlsx"
     button_intake = sheet_rows(result.path, pl.INTAKE_SHEET)
     assert button_intake == sheet_rows(returned.master, pl.INTAKE_SHEET)
     assert [r[3] for r in button_intake] == [pl.ACCEPTED, pl.SUPERSEDED, pl.REJECTED, pl.ACCEPTED]
@@ -87,6 +101,7 @@ def test_second_press_changes_neither_progress_nor_history(
     second = press(first.path, tmp_path / "second.xlsm")
     assert progress(second.path) == progress(first.path)
     assert sheet_rows(second.path, pl.HISTORY_SHEET) == sheet_rows(first.path, pl.HISTORY_SHEET)
+    assert len(list((returned.master.parent / "KeHoach2023_LichSu").iterdir())) == 1
     written = {a["sheet_position"] for a in second.actions if a["func"] == "setValues"}
     names = load_workbook(first.path, read_only=True).sheetnames
     assert {names[i] for i in written} == {pl.INTAKE_SHEET}
@@ -102,6 +117,17 @@ def test_wrong_folder_alerts_and_writes_nothing(
     result = press(returned.master)
     assert result.alert.mode == "critical"
     assert "Không tìm thấy thư mục" in result.alert.text
+    assert [a["func"] for a in result.actions] == ["alert"]
+
+
+def test_history_workbook_that_cannot_be_written_alerts_and_writes_nothing(
+    returned: Returned, xl_remote: Any
+) -> None:
+    (returned.master.parent / "KeHoach2023_LichSu").write_text("not a folder")
+    result = press(returned.master)
+    assert result.alert.mode == "critical"
+    assert "Không ghi được tệp lịch sử chi tiết" in result.alert.text
+    assert "workbook chưa bị thay đổi gì" in result.alert.text
     assert [a["func"] for a in result.actions] == ["alert"]
 
 

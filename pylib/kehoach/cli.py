@@ -250,23 +250,26 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
     from kehoach import progress_layout as pl
-    from kehoach.collect import collect_folder
+    from kehoach.collect import collect_folder, save_history
     from kehoach.edits import apply_to_workbook
-    from kehoach.reader import read_plan
-    from kehoach.sheetdata import workbook_values
+    from kehoach.reader import read_plan_values
+    from kehoach.sheetdata import defined_names, workbook_values
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     ensure_closed(path)  # before reading anything: Excel may hold unsaved changes
     received_at = args.received_at or datetime.now().replace(microsecond=0)
+    values = workbook_values(path, data_only=True)
     collection = collect_folder(  # every file read and checked before the master is touched
-        read_plan(path),
-        workbook_values(path),
+        read_plan_values(values, defined_names(path), file=path),
+        values,
         Path(args.from_dir).resolve(),
         received_at,
         file=path,
     )
+    del values
     ensure_closed(path)
+    collection = save_history(collection, path)
     sys.stderr.write(f"Đang ghi {path}...\n")
     sys.stderr.flush()
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
@@ -281,6 +284,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
         print(collection.summary())
         sheets = ", ".join((pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET))
         print(f"Đã ghi các trang {sheets} của {path}.")
+        if collection.history_file:
+            print(f"Lịch sử từng ô thay đổi: {path.parent / collection.history_file}.")
     return EXIT_FINDINGS if collection.counts["rejected"] else EXIT_OK
 
 
@@ -466,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--received-at",
         type=_iso_datetime,
         metavar="YYYY-MM-DDTHH:MM:SS",
-        help="thời điểm thu thập ghi vào TienDo, LichSu (mặc định: bây giờ)",
+        help="thời điểm thu thập ghi vào TienDo, LichSu và tệp lịch sử (mặc định: bây giờ)",
     )
     p.set_defaults(func=cmd_collect)
 

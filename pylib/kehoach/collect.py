@@ -2,8 +2,10 @@
 
 Input: the master's sheet values (``sheetdata.workbook_values`` or ``kehoach.xl.sheet_values``),
 the outcomes of ``kehoach.intake`` (one per file of the return folder) and the time of the
-run. Output: a ``Collection`` whose ``edits()`` rewrite the progress sheet (TienDo), append to
-the history (LichSu) and list every file (ThuThap); see ``kehoach.progress_layout``.
+run. Output: a ``Collection`` whose ``edits()`` rewrite the progress sheet (TienDo), append one
+row per file taken in to LichSu and list every file (ThuThap), and whose ``changes`` (one per
+changed cell, old → new) ``save_history`` writes to the run's history workbook beside the
+master (``kehoach.history_file``); see ``kehoach.progress_layout``.
 
 Rules:
 
@@ -12,19 +14,21 @@ Rules:
   later file does not erase what it reported before).
 - Several files of one agency: they are replayed oldest first, by (report date, file time,
   generated_at, name); so the latest report date wins, then the latest file, and each older
-  file's changes stay in LichSu. Against a row collected by an earlier run, a file wins when it
-  sorts after the file that wrote the row (when that file is in the folder), else when its
-  report date is not before the row's "Ngày báo cáo".
+  file's changes stay in the history. Against a row collected by an earlier run, a file wins
+  when it sorts after the file that wrote the row (when that file is in the folder), else when
+  its report date is not before the row's "Ngày báo cáo".
 - A file whose SHA-256 is already in TienDo or LichSu was collected before and is skipped: a
   second run over the same folder changes neither TienDo nor LichSu. ThuThap is the report of
   the last run only and is rewritten each time ("Đã nhận trước đó").
-- LichSu gets one row per changed cell (old → new), never a row for an unchanged one.
+- LichSu gets one row per file taken in (accepted or superseded), with the rows and cells it
+  changed; the history workbook one row per changed cell (old → new), never one for an
+  unchanged cell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from kehoach import progress_layout as pl
 from kehoach.directory import ROLES, Assignment, Directory
 from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
 from kehoach.errors import KeHoachError, WorkbookError
+from kehoach.history_file import EXCEL_MAX_ROWS, write_history
 from kehoach.model import Plan
 from kehoach.returns import FileOutcome
 from kehoach.sheetdata import SheetValues, is_blank
@@ -91,7 +96,7 @@ def row_context(
 
 @dataclass(frozen=True)
 class Change:
-    """One changed cell of TienDo: a LichSu row."""
+    """One changed cell of TienDo: a row of the run's history workbook."""
 
     received_at: datetime
     file: str
@@ -112,6 +117,34 @@ class Change:
             "field": _HEADERS[self.field],
             "old": history_value(self.old),
             "new": history_value(self.new),
+        }
+        return [values[c.key] for c in pl.CHANGES_COLUMNS]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One file taken in by a run: a LichSu row."""
+
+    received_at: datetime
+    file: str
+    sha256: str
+    agency: str
+    report_date: date | None
+    result: str  # progress_layout.ACCEPTED / SUPERSEDED
+    rows: int  # TienDo rows it changed
+    cells: int  # TienDo cells it changed: its rows in the history workbook
+
+    def row(self, history_file: str) -> list[Any]:
+        values = {
+            "received_at": self.received_at,
+            "file": self.file,
+            "sha256": self.sha256,
+            "agency": self.agency,
+            "report_date": self.report_date,
+            "result": self.result,
+            "rows": self.rows,
+            "cells": self.cells,
+            "details": (history_file or None) if self.cells else None,
         }
         return [values[c.key] for c in pl.HISTORY_COLUMNS]
 
@@ -146,10 +179,12 @@ class Collection:
     folder: str
     progress: tuple[tuple[Any, ...], ...]  # the whole TienDo table, PROGRESS_COLUMNS order
     progress_changed: bool
-    history: tuple[Change, ...]  # rows appended to LichSu
+    changes: tuple[Change, ...]  # the rows of the run's history workbook
+    receipts: tuple[Receipt, ...]  # rows appended to LichSu
     history_row: int  # Excel row of LichSu where they go
     files: tuple[FileResult, ...]
     create_sheets: tuple[str, ...] = field(default=())  # sheets the master lacks
+    history_file: str = ""  # the history workbook, relative to the master's folder (save_history)
 
     def count(self, result: str) -> int:
         return sum(1 for f in self.files if f.result == result)
@@ -162,18 +197,18 @@ class Collection:
             "rejected": self.count(pl.REJECTED),
             "superseded": self.count(pl.SUPERSEDED),
             "unchanged": self.count(pl.UNCHANGED),
-            "changes": len(self.history),
+            "changes": len(self.changes),
             "progress_rows": len(self.progress),
         }
 
     def summary(self) -> str:
         """One Vietnamese sentence: the run's totals."""
         c = self.counts
+        where = f" (chi tiết: {self.history_file})" if self.history_file else ""
         return (
             f"{c['files']} tệp: nhận {c['accepted']}, từ chối {c['rejected']}, cũ hơn "
-            f"{c['superseded']}, đã nhận trước đó {c['unchanged']}; {c['changes']} ô thay đổi "
-            f"(trang {pl.HISTORY_SHEET}); {c['progress_rows']} dòng tiến độ (trang "
-            f"{pl.PROGRESS_SHEET})."
+            f"{c['superseded']}, đã nhận trước đó {c['unchanged']}; {c['changes']} ô thay đổi"
+            f"{where}; {c['progress_rows']} dòng tiến độ (trang {pl.PROGRESS_SHEET})."
         )
 
     def note(self) -> str:
@@ -194,6 +229,7 @@ class Collection:
         return {
             "received_at": self.received_at.isoformat(timespec="seconds"),
             "folder": self.folder,
+            "history_file": self.history_file,
             "counts": self.counts,
             "files": [f.to_dict() for f in self.files],
         }
@@ -211,12 +247,9 @@ class Collection:
                     [list(r) for r in self.progress],
                 )
             )
-        if self.history:
-            out.append(
-                WriteValues(
-                    pl.HISTORY_SHEET, f"A{self.history_row}", [c.cells() for c in self.history]
-                )
-            )
+        if self.receipts:
+            rows = [r.row(self.history_file) for r in self.receipts]
+            out.append(WriteValues(pl.HISTORY_SHEET, f"A{self.history_row}", rows))
         out.append(ClearRows(pl.INTAKE_SHEET, pl.FIRST_DATA_ROW))
         out.append(WriteValues(pl.INTAKE_SHEET, pl.FOLDER_CELL, [[self.folder]]))
         out.append(WriteValues(pl.INTAKE_SHEET, pl.RUN_NOTE_CELL, [[self.note()]]))
@@ -244,7 +277,8 @@ def _heading_edits(sheet: str) -> list[Edit]:
 
 
 def history_value(value: Any) -> Any:
-    """A value as LichSu shows it: dates as dd/mm/yyyy text (the column mixes kinds)."""
+    """A value as the history workbook shows it: dates as dd/mm/yyyy text (the column mixes
+    kinds)."""
     if isinstance(value, datetime | date):
         return f"{value:%d/%m/%Y}"
     return value
@@ -395,13 +429,14 @@ def plan_collection(
             fresh.append(o)
 
     history: list[Change] = []
+    receipts: list[Receipt] = []
     changed = False
     fresh.sort(key=lambda o: (o.agency, _file_key(o)))
     latest: dict[str, FileOutcome] = {}
     for o in fresh:
         latest[o.agency] = o  # the last of its agency in key order
     for o in fresh:
-        made, older = 0, 0
+        made, rows_made, older = 0, 0, 0
         for report in o.rows:
             new = {k: _stored(k, report.values.get(k)) for k in INPUT_KEYS}
             if all(v is None for v in new.values()):
@@ -439,21 +474,36 @@ def plan_collection(
                     current[k] = getattr(ctx, k)
             current.update({"file": o.name, "sha256": o.sha256, "received_at": received_at})
             made += len(diffs)
+            rows_made += 1
             changed = True
-        results[o.name] = _fresh_result(o, made, older, latest[o.agency])
+        result = _fresh_result(o, made, older, latest[o.agency])
+        results[o.name] = result
+        receipts.append(
+            Receipt(
+                received_at,
+                o.name,
+                o.sha256,
+                o.agency,
+                o.report_date,
+                result.result,
+                rows_made,
+                made,
+            )
+        )
 
     rows = sorted(table.values(), key=lambda r: (_order(context, r), r["_position"]))
     rows += sorted(loose, key=lambda r: int(r["_position"]))
     progress = tuple(tuple(r[k] for k in _PROGRESS_KEYS) for r in rows)
     _check_fits(pl.PROGRESS_SHEET, pl.FIRST_DATA_ROW + len(progress) - 1, len(fresh), file)
-    last = pl.FIRST_DATA_ROW + len(history_rows) + len(history) - 1
+    last = pl.FIRST_DATA_ROW + len(history_rows) + len(receipts) - 1
     _check_fits(pl.HISTORY_SHEET, last, len(fresh), file)
     return Collection(
         received_at=received_at,
         folder=folder,
         progress=progress,
         progress_changed=changed,
-        history=tuple(history),
+        changes=tuple(history),
+        receipts=tuple(receipts),
         history_row=pl.FIRST_DATA_ROW + len(history_rows),
         files=tuple(results[o.name] for o in ordered),
         create_sheets=create,
@@ -462,8 +512,8 @@ def plan_collection(
 
 def _check_fits(sheet: str, last_row: int, files: int, file: str | Path | None) -> None:
     """CollectError, before anything is written, when ``sheet`` would need more rows than a
-    worksheet has: a province of hundreds of agencies, collected cell by cell into LichSu,
-    can get there in one run."""
+    worksheet has: TienDo holds a row per task and agency, about a million pairs at twice the
+    size of the benchmark's province of 650 agencies."""
     if last_row > EXCEL_MAX_ROWS:
         rows, limit = (f"{n:,}".replace(",", ".") for n in (last_row, EXCEL_MAX_ROWS))
         raise CollectError(
@@ -499,7 +549,7 @@ def _fresh_result(o: FileOutcome, made: int, older: int, latest: FileOutcome) ->
     if latest is not o:
         when = f" (ngày báo cáo {latest.report_date:%d/%m/%Y})" if latest.report_date else ""
         kept = (
-            f"{made} thay đổi của tệp này vẫn được ghi ở trang {pl.HISTORY_SHEET}."
+            f"{made} thay đổi của tệp này vẫn được ghi trong tệp lịch sử chi tiết."
             if made
             else "tệp này không thay đổi gì."
         )
@@ -527,9 +577,6 @@ def _fresh_result(o: FileOutcome, made: int, older: int, latest: FileOutcome) ->
 
 
 # --- one run, from the master's values and a folder ----------------------------------------------
-
-
-EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
 
 
 class CollectError(KeHoachError):
@@ -596,24 +643,45 @@ def collect_folder(
     )
 
 
+def save_history(collection: Collection, master: Path) -> Collection:
+    """Write the run's changed cells to a new history workbook beside ``master``
+    (``history_file.write_history``; none when nothing changed) and return the collection
+    that names it in LichSu. Call it after every check passed and before the master is
+    written: the master never names a history workbook that is not there. HistoryError
+    when the folder cannot be written."""
+    rows = (c.cells() for c in collection.changes)
+    return replace(collection, history_file=write_history(rows, master, collection.received_at))
+
+
 # --- a rebuild keeps what was collected ----------------------------------------------------------
+
+
+_COLLECTED = (
+    (pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS),
+    (pl.HISTORY_SHEET, pl.HISTORY_COLUMNS),
+    (pl.INTAKE_SHEET, pl.INTAKE_COLUMNS),
+)
 
 
 def kept_progress(path: Path) -> list[Edit]:
     """The edits that carry the collected progress of the master at ``path`` into a rebuilt
     one (``kehoach build``): the data rows of TienDo, LichSu and ThuThap and ThuThap's folder
-    and note, as they are. Empty when there is no file or nothing was collected."""
+    and note, as they are. Empty when there is no file or nothing was collected. WorkbookError
+    naming the cell when a sheet with rows has headers not of this layout (a master whose
+    LichSu still has an earlier version's columns): copying its rows under other headers
+    would garble them."""
     from kehoach.sheetdata import workbook_values
 
     if not path.is_file():
         return []
     values = workbook_values(path)
     out: list[Edit] = []
-    for sheet in (pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET):
+    for sheet, columns in _COLLECTED:
         rows = [list(r) for r in (values.get(sheet) or [])[pl.FIRST_DATA_ROW - 1 :]]
         while rows and all(is_blank(v) for v in rows[-1]):
             rows.pop()
         if rows:
+            _table(values, sheet, columns, path)  # rows under other headers stop the build
             out.append(WriteValues(sheet, f"A{pl.FIRST_DATA_ROW}", rows))
     intake = values.get(pl.INTAKE_SHEET) or []
     for cell in (pl.FOLDER_CELL, pl.RUN_NOTE_CELL):

@@ -2,7 +2,14 @@
 
 - ``PROGRESS_SHEET`` ("TienDo"): one row per (task, agency) the agency workbooks carried, with
   the latest accepted report of that agency for that task;
-- ``HISTORY_SHEET`` ("LichSu"): every accepted change, appended, never rewritten;
+- ``HISTORY_SHEET`` ("LichSu"): one row per file a collection took in (accepted or superseded),
+  appended, never rewritten: its SHA-256 (what makes a second run over the same folder a
+  no-op), how many rows and cells it changed, and the history workbook holding those changes;
+- a history workbook per run that changed anything (``history_file``), in the folder
+  ``<master>_LichSu`` beside the master: one row per changed cell of TienDo (old → new),
+  ``CHANGE_COLUMNS``. A worksheet holds 1,048,576 rows; a province of hundreds of agencies
+  changes millions of cells in one collection, so the cell-level history cannot live in the
+  master;
 - ``INTAKE_SHEET`` ("ThuThap"): one row per file of the last collection: accepted or the reason
   it was rejected;
 - ``SUMMARY_SHEET`` ("TongHop"): the progress summary.
@@ -39,8 +46,28 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
 )
 
 HISTORY_SHEET = "LichSu"
-HISTORY_TITLE = "Lịch sử thay đổi từ các báo cáo đã nhận (chỉ thêm, không sửa)"
+HISTORY_TITLE = "Sổ các tệp báo cáo đã nhận (chỉ thêm, không sửa)"
 HISTORY_COLUMNS: tuple[Column, ...] = (
+    Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
+    Column("file", "Tệp báo cáo", 30),
+    Column("sha256", "SHA-256 của tệp", 20),
+    Column("agency", "Mã cơ quan", 14),
+    Column("report_date", "Ngày báo cáo", 11, DATE_FORMAT),
+    Column("result", "Kết quả", 14),
+    Column("rows", "Số dòng thay đổi", 9, "0"),
+    Column("cells", "Số ô thay đổi", 9, "0"),
+    Column("details", "Tệp lịch sử chi tiết", 45),
+)
+
+# The history workbook of one run: <master stem>_LichSu/LichSu_<yyyy-mm-dd_hhmmss>.xlsx.
+HISTORY_DIR_SUFFIX = "_LichSu"
+CHANGES_SHEET = "LichSu"
+CHANGES_TITLE = "Lịch sử thay đổi của lần thu thập {when:%d/%m/%Y %H:%M} (workbook {master})"
+CHANGES_NOTE = (
+    "Mỗi dòng: một ô của trang TienDo đã đổi (giá trị cũ → mới), với tệp báo cáo và mã SHA-256 "
+    "của tệp. Tệp này chỉ được tạo mới, không sửa; trang LichSu của workbook ghi tên tệp này."
+)
+CHANGES_COLUMNS: tuple[Column, ...] = (
     Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
     Column("file", "Tệp báo cáo", 30),
     Column("sha256", "SHA-256 của tệp", 20),
@@ -75,11 +102,13 @@ UNCHANGED = "Đã nhận trước đó"
 
 PROGRESS_NOTE = (
     "Mỗi dòng: một nhiệm vụ của một cơ quan, theo báo cáo mới nhất đã nhận (bấm «Thu thập báo "
-    "cáo»). Không sửa tay: trang này được ghi lại mỗi lần thu thập; lịch sử ở trang LichSu."
+    "cáo»). Không sửa tay: trang này được ghi lại mỗi lần thu thập; các tệp đã nhận ở trang "
+    "LichSu."
 )
 HISTORY_NOTE = (
-    "Mỗi dòng: một ô của trang TienDo đã đổi (giá trị cũ → mới), với tệp báo cáo và mã SHA-256 "
-    "của tệp. Trang này chỉ được thêm dòng."
+    "Mỗi dòng: một tệp đã nhận, với mã SHA-256 (tệp đã nhận thì lần sau bỏ qua). Từng ô đã đổi "
+    "(giá trị cũ → mới) nằm trong tệp lịch sử chi tiết ghi ở cột cuối, trong thư mục "
+    "<tên workbook>_LichSu bên cạnh workbook. Trang này chỉ được thêm dòng."
 )
 INTAKE_NOT_RUN = "Chưa thu thập lần nào."
 

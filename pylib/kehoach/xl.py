@@ -15,6 +15,7 @@ import functools
 import platform
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import xlwings as xw
@@ -144,7 +145,6 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
     beside this workbook (``out_dir`` for tests), progress on the status bar, the manifest
     sheet, then the workbook is saved (it keeps the signing key) and an alert gives counts."""
     from datetime import datetime
-    from pathlib import Path
 
     from kehoach.extract_files import extract_inputs, generate_extracts
     from kehoach.extract_layout import DEFAULT_FOLDER
@@ -192,13 +192,17 @@ def summarize_progress(book: xw.Book) -> None:
 
 @_user_errors
 def collect_returns(
-    book: xw.Book, folder: str | None = None, received_at: datetime | None = None
+    book: xw.Book,
+    folder: str | None = None,
+    received_at: datetime | None = None,
+    master: str | None = None,
 ) -> None:
     """Button "Thu thập báo cáo": the returned files of the folder the button's dialog wrote
     into ThuThap!B2 (``folder`` for tests) merged into TienDo, LichSu, ThuThap; every file is
-    read and checked before anything is written; then the workbook is saved and an alert
-    gives the counts and the rejected files' reasons."""
-    from kehoach.collect import ALERT_TITLE, collect_folder, folder_setting
+    read and checked before anything is written; then the changed cells go to a history
+    workbook beside this one (``master``: where this workbook is, for tests), the workbook is
+    saved and an alert gives the counts and the rejected files' reasons."""
+    from kehoach.collect import ALERT_TITLE, collect_folder, folder_setting, save_history
     from kehoach.reader import read_plan_values
 
     values = sheet_values(book)
@@ -216,6 +220,7 @@ def collect_returns(
         )
     finally:
         _status(book, None)
+    collection = save_history(collection, Path(master or book.fullname))
     apply_edits(book, collection.edits())
     book.save()
     book.app.alert(collection.alert_text(), title=ALERT_TITLE)
@@ -249,7 +254,6 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
     the counts and the agencies that got no draft (no address, file too large or missing).
     Sending through SMTP is the CLI's (``kehoach mail --smtp``): no password in Excel."""
     from datetime import date
-    from pathlib import Path
 
     from kehoach import mail_layout as ml
     from kehoach.extract_layout import DEFAULT_FOLDER
