@@ -28,6 +28,13 @@ one run's times vary by a third. The table gives ours/floor; the aim is within 2
 reports how many files each reader read (``kehoach.return_book``: calamine for plain files).
 ``--profile N`` runs ours once more under cProfile and prints its N costliest functions
 (cumulative and own time).
+
+``--whole`` then times what follows intake too, once, in a process of its own: ``kehoach
+collect`` on a copy of the province's master (built once, beside the returns: the synthetic
+plan and directory, the same key), so the merge, the history workbook and the master's save;
+then the same command again on the same folder (every file already collected: what a later
+run costs once TienDo holds the whole province). No floor: this is where the time goes, not
+a comparison.
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ from bench_extracts import (  # noqa: E402
 from kehoach import extract_layout as ex  # noqa: E402
 
 VARIANTS = ("ours", "floor")
+RECEIVED_AT = "2023-10-01T08:00:00"
 TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extract
 STRINGS_XML = "xl/sharedStrings.xml"
 _FIRST_INPUT = len(ex.TASK_COLUMNS)  # 0-based column of the first input cell
@@ -221,6 +229,63 @@ def readers(folder: Path) -> dict[str, int]:
     return counts
 
 
+def master_for(agencies: int, tasks: int, seed: int, work: Path) -> Path:
+    """The synthetic province's master (plan sheets, directory, the bench's key), built once
+    beside its returns: what ``kehoach collect`` reads and writes in ``--whole``."""
+    from synthetic import synthetic_province
+
+    from kehoach.edits import apply_to_workbook
+    from kehoach.master import fill_master
+    from kehoach.signing import key_edits
+    from kehoach.xlsm import build_xlsm
+
+    path = work / f"province-{agencies}-{tasks}-{seed}" / "master.xlsm"
+    if not path.is_file():
+        plan, directory = synthetic_province(agencies, tasks, seed)
+
+        def fill(wb: Any) -> None:
+            fill_master(wb, plan, directory=directory)
+            apply_to_workbook(wb, key_edits(KEY))
+
+        build_xlsm(path, fill, BENCH.parent / "macros")
+    return path
+
+
+def run_whole(master: Path, folder: Path) -> dict[str, Any]:
+    """``kehoach collect`` twice on a copy of ``master`` (the second run finds every file
+    collected); each run's wall and CPU time, the sizes of what the first one wrote."""
+    import contextlib
+
+    from kehoach.cli import main as kehoach
+
+    with tempfile.TemporaryDirectory(prefix="kehoach-bench-whole-") as tmp:
+        copy = Path(shutil.copy2(master, Path(tmp) / "KeHoach.xlsm"))
+        runs = []
+        for _ in range(2):
+            out, err = io.StringIO(), io.StringIO()
+            start, cpu = time.perf_counter(), time.process_time()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                args = ["collect", str(copy), "--from", str(folder), "--json"]
+                code = kehoach([*args, "--received-at", RECEIVED_AT])
+            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+            if code != 0:
+                raise RuntimeError(f"kehoach collect returned {code}:\n{err.getvalue()[-2000:]}")
+            runs.append({"wall_s": wall, "cpu_s": cpu, "report": json.loads(out.getvalue())})
+        first, again = runs
+        history = Path(tmp) / first["report"]["history_file"]
+        return {
+            "first_wall_s": first["wall_s"],
+            "first_cpu_s": first["cpu_s"],
+            "again_wall_s": again["wall_s"],
+            "again_cpu_s": again["cpu_s"],
+            "progress_rows": first["report"]["counts"]["progress_rows"],
+            "changes": first["report"]["counts"]["changes"],
+            "again_unchanged": again["report"]["counts"]["unchanged"],
+            "history_mb": history.stat().st_size / 2**20,
+            "master_mb": copy.stat().st_size / 2**20,
+        }
+
+
 def run_floor(folder: Path, rows: dict[str, int]) -> Callable[[], dict[str, Any]]:
     """python-calamine: open each file, read the tasks sheet's rows and the metadata sheet;
     returns how to count what it read (outside the timing)."""
@@ -251,6 +316,9 @@ def child(variant: str, prepared: dict[str, Any], profile: int) -> dict[str, Any
         importlib.import_module(module)  # importing is not what is measured
 
     folder = Path(prepared["folder"])
+    if variant == "whole":
+        whole = run_whole(Path(prepared["master"]), folder)
+        return {"variant": variant, **whole, "peak_rss_mb": _peak_rss_kb() / 1024}
     work: Callable[[], Callable[[], dict[str, Any]]]
     if variant == "ours":
         work = lambda: run_ours(folder, prepared["plan_id"])  # noqa: E731
@@ -313,13 +381,21 @@ def _fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def bench(
-    agencies: int, tasks: int, seed: int, work: Path, profile: int = 0, repeat: int = 3
+    agencies: int,
+    tasks: int,
+    seed: int,
+    work: Path,
+    profile: int = 0,
+    repeat: int = 3,
+    whole: bool = False,
 ) -> dict[str, Any]:
     """Prepare (or reuse) the folder of returns, then run the two variants ``repeat`` times,
     alternating; the fastest run of each, the ratios and, with ``profile``, ours's cProfile
-    listing."""
+    listing; with ``whole``, the whole ``kehoach collect`` once (``run_whole``)."""
     work.mkdir(parents=True, exist_ok=True)
     prepared = prepare(agencies, tasks, seed, work)
+    if whole:
+        prepared["master"] = str(master_for(agencies, tasks, seed, work))
     prepared_path = work / f"prepared-{os.getpid()}.json"
     prepared_path.write_text(json.dumps(prepared))
     runs: dict[str, list[dict[str, Any]]] = {variant: [] for variant in VARIANTS}
@@ -328,6 +404,7 @@ def bench(
             for variant in VARIANTS:
                 runs[variant].append(_spawn(variant, prepared_path))
         listing = _spawn("ours", prepared_path, profile)["profile"] if profile else None
+        whole_run = _spawn("whole", prepared_path) if whole else None
     finally:
         prepared_path.unlink()
     results = {variant: _fastest(runs[variant]) for variant in VARIANTS}
@@ -347,6 +424,8 @@ def bench(
             "peak_rss": ours["peak_rss_mb"] / floor["peak_rss_mb"],
         },
     }
+    if whole_run is not None:
+        report["whole"] = whole_run
     return report | ({"profile": listing} if listing is not None else {})
 
 
@@ -381,6 +460,18 @@ def table(report: dict[str, Any]) -> str:
             r["total_time"], r["total_cpu"], r["peak_rss"]
         )
     )
+    if "whole" in report:
+        w = report["whole"]
+        lines += [
+            "",
+            "kehoach collect, whole (intake, merge, history workbook, master saved), once:",
+            f"  first run: wall {w['first_wall_s']:.1f} s, CPU {w['first_cpu_s']:.1f} s; "
+            f"{w['progress_rows']} TienDo rows, {w['changes']} changed cells; history "
+            f"workbook {w['history_mb']:.1f} MB, master {w['master_mb']:.1f} MB",
+            f"  again, same folder ({w['again_unchanged']} files already collected): "
+            f"wall {w['again_wall_s']:.1f} s, CPU {w['again_cpu_s']:.1f} s",
+            f"  peak RSS of the process: {w['peak_rss_mb']:.0f} MB",
+        ]
     if "profile" in report:
         lines += ["", "ours under cProfile:", report["profile"]]
     return "\n".join(lines)
@@ -401,15 +492,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, metavar="N", help="runs of each variant (fastest kept)"
     )
+    parser.add_argument(
+        "--whole", action="store_true", help="also time the whole kehoach collect, once"
+    )
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
-    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=(*VARIANTS, "whole"), help=argparse.SUPPRESS)
     parser.add_argument("--prepared", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         prepared = json.loads(args.prepared.read_text())
         print(json.dumps(child(args.child, prepared, args.profile)))
         return 0
-    report = bench(args.agencies, args.tasks, args.seed, args.work, args.profile, args.repeat)
+    report = bench(
+        args.agencies, args.tasks, args.seed, args.work, args.profile, args.repeat, args.whole
+    )
     print(json.dumps(report, indent=2) if args.json else table(report))
     return 0
 

@@ -26,7 +26,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def report(work: Path) -> dict[str, Any]:
-    return bench_collect.bench(agencies=45, tasks=12, seed=1, work=work)
+    return bench_collect.bench(agencies=45, tasks=12, seed=1, work=work, repeat=1, whole=True)
 
 
 def test_both_variants_report_numbers(report: dict[str, Any]) -> None:
@@ -42,6 +42,18 @@ def test_both_variants_report_numbers(report: dict[str, Any]) -> None:
     assert set(report["ratios"]) == {"total_time", "total_cpu", "peak_rss"}
     text = bench_collect.table(report)
     assert "ours" in text and "floor" in text and "ours/floor" in text
+
+
+def test_whole_collect_writes_every_report_then_finds_them_collected(
+    report: dict[str, Any],
+) -> None:
+    whole, ours = report["whole"], report["variants"]["ours"]
+    assert whole["progress_rows"] == ours["rows"]  # one TienDo row per signed task row
+    assert whole["changes"] == ours["cells"]  # every typed cell is a change the first time
+    assert whole["again_unchanged"] == ours["files"]
+    for key in ("first_wall_s", "again_wall_s", "history_mb", "master_mb", "peak_rss_mb"):
+        assert whole[key] > 0, key
+    assert "kehoach collect, whole" in bench_collect.table(report)
 
 
 def test_every_input_cell_is_filled_and_every_return_accepted(
