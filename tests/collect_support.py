@@ -22,7 +22,12 @@ from returns_corpus import DONE, GOING, edit, fill
 
 GENERATED_AT = "2023-07-01T09:30:00"
 RECEIVED_AT = datetime(2023, 12, 1, 8, 0, 0)
-LATER = {**GOING, ex.PERCENT_KEY: 80, ex.REPORT_DATE_KEY: datetime(2023, 11, 15)}
+LATER = {
+    **GOING,
+    ex.PERCENT_KEY: 80,
+    ex.REPORT_DATE_KEY: datetime(2023, 11, 15),
+    ex.RESULTS_KEY: "0123",  # text Excel would read as a number if written as typed
+}
 PROGRESS_KEYS = [c.key for c in pl.PROGRESS_COLUMNS]
 
 

@@ -1,4 +1,6 @@
-"""Edits as data: the openpyxl applier and the xlwings applier give the same workbook."""
+"""Edits as data: the openpyxl applier and the xlwings applier give the same workbook; text is
+written as text by both (Excel would read "0123" as a number, "2023-09-30" as a date, drop a
+leading apostrophe)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,17 @@ from xlharness import run_entry
 
 EDITS = [
     EnsureSheet("Thử"),
-    WriteValues("Thử", "A1", [["Tiêu đề", None], ["=1+1", 2.5], ["- gạch đầu dòng", "@x"]]),
+    WriteValues(
+        "Thử",
+        "A1",
+        [
+            ["Tiêu đề", None],
+            ["=1+1", 2.5],
+            ["- gạch đầu dòng", "@x"],
+            ["0123", "2023-09-30"],
+            ["'trích dẫn", "TRUE"],
+        ],
+    ),
     Link("Thử", "C1", "'PL2'!F12", "Tới PL2"),
     Fill("PL2", "F12", "FFC7CE"),
     Fill("PL2", "A4", None),
@@ -27,7 +39,7 @@ def snapshot(path: Path) -> dict[str, Any]:
     wb = load_workbook(path)
     ws = wb["Thử"]
     return {
-        "values": [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=3, max_col=3)],
+        "values": [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=5, max_col=3)],
         "types": [ws["A2"].data_type, ws["A3"].data_type, ws["B3"].data_type],
         "link": ws["C1"].hyperlink.location if ws["C1"].hyperlink else None,
         "fill": wb["PL2"]["F12"].fill.fgColor.rgb[-6:],
@@ -51,6 +63,8 @@ def test_both_appliers_give_the_same_workbook(master_xlsm: Path, xl_remote: Any)
         ["Tiêu đề", None, "Tới PL2"],
         ["=1+1", 2.5, None],
         ["- gạch đầu dòng", "@x", None],
+        ["0123", "2023-09-30", None],
+        ["'trích dẫn", "TRUE", None],
     ]
     assert by_openpyxl["types"] == ["s", "s", "s"]  # text that looks like a formula stays text
     assert by_openpyxl["link"] == "'PL2'!F12"

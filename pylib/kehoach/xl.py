@@ -30,7 +30,6 @@ from kehoach.edits import (
     HideSheet,
     Link,
     WriteValues,
-    looks_like_formula,
 )
 from kehoach.errors import KeHoachError
 from kehoach.setup_report import TITLE as SETUP_TITLE
@@ -78,13 +77,21 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
                 else:
                     cells.clear_contents()
         elif isinstance(edit, WriteValues):
-            rows = [["'" + v if looks_like_formula(v) else v for v in row] for row in edit.rows]
+            rows = [[_as_text(v) for v in row] for row in edit.rows]
             if rows:
                 sheet.range(edit.cell).value = rows
         elif isinstance(edit, Fill):
             sheet.range(edit.cell).color = f"#{edit.color}" if edit.color else None
         elif isinstance(edit, Link):
             sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
+
+
+def _as_text(value: Any) -> Any:
+    """A value as Excel must be given it to store it unchanged: text with an apostrophe in
+    front, as typed. Excel reads what a script writes as if it were typed, with the user's
+    locale: "0123" would become 123, "2023-09-30" or "30/9/2023" a date, "=1+1" a formula,
+    "TRUE" a boolean, "'x" would lose its apostrophe. Every edit holds text as text."""
+    return "'" + value if isinstance(value, str) and value else value
 
 
 def _header_rows(book: xw.Book) -> dict[str, list[Any] | None]:
