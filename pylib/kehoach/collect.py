@@ -94,7 +94,7 @@ def row_context(
 # --- what a run produces ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # millions of them at province scale
 class Change:
     """One changed cell of TienDo: a row of the run's history workbook."""
 
@@ -179,7 +179,8 @@ class Collection:
     folder: str
     progress: tuple[tuple[Any, ...], ...]  # the whole TienDo table, PROGRESS_COLUMNS order
     progress_changed: bool
-    changes: tuple[Change, ...]  # the rows of the run's history workbook
+    changes: tuple[Change, ...]  # the rows of the run's history workbook (until saved)
+    changed_cells: int  # how many: save_history drops ``changes`` once they are written
     receipts: tuple[Receipt, ...]  # rows appended to LichSu
     history_row: int  # Excel row of LichSu where they go
     files: tuple[FileResult, ...]
@@ -197,7 +198,7 @@ class Collection:
             "rejected": self.count(pl.REJECTED),
             "superseded": self.count(pl.SUPERSEDED),
             "unchanged": self.count(pl.UNCHANGED),
-            "changes": len(self.changes),
+            "changes": self.changed_cells,
             "progress_rows": len(self.progress),
         }
 
@@ -240,13 +241,7 @@ class Collection:
         for sheet in self.create_sheets:
             out.extend(_heading_edits(sheet))
         if self.progress_changed:
-            out.append(
-                WriteValues(
-                    pl.PROGRESS_SHEET,
-                    f"A{pl.FIRST_DATA_ROW}",
-                    [list(r) for r in self.progress],
-                )
-            )
+            out.append(WriteValues(pl.PROGRESS_SHEET, f"A{pl.FIRST_DATA_ROW}", self.progress))
         if self.receipts:
             rows = [r.row(self.history_file) for r in self.receipts]
             out.append(WriteValues(pl.HISTORY_SHEET, f"A{self.history_row}", rows))
@@ -428,7 +423,7 @@ def plan_collection(
             first_of[o.sha256] = o.name
             fresh.append(o)
 
-    history: list[Change] = []
+    changes: list[Change] = []
     receipts: list[Receipt] = []
     changed = False
     fresh.sort(key=lambda o: (o.agency, _file_key(o)))
@@ -455,7 +450,7 @@ def plan_collection(
             if not diffs:
                 continue
             for k in diffs:
-                history.append(
+                changes.append(
                     Change(
                         received_at,
                         o.name,
@@ -502,7 +497,8 @@ def plan_collection(
         folder=folder,
         progress=progress,
         progress_changed=changed,
-        changes=tuple(history),
+        changes=tuple(changes),
+        changed_cells=len(changes),
         receipts=tuple(receipts),
         history_row=pl.FIRST_DATA_ROW + len(history_rows),
         files=tuple(results[o.name] for o in ordered),
@@ -646,11 +642,13 @@ def collect_folder(
 def save_history(collection: Collection, master: Path) -> Collection:
     """Write the run's changed cells to a new history workbook beside ``master``
     (``history_file.write_history``; none when nothing changed) and return the collection
-    that names it in LichSu. Call it after every check passed and before the master is
-    written: the master never names a history workbook that is not there. HistoryError
-    when the folder cannot be written."""
+    that names it in LichSu, without the changes themselves (millions at province scale,
+    not to be held while the master is written). Call it after every check passed and
+    before the master is written: the master never names a history workbook that is not
+    there. HistoryError when the folder cannot be written."""
     rows = (c.cells() for c in collection.changes)
-    return replace(collection, history_file=write_history(rows, master, collection.received_at))
+    name = write_history(rows, master, collection.received_at)
+    return replace(collection, history_file=name, changes=())
 
 
 # --- a rebuild keeps what was collected ----------------------------------------------------------

@@ -50,7 +50,7 @@ class WriteValues:
 
     sheet: str
     cell: str
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
