@@ -29,12 +29,12 @@ reports how many files each reader read (``kehoach.return_book``: calamine for p
 ``--profile N`` runs ours once more under cProfile and prints its N costliest functions
 (cumulative and own time).
 
-``--whole`` then times what follows intake too, once, in a process of its own: ``kehoach
-collect`` on a copy of the province's master (built once, beside the returns: the synthetic
-plan and directory, the same key), so the merge, the history workbook and the master's save;
-then the same command again on the same folder (every file already collected: what a later
-run costs once TienDo holds the whole province). No floor: this is where the time goes, not
-a comparison.
+``--whole`` then times what follows intake too, once: ``kehoach collect`` on a copy of the
+province's master (built once, beside the returns: the synthetic plan and directory, the same
+key), so the merge, the history workbook and the master's save; then the same command again
+on the same folder (every file already collected: what a later run costs once TienDo holds
+the whole province). Each run in a process of its own, with its own peak. No floor: this is
+where the time goes, not a comparison.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ from bench_extracts import (  # noqa: E402
 from kehoach import extract_layout as ex  # noqa: E402
 
 VARIANTS = ("ours", "floor")
+WHOLE = ("first", "again")  # kehoach collect on the province's master, then once more
 RECEIVED_AT = "2023-10-01T08:00:00"
 TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extract
 STRINGS_XML = "xl/sharedStrings.xml"
@@ -252,38 +253,29 @@ def master_for(agencies: int, tasks: int, seed: int, work: Path) -> Path:
 
 
 def run_whole(master: Path, folder: Path) -> dict[str, Any]:
-    """``kehoach collect`` twice on a copy of ``master`` (the second run finds every file
-    collected); each run's wall and CPU time, the sizes of what the first one wrote."""
+    """``kehoach collect`` once on ``master`` (a copy: it is written); the run's wall and CPU
+    time, its counts, the sizes of the master and of the history workbook it wrote."""
     import contextlib
 
     from kehoach.cli import main as kehoach
 
-    with tempfile.TemporaryDirectory(prefix="kehoach-bench-whole-") as tmp:
-        copy = Path(shutil.copy2(master, Path(tmp) / "KeHoach.xlsm"))
-        runs = []
-        for _ in range(2):
-            out, err = io.StringIO(), io.StringIO()
-            start, cpu = time.perf_counter(), time.process_time()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                args = ["collect", str(copy), "--from", str(folder), "--json"]
-                code = kehoach([*args, "--received-at", RECEIVED_AT])
-            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-            if code != 0:
-                raise RuntimeError(f"kehoach collect returned {code}:\n{err.getvalue()[-2000:]}")
-            runs.append({"wall_s": wall, "cpu_s": cpu, "report": json.loads(out.getvalue())})
-        first, again = runs
-        history = Path(tmp) / first["report"]["history_file"]
-        return {
-            "first_wall_s": first["wall_s"],
-            "first_cpu_s": first["cpu_s"],
-            "again_wall_s": again["wall_s"],
-            "again_cpu_s": again["cpu_s"],
-            "progress_rows": first["report"]["counts"]["progress_rows"],
-            "changes": first["report"]["counts"]["changes"],
-            "again_unchanged": again["report"]["counts"]["unchanged"],
-            "history_mb": history.stat().st_size / 2**20,
-            "master_mb": copy.stat().st_size / 2**20,
-        }
+    out, err = io.StringIO(), io.StringIO()
+    start, cpu = time.perf_counter(), time.process_time()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        args = ["collect", str(master), "--from", str(folder), "--json"]
+        code = kehoach([*args, "--received-at", RECEIVED_AT])
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    if code != 0:
+        raise RuntimeError(f"kehoach collect returned {code}:\n{err.getvalue()[-2000:]}")
+    report = json.loads(out.getvalue())
+    history = master.parent / report["history_file"] if report["history_file"] else None
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        **report["counts"],
+        "history_mb": history.stat().st_size / 2**20 if history else 0.0,
+        "master_mb": master.stat().st_size / 2**20,
+    }
 
 
 def run_floor(folder: Path, rows: dict[str, int]) -> Callable[[], dict[str, Any]]:
@@ -316,8 +308,8 @@ def child(variant: str, prepared: dict[str, Any], profile: int) -> dict[str, Any
         importlib.import_module(module)  # importing is not what is measured
 
     folder = Path(prepared["folder"])
-    if variant == "whole":
-        whole = run_whole(Path(prepared["master"]), folder)
+    if variant in WHOLE:
+        whole = run_whole(Path(prepared["whole_master"]), folder)
         return {"variant": variant, **whole, "peak_rss_mb": _peak_rss_kb() / 1024}
     work: Callable[[], Callable[[], dict[str, Any]]]
     if variant == "ours":
@@ -394,8 +386,11 @@ def bench(
     listing; with ``whole``, the whole ``kehoach collect`` once (``run_whole``)."""
     work.mkdir(parents=True, exist_ok=True)
     prepared = prepare(agencies, tasks, seed, work)
+    whole_dir = work / f"whole-{os.getpid()}"
     if whole:
-        prepared["master"] = str(master_for(agencies, tasks, seed, work))
+        whole_dir.mkdir()
+        master = master_for(agencies, tasks, seed, work)
+        prepared["whole_master"] = str(shutil.copy2(master, whole_dir / "KeHoach.xlsm"))
     prepared_path = work / f"prepared-{os.getpid()}.json"
     prepared_path.write_text(json.dumps(prepared))
     runs: dict[str, list[dict[str, Any]]] = {variant: [] for variant in VARIANTS}
@@ -404,9 +399,10 @@ def bench(
             for variant in VARIANTS:
                 runs[variant].append(_spawn(variant, prepared_path))
         listing = _spawn("ours", prepared_path, profile)["profile"] if profile else None
-        whole_run = _spawn("whole", prepared_path) if whole else None
+        whole_runs = {step: _spawn(step, prepared_path) for step in WHOLE} if whole else None
     finally:
         prepared_path.unlink()
+        shutil.rmtree(whole_dir, ignore_errors=True)
     results = {variant: _fastest(runs[variant]) for variant in VARIANTS}
     ours, floor = results["ours"], results["floor"]
     report = {
@@ -424,8 +420,8 @@ def bench(
             "peak_rss": ours["peak_rss_mb"] / floor["peak_rss_mb"],
         },
     }
-    if whole_run is not None:
-        report["whole"] = whole_run
+    if whole_runs is not None:
+        report["whole"] = whole_runs
     return report | ({"profile": listing} if listing is not None else {})
 
 
@@ -461,16 +457,18 @@ def table(report: dict[str, Any]) -> str:
         )
     )
     if "whole" in report:
-        w = report["whole"]
+        first, again = (report["whole"][step] for step in WHOLE)
         lines += [
             "",
-            "kehoach collect, whole (intake, merge, history workbook, master saved), once:",
-            f"  first run: wall {w['first_wall_s']:.1f} s, CPU {w['first_cpu_s']:.1f} s; "
-            f"{w['progress_rows']} TienDo rows, {w['changes']} changed cells; history "
-            f"workbook {w['history_mb']:.1f} MB, master {w['master_mb']:.1f} MB",
-            f"  again, same folder ({w['again_unchanged']} files already collected): "
-            f"wall {w['again_wall_s']:.1f} s, CPU {w['again_cpu_s']:.1f} s",
-            f"  peak RSS of the process: {w['peak_rss_mb']:.0f} MB",
+            "kehoach collect, whole (intake, merge, history workbook, master saved), each run",
+            "in a process of its own:",
+            f"  first run: wall {first['wall_s']:.1f} s, CPU {first['cpu_s']:.1f} s, peak RSS "
+            f"{first['peak_rss_mb']:.0f} MB; {first['progress_rows']} TienDo rows, "
+            f"{first['changes']} changed cells; history workbook {first['history_mb']:.1f} MB, "
+            f"master {first['master_mb']:.1f} MB",
+            f"  again, same folder ({again['unchanged']} files already collected): wall "
+            f"{again['wall_s']:.1f} s, CPU {again['cpu_s']:.1f} s, peak RSS "
+            f"{again['peak_rss_mb']:.0f} MB",
         ]
     if "profile" in report:
         lines += ["", "ours under cProfile:", report["profile"]]
@@ -496,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         "--whole", action="store_true", help="also time the whole kehoach collect, once"
     )
     parser.add_argument("--json", action="store_true", help="print the measurements as JSON")
-    parser.add_argument("--child", choices=(*VARIANTS, "whole"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=(*VARIANTS, *WHOLE), help=argparse.SUPPRESS)
     parser.add_argument("--prepared", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

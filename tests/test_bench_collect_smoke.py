@@ -47,12 +47,16 @@ def test_both_variants_report_numbers(report: dict[str, Any]) -> None:
 def test_whole_collect_writes_every_report_then_finds_them_collected(
     report: dict[str, Any],
 ) -> None:
-    whole, ours = report["whole"], report["variants"]["ours"]
-    assert whole["progress_rows"] == ours["rows"]  # one TienDo row per signed task row
-    assert whole["changes"] == ours["cells"]  # every typed cell is a change the first time
-    assert whole["again_unchanged"] == ours["files"]
-    for key in ("first_wall_s", "again_wall_s", "history_mb", "master_mb", "peak_rss_mb"):
-        assert whole[key] > 0, key
+    first, again = report["whole"]["first"], report["whole"]["again"]
+    ours = report["variants"]["ours"]
+    assert first["progress_rows"] == ours["rows"]  # one TienDo row per signed task row
+    assert first["changes"] == ours["cells"]  # every typed cell is a change the first time
+    assert first["accepted"] == ours["files"] and again["unchanged"] == ours["files"]
+    assert again["changes"] == 0 and again["history_mb"] == 0  # nothing new: no history file
+    for run in (first, again):
+        for key in ("wall_s", "cpu_s", "master_mb", "peak_rss_mb"):
+            assert run[key] > 0, key
+    assert first["history_mb"] > 0
     assert "kehoach collect, whole" in bench_collect.table(report)
 
 
