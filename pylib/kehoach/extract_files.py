@@ -9,8 +9,6 @@ written: never a silent suffix. The same inputs, ``generated_at`` and key give t
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kehoach import extract_layout as ex
+from kehoach.atomic import replaced_on_success
 from kehoach.directory import Agency, Assignment, Directory, load_directory
 from kehoach.edits import Edit
 from kehoach.extract_select import ExtractError, Selection
@@ -120,17 +119,8 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         if path.is_file() and path.read_bytes() == data:
             return
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with replaced_on_success(path) as tmp:
+            tmp.write_bytes(data)
     except OSError as err:
         raise ExtractError(
             f"Không ghi được tệp (có thể đang mở trong Excel): {err.strerror or err}", file=path

@@ -12,8 +12,6 @@ changed more cells goes on in "LichSu (2)", "LichSu (3)" …, each with the same
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 import xlsxwriter
 
 from kehoach import progress_layout as pl
+from kehoach.atomic import replaced_on_success
 from kehoach.errors import KeHoachError
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
@@ -70,17 +69,8 @@ def write_history(
     try:
         folder.mkdir(exist_ok=True)
         path = _free_name(folder, received_at)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp.xlsx", dir=folder)
-        os.close(fd)
-        try:
-            _write(tmp, _chain(first, iterator), master.name, received_at, rows_per_sheet)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide it from colleagues
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with replaced_on_success(path, ".tmp.xlsx") as tmp:
+            _write(str(tmp), _chain(first, iterator), master.name, received_at, rows_per_sheet)
     except OSError as err:
         raise HistoryError(
             "Không ghi được tệp lịch sử chi tiết của lần thu thập này; workbook chưa bị thay "
