@@ -352,3 +352,25 @@ def test_importing_kehoach_xlsm_does_not_import_xlwings() -> None:
     code = "import sys, kehoach.xlsm; sys.exit('xlwings' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "pylib")}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+def test_a_damaged_sheet_part_is_found_though_only_the_code_parts_are_kept(
+    built: Path, tmp_path: Path
+) -> None:
+    """package_problems keeps the VBA, ribbon and relationship parts only, but reads every
+    other part through: a sheet whose bytes no longer match its CRC is reported."""
+    damaged = tmp_path / "damaged.xlsm"
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                info.compress_type = zipfile.ZIP_STORED
+            dst.writestr(info, data)
+    raw = bytearray(damaged.read_bytes())
+    at = raw.find(b"<sheetData")
+    assert at > 0
+    raw[at + 1 : at + 2] = b"S"  # stored, so the bytes change but the recorded CRC does not
+    damaged.write_bytes(bytes(raw))
+    problems = package_problems(damaged)
+    assert len(problems) == 1 and problems[0].startswith("Không đọc được tệp:")
+    assert "CRC" in problems[0]

@@ -215,7 +215,7 @@ def package_problems(path: Path, reference: Path | Mapping[str, bytes] | None = 
     must also be byte-identical to the reference's.
     """
     try:
-        parts = _read_parts(path)
+        parts = _package_parts(path)
     except (OSError, zipfile.BadZipFile) as err:
         return [f"Không đọc được tệp: {err}."]
     problems: list[str] = []
@@ -232,7 +232,7 @@ def package_problems(path: Path, reference: Path | Mapping[str, bytes] | None = 
         if target not in parts:
             problems.append(f"Mất phần ribbon {target}.")
     if reference is not None:
-        ref = _read_parts(reference) if isinstance(reference, Path) else reference
+        ref = _package_parts(reference) if isinstance(reference, Path) else reference
         if ref.get(VBA_PART) is not None and parts.get(VBA_PART) != ref.get(VBA_PART):
             problems.append("Dự án VBA (xl/vbaProject.bin) đã bị thay đổi.")
         ref_targets = _ribbon_targets(ref.get("_rels/.rels", b""))
@@ -406,15 +406,14 @@ def save_xlsm(
     """
     path = Path(path)
     try:
-        before = _read_parts(path)
+        before = _package_parts(path)
     except (OSError, zipfile.BadZipFile) as err:
         raise WorkbookError(f"Không đọc được sổ tính để ghi đè: {err}", file=path) from err
     tmp = _temp_beside(path)
     try:
         try:
             wb.save(tmp)
-            parts = _restore_ribbon(_read_parts(tmp), before)
-            tmp.write_bytes(_pack(parts))
+            tmp.write_bytes(_pack(_restore_ribbon(_read_parts(tmp), before)))
         except OSError as err:
             raise WorkbookError(f"Không ghi được tệp tạm: {err}", file=tmp) from err
         problems = package_problems(tmp, reference=before)
@@ -472,6 +471,27 @@ def _read_parts(source: Path | bytes) -> dict[str, bytes]:
     handle: Any = io.BytesIO(source) if isinstance(source, bytes) else source
     with zipfile.ZipFile(handle) as z:
         return {info.filename: z.read(info) for info in z.infolist() if not info.is_dir()}
+
+
+def _package_parts(source: Path) -> dict[str, bytes]:
+    """The parts that make a macro workbook, by name: the content types, the relationships of
+    the package and of the workbook, the VBA project, the ribbon parts. Every other part is
+    read through for its CRC but not kept: a province's progress sheet is hundreds of
+    megabytes of XML, and a save would otherwise hold it three more times."""
+    with zipfile.ZipFile(source) as z:
+        names = [info.filename for info in z.infolist() if not info.is_dir()]
+        rels = z.read("_rels/.rels") if "_rels/.rels" in names else b""
+        kept = {"[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", VBA_PART}
+        kept.update(_ribbon_targets(rels).values())
+        parts: dict[str, bytes] = {}
+        for name in names:
+            if name in kept:
+                parts[name] = z.read(name)
+                continue
+            with z.open(name) as entry:  # zipfile checks the CRC at the end
+                while entry.read(1 << 20):
+                    pass
+        return parts
 
 
 def _pack(parts: Mapping[str, bytes]) -> bytes:
