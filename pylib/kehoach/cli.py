@@ -253,15 +253,15 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from kehoach.collect import collect_folder, save_history
     from kehoach.edits import apply_to_workbook
     from kehoach.reader import read_plan_values
-    from kehoach.sheetdata import defined_names, workbook_values
+    from kehoach.sheetdata import workbook_contents
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     ensure_closed(path)  # before reading anything: Excel may hold unsaved changes
     received_at = args.received_at or datetime.now().replace(microsecond=0)
-    values = workbook_values(path, data_only=True)
+    values, names = workbook_contents(path, data_only=True)
     collection = collect_folder(  # every file read and checked before the master is touched
-        read_plan_values(values, defined_names(path), file=path),
+        read_plan_values(values, names, file=path),
         values,
         Path(args.from_dir).resolve(),
         received_at,

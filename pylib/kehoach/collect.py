@@ -40,8 +40,10 @@ from kehoach import progress_layout as pl
 from kehoach.directory import ROLES, Assignment, Directory
 from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
 from kehoach.errors import KeHoachError, WorkbookError
-from kehoach.history_file import EXCEL_MAX_ROWS, write_history
+from kehoach.history_file import write_history
+from kehoach.layout import Column
 from kehoach.model import Plan
+from kehoach.progress_layout import EXCEL_MAX_ROWS
 from kehoach.returns import FileOutcome
 from kehoach.sheetdata import SheetValues, is_blank
 from kehoach.signing import canonical_value
@@ -257,13 +259,16 @@ class Collection:
         return out
 
 
+_SHEETS: dict[str, tuple[tuple[Column, ...], str]] = {  # the collected sheets: columns, title
+    pl.PROGRESS_SHEET: (pl.PROGRESS_COLUMNS, pl.PROGRESS_TITLE),
+    pl.HISTORY_SHEET: (pl.HISTORY_COLUMNS, pl.HISTORY_TITLE),
+    pl.INTAKE_SHEET: (pl.INTAKE_COLUMNS, pl.INTAKE_TITLE),
+}
+
+
 def _heading_edits(sheet: str) -> list[Edit]:
     """A progress sheet missing from a master built before collection existed: its heading."""
-    columns, title = {
-        pl.PROGRESS_SHEET: (pl.PROGRESS_COLUMNS, pl.PROGRESS_TITLE),
-        pl.HISTORY_SHEET: (pl.HISTORY_COLUMNS, pl.HISTORY_TITLE),
-        pl.INTAKE_SHEET: (pl.INTAKE_COLUMNS, pl.INTAKE_TITLE),
-    }[sheet]
+    columns, title = _SHEETS[sheet]
     return [
         EnsureSheet(sheet),
         WriteValues(sheet, f"A{pl.TITLE_ROW}", [[title]]),
@@ -654,13 +659,6 @@ def save_history(collection: Collection, master: Path) -> Collection:
 # --- a rebuild keeps what was collected ----------------------------------------------------------
 
 
-_COLLECTED = (
-    (pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS),
-    (pl.HISTORY_SHEET, pl.HISTORY_COLUMNS),
-    (pl.INTAKE_SHEET, pl.INTAKE_COLUMNS),
-)
-
-
 def kept_progress(path: Path) -> list[Edit]:
     """The edits that carry the collected progress of the master at ``path`` into a rebuilt
     one (``kehoach build``): the data rows of TienDo, LichSu and ThuThap and ThuThap's folder
@@ -674,7 +672,7 @@ def kept_progress(path: Path) -> list[Edit]:
         return []
     values = workbook_values(path)
     out: list[Edit] = []
-    for sheet, columns in _COLLECTED:
+    for sheet, (columns, _title) in _SHEETS.items():
         rows = [list(r) for r in (values.get(sheet) or [])[pl.FIRST_DATA_ROW - 1 :]]
         while rows and all(is_blank(v) for v in rows[-1]):
             rows.pop()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from kehoach import progress_layout as pl
 from kehoach.atomic import replaced_on_success
 from kehoach.errors import KeHoachError
 
-EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
 _OPTIONS = {
     "constant_memory": True,
     "strings_to_formulas": False,
@@ -55,7 +55,7 @@ def write_history(
     master: Path,
     received_at: datetime,
     *,
-    rows_per_sheet: int = EXCEL_MAX_ROWS - pl.FIRST_DATA_ROW + 1,
+    rows_per_sheet: int = pl.EXCEL_MAX_ROWS - pl.FIRST_DATA_ROW + 1,
 ) -> str:
     """Write ``rows`` (``CHANGES_COLUMNS`` order) to a new history workbook beside ``master``;
     return its path relative to the master's folder, with "/" (what LichSu shows), or "" when
@@ -70,7 +70,8 @@ def write_history(
         folder.mkdir(exist_ok=True)
         path = _free_name(folder, received_at)
         with replaced_on_success(path, ".tmp.xlsx") as tmp:
-            _write(str(tmp), _chain(first, iterator), master.name, received_at, rows_per_sheet)
+            rest = chain([first], iterator)
+            _write(str(tmp), rest, master.name, received_at, rows_per_sheet)
     except OSError as err:
         raise HistoryError(
             "Không ghi được tệp lịch sử chi tiết của lần thu thập này; workbook chưa bị thay "
@@ -78,11 +79,6 @@ def write_history(
             file=folder,
         ) from err
     return f"{folder.name}/{path.name}"
-
-
-def _chain(first: Sequence[Any], rest: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
-    yield first
-    yield from rest
 
 
 def _write(

@@ -7,7 +7,7 @@
   no-op), how many rows and cells it changed, and the history workbook holding those changes;
 - a history workbook per run that changed anything (``history_file``), in the folder
   ``<master>_LichSu`` beside the master: one row per changed cell of TienDo (old → new),
-  ``CHANGE_COLUMNS``. A worksheet holds 1,048,576 rows; a province of hundreds of agencies
+  ``CHANGES_COLUMNS``. A worksheet holds 1,048,576 rows; a province of hundreds of agencies
   changes millions of cells in one collection, so the cell-level history cannot live in the
   master;
 - ``INTAKE_SHEET`` ("ThuThap"): one row per file of the last collection: accepted or the reason
@@ -45,13 +45,20 @@ PROGRESS_COLUMNS: tuple[Column, ...] = (
     Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
 )
 
-HISTORY_SHEET = "LichSu"
-HISTORY_TITLE = "Sổ các tệp báo cáo đã nhận (chỉ thêm, không sửa)"
-HISTORY_COLUMNS: tuple[Column, ...] = (
+EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
+
+# Which file of which run: the first columns of LichSu and of the history workbook.
+_RECEIVED_FILE: tuple[Column, ...] = (
     Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
     Column("file", "Tệp báo cáo", 30),
     Column("sha256", "SHA-256 của tệp", 20),
     Column("agency", "Mã cơ quan", 14),
+)
+
+HISTORY_SHEET = "LichSu"
+HISTORY_TITLE = "Sổ các tệp báo cáo đã nhận (chỉ thêm, không sửa)"
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    *_RECEIVED_FILE,
     Column("report_date", "Ngày báo cáo", 11, DATE_FORMAT),
     Column("result", "Kết quả", 14),
     Column("rows", "Số dòng thay đổi", 9, "0"),
@@ -68,10 +75,7 @@ CHANGES_NOTE = (
     "của tệp. Tệp này chỉ được tạo mới, không sửa; trang LichSu của workbook ghi tên tệp này."
 )
 CHANGES_COLUMNS: tuple[Column, ...] = (
-    Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
-    Column("file", "Tệp báo cáo", 30),
-    Column("sha256", "SHA-256 của tệp", 20),
-    Column("agency", "Mã cơ quan", 14),
+    *_RECEIVED_FILE,
     Column("task_id", "Mã nhiệm vụ", 16),
     Column("field", "Cột", 20),
     Column("old", "Giá trị cũ", 30),
@@ -88,6 +92,8 @@ INTAKE_COLUMNS: tuple[Column, ...] = (
     Column("reason", "Lý do / ghi chú", 70),
     Column("sha256", "SHA-256 của tệp", 20),
 )
+# The sheets collection writes, in the master's order.
+COLLECTED_SHEETS: tuple[str, ...] = (PROGRESS_SHEET, HISTORY_SHEET, INTAKE_SHEET)
 # Row 2 of ThuThap: the folder of the last collection (the button's dialog opens there; VBA finds
 # it through the defined name, Python through these cells) and a summary of that run.
 FOLDER_LABEL_CELL = "A2"

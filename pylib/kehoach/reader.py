@@ -42,7 +42,6 @@ from kehoach.model import (
     Variant,
 )
 
-_COLLECTED_SHEETS = frozenset((pl.PROGRESS_SHEET, pl.HISTORY_SHEET, pl.INTAKE_SHEET))
 _DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _VARIANT_LINE = re.compile(r"(?P<label>[^:]+): (?P<value>.*) \(dòng (?P<line>\d+)\)")
 
@@ -82,7 +81,7 @@ def read_plan_values(
     wb.remove(wb.worksheets[0])
     for title, rows in values.items():
         ws = wb.create_sheet(title)
-        for row in rows[: layout.HEADER_ROW] if title in _COLLECTED_SHEETS else rows:
+        for row in rows[: layout.HEADER_ROW] if title in pl.COLLECTED_SHEETS else rows:
             ws.append(list(row))
     for name, refers_to in names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=refers_to.removeprefix("="))

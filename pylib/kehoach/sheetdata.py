@@ -24,35 +24,32 @@ from kehoach.errors import WorkbookError
 SheetValues = list[list[Any]]
 
 
-def workbook_values(path: Path, *, data_only: bool = False) -> dict[str, SheetValues]:
+def workbook_values(path: Path) -> dict[str, SheetValues]:
+    """Values of every sheet of the workbook at ``path`` (formulas as their text)."""
+    return workbook_contents(path)[0]
+
+
+def workbook_contents(
+    path: Path, *, data_only: bool = False
+) -> tuple[dict[str, SheetValues], dict[str, str]]:
     """Values of every sheet of the workbook at ``path`` (formulas as their text; with
-    ``data_only``, as the values Excel last computed, what ``reader.read_plan`` reads)."""
-    wb = _open(path, data_only)
-    try:
-        return {
-            ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
-        }
-    finally:
-        wb.close()
-
-
-def defined_names(path: Path) -> dict[str, str]:
-    """The workbook-level defined names of the workbook at ``path``: name → refers-to
-    (``reader.read_plan_values`` takes them with the values)."""
-    wb = _open(path, data_only=False)
-    try:
-        return {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
-    finally:
-        wb.close()
-
-
-def _open(path: Path, data_only: bool) -> Any:
+    ``data_only``, as the values Excel last computed, what ``reader.read_plan`` reads) and
+    its workbook-level defined names, name → refers-to (``reader.read_plan_values`` takes
+    both): one opening of the file."""
     if not path.is_file():
         raise WorkbookError("Không tìm thấy tệp workbook.", file=path)
     try:
-        return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+        wb = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {exc}", file=path) from exc
+    try:
+        values = {
+            ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+        }
+        names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
+        return values, names
+    finally:
+        wb.close()
 
 
 def is_blank(value: Any) -> bool:
