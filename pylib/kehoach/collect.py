@@ -506,7 +506,7 @@ def plan_collection(
         changed_cells=len(changes),
         receipts=tuple(receipts),
         history_row=pl.FIRST_DATA_ROW + len(history_rows),
-        files=tuple(results[o.name] for o in ordered),
+        files=tuple(_with_note(results[o.name], o) for o in ordered),
         create_sheets=create,
     )
 
@@ -544,6 +544,13 @@ def _wins(
     before = _as_date(current.get(ex.REPORT_DATE_KEY))
     mine = _as_date(new.get(ex.REPORT_DATE_KEY)) or o.report_date
     return before is None or (mine is not None and mine >= before)
+
+
+def _with_note(result: FileResult, o: FileOutcome) -> FileResult:
+    """ThuThap's reason with what intake changed to store the file's texts."""
+    if not o.note:
+        return result
+    return replace(result, reason=f"{result.reason} {o.note}".strip())
 
 
 def _fresh_result(o: FileOutcome, made: int, older: int, latest: FileOutcome) -> FileResult:

@@ -40,8 +40,10 @@ Pure core: no xlwings, no printing.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -53,10 +55,17 @@ from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
 from kehoach.completion import done_problems
 from kehoach.errors import KeHoachError
+from kehoach.intake_text import excerpt, storable
 from kehoach.intake_values import ValueProblem, input_value, is_blank
 from kehoach.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
 from kehoach.returns import FileOutcome, Limits, ReportRow
-from kehoach.signing import ExtractMeta, RowDigests, meta_from_rows, verify_rows
+from kehoach.signing import (
+    ExtractMeta,
+    RowDigests,
+    meta_from_rows,
+    meta_shape_problem,
+    verify_rows,
+)
 from kehoach.zipguard import unpack
 
 # Judged by their bytes.
@@ -74,6 +83,8 @@ _FIRST_INPUT_COLUMN = len(ex.TASK_COLUMNS) + 1
 _CHECK_COLUMN = len(ex.COLUMNS)
 _EXPECTED_SHEETS = (ex.TASKS_SHEET, ex.GUIDE_SHEET, ex.META_SHEET)
 DEFAULT_LIMITS = Limits()
+_READ_CHUNK = 1024 * 1024
+_log = logging.getLogger(__name__)
 
 
 class IntakeError(KeHoachError):
@@ -134,26 +145,77 @@ def intake_file(
     digests: RowDigests | None = None,
 ) -> FileOutcome:
     """The outcome of one returned file (see the module's description); ``root`` is the
-    folder its name is given relative to; ``digests``: rows already signed (``intake_bytes``)."""
+    folder its name is given relative to; ``digests``: rows already signed (``intake_bytes``).
+
+    Never raises for the file's sake: an unexpected error while reading it becomes its
+    rejection (``intake_reasons.PROGRAM_ERROR``), logged; every text of the outcome can be
+    stored in the master (``clean_outcome``)."""
     require_defusedxml()
-    name = path.relative_to(root).as_posix()
     try:
-        stat = path.stat()
-    except OSError as exc:
-        return FileOutcome(name, "", False, why.UNREADABLE.format(detail=exc))
-    suffix = path.suffix.lower()
-    reason = _reason_by_name(suffix)
-    if reason is None and stat.st_size > limits.max_file_bytes:
-        reason = why.TOO_BIG.format(
-            size=stat.st_size / 1024**2, limit=limits.max_file_bytes / 1024**2
-        )
+        name = path.relative_to(root).as_posix()
+    except ValueError:
+        name = path.as_posix()
+    try:
+        outcome = _intake_file(path, name, key, plan_id, limits, digests)
+    except Exception as exc:  # one hostile file must not end the run (see STYLE.md)
+        outcome = _program_error(name, exc)
+    return clean_outcome(outcome)
+
+
+def _intake_file(
+    path: Path,
+    name: str,
+    key: bytes,
+    plan_id: str,
+    limits: Limits,
+    digests: RowDigests | None,
+) -> FileOutcome:
+    reason = _reason_by_name(path.suffix.lower())
     if reason is not None:
-        return FileOutcome(name, "", False, reason, mtime=stat.st_mtime)
+        try:
+            mtime = path.lstat().st_mtime
+        except OSError:
+            mtime = 0.0
+        return FileOutcome(name, "", False, reason, mtime=mtime)
+    read = read_regular_file(path, limits.max_file_bytes)
+    if isinstance(read, str):
+        return FileOutcome(name, "", False, read)
+    data, mtime = read
+    return _intake_bytes(data, name, key, plan_id, limits, mtime=mtime, digests=digests)
+
+
+def read_regular_file(path: Path, cap: int) -> tuple[bytes, float] | str:
+    """The bytes and modification time of the regular file at ``path`` (a symbolic link to
+    one is followed), or the Vietnamese reason it is not read: not a regular file (a named
+    pipe would block the read forever, a device never ends), larger than ``cap`` bytes (as
+    read, not only as its size says), unreadable. Opened without blocking where the system
+    allows it, checked on the opened descriptor, read at most ``cap`` + 1 bytes."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
-        return FileOutcome(name, "", False, why.UNREADABLE.format(detail=exc), mtime=stat.st_mtime)
-    return intake_bytes(data, name, key, plan_id, limits, mtime=stat.st_mtime, digests=digests)
+        return why.UNREADABLE.format(detail=excerpt(exc.strerror or type(exc).__name__))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return why.NOT_REGULAR
+        if info.st_size > cap:
+            return why.TOO_BIG.format(size=info.st_size / 1024**2, limit=cap / 1024**2)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:
+            chunk = os.read(fd, min(_READ_CHUNK, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        return why.UNREADABLE.format(detail=excerpt(exc.strerror or type(exc).__name__))
+    finally:
+        os.close(fd)
+    if size > cap:
+        return why.TOO_BIG.format(size=size / 1024**2, limit=cap / 1024**2)
+    return b"".join(chunks), info.st_mtime
 
 
 def intake_bytes(
@@ -167,8 +229,34 @@ def intake_bytes(
     digests: RowDigests | None = None,
 ) -> FileOutcome:
     """The outcome of a returned workbook's bytes (``name`` only labels it). ``digests``
-    (``signing.RowDigests`` for ``key``) carries the rows already signed from file to file."""
+    (``signing.RowDigests`` for ``key``) carries the rows already signed from file to file.
+    Never raises for the file's sake (see ``intake_file``)."""
     require_defusedxml()
+    try:
+        outcome = _intake_bytes(data, name, key, plan_id, limits, mtime=mtime, digests=digests)
+    except Exception as exc:  # one hostile file must not end the run (see STYLE.md)
+        outcome = _program_error(name, exc, mtime)
+    return clean_outcome(outcome)
+
+
+def _program_error(name: str, exc: Exception, mtime: float = 0.0) -> FileOutcome:
+    kind = type(exc).__name__
+    shown = storable(name)[0]
+    _log.error("Lỗi chương trình khi đọc tệp %s: %s: %s", ascii(shown), kind, excerpt(str(exc)))
+    _log.debug("Chi tiết lỗi khi đọc tệp %s", ascii(shown), exc_info=True)
+    return FileOutcome(name, "", False, why.PROGRAM_ERROR.format(kind=kind), mtime=mtime)
+
+
+def _intake_bytes(
+    data: bytes,
+    name: str,
+    key: bytes,
+    plan_id: str,
+    limits: Limits,
+    *,
+    mtime: float,
+    digests: RowDigests | None,
+) -> FileOutcome:
     sha = hashlib.sha256(data).hexdigest()
     package = unpack(data, limits)
     if isinstance(package, str):
@@ -176,7 +264,7 @@ def intake_bytes(
     try:
         meta, rows = _read_book(open_return(data, package), key, plan_id, digests)
     except UnreadableReturn as exc:
-        return FileOutcome(name, sha, False, why.UNREADABLE.format(detail=_short(exc)), mtime=mtime)
+        return FileOutcome(name, sha, False, why.UNREADABLE.format(detail=exc), mtime=mtime)
     except _Rejected as rejected:
         return FileOutcome(
             name,
@@ -200,9 +288,49 @@ def intake_bytes(
     )
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) <= 160 else text[:160] + "…"
+def clean_outcome(outcome: FileOutcome) -> FileOutcome:
+    """``outcome`` with every text made storable in the master (``intake_text.storable``):
+    the name, reason, agency, time, task ids and text values; what was replaced is said in
+    ``note`` (the name, or the cells, and how many characters), for ThuThap."""
+    where: list[str] = []
+    replaced = 0
+
+    def clean(text: str, label: str) -> str:
+        nonlocal replaced
+        cleaned, count = storable(text)
+        if count:
+            replaced += count
+            where.append(label)
+        return cleaned
+
+    name = clean(outcome.name, "tên tệp")
+    reason = storable(outcome.reason)[0]  # quotes only excerpts: nothing to report
+    agency = clean(outcome.agency, "mã cơ quan")
+    generated_at = clean(outcome.generated_at, "thời gian tạo")
+    columns = {
+        c.key: get_column_letter(_FIRST_INPUT_COLUMN + i) for i, c in enumerate(ex.INPUT_COLUMNS)
+    }
+    rows: list[ReportRow] = []
+    for report in outcome.rows:
+        values = dict(report.values)
+        for key, value in values.items():
+            if isinstance(value, str):
+                values[key] = clean(value, f"ô {columns.get(key, '?')}{report.row}")
+        task_id = clean(report.task_id, f"mã nhiệm vụ dòng {report.row}")
+        rows.append(ReportRow(task_id, report.row, values))
+    if not replaced:
+        return outcome if reason == outcome.reason else replace(outcome, reason=reason)
+    shown = ", ".join(where[:5]) + (f" và {len(where) - 5} chỗ khác" if len(where) > 5 else "")
+    note = why.CHARACTERS_REPLACED.format(count=replaced, where=shown)
+    return replace(
+        outcome,
+        name=name,
+        reason=reason,
+        agency=agency,
+        generated_at=generated_at,
+        rows=tuple(rows),
+        note=note,
+    )
 
 
 def _reason_by_name(suffix: str) -> str | None:
@@ -212,7 +340,7 @@ def _reason_by_name(suffix: str) -> str | None:
         return why.ARCHIVE.format(ext=suffix)
     if suffix == ".pdf":
         return why.PDF
-    return why.OTHER_FORMAT.format(ext=suffix or "(không có phần mở rộng)")
+    return why.OTHER_FORMAT.format(ext=excerpt(suffix, 20) or "(không có phần mở rộng)")
 
 
 # --- the opened workbook -------------------------------------------------------------------
@@ -226,6 +354,9 @@ def _read_book(
     meta: ExtractMeta | None = None
     if meta_grid is not None:
         meta = meta_from_rows(_meta_rows(meta_grid))
+        shape = meta_shape_problem(meta)  # before any of its values is used
+        if shape is not None:
+            raise _Rejected(shape)
     elif ex.META_SHEET in names:  # a chartsheet under the metadata's name
         raise _Rejected(why.MISSING_SHEET.format(sheet=ex.META_SHEET))
     # The signed rows, task and input columns, read once for every check below.
@@ -239,13 +370,15 @@ def _read_book(
         raise _Rejected(result.problems[0])
     signed = {"agency": meta.agency_code, "generated_at": meta.generated_at}
     if meta.plan_id != plan_id:
-        raise _Rejected(why.OTHER_PLAN.format(found=meta.plan_id, expected=plan_id), **signed)
+        found = excerpt(meta.plan_id, 60)
+        raise _Rejected(why.OTHER_PLAN.format(found=found, expected=plan_id), **signed)
     try:
         grid = _check_sheets(book)
         _check_agency(grid, meta)
         _check_rows(grid, meta, table)
         if not result.ok:
             raise _Rejected(" ".join(result.problems))
+        _check_input_headers(grid)
         rows = _read_rows(grid, meta, table)
     except _Rejected as rejected:
         raise _Rejected(rejected.reason, **signed) from None
@@ -270,7 +403,7 @@ def _check_sheets(book: ReturnedBook) -> Grid:
     seen: set[str] = set()
     for name in names:
         if name not in _EXPECTED_SHEETS or name.casefold() in seen:
-            raise _Rejected(why.EXTRA_SHEET.format(sheet=name))
+            raise _Rejected(why.EXTRA_SHEET.format(sheet=excerpt(name, 40)))
         seen.add(name.casefold())
     for entry in book.sheets:
         if entry.name in (ex.TASKS_SHEET, ex.GUIDE_SHEET) and entry.state != "visible":
@@ -293,7 +426,7 @@ def _check_agency(grid: Grid, meta: ExtractMeta) -> None:
                 agency=name,
                 code=meta.agency_code,
                 cell=f"A{ex.TITLE_ROW}",
-                found=found,
+                found=excerpt(found),
                 expected=name.upper(),
             )
         )
@@ -318,7 +451,29 @@ def _check_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> None:
     for task_id in meta.task_ids:
         if task_id not in found:
             raise _Rejected(
-                why.ROWS_REMOVED.format(count=count, first=first, last=last, task_id=task_id)
+                why.ROWS_REMOVED.format(
+                    count=count, first=first, last=last, task_id=excerpt(task_id, 40)
+                )
+            )
+
+
+def _check_input_headers(grid: Grid) -> None:
+    # The agency may lift the sheet's protection (it has no password): a column deleted,
+    # inserted or moved among the input columns would put its values under another header.
+    found = grid.block(ex.HEADER_ROW, ex.HEADER_ROW, _CHECK_COLUMN)[0]
+    for i, column in enumerate(ex.INPUT_COLUMNS):
+        col = _FIRST_INPUT_COLUMN + i
+        value = found[col - 1]
+        text = "" if value is None else str(value)
+        if text.strip() != column.header:
+            letter = get_column_letter(col)
+            raise _Rejected(
+                why.COLUMNS_CHANGED.format(
+                    column=letter,
+                    cell=f"{letter}{ex.HEADER_ROW}",
+                    found=excerpt(text, 60),
+                    expected=column.header,
+                )
             )
 
 

@@ -40,6 +40,19 @@ BOMB_RATIO = (
 MACROS = "Tệp có macro (VBA): không tiếp nhận tệp có macro; " + ASK_AGAIN + "."
 UNREADABLE = "Không đọc được như một workbook Excel ({detail}): " + ASK_AGAIN + "."
 
+NOT_REGULAR = (
+    "Không phải tệp thông thường (ống dẫn, thiết bị hoặc liên kết tới chúng): không đọc; "
+    "chỉ đặt các tệp .xlsx vào thư mục thu thập."
+)
+PROGRAM_ERROR = (
+    "Lỗi chương trình khi đọc tệp ({kind}): tệp chưa được tiếp nhận; hãy gửi tệp này cho người "
+    "quản trị phần mềm (chi tiết trong nhật ký)."
+)
+CHARACTERS_REPLACED = (
+    "Lưu ý: {count} ký tự không lưu được trong Excel (ký tự điều khiển hoặc tên tệp sai mã) "
+    "đã được thay bằng «\ufffd» ({where})."
+)
+
 # --- by extension, for files that are not read at all --------------------------------------
 ARCHIVE = (
     "Tệp nén ({ext}), không mở: giải nén, đặt các tệp .xlsx vào thư mục thu thập rồi thu thập lại."
@@ -51,6 +64,11 @@ PDF = "Tệp PDF (bản in hoặc bản chụp) không được tiếp nhận: "
 META_OUT_OF_BOUNDS = (
     "Trang ẩn «{sheet}» có dữ liệu ngoài vùng của tệp đã gửi (ô {cell}): dữ liệu ẩn đã bị "
     "sửa; " + ASK_AGAIN + "."
+)
+META_SHAPE = (
+    "Dữ liệu ẩn đã bị sửa: giá trị «{field}» là «{found}», không đúng dạng của tệp đã gửi; "
+    + ASK_AGAIN
+    + "."
 )
 OTHER_PLAN = "Tệp của kế hoạch «{found}», không phải Kế hoạch «{expected}»."
 MISSING_SHEET = "Thiếu trang tính «{sheet}» (đã bị xóa hoặc đổi tên): " + ASK_AGAIN + "."
@@ -73,6 +91,10 @@ OTHER_AGENCY = (
     "(ô {cell} là «{found}», phải là «{expected}»): nội dung đã bị chép giữa hai tệp; "
     + ASK_AGAIN
     + "."
+)
+COLUMNS_CHANGED = (
+    "Các cột nền vàng đã bị xóa, chèn hoặc đổi chỗ: cột {column} (ô {cell}) là «{found}», "
+    "phải là «{expected}»; không thêm, xóa hay di chuyển cột; " + ASK_AGAIN + "."
 )
 INVALID_VALUE = "Ô {cell} ({header}): {problem}"
 MORE_PROBLEMS = " (và {count} ô khác cũng có lỗi)"

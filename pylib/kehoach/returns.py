@@ -52,3 +52,5 @@ class FileOutcome:
     report_date: date | None = None  # latest report date of its rows
     mtime: float = 0.0  # the file's modification time (seconds since the epoch)
     rows: tuple[ReportRow, ...] = ()
+    # Vietnamese: what intake changed so that the texts can be stored (``intake.clean_outcome``)
+    note: str = ""

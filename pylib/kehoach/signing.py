@@ -37,12 +37,35 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kehoach import extract_layout as ex
+from kehoach import intake_reasons as why
 from kehoach.celltext import cell_text
 from kehoach.edits import Edit, EnsureSheet, HideSheet, WriteValues
 from kehoach.errors import WorkbookError
+from kehoach.intake_text import excerpt, storable
 
 KEY_BYTES = 32
 _HEX_KEY = re.compile(r"[0-9a-f]{64}")
+# The shapes of the metadata's values as ``kehoach.extracts`` writes them, checked before any
+# of them is used (``meta_shape_problem``): what is not signed yet is hostile text.
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
+_COUNT = re.compile(r"[0-9]{1,7}")
+_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_META_TEXT = 300  # an agency's name, a plan number, a task id
+MAX_SHEET_ROWS = 1_048_576
+_SHAPES: dict[str, re.Pattern[str]] = {
+    ex.META_FORMAT: _COUNT,
+    ex.META_PLAN_DATE: _DATE,
+    ex.META_GENERATED_AT: _TIME,
+    ex.META_KEY_ID: _KEY_ID,
+    ex.META_TASK_COUNT: _COUNT,
+    ex.META_FIRST_ROW: _COUNT,
+    ex.META_SIGNATURE: _DIGEST,
+}
 
 
 # --- the key -------------------------------------------------------------------------------
@@ -249,8 +272,12 @@ class ExtractMeta:
 
     @property
     def first_row(self) -> int:
+        """The tasks sheet's row of the first task; the template's when the value is not a
+        row number that leaves room for every task (``meta_shape_problem`` tells it)."""
         text = self.fields.get(ex.META_FIRST_ROW, "")
-        return int(text) if text.isdigit() else ex.FIRST_DATA_ROW
+        if _COUNT.fullmatch(text) and 1 <= int(text) <= MAX_SHEET_ROWS - len(self.tasks):
+            return int(text)
+        return ex.FIRST_DATA_ROW
 
 
 def meta_rows(meta: Mapping[str, str], tasks: Sequence[tuple[str, str]]) -> list[list[Any]]:
@@ -281,6 +308,39 @@ def meta_from_rows(rows: Sequence[Sequence[Any]]) -> ExtractMeta:
         if row and row[0] not in (None, "")
     )
     return ExtractMeta(fields, tasks)
+
+
+def _text_problem(text: str) -> bool:
+    # Names and ids come from the master as officials typed them: any text an XLSX holds.
+    return len(text) > MAX_META_TEXT or storable(text)[1] > 0
+
+
+def meta_shape_problem(meta: ExtractMeta) -> str | None:
+    """The Vietnamese reason a value of the (not yet verified) metadata is not of the shape
+    ``kehoach.extracts`` writes, or None: digests and the signature 64 lowercase hex digits,
+    the key id 16, counts and the first row short ASCII numbers (the first row leaving room
+    for every task), times and dates ISO, every other text (keys, plan, agency, task ids)
+    printable and at most ``MAX_META_TEXT`` characters. Checked before any value is used,
+    so that no comparison, number or quotation meets what it cannot handle."""
+
+    def bad(name: str, value: str) -> str:
+        return why.META_SHAPE.format(field=excerpt(name, 40), found=excerpt(value, 40))
+
+    for name, value in meta.fields.items():
+        shape = _SHAPES.get(name)
+        if _text_problem(name) or (
+            not shape.fullmatch(value) if shape is not None else _text_problem(value)
+        ):
+            return bad(name, value)
+    first = meta.fields.get(ex.META_FIRST_ROW)
+    if first is not None and not 1 <= int(first) <= MAX_SHEET_ROWS - len(meta.tasks):
+        return bad(ex.META_FIRST_ROW, first)
+    for task_id, digest in meta.tasks:
+        if _text_problem(task_id) or task_id != task_id.strip():
+            return bad(ex.META_TASK_HEADERS[0], task_id)
+        if not _DIGEST.fullmatch(digest):
+            return bad(ex.META_TASK_HEADERS[1], digest)
+    return None
 
 
 @dataclass(frozen=True)
@@ -375,6 +435,9 @@ def verify_rows(
                 "hoặc nội dung đã được chép sang một tệp khác.",
             ),
         )
+    shape = meta_shape_problem(meta)
+    if shape is not None:
+        return VerifyResult(False, meta, (shape,))
     problems: list[str] = []
     if meta.fields.get(ex.META_FORMAT) != ex.FORMAT_VERSION:
         problems.append(

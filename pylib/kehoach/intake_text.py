@@ -1,0 +1,67 @@
+"""Text that comes from a returned file, made fit for the master and for a reason:
+``storable``, ``excerpt``, ``is_printable``.
+
+Whatever a returned file holds (a cell, a hidden-data value, a zip entry's name, the file's
+own name, an exception's message about it) is hostile text until shown otherwise:
+
+- ``storable``: what an XLSX can hold. XML 1.0 has no place for the control characters but
+  tab, line feed and carriage return, for a lone surrogate (Python's stand-in for a file
+  name's bytes that are not UTF-8) or for U+FFFE and U+FFFF: openpyxl refuses them when the
+  master is saved (``IllegalCharacterError``; its ``ILLEGAL_CHARACTERS_RE`` covers the
+  control characters only) and a history workbook could not encode them. Each is replaced
+  by U+FFFD, so that the change shows, and counted, so that it is recorded.
+- ``excerpt``: a short, printable quotation of such text for a Vietnamese reason: at most
+  ``EXCERPT_LENGTH`` characters, every invisible or format character (a zero-width space in
+  "Đang thực hiện", a byte-order mark, a bidirectional control, a line break) written out
+  as ``[U+200B]``, so that a value that looks right shows why it is not.
+
+Pure core: no xlwings, no printing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+REPLACEMENT = "\ufffd"
+EXCERPT_LENGTH = 80
+# What XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates; U+FFFE, U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Categories that show nothing (or not what they are): controls, format characters (zero-
+# width spaces and joiners, bidi controls, the byte-order mark), surrogates, private use,
+# unassigned, line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def storable(text: str) -> tuple[str, int]:
+    """``text`` with every character an XLSX cannot hold replaced by U+FFFD, and how many
+    were replaced (0: ``text`` itself)."""
+    cleaned, count = _ILLEGAL.subn(REPLACEMENT, text)
+    return cleaned, count
+
+
+def _is_hidden(char: str) -> bool:
+    if char == " ":
+        return False
+    category = unicodedata.category(char)
+    # Spaces other than the plain one (no-break, em, ideographic…) look like it but differ.
+    return category in _HIDDEN_CATEGORIES or category == "Zs"
+
+
+def is_printable(text: str) -> bool:
+    """Whether ``text`` holds only characters that show as themselves (no ``_is_hidden``)."""
+    return not any(_is_hidden(c) for c in text)
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    """A quotation of ``text`` for a reason: hidden characters written as ``[U+XXXX]``, cut to
+    about ``limit`` characters with "…" and the whole length when longer."""
+    shown: list[str] = []
+    size = 0
+    for char in text:
+        piece = f"[U+{ord(char):04X}]" if _is_hidden(char) else char
+        if size + len(piece) > limit:
+            return "".join(shown) + f"… ({len(text)} ký tự)"
+        shown.append(piece)
+        size += len(piece)
+    return "".join(shown)
