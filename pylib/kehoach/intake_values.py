@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from openpyxl.utils.datetime import from_excel
@@ -36,6 +36,7 @@ from openpyxl.utils.datetime import from_excel
 from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
 from kehoach.edits import FORMULA_STARTS
+from kehoach.intake_text import excerpt
 
 # What the master's writers already store as text (kehoach.edits), and the tab and carriage
 # return that CSV exports and some spreadsheets also read as the start of a formula.
@@ -99,7 +100,7 @@ def _status(value: Any) -> str | None:
     status = _STATUS.get(found.casefold())
     if status is None:
         allowed = ", ".join(f"«{s}»" for s in ex.STATUSES)
-        raise ValueProblem(why.VALUE_STATUS.format(found=found, allowed=allowed))
+        raise ValueProblem(why.VALUE_STATUS.format(found=excerpt(found), allowed=allowed))
     return status
 
 
@@ -115,7 +116,7 @@ def _percent(value: Any, number_format: str) -> float | None:
     else:
         text = str(value).strip().removesuffix("%").strip()
         if not _NUMBER.fullmatch(text):
-            raise ValueProblem(why.VALUE_PERCENT_TYPE.format(found=str(value).strip()))
+            raise ValueProblem(why.VALUE_PERCENT_TYPE.format(found=excerpt(str(value).strip())))
         number = float(text.replace(",", "."))
     number = round(number, 10)  # 0.07 * 100 is 7.000000000000001
     if not 0 <= number <= 100:
@@ -131,6 +132,9 @@ def _report_date(value: Any, plan_date: date | None) -> date | None:
     if is_blank(value):
         return None
     day: date
+    if isinstance(value, time | timedelta):
+        # A negative number or a bare time in a date cell: no day to show.
+        raise ValueProblem(why.VALUE_DATE_NO_DAY)
     if isinstance(value, datetime):
         day = value.date()
     elif isinstance(value, date):
@@ -143,7 +147,7 @@ def _report_date(value: Any, plan_date: date | None) -> date | None:
         text = str(value).strip()
         match = _DATE.fullmatch(text)
         if match is None:
-            raise ValueProblem(why.VALUE_DATE_TYPE.format(found=text))
+            raise ValueProblem(why.VALUE_DATE_TYPE.format(found=excerpt(text)))
         dd, mm, yyyy = (int(g) for g in match.groups())
         try:
             day = date(yyyy, mm, dd)

@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import extract_layout as ex
 from kehoach import xlsx_scan
+from kehoach.intake_text import excerpt
 from kehoach.zipguard import Package
 
 CALAMINE = "calamine"
@@ -78,8 +79,12 @@ class ReturnedBook:
 def open_return(data: bytes, package: Package) -> ReturnedBook:
     """The returned workbook ``data`` (already through ``zipguard.unpack``: ``package``).
 
-    Raises UnreadableReturn when no reader can open it.
+    Raises UnreadableReturn when no reader can open it, or when its parts say it is damaged
+    in a way readers take differently (``damage``).
     """
+    problem = damage(package)
+    if problem is not None:
+        raise UnreadableReturn(problem)
     try:
         from python_calamine import CalamineError
     except ImportError:  # an installation without it reads every return, only slower
@@ -94,6 +99,29 @@ def open_return(data: bytes, package: Package) -> ReturnedBook:
             if type(exc).__name__ != "PanicException":
                 raise
     return _read_openpyxl(data)
+
+
+def damage(package: Package) -> str | None:
+    """What makes the package damaged before any reader looks at it (Vietnamese), or None:
+    no styles part (dates would read as numbers, and every row as edited), a cell pointing
+    outside the shared-string table (calamine reads some other string)."""
+    parts = package.parts
+    if xlsx_scan.STYLES_PART not in parts:
+        return f"thiếu thành phần định dạng «{xlsx_scan.STYLES_PART}»"
+    count: int | None = None
+    for name, xml in parts.items():
+        if not xlsx_scan.is_sheet_part(xml):
+            continue
+        if count is None:
+            count = xlsx_scan.shared_string_count(parts)
+        bad = xlsx_scan.bad_shared_string(xml, count)
+        if bad is not None:
+            cell, index = (excerpt(t, 20) for t in bad)
+            return (
+                f"ô {cell} của thành phần «{excerpt(name, 40)}» trỏ tới chuỗi số «{index}», "
+                f"bảng chuỗi dùng chung chỉ có {count} chuỗi"
+            )
+    return None
 
 
 def _plain(parts: Mapping[str, bytes]) -> bool:
@@ -194,7 +222,10 @@ def _read_openpyxl(data: bytes) -> ReturnedBook:
             io.BytesIO(data), read_only=False, keep_vba=False, keep_links=False, data_only=True
         )
     except Exception as exc:  # openpyxl raises many kinds for a malformed package; the edge
-        raise UnreadableReturn(f"{type(exc).__name__}: {exc}") from exc
+        # Its messages are English and may span lines: the reason names the kind only.
+        raise UnreadableReturn(
+            f"cấu trúc bên trong bị hỏng hoặc không hợp lệ, lỗi {type(exc).__name__}"
+        ) from exc
     sheets = tuple(
         SheetEntry(name, isinstance(wb[name], Worksheet), wb[name].sheet_state)
         for name in wb.sheetnames

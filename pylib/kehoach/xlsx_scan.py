@@ -30,6 +30,7 @@ from openpyxl.xml.functions import fromstring
 WORKBOOK_PART = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 STYLES_PART = "xl/styles.xml"
+SHARED_STRINGS_PART = "xl/sharedStrings.xml"
 
 _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
 # A1 … Z99999: a calamine rectangle of at most 2.6 million cells (~83 MB); an agency
@@ -50,6 +51,11 @@ _IS_ERROR = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 _VALUE = re.compile(rb"<" + _NAME + rb"v>([^<]*)<")
 _CELL_END = re.compile(rb"</" + _NAME + rb"c>|/>")
 _PERCENT_IDS = re.compile(rb"numFmtId\s*=\s*[\"'](?:9|10)[\"']")
+_ANY_CELL = re.compile(rb"<" + _NAME + rb"c(?=[\s/>])([^>]*)>")
+_SHARED_TYPE = re.compile(rb"\st\s*=\s*[\"']s[\"']")
+_REF_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']{0,20})[\"']")
+_STRING_ITEM = re.compile(rb"<" + _NAME + rb"si[\s/>]")
+_INDEX = re.compile(rb"[0-9]{1,9}")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -130,6 +136,41 @@ def number_formats(
         if style is not None and int(style[1]) in styles:
             found[_split(ref)] = styles[int(style[1])]
     return found
+
+
+def shared_string_count(parts: Mapping[str, bytes]) -> int:
+    """How many strings the shared-string table holds (0 when there is none)."""
+    table = parts.get(SHARED_STRINGS_PART)
+    if table is None:
+        table = next(
+            (body for name, body in parts.items() if name.lower() == SHARED_STRINGS_PART.lower()),
+            b"",
+        )
+    return len(_STRING_ITEM.findall(table))
+
+
+def bad_shared_string(xml: bytes, count: int) -> tuple[str, str] | None:
+    """(cell address, index) of the first cell of a sheet part pointing outside a
+    shared-string table of ``count`` strings (negative, too large, not a number), or None.
+    Readers differ on such a cell (one reads another string, one refuses the file): the
+    file is damaged."""
+    if b"s'" not in xml and b's"' not in xml:
+        return None
+    for match in _ANY_CELL.finditer(xml):
+        attrs = match[1]
+        if _SHARED_TYPE.search(attrs) is None or attrs.endswith(b"/"):
+            continue
+        end = _CELL_END.search(xml, match.end())
+        body = xml[match.end() : end.start()] if end else b""
+        value = _VALUE.search(body)
+        if value is None:
+            continue
+        text = value[1].strip()
+        if _INDEX.fullmatch(text) is None or int(text) >= count:
+            ref = _REF_ATTR.search(b" " + attrs)
+            cell = ref[1].decode(errors="replace") if ref else "?"
+            return cell, text[:20].decode(errors="replace")
+    return None
 
 
 def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
