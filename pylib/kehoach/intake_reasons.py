@@ -110,8 +110,7 @@ VALUE_PERCENT_TYPE = "% hoàn thành phải là số từ 0 đến 100, đang l�
 VALUE_PERCENT_RANGE = "% hoàn thành phải từ 0 đến 100, đang là {found:g}."
 VALUE_DATE_TYPE = "ngày báo cáo phải là ngày (ngày/tháng/năm), đang là «{found}»."
 VALUE_DATE_NO_DAY = (
-    "ngày báo cáo phải là ngày (ngày/tháng/năm); ô đang chứa một số âm hoặc một giờ, không "
-    "có ngày."
+    "ngày báo cáo phải là ngày (ngày/tháng/năm); ô đang chứa một số âm hoặc một giờ, không có ngày."
 )
 VALUE_DATE_EARLY = "ngày báo cáo {found:%d/%m/%Y} trước ngày ban hành Kế hoạch {limit:%d/%m/%Y}."
 VALUE_DATE_LATE = "ngày báo cáo {found:%d/%m/%Y} quá xa (sau ngày {limit:%d/%m/%Y})."
