@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from extract_support import AT, KEY, small_assignments, small_directory
 from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
 from kehoach.extract_files import generate_extracts
+from kehoach.intake_text import storable
 from kehoach.model import Plan
 from kehoach.returns import Limits
 from sample_plans import small_plan
@@ -365,6 +367,15 @@ def write_corpus(folder: Path, tmp: Path) -> list[Case]:
     ):
         put(name, fill(base, {4: DONE, 5: values}), False, reason)
     put("chua-dien.xlsx", base, False, "chưa được điền")
+
+    # hostile: an outcome each, never a crash; a name is listed as the master can hold it
+    for name, data, accepted, reason in hostile_returns(snv):
+        put(f"doc-hai/{name}", data, accepted, reason)
+        cases[-1] = Case(storable(cases[-1].name)[0], accepted, reason)
+    (folder / "doc-hai").mkdir(exist_ok=True)
+    cases += [
+        Case(f"doc-hai/{c.name}", c.accepted, c.reason) for c in special_files(folder / "doc-hai")
+    ]
     return cases
 
 
@@ -374,3 +385,215 @@ def _last_row(data: bytes) -> int:
         if row[0] == ex.META_TASK_COUNT:
             return ex.FIRST_DATA_ROW + int(str(row[1])) - 1
     raise AssertionError("no task count")
+
+
+# --- hostile returns: hidden data, texts, columns and parts no agency should send ----------
+
+
+def set_meta_value(data: bytes, key: str, value_xml: str) -> bytes:
+    """``data`` with the hidden value of ``key`` (or, for a task id, its row digest) replaced
+    by ``value_xml`` (XML text: "_x0001_" is a control character for the readers)."""
+
+    def change(xml: str) -> str:
+        pattern = (
+            rf'(<c r="A(\d+)" t="inlineStr"><is><t>{re.escape(key)}</t></is></c>'
+            rf'<c r="B\2" t="inlineStr"><is><t>)[^<]*(</t>)'
+        )
+        assert re.search(pattern, xml), f"no hidden value {key}"
+        return re.sub(pattern, lambda m: m.group(1) + value_xml + m.group(3), xml, count=1)
+
+    return rewrite_part(data, META_XML, change)
+
+
+def first_task_id(data: bytes) -> str:
+    ws = load_workbook(io.BytesIO(data), read_only=True)[ex.META_SHEET]
+    rows = list(ws.iter_rows(min_row=ex.META_TASKS_ROW + 1, max_col=1, values_only=True))
+    return str(rows[0][0])
+
+
+def set_input_xml(data: bytes, cell: str, value_xml: str) -> bytes:
+    """``data`` with the inline text of input ``cell`` replaced by ``value_xml``."""
+
+    def change(xml: str) -> str:
+        pattern = rf'(<c r="{cell}"[^>]*?)(?: t="\w+")?>(?:<is><t>[^<]*</t></is>|<v>[^<]*</v>)</c>'
+        assert re.search(pattern, xml), f"no value in {cell}"
+        return re.sub(pattern, lambda m: m.group(1) + value_xml + "</c>", xml, count=1)
+
+    return rewrite_part(data, TASKS_XML, change)
+
+
+def with_shared_string(data: bytes, cell: str, index: str) -> bytes:
+    """``data`` with a shared-string table of one string (the text of ``cell``) and ``cell``
+    pointing into it at ``index``, as Excel stores text (``index`` "0" is a sound file)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    sheet = src.read(TASKS_XML).decode()
+    found = re.search(rf'<c r="{cell}"[^>]*t="inlineStr"><is><t>([^<]*)</t>', sheet)
+    assert found, f"no text in {cell}"
+    table = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        f'uniqueCount="1"><si><t>{found[1]}</t></si></sst>'
+    )
+    rel = (
+        '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml" Id="rId99" /></Relationships>'
+    )
+    kind = (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>'
+    )
+    data = set_input_xml(data, cell, f' t="s"><v>{index}</v>')
+    data = rewrite_part(
+        data, "xl/_rels/workbook.xml.rels", lambda x: x.replace("</Relationships>", rel)
+    )
+    data = rewrite_part(data, "[Content_Types].xml", lambda x: x.replace("</Types>", kind))
+    return add_entries(data, {"xl/sharedStrings.xml": table.encode()})
+
+
+def without_entry(data: bytes, part: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != part:
+                dst.writestr(info, src.read(info))
+    return out.getvalue()
+
+
+def swap_columns(first: str, second: str) -> Callable[[Workbook], None]:
+    def change(wb: Workbook) -> None:
+        ws = wb[ex.TASKS_SHEET]
+        for row in range(ex.HEADER_ROW, ws.max_row + 1):
+            a, b = ws[f"{first}{row}"], ws[f"{second}{row}"]
+            a.value, b.value = b.value, a.value
+
+    return change
+
+
+def hostile_returns(good: bytes) -> list[tuple[str, bytes, bool, str]]:
+    """(name, bytes, accepted, piece of the reason) of the hostile kinds made from ``good``
+    (a filled, accepted return whose row 5 has a difficulty and a report date): hidden values
+    of the wrong shape, characters a workbook cannot hold, input columns deleted, inserted or
+    swapped, a damaged shared-string table, a missing styles part, invisible and huge values.
+    The file names hold characters a workbook cannot hold; accepted ones get a note."""
+    task = first_task_id(good)
+    late = COL[ex.REPORT_DATE_KEY]
+    hard = COL[ex.DIFFICULTIES_KEY]
+    status = COL[ex.STATUS_KEY]
+    shape = "Dữ liệu ẩn đã bị sửa: giá trị «{}»"
+    control = set_input_xml(
+        good, f"{hard}5", ' t="inlineStr"><is><t>Thiếu_x0001_ kinh phí</t></is>'
+    )
+    kinds: list[tuple[str, bytes, bool, str]] = [
+        (
+            "an-chu-ky-khong-ascii.xlsx",
+            set_meta_value(good, ex.META_SIGNATURE, "é" * 64),
+            False,
+            shape.format(ex.META_SIGNATURE),
+        ),
+        (
+            "an-ma-dong-khong-ascii.xlsx",
+            set_meta_value(good, task, "ư" * 64),
+            False,
+            shape.format(ex.META_TASK_HEADERS[1]),
+        ),
+        (
+            "an-dong-dau-so-mu.xlsx",
+            set_meta_value(good, ex.META_FIRST_ROW, "²"),
+            False,
+            shape.format(ex.META_FIRST_ROW),
+        ),
+        (
+            "an-dong-dau-qua-lon.xlsx",
+            set_meta_value(good, ex.META_FIRST_ROW, "9" * 40),
+            False,
+            shape.format(ex.META_FIRST_ROW),
+        ),
+        (
+            "an-dong-dau-cuoi-trang.xlsx",
+            set_meta_value(good, ex.META_FIRST_ROW, "1048570"),
+            False,
+            shape.format(ex.META_FIRST_ROW),
+        ),
+        (
+            "an-ma-khoa-dieu-khien.xlsx",
+            set_meta_value(good, ex.META_KEY_ID, "_x0001_" + "0" * 15),
+            False,
+            shape.format(ex.META_KEY_ID) + " là «[U+0001]",
+        ),
+        (
+            "an-co-quan-dieu-khien.xlsx",
+            set_meta_value(good, ex.META_AGENCY, "SNV_x0000_"),
+            False,
+            shape.format(ex.META_AGENCY),
+        ),
+        (
+            "cot-xoa.xlsx",
+            edit(good, lambda wb: wb[ex.TASKS_SHEET].delete_cols(16)),
+            False,
+            "cột P (ô P3)",
+        ),
+        (
+            "cot-chen.xlsx",
+            edit(good, lambda wb: wb[ex.TASKS_SHEET].insert_cols(17)),
+            False,
+            "cột Q (ô Q3) là «»",
+        ),
+        (
+            "cot-doi-cho.xlsx",
+            edit(good, swap_columns(COL[ex.RESULTS_KEY], hard)),
+            False,
+            f"cột {COL[ex.RESULTS_KEY]}",
+        ),
+        (
+            "chuoi-chung-am.xlsx",
+            with_shared_string(good, f"{hard}5", "-1"),
+            False,
+            "trỏ tới chuỗi số «-1»",
+        ),
+        (
+            "chuoi-chung-qua-lon.xlsx",
+            with_shared_string(good, f"{hard}5", "7"),
+            False,
+            "trỏ tới chuỗi số «7»",
+        ),
+        ("thieu-dinh-dang.xlsx", without_entry(good, "xl/styles.xml"), False, "styles.xml"),
+        (
+            "tinh-trang-cach-an.xlsx",
+            set_input_xml(
+                good, f"{status}5", ' t="inlineStr"><is><t>Đang\u200b thực hiện</t></is>'
+            ),
+            False,
+            "«Đang[U+200B] thực hiện»",
+        ),
+        (
+            "tinh-trang-rat-dai.xlsx",
+            set_input_xml(good, f"{status}5", f' t="inlineStr"><is><t>{"x" * 40_000}</t></is>'),
+            False,
+            "… (40000 ký tự)",
+        ),
+        ("ngay-am.xlsx", set_input_xml(good, f"{late}5", "><v>-1</v>"), False, "số âm"),
+        ("ky-tu-dieu-khien.xlsx", control, True, ""),
+        ("ten-tep-\x01-dieu-khien.xlsx", fill(good, {5: {ex.RESULTS_KEY: "Tên tệp lạ"}}), True, ""),
+    ]
+    if os.name == "posix":  # a file name that is not UTF-8: its bytes come back as surrogates
+        kinds.append(
+            (
+                os.fsdecode(b"ten-tep-\xff\xfe-sai-ma.xlsx"),
+                fill(good, {5: {ex.RESULTS_KEY: "Tên tệp sai mã"}}),
+                True,
+                "",
+            )
+        )
+    return kinds
+
+
+def special_files(folder: Path) -> list[Case]:
+    """A named pipe and a link to a device, each called .xlsx (POSIX only): never read."""
+    cases: list[Case] = []
+    if os.name != "posix":
+        return cases
+    os.mkfifo(folder / "ong-dan.xlsx")
+    cases.append(Case("ong-dan.xlsx", False, "Không phải tệp thông thường"))
+    (folder / "thiet-bi.xlsx").symlink_to("/dev/zero")
+    cases.append(Case("thiet-bi.xlsx", False, "Không phải tệp thông thường"))
+    return cases

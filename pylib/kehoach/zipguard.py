@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 
 from kehoach import intake_reasons as why
+from kehoach.intake_text import excerpt
 from kehoach.returns import Limits
 
 # An OLE2 / Compound File Binary: legacy .xls, .doc, and every password-protected Office file.
@@ -99,18 +100,22 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
             continue
         ratio = entry.file_size / max(entry.compress_size, 1)
         if ratio > limits.max_ratio:
-            return why.BOMB_RATIO.format(entry=entry.filename, ratio=ratio, limit=limits.max_ratio)
+            return why.BOMB_RATIO.format(
+                entry=excerpt(entry.filename, 60), ratio=ratio, limit=limits.max_ratio
+            )
     names = [e.filename for e in entries]
     if len(set(names)) != len(names):
         # Two readers could pick different copies: the one checked and the one read.
         twice = next(n for n in names if names.count(n) > 1)
-        return why.CORRUPTED.format(detail=f"thành phần «{twice}» có hai lần")
+        return why.CORRUPTED.format(detail=f"thành phần «{excerpt(twice, 60)}» có hai lần")
     parts: dict[str, bytes] = {}
     for entry in entries:
         try:
             parts[entry.filename] = archive.read(entry)
         except zipfile.BadZipFile:
-            return why.CORRUPTED.format(detail=f"thành phần «{entry.filename}» sai mã kiểm tra CRC")
+            return why.CORRUPTED.format(
+                detail=f"thành phần «{excerpt(entry.filename, 60)}» sai mã kiểm tra CRC"
+            )
     if any(e.filename.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for e in entries):
         return why.MACROS
     return Package(parts)
