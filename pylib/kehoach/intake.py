@@ -242,8 +242,8 @@ def intake_bytes(
 def _program_error(name: str, exc: Exception, mtime: float = 0.0) -> FileOutcome:
     kind = type(exc).__name__
     shown = storable(name)[0]
-    _log.error("Lỗi chương trình khi đọc tệp %s: %s: %s", ascii(shown), kind, excerpt(str(exc)))
-    _log.debug("Chi tiết lỗi khi đọc tệp %s", ascii(shown), exc_info=True)
+    _log.error("Lỗi chương trình khi đọc tệp %r: %s: %s", shown, kind, excerpt(str(exc)))
+    _log.debug("Chi tiết lỗi khi đọc tệp %r", shown, exc_info=True)
     return FileOutcome(name, "", False, why.PROGRAM_ERROR.format(kind=kind), mtime=mtime)
 
 
