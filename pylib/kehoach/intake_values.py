@@ -51,6 +51,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 # Excel's serials of 1 January 1900 and 31 December 9999.
 _SERIALS = (1, 2_958_465)
+_FIRST_DAY = date(1900, 1, 1)
 
 
 class ValueProblem(ValueError):
@@ -153,6 +154,8 @@ def _report_date(value: Any, plan_date: date | None) -> date | None:
             day = date(yyyy, mm, dd)
         except ValueError:
             raise ValueProblem(why.VALUE_DATE_TYPE.format(found=text)) from None
+    if day < _FIRST_DAY:  # a serial of 0 or less, as openpyxl reads it (calamine: a time)
+        raise ValueProblem(why.VALUE_DATE_NO_DAY)
     if plan_date is not None:
         if day < plan_date:
             raise ValueProblem(why.VALUE_DATE_EARLY.format(found=day, limit=plan_date))
