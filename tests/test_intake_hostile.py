@@ -261,3 +261,20 @@ def test_intake_file_outside_its_root_still_gets_an_outcome(snv: bytes, tmp_path
     (tmp_path / "a.xlsx").write_bytes(snv)
     out = intake_file(tmp_path / "a.xlsx", tmp_path / "khac", KEY, PLAN_ID)
     assert out.accepted and out.name.endswith("a.xlsx")
+
+
+def test_many_changed_rows_are_counted_not_all_listed(snv: bytes) -> None:
+    from kehoach.signing import key_id, row_digest, signature, verify_rows
+
+    tasks = tuple((f"NV{i}", row_digest(KEY, [f"hàng {i}"])) for i in range(40))
+    fields = {
+        ex.META_FORMAT: ex.FORMAT_VERSION,
+        ex.META_PLAN: PLAN_ID,
+        ex.META_KEY_ID: key_id(KEY),
+        ex.META_FIRST_ROW: str(ex.FIRST_DATA_ROW),
+    }
+    fields[ex.META_SIGNATURE] = signature(KEY, fields, tasks)
+    result = verify_rows(ExtractMeta(fields, tasks), [["khác"]] * 40, KEY)
+    assert len(result.changed_rows) == 40
+    (problem,) = result.problems
+    assert problem.endswith("dòng 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 và 30 dòng khác.")

@@ -57,6 +57,7 @@ _TIME = re.compile(
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_META_TEXT = 300  # an agency's name, a plan number, a task id
 MAX_SHEET_ROWS = 1_048_576
+_ROWS_NAMED = 10  # changed rows a reason names; the others are counted
 _SHAPES: dict[str, re.Pattern[str]] = {
     ex.META_FORMAT: _COUNT,
     ex.META_PLAN_DATE: _DATE,
@@ -463,9 +464,11 @@ def verify_rows(
         digests = RowDigests(key)
     changed = _changed_rows(digests, meta, task_rows) if has_tasks_sheet else []
     if changed:
+        more = f" và {len(changed) - _ROWS_NAMED} dòng khác" if len(changed) > _ROWS_NAMED else ""
         problems.append(
             "Các dòng nhiệm vụ đã bị sửa (các cột không được sửa): dòng "
-            + ", ".join(str(r) for r in changed)
+            + ", ".join(str(r) for r in changed[:_ROWS_NAMED])
+            + more
             + "."
         )
     return VerifyResult(not problems, meta, tuple(problems), tuple(changed), signed_meta)
