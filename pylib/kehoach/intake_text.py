@@ -9,7 +9,9 @@ own name, an exception's message about it) is hostile text until shown otherwise
   name's bytes that are not UTF-8) or for U+FFFE and U+FFFF: openpyxl refuses them when the
   master is saved (``IllegalCharacterError``; its ``ILLEGAL_CHARACTERS_RE`` covers the
   control characters only) and a history workbook could not encode them. Each is replaced
-  by U+FFFD, so that the change shows, and counted, so that it is recorded.
+  by U+FFFD, so that the change shows, and counted, so that it is recorded. Line ends
+  become line feeds, as an XML reader reads them back anyway (so a text is stored as it will
+  read, and a second collection finds it unchanged).
 - ``excerpt``: a short, printable quotation of such text for a Vietnamese reason: at most
   ``EXCERPT_LENGTH`` characters, every invisible or format character (a zero-width space in
   "Đang thực hiện", a byte-order mark, a bidirectional control, a line break) written out
@@ -34,9 +36,11 @@ _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 
 
 def storable(text: str) -> tuple[str, int]:
-    """``text`` with every character an XLSX cannot hold replaced by U+FFFD, and how many
-    were replaced (0: ``text`` itself)."""
+    """``text`` with every character an XLSX cannot hold replaced by U+FFFD and its line ends
+    line feeds, and how many characters were replaced (line ends are not counted)."""
     cleaned, count = _ILLEGAL.subn(REPLACEMENT, text)
+    if "\r" in cleaned:  # what an XML reader makes of it: the workbook's own line end
+        cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     return cleaned, count
 
 
