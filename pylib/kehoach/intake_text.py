@@ -36,8 +36,8 @@ _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 
 
 def storable(text: str) -> tuple[str, int]:
-    """``text`` with every character an XLSX cannot hold replaced by U+FFFD and its line ends
-    line feeds, and how many characters were replaced (line ends are not counted)."""
+    """``text`` with every character an XLSX cannot hold replaced by U+FFFD, with line feeds for
+    its line ends, and how many characters were replaced (line ends are not counted)."""
     cleaned, count = _ILLEGAL.subn(REPLACEMENT, text)
     if "\r" in cleaned:  # what an XML reader makes of it: the workbook's own line end
         cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
