@@ -52,6 +52,8 @@ _VALUE = re.compile(rb"<" + _NAME + rb"v>([^<]*)<")
 _CELL_END = re.compile(rb"</" + _NAME + rb"c>|/>")
 _PERCENT_IDS = re.compile(rb"numFmtId\s*=\s*[\"'](?:9|10)[\"']")
 _ANY_CELL = re.compile(rb"<" + _NAME + rb"c(?=[\s/>])([^>]*)>")
+_SHARED_AS_WRITTEN = re.compile(rb' t="s"(?:\s[^>]*)?><v>([0-9]{1,9})</v>')
+_SHARED_ANY = re.compile(rb"\bt\s*=\s*[\"']s[\"']")
 _SHARED_TYPE = re.compile(rb"\st\s*=\s*[\"']s[\"']")
 _REF_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']{0,20})[\"']")
 _STRING_ITEM = re.compile(rb"<" + _NAME + rb"si[\s/>]")
@@ -155,6 +157,11 @@ def bad_shared_string(xml: bytes, count: int) -> tuple[str, str] | None:
     Readers differ on such a cell (one reads another string, one refuses the file): the
     file is damaged."""
     if b"s'" not in xml and b's"' not in xml:
+        return None
+    # The common case in one pass: every shared-string cell written as spreadsheet programs
+    # write it, its index in range. Anything else is looked at cell by cell.
+    values = _SHARED_AS_WRITTEN.findall(xml)
+    if len(values) == len(_SHARED_ANY.findall(xml)) and max(map(int, values), default=-1) < count:
         return None
     for match in _ANY_CELL.finditer(xml):
         attrs = match[1]
