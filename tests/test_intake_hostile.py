@@ -279,3 +279,12 @@ def test_many_changed_rows_are_counted_not_all_listed(snv: bytes) -> None:
     assert len(result.changed_rows) == 40
     (problem,) = result.problems
     assert problem.endswith("dòng 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 và 30 dòng khác.")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a carriage return in a file name")
+def test_a_name_with_a_carriage_return_is_listed_as_the_workbook_reads_it_back(
+    snv: bytes, tmp_path: Path
+) -> None:
+    (tmp_path / "a\rb.xlsx").write_bytes(snv)
+    (out,) = intake_folder(tmp_path, KEY, PLAN_ID)
+    assert out.accepted and out.name == "a\nb.xlsx" and out.note == ""

@@ -294,13 +294,17 @@ def clean_outcome(outcome: FileOutcome) -> FileOutcome:
     ``note`` (the name, or the cells, and how many characters), for ThuThap."""
     where: list[str] = []
     replaced = 0
+    changed = False
 
     def clean(text: str, label: str) -> str:
-        nonlocal replaced
+        nonlocal replaced, changed
+        if not text:
+            return text
         cleaned, count = storable(text)
         if count:
             replaced += count
             where.append(label)
+        changed = changed or cleaned != text
         return cleaned
 
     name = clean(outcome.name, "tên tệp")
@@ -318,10 +322,12 @@ def clean_outcome(outcome: FileOutcome) -> FileOutcome:
                 values[key] = clean(value, f"ô {columns.get(key, '?')}{report.row}")
         task_id = clean(report.task_id, f"mã nhiệm vụ dòng {report.row}")
         rows.append(ReportRow(task_id, report.row, values))
-    if not replaced:
+    if not changed:
         return outcome if reason == outcome.reason else replace(outcome, reason=reason)
-    shown = ", ".join(where[:5]) + (f" và {len(where) - 5} chỗ khác" if len(where) > 5 else "")
-    note = why.CHARACTERS_REPLACED.format(count=replaced, where=shown)
+    note = ""
+    if replaced:
+        shown = ", ".join(where[:5]) + (f" và {len(where) - 5} chỗ khác" if len(where) > 5 else "")
+        note = why.CHARACTERS_REPLACED.format(count=replaced, where=shown)
     return replace(
         outcome,
         name=name,
