@@ -157,7 +157,7 @@ def intake_file(
         name = path.as_posix()
     try:
         outcome = _intake_file(path, name, key, plan_id, limits, digests)
-    except Exception as exc:  # one hostile file must not end the run (see STYLE.md)
+    except Exception as exc:  # the one broad except: a hostile file must not end the run
         outcome = _program_error(name, exc)
     return clean_outcome(outcome)
 
@@ -234,7 +234,7 @@ def intake_bytes(
     require_defusedxml()
     try:
         outcome = _intake_bytes(data, name, key, plan_id, limits, mtime=mtime, digests=digests)
-    except Exception as exc:  # one hostile file must not end the run (see STYLE.md)
+    except Exception as exc:  # the one broad except: a hostile file must not end the run
         outcome = _program_error(name, exc, mtime)
     return clean_outcome(outcome)
 
