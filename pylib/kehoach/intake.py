@@ -14,7 +14,9 @@ A file is checked in this order, and the first failure is its reason:
    archives (.zip, .rar, .7z: never unpacked), PDFs and other formats are rejected unread;
    .xlsx, .xlsm, .xls, .xltx and .xltm are judged by their bytes, not their extension (an
    .xlsx renamed .xls is still read; an .xlsm without a VBA project is read like an .xlsx);
-2. by bytes, before any spreadsheet reader (``kehoach.zipguard``): empty, too big, password
+2. only a regular file is read (``read_regular_file``: a named pipe or a link to a device is
+   refused unread), at most the size cap;
+   by bytes, before any spreadsheet reader (``kehoach.zipguard``): empty, too big, password
    protected, legacy .xls, not a zip, zip bomb, corrupted, VBA macros; every entry is
    decompressed once there and the readers read those checked bytes;
 3. read (``kehoach.return_book``): python-calamine when every sheet part is plain, else
@@ -22,10 +24,11 @@ A file is checked in this order, and the first failure is its reason:
    value, never the formula; external links never followed); XML parsed by openpyxl only
    when defusedxml guards its parser (``require_defusedxml``), by calamine's own parser
    otherwise (it expands no entity); never opened in Excel;
-4. the hidden metadata is bounded, then ``signing.verify_rows``: generated with this key, hidden
-   data unchanged; then the plan; then the sheets (missing, extra or twice, hidden); then the agency
+4. the hidden metadata is bounded, every value of its shape (``signing.meta_shape_problem``)
+   before any is used, then ``signing.verify_rows``: generated with this key, hidden data
+   unchanged; then the plan; then the sheets (missing, extra or twice, hidden); then the agency
    (the title names the agency of the metadata); then rows added or removed; then the locked
-   task cells unchanged;
+   task cells unchanged; then the input columns' headers, names and order;
 5. every input cell, read at the template's addresses (``extract_layout``), never through the
    sheet's own dimension record: ``intake_values.input_value``; then the completion rule
    (``completion.done_problems``): a task marked "Hoàn thành" without a cited document
@@ -33,6 +36,11 @@ A file is checked in this order, and the first failure is its reason:
    the task counts (PAR INDEX scores only what has evidence);
 6. a file where no input cell holds anything is rejected as not filled in: merging it would
    only blank what the agency reported before.
+
+Every file ends in exactly one outcome: an unexpected error while reading one becomes its
+rejection "Lỗi chương trình …" and a line on this module's logger, never the end of the run.
+Every text of an outcome can be stored in a workbook (``clean_outcome``); a reason quotes the
+file only through ``intake_text.excerpt``.
 
 Pure core: no xlwings, no printing.
 """
