@@ -288,3 +288,12 @@ def test_a_name_with_a_carriage_return_is_listed_as_the_workbook_reads_it_back(
     (tmp_path / "a\rb.xlsx").write_bytes(snv)
     (out,) = intake_folder(tmp_path, KEY, PLAN_ID)
     assert out.accepted and out.name == "a\nb.xlsx" and out.note == ""
+
+
+def test_a_zip_entry_flagged_utf8_whose_name_is_not_is_a_damaged_file(snv: bytes) -> None:
+    data = bytearray(snv)
+    entry = data.rfind(b"PK\x01\x02")  # the last entry of the central directory
+    data[entry + 9] |= 0x08  # general purpose flag bit 11: the name is UTF-8
+    data[entry + 46] = 0x80  # its name's first byte
+    out = intake_bytes(bytes(data), "x.xlsx", KEY, PLAN_ID)
+    assert out.reason == why.CORRUPTED.format(detail="tên thành phần sai mã")

@@ -84,6 +84,10 @@ def unpack(data: bytes, limits: Limits) -> Package | str:
         return why.CORRUPTED.format(detail="cấu trúc tệp nén sai hoặc tệp bị cắt cụt")
     except zlib.error:
         return why.CORRUPTED.format(detail="dữ liệu nén sai")
+    except UnicodeDecodeError:  # an entry flagged UTF-8 whose name is not
+        return why.CORRUPTED.format(detail="tên thành phần sai mã")
+    except ValueError:  # a negative offset or size in a damaged directory
+        return why.CORRUPTED.format(detail="cấu trúc tệp nén sai")
     except (NotImplementedError, RuntimeError):  # unknown compression, encrypted entry
         return why.CORRUPTED.format(detail="kiểu nén hoặc mã hóa thành phần không hỗ trợ")
 
