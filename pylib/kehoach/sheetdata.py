@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from kehoach import layout
 from kehoach.errors import WorkbookError
+
+if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
+    import pandas as pd
 
 SheetValues = list[list[Any]]
 
@@ -104,6 +106,8 @@ def plan_table(
             sheet=sheet,
             cell=f"A{layout.FIRST_DATA_ROW}",
         )
+    import pandas as pd
+
     frame = pd.DataFrame.from_dict(records, orient="index", columns=keys, dtype=object)
     frame.index.name = "row"
     return frame
