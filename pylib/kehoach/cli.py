@@ -198,15 +198,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from kehoach.extract_files import extract_inputs, generate_extracts
     from kehoach.extract_layout import MANIFEST_SHEET
     from kehoach.manifest import manifest_edits, summary_text
-    from kehoach.reader import read_plan
-    from kehoach.sheetdata import workbook_values
+    from kehoach.reader import read_plan_values
+    from kehoach.sheetdata import workbook_contents
     from kehoach.signing import key_id
     from kehoach.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _ready_to_write(path)
-    plan = read_plan(path)
-    inputs = extract_inputs(plan, workbook_values(path), file=path)  # before touching anything
+    values, names = workbook_contents(path, data_only=True)  # one reading, as collect does
+    plan = read_plan_values(values, names, file=path)
+    inputs = extract_inputs(plan, values, file=path)  # before touching anything
+    del values
     generated_at = args.generated_at or datetime.now().replace(microsecond=0)
     if inputs.new_key:  # kept in the master before any file is signed with it
         wb = load_workbook(path, keep_vba=True)
