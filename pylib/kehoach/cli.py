@@ -124,14 +124,15 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
     from kehoach.edits import apply_to_workbook
-    from kehoach.gaps import compute_gaps, gap_edits, summary_lines
+    from kehoach.gaps import SHEETS_READ, compute_gaps, gap_edits, summary_lines
     from kehoach.layout import GAPS_SHEET
     from kehoach.sheetdata import workbook_values
     from kehoach.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    report = compute_gaps(workbook_values(path), file=path)  # before touching the file
+    values = workbook_values(path, sheets=SHEETS_READ)
+    report = compute_gaps(values, file=path)  # before touching the file
     if args.write:
         wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, gap_edits(report))
@@ -149,7 +150,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.checks import check_workbook
+    from kehoach.checks import SHEETS_READ, check_workbook
     from kehoach.edits import apply_to_workbook
     from kehoach.findings import counts_text
     from kehoach.layout import CHECK_SHEET
@@ -158,7 +159,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    result = check_workbook(workbook_values(path), file=path)  # before touching the file
+    values = workbook_values(path, sheets=SHEETS_READ)
+    result = check_workbook(values, file=path)  # before touching the file
     if args.write:
         wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, result.edits)
@@ -244,7 +246,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from kehoach.edits import apply_to_workbook
     from kehoach.pdfexport import export_sheet_pdf
     from kehoach.sheetdata import workbook_values
-    from kehoach.summary import summarize, summary_lines
+    from kehoach.summary import SHEETS_READ, summarize, summary_lines
     from kehoach.summary_layout import SUMMARY_SHEET
     from kehoach.summarysheet import summary_edits
     from kehoach.xlsm import save_xlsm
@@ -252,7 +254,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     path = Path(args.workbook)
     _prepare(path, write=args.write)
     as_of = args.as_of or date.today()
-    summary = summarize(workbook_values(path), as_of, file=path)  # before touching the file
+    values = workbook_values(path, sheets=SHEETS_READ)
+    summary = summarize(values, as_of, file=path)  # before touching the file
     if args.write:
         wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, summary_edits(summary))

@@ -310,6 +310,17 @@ def deadline(tl: Timeline, as_of: date) -> tuple[date | None, date | None]:
 # --- the summary ------------------------------------------------------------------------------
 
 
+# The sheets summarize reads (``sheetdata.workbook_values(path, sheets=...)``).
+SHEETS_READ: tuple[str, ...] = (
+    *layout.APPENDIX_SHEETS.values(),
+    layout.TASKS_SHEET,
+    layout.DIRECTORY_SHEET,
+    layout.DIRECTORY_BASE_SHEET,
+    pl.PROGRESS_SHEET,
+    pl.INTAKE_SHEET,
+)
+
+
 def summarize(
     values: Mapping[str, SheetValues],
     as_of: date,
