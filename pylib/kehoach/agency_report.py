@@ -34,17 +34,12 @@ def tasks_from_values(
     """The tasks sheet's agency texts, with their rows (WorkbookError when it is damaged)."""
     table = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
     out: list[TaskAgencies] = []
-    for row in table.index:
-        task_id = _text(table.at[row, "id"])
+    columns = table[["id", "lead", "coordinating", "code"]]
+    for row, task, lead, coordinating, code in columns.itertuples(name=None):  # not cell by cell
+        task_id = _text(task)
         if task_id:
             out.append(
-                TaskAgencies(
-                    task_id,
-                    _text(table.at[row, "lead"]),
-                    _text(table.at[row, "coordinating"]),
-                    int(row),
-                    _text(table.at[row, "code"]),
-                )
+                TaskAgencies(task_id, _text(lead), _text(coordinating), int(row), _text(code))
             )
     return out
 
