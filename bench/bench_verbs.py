@@ -234,7 +234,7 @@ def table(report: dict[str, Any]) -> str:
         f"| *write floor: load keep_vba + save* | {report['floors']['write']:.2f} | | | |",
     ]
     for r in report["verbs"]:
-        met = "met" if r["ratio"] <= r["goal"] else "not met"
+        met = "met" if round(r["ratio"], 2) <= r["goal"] else "not met"
         lines.append(
             f"| `{r['verb']}` | {r['seconds']:.2f} | {r['floor']:.2f} ({r['kind']}) | "
             f"{r['ratio']:.2f}× | ≤ {r['goal']}×: {met} |"
