@@ -216,6 +216,8 @@ def test_cli_damaged_workbook_exits_2_and_writes_nothing(
     path = tmp_path / "hong.xlsx"
     wb.save(path)
     before = path.read_bytes()
-    assert main(["check", str(path), "--write"]) == 2
+    assert main(["check", str(path)]) == 2
     assert "Thiếu trang tính 'PL2'" in capsys.readouterr().err
+    assert main(["check", str(path), "--write"]) == 2  # not a macro workbook: refused first
+    assert "không còn mã VBA" in capsys.readouterr().err
     assert path.read_bytes() == before

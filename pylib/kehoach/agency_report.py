@@ -17,7 +17,14 @@ from typing import Any
 from kehoach import layout
 from kehoach.directory import ROLES, Directory, load_directory
 from kehoach.edits import ClearRows, Edit, EnsureSheet, Link, WriteValues
-from kehoach.resolve import Resolution, TaskAgencies, resolve_plan, resolved_counts, shown_text
+from kehoach.resolve import (
+    Resolution,
+    Resolver,
+    TaskAgencies,
+    resolve_plan,
+    resolved_counts,
+    shown_text,
+)
 from kehoach.sheetdata import SheetValues, cell_ref, is_blank, plan_table
 
 
@@ -27,17 +34,12 @@ def tasks_from_values(
     """The tasks sheet's agency texts, with their rows (WorkbookError when it is damaged)."""
     table = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
     out: list[TaskAgencies] = []
-    for row in table.index:
-        task_id = _text(table.at[row, "id"])
+    columns = table[["id", "lead", "coordinating", "code"]]
+    for row, task, lead, coordinating, code in columns.itertuples(name=None):  # not cell by cell
+        task_id = _text(task)
         if task_id:
             out.append(
-                TaskAgencies(
-                    task_id,
-                    _text(table.at[row, "lead"]),
-                    _text(table.at[row, "coordinating"]),
-                    int(row),
-                    _text(table.at[row, "code"]),
-                )
+                TaskAgencies(task_id, _text(lead), _text(coordinating), int(row), _text(code))
             )
     return out
 
@@ -48,8 +50,11 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def resolved_cells(resolution: Resolution, directory: Directory, task_id: str) -> list[str]:
-    """The two "(đã xác định)" cells of a task: lead, coordinating."""
+def resolved_cells(
+    resolution: Resolution, directory: Directory | Resolver, task_id: str
+) -> list[str]:
+    """The two "(đã xác định)" cells of a task: lead, coordinating (a Resolver of the
+    directory, built once, when writing many tasks)."""
     return [shown_text(resolution.pieces.get((task_id, role), []), directory) for role in ROLES]
 
 
@@ -116,13 +121,14 @@ def resolution_edits(
     edits: list[Edit] = []
     # Tasks sheet: the two adjacent columns, row by row as the resolution found the tasks.
     first = layout.column_letter(layout.TASK_COLUMNS, "lead_resolved")
+    resolver = Resolver(directory)
     for task_id, row in resolution.rows.items():
         if row:
             edits.append(
                 WriteValues(
                     layout.TASKS_SHEET,
                     f"{first}{row}",
-                    [resolved_cells(resolution, directory, task_id)],
+                    [resolved_cells(resolution, resolver, task_id)],
                 )
             )
     # Directory counts.

@@ -73,6 +73,18 @@ class CheckResult:
     edits: list[Edit]
 
 
+# The sheets check_workbook reads (``sheetdata.workbook_values(path, sheets=...)``): the plan,
+# the directory, the rules, and the previous report (its highlights are cleared).
+SHEETS_READ: tuple[str, ...] = (
+    *layout.APPENDIX_SHEETS.values(),
+    layout.TASKS_SHEET,
+    layout.DIRECTORY_SHEET,
+    layout.DIRECTORY_BASE_SHEET,
+    layout.RULES_SHEET,
+    layout.CHECK_SHEET,
+)
+
+
 def check_workbook(
     values: Mapping[str, SheetValues], *, file: str | Path | None = None
 ) -> CheckResult:

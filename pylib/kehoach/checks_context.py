@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,18 @@ class CheckContext:
 
     def kind(self, appendix: str, row: int) -> str:
         """The row's kind key ("total", "section", ...), "" when the cell is not a known kind."""
-        return layout.KIND_ROWS.get(text(self.appendices[appendix].at[row, "kind"]), "")
+        return self._kinds[appendix][row]
+
+    @cached_property
+    def _kinds(self) -> dict[str, dict[int, str]]:
+        # Asked for every row by several rules: read once per sheet, not cell by cell.
+        return {
+            appendix: {
+                int(row): layout.KIND_ROWS.get(text(value), "")
+                for row, value in table["kind"].items()
+            }
+            for appendix, table in self.appendices.items()
+        }
 
     def figure_rows(self, appendix: str) -> list[tuple[int, int]]:
         """(row, depth) of the rows that can carry figures, in sheet order."""

@@ -1,8 +1,14 @@
 """The `kehoach` command line: a thin shell over the core.
 
 Each verb parses its arguments, calls one core function, prints the result and
-turns user errors (KeHoachError) into a Vietnamese message on stderr and exit
-status 2. This is the only module that prints or exits.
+turns user errors (KeHoachError) into a Vietnamese message on stderr. This is the
+only module that prints or exits.
+
+Exit status: 0 done (every file accepted, no error-level finding, every mail sent);
+1 done, with a result the user must look at (a file rejected, an error-level finding
+of ``check``, a mail that failed); 2 the user's error (bad arguments, a file missing,
+damaged or open in Excel: a Vietnamese message, nothing written); 3 a program error
+(a Vietnamese line, then the traceback, on stderr).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import argparse
 import getpass
 import json
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +29,7 @@ from kehoach.errors import KeHoachError
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USER_ERROR = 2
+EXIT_BUG = 3
 
 
 def project_root() -> Path:
@@ -37,6 +45,39 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _notes(lines: Sequence[str]) -> None:
+    """Remarks beside the result (leftovers cleared, a file to look at): on stderr, so that
+    ``--json`` output stays one JSON document."""
+    for line in lines:
+        sys.stderr.write(f"Chú ý: {line}\n")
+    sys.stderr.flush()
+
+
+def _ready_to_write(path: Path, *, whole: bool = False) -> None:
+    """The checks of every verb that writes the master, before it reads anything
+    (``xlsm.prepare_master_write``): open in Excel, not named .xlsm, leftovers."""
+    from kehoach.xlsm import prepare_master_write
+
+    _notes(prepare_master_write(path, whole=whole))
+
+
+def _prepare(path: Path, *, write: bool) -> None:
+    """Before a verb that writes the master only with ``--write`` reads it."""
+    if write:
+        _ready_to_write(path)
+    else:
+        _read_note(path)
+
+
+def _read_note(path: Path) -> None:
+    """Advice for a master renamed to .xlsx, for the verbs that only read it."""
+    from kehoach.xlsm import misnamed_macro_workbook
+
+    advice = misnamed_macro_workbook(path)
+    if advice is not None:
+        _notes([f"tệp {path}: {advice}"])
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from kehoach.importer import load_default_plan, load_plan
     from kehoach.xlsm import build_master
@@ -44,6 +85,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
     root = project_root()
     out = Path(args.out) if args.out else default_workbook()
+    _ready_to_write(out, whole=True)
     build_master(
         out, plan, root / "macros", root / "templates", keep_directory=not args.new_directory
     )
@@ -64,6 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kehoach.master import date_text
     from kehoach.reader import read_plan
 
+    _read_note(Path(args.workbook))
     plan = read_plan(Path(args.workbook))
     if args.json:
         _print_json(plan.to_dict())
@@ -81,15 +124,17 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
     from kehoach.edits import apply_to_workbook
-    from kehoach.gaps import compute_gaps, gap_edits, summary_lines
+    from kehoach.gaps import SHEETS_READ, compute_gaps, gap_edits, summary_lines
     from kehoach.layout import GAPS_SHEET
     from kehoach.sheetdata import workbook_values
     from kehoach.xlsm import save_xlsm
 
     path = Path(args.workbook)
-    report = compute_gaps(workbook_values(path), file=path)  # before touching the file
+    _prepare(path, write=args.write)
+    values = workbook_values(path, sheets=SHEETS_READ)
+    report = compute_gaps(values, file=path)  # before touching the file
     if args.write:
-        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, gap_edits(report))
         save_xlsm(wb, path)
     if args.json:
@@ -105,7 +150,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.checks import check_workbook
+    from kehoach.checks import SHEETS_READ, check_workbook
     from kehoach.edits import apply_to_workbook
     from kehoach.findings import counts_text
     from kehoach.layout import CHECK_SHEET
@@ -113,9 +158,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kehoach.xlsm import save_xlsm
 
     path = Path(args.workbook)
-    result = check_workbook(workbook_values(path), file=path)  # before touching the file
+    _prepare(path, write=args.write)
+    values = workbook_values(path, sheets=SHEETS_READ)
+    result = check_workbook(values, file=path)  # before touching the file
     if args.write:
-        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, result.edits)
         save_xlsm(wb, path)
     if args.json:
@@ -153,14 +200,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from kehoach.extract_files import extract_inputs, generate_extracts
     from kehoach.extract_layout import MANIFEST_SHEET
     from kehoach.manifest import manifest_edits, summary_text
-    from kehoach.reader import read_plan
-    from kehoach.sheetdata import workbook_values
+    from kehoach.reader import read_plan_values
+    from kehoach.sheetdata import workbook_contents
     from kehoach.signing import key_id
     from kehoach.xlsm import save_xlsm
 
     path = Path(args.workbook)
-    plan = read_plan(path)
-    inputs = extract_inputs(plan, workbook_values(path), file=path)  # before touching anything
+    _ready_to_write(path)
+    values, names = workbook_contents(path, data_only=True)  # one reading, as collect does
+    plan = read_plan_values(values, names, file=path)
+    inputs = extract_inputs(plan, values, file=path)  # before touching anything
+    del values
     generated_at = args.generated_at or datetime.now().replace(microsecond=0)
     if inputs.new_key:  # kept in the master before any file is signed with it
         wb = load_workbook(path, keep_vba=True)
@@ -196,16 +246,18 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from kehoach.edits import apply_to_workbook
     from kehoach.pdfexport import export_sheet_pdf
     from kehoach.sheetdata import workbook_values
-    from kehoach.summary import summarize, summary_lines
+    from kehoach.summary import SHEETS_READ, summarize, summary_lines
     from kehoach.summary_layout import SUMMARY_SHEET
     from kehoach.summarysheet import summary_edits
     from kehoach.xlsm import save_xlsm
 
     path = Path(args.workbook)
+    _prepare(path, write=args.write)
     as_of = args.as_of or date.today()
-    summary = summarize(workbook_values(path), as_of, file=path)  # before touching the file
+    values = workbook_values(path, sheets=SHEETS_READ)
+    summary = summarize(values, as_of, file=path)  # before touching the file
     if args.write:
-        wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, summary_edits(summary))
         save_xlsm(wb, path)
     pdf = None
@@ -252,14 +304,24 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from kehoach import progress_layout as pl
     from kehoach.collect import collect_folder, save_history
     from kehoach.edits import apply_to_workbook
+    from kehoach.leftovers import history_references, unreferenced_histories
     from kehoach.reader import read_plan_values
     from kehoach.sheetdata import workbook_contents
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
-    ensure_closed(path)  # before reading anything: Excel may hold unsaved changes
+    _ready_to_write(path)  # before reading anything: Excel may hold unsaved changes
     received_at = args.received_at or datetime.now().replace(microsecond=0)
     values, names = workbook_contents(path, data_only=True)
+    referenced = history_references(values.get(pl.HISTORY_SHEET) or [])
+    _notes(
+        [
+            f"tệp lịch sử {p} không có trong trang «{pl.HISTORY_SHEET}»: một lần thu thập "
+            "trước đã dừng trước khi ghi workbook, các thay đổi trong tệp đó chưa vào workbook "
+            "(lần này đọc lại các tệp gửi về). Có thể xóa tệp đó."
+            for p in unreferenced_histories(path, referenced)
+        ]
+    )
     collection = collect_folder(  # every file read and checked before the master is touched
         read_plan_values(values, names, file=path),
         values,
@@ -272,7 +334,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     collection = save_history(collection, path)
     sys.stderr.write(f"Đang ghi {path}...\n")
     sys.stderr.flush()
-    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    wb = load_workbook(path, keep_vba=True)
     apply_to_workbook(wb, collection.edits())
     save_xlsm(wb, path)
     if args.json:
@@ -315,7 +377,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
-    ensure_closed(path)  # the log is written into it
+    _ready_to_write(path)  # the log is written into it
     values = workbook_values(path)
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
     plan = plan_mail(
@@ -353,7 +415,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
         transport = EmlDirTransport(Path(args.eml_dir))
     results, edits = finish(plan, transport, values, datetime.now().replace(microsecond=0))
     ensure_closed(path)
-    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    wb = load_workbook(path, keep_vba=True)
     apply_to_workbook(wb, edits)
     save_xlsm(wb, path)
     for r in results:
@@ -532,6 +594,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeHoachError as err:
         sys.stderr.write(f"Lỗi: {err}\n")
         return EXIT_USER_ERROR
+    except OSError as err:  # a path missing, not writable, a full disk: the user can mend it
+        where = f"tệp {err.filename}: " if err.filename else ""
+        sys.stderr.write(f"Lỗi: {where}không đọc hoặc ghi được ({err.strerror or err}).\n")
+        return EXIT_USER_ERROR
+    except Exception:
+        sys.stderr.write(
+            "Lỗi chương trình (không phải do dữ liệu của bạn): lệnh dừng giữa chừng. "
+            "Hãy gửi toàn bộ nội dung dưới đây cho người phụ trách kỹ thuật.\n"
+        )
+        traceback.print_exc(file=sys.stderr)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -407,10 +407,15 @@ def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
     return frame
 
 
+# The sheets compute_gaps reads (``sheetdata.workbook_values(path, sheets=...)``).
+SHEETS_READ: tuple[str, ...] = tuple(layout.APPENDIX_SHEETS[a] for a in APPENDIX_IDS)
+
+
 def compute_gaps(
     values: Mapping[str, SheetValues], *, file: str | Path | None = None
 ) -> GapsReport:
-    """The gap figures of every appendix. Raises WorkbookError for a damaged plan sheet."""
+    """The gap figures of every appendix (from the sheets of ``SHEETS_READ``). Raises
+    WorkbookError for a damaged plan sheet."""
     return GapsReport(
         {a: appendix_gaps(values, a, file=file) for a in APPENDIX_IDS},
         file=None if file is None else str(file),

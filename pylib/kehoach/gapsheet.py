@@ -35,7 +35,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
-from kehoach.gaps import hierarchy, own_figures
 from kehoach.model import APPENDIX_IDS
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
@@ -155,6 +154,8 @@ class _Formulas:
 
 def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
     """Fill the gap columns of an appendix sheet written by ``kehoach.master``."""
+    from kehoach.gaps import hierarchy, own_figures  # imports pandas: only when building
+
     formulas = _Formulas(appendix_id)
     kinds = row_kinds(ws, appendix_id)
     tree = hierarchy(kinds)
@@ -296,6 +297,8 @@ def _header(ws: Worksheet, row: int, columns: Sequence[layout.Column]) -> None:
 
 def write_summary(wb: Workbook, ws: Worksheet, subtitle: str) -> None:
     """The sheet "Chênh lệch": appendix totals, PL2 per field, charts (all formulas)."""
+    from kehoach.gaps import hierarchy
+
     ws["A1"] = layout.GAPS_TITLE
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = subtitle

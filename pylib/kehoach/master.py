@@ -48,7 +48,7 @@ from kehoach.errors import BuildError
 from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.mailsheet import write_mail_sheets
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
-from kehoach.resolve import Resolution, resolve_plan, resolved_counts
+from kehoach.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.rules import RULES_TEMPLATE, rule_table
 from kehoach.summary_layout import SUMMARY_SHEET
 from kehoach.summarysheet import write_summary_sheet
@@ -486,6 +486,7 @@ def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Re
     _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan))
     row = layout.FIRST_DATA_ROW
     year = plan_year(plan)
+    resolver = Resolver(directory)
     for appendix, _section, criterion, task in plan.iter_tasks():
         timeline = parse_timeline(task.timeline, year)
         values: dict[str, Any] = {
@@ -500,7 +501,7 @@ def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Re
             **dict(
                 zip(
                     ("lead_resolved", "coordinating_resolved"),
-                    resolved_cells(resolution, directory, task.id),
+                    resolved_cells(resolution, resolver, task.id),
                     strict=True,
                 )
             ),

@@ -389,12 +389,13 @@ NOT_AGENCY_TEXT = "không phải cơ quan"
 COMMUNE_TEXT = "cấp xã, qua UBND cấp huyện"
 
 
-def shown_text(pieces: Sequence[Piece], directory: Directory) -> str:
+def shown_text(pieces: Sequence[Piece], directory: Directory | Resolver) -> str:
     """The resolved agencies of one text, one line per piece, as the tasks sheet shows them:
     an agency by its code ("SNV"); a group by its name and its members' codes ("Các sở, ban,
     ngành: SCT, SGDDT, …"), commune-level ones marked; what is undecided, unresolved or not an
-    agency said in words, so that a filter on a code finds every task of that agency."""
-    resolver = Resolver(directory)
+    agency said in words, so that a filter on a code finds every task of that agency.
+    Give a :class:`Resolver` when describing many texts: building one indexes the directory."""
+    resolver = directory if isinstance(directory, Resolver) else Resolver(directory)
     lines: list[str] = []
     for piece in pieces:
         entry = resolver.entries.get(piece.code) if piece.code else None

@@ -10,32 +10,36 @@ Values stay as found (a number typed as text stays a str) for the checks to judg
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from kehoach import layout
 from kehoach.errors import WorkbookError
 
+if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
+    import pandas as pd
+
 SheetValues = list[list[Any]]
 
 
-def workbook_values(path: Path) -> dict[str, SheetValues]:
-    """Values of every sheet of the workbook at ``path`` (formulas as their text)."""
-    return workbook_contents(path)[0]
+def workbook_values(path: Path, *, sheets: Collection[str] | None = None) -> dict[str, SheetValues]:
+    """Values of every sheet of the workbook at ``path`` (formulas as their text); with
+    ``sheets``, of those of them the workbook has (the others are not parsed)."""
+    return workbook_contents(path, sheets=sheets)[0]
 
 
 def workbook_contents(
-    path: Path, *, data_only: bool = False
+    path: Path, *, data_only: bool = False, sheets: Collection[str] | None = None
 ) -> tuple[dict[str, SheetValues], dict[str, str]]:
     """Values of every sheet of the workbook at ``path`` (formulas as their text; with
     ``data_only``, as the values Excel last computed, what ``reader.read_plan`` reads) and
     its workbook-level defined names, name → refers-to (``reader.read_plan_values`` takes
-    both): one opening of the file."""
+    both): one opening of the file. With ``sheets``, only those sheets are read: a sheet
+    the caller does not need (TienDo of a province) costs nothing."""
     if not path.is_file():
         raise WorkbookError("Không tìm thấy tệp workbook.", file=path)
     try:
@@ -44,7 +48,9 @@ def workbook_contents(
         raise WorkbookError(f"Không mở được workbook: {exc}", file=path) from exc
     try:
         values = {
-            ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+            ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
+            for ws in wb.worksheets
+            if sheets is None or ws.title in sheets
         }
         names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
         return values, names
@@ -104,6 +110,8 @@ def plan_table(
             sheet=sheet,
             cell=f"A{layout.FIRST_DATA_ROW}",
         )
+    import pandas as pd
+
     frame = pd.DataFrame.from_dict(records, orient="index", columns=keys, dtype=object)
     frame.index.name = "row"
     return frame

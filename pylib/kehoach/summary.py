@@ -310,6 +310,17 @@ def deadline(tl: Timeline, as_of: date) -> tuple[date | None, date | None]:
 # --- the summary ------------------------------------------------------------------------------
 
 
+# The sheets summarize reads (``sheetdata.workbook_values(path, sheets=...)``).
+SHEETS_READ: tuple[str, ...] = (
+    *layout.APPENDIX_SHEETS.values(),
+    layout.TASKS_SHEET,
+    layout.DIRECTORY_SHEET,
+    layout.DIRECTORY_BASE_SHEET,
+    pl.PROGRESS_SHEET,
+    pl.INTAKE_SHEET,
+)
+
+
 def summarize(
     values: Mapping[str, SheetValues],
     as_of: date,
@@ -328,11 +339,12 @@ def summarize(
     criteria, sections = _plan_nodes(values, file)
     task_table = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
     task_info: dict[str, tuple[str, Timeline]] = {}
-    for row in task_table.index:
-        task_id = _text(task_table.at[row, "id"])
+    task_columns = task_table[["id", "timeline", "criterion_id"]]
+    for _row, task_value, timeline_value, criterion_value in task_columns.itertuples(name=None):
+        task_id = _text(task_value)
         if task_id:
-            timeline = parse_timeline(_text(task_table.at[row, "timeline"]), year)
-            task_info[task_id] = (_text(task_table.at[row, "criterion_id"]), timeline)
+            timeline = parse_timeline(_text(timeline_value), year)
+            task_info[task_id] = (_text(criterion_value), timeline)
 
     roles: dict[tuple[str, str], str] = {}
     for a in resolve_plan(tasks, directory).assignments:
@@ -399,7 +411,8 @@ def summarize(
         return out.astype(object)
 
     rejected, accepted, unknown = _intake(values, file)
-    agency_codes = [a.code for a in directory.agencies if a.code in set(items["agency"])]
+    with_items = {key: set(items[key]) for key in ("agency", "criterion", "section")}
+    agency_codes = [a.code for a in directory.agencies if a.code in with_items["agency"]]
     agencies = counts("agency", agency_codes)
     agencies.insert(0, "name", [directory.by_code(c).name for c in agency_codes])
     agencies.insert(1, "emails", [directory.by_code(c).emails for c in agency_codes])
@@ -408,12 +421,12 @@ def summarize(
     agencies["has_file"] = [c in with_reports for c in agency_codes]
     agencies.index.name = "code"
 
-    crit = counts("criterion", [c for c in criteria if c in set(items["criterion"])])
+    crit = counts("criterion", [c for c in criteria if c in with_items["criterion"]])
     crit.insert(0, "appendix", [criteria[c].appendix for c in crit.index])
     crit.insert(1, "section", [criteria[c].section for c in crit.index])
     crit.insert(2, "code", [criteria[c].code for c in crit.index])
     crit.insert(3, "name", [criteria[c].name for c in crit.index])
-    sect = counts("section", [s for s in sections if s in set(items["section"])])
+    sect = counts("section", [s for s in sections if s in with_items["section"]])
     sect.insert(0, "appendix", [sections[s].appendix for s in sect.index])
     sect.insert(1, "code", [sections[s].code for s in sect.index])
     sect.insert(2, "name", [sections[s].name for s in sect.index])
@@ -483,18 +496,20 @@ def _reports(
     table = progress_table(values, sheet, columns, file=file)
     date_col = layout.column_letter(columns, ex.REPORT_DATE_KEY)
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in table.index:
-        task_id, agency = _text(table.at[row, "task_id"]), _text(table.at[row, "agency"])
+    keys = ["task_id", "agency", "role", ex.STATUS_KEY, ex.EVIDENCE_KEY, ex.EXPLANATION_KEY]
+    # Column by column, not cell by cell (DataFrame.at): TienDo holds a row per task and agency.
+    for row, task, agency_value, role, status, evidence, explanation, when in table[
+        [*keys, ex.REPORT_DATE_KEY]
+    ].itertuples(name=None):
+        task_id, agency = _text(task), _text(agency_value)
         if not task_id or not agency:
             continue
         out[(task_id, agency)] = {
-            "role": _ROLE_KEYS.get(_text(table.at[row, "role"]), ""),
-            "status": _text(table.at[row, ex.STATUS_KEY]),
-            "evidence": _text(table.at[row, ex.EVIDENCE_KEY]),
-            "explanation": _text(table.at[row, ex.EXPLANATION_KEY]),
-            "report_date": _date(
-                table.at[row, ex.REPORT_DATE_KEY], sheet, f"{date_col}{row}", file
-            ),
+            "role": _ROLE_KEYS.get(_text(role), ""),
+            "status": _text(status),
+            "evidence": _text(evidence),
+            "explanation": _text(explanation),
+            "report_date": _date(when, sheet, f"{date_col}{row}", file),
         }
     return out
 
@@ -508,8 +523,8 @@ def _intake(
     rejected: dict[str, int] = {}
     accepted: set[str] = set()
     unknown = 0
-    for row in table.index:
-        agency, result = _text(table.at[row, "agency"]), _text(table.at[row, "result"])
+    for _row, agency_value, result_value in table[["agency", "result"]].itertuples(name=None):
+        agency, result = _text(agency_value), _text(result_value)
         if result == pl.REJECTED:
             if agency:
                 rejected[agency] = rejected.get(agency, 0) + 1

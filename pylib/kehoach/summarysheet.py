@@ -9,7 +9,7 @@ charts over fixed ranges, a frozen header, A4 landscape one page wide.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
@@ -21,7 +21,9 @@ from kehoach import layout
 from kehoach import summary_layout as sl
 from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
 from kehoach.model import APPENDIX_IDS
-from kehoach.summary import Summary, not_reported, overall_text
+
+if TYPE_CHECKING:  # kehoach.summary imports pandas; building the empty sheet does not need it
+    from kehoach.summary import Summary
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -190,6 +192,8 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
         rows.append(_row(sl.LEVEL_AGENCY, code, str(counts["name"]), counts))
     rows.append(blank[:])
     rows.append([sl.NOT_REPORTED_TITLE, *blank[1:]])
+    from kehoach.summary import not_reported
+
     missing = not_reported(summary)
     for item in missing:
         rows.append(_row(sl.LEVEL_NOT_REPORTED, item.code, item.name, agencies.loc[item.code]))
@@ -215,6 +219,8 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
 
 def summary_edits(summary: Summary) -> list[Edit]:
     """The sheet rewritten: the note, then every value from the total row down."""
+    from kehoach.summary import overall_text
+
     sheet = sl.SUMMARY_SHEET
     return [
         EnsureSheet(sheet),

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.etree import ElementTree
 
+from kehoach.atomic import temp_prefix
 from kehoach.errors import BuildError, WorkbookError
 
 if TYPE_CHECKING:
@@ -45,8 +46,12 @@ __all__ = [
     "RibbonButton",
     "build_master",
     "build_xlsm",
+    "ensure_closed",
     "macro_sources",
+    "misnamed_macro_workbook",
     "package_problems",
+    "prepare_master_write",
+    "require_xlsm_name",
     "ribbon_buttons",
     "ribbon_xml",
     "save_xlsm",
@@ -269,6 +274,7 @@ def build_xlsm(
     from pyopenvba import ExcelFile
     from pyopenvba.vba import VBAModuleKind
 
+    require_xlsm_name(out)
     sources = macro_sources(macros_dir)
     ribbon = _read_ribbon_source(macros_dir)
     with tempfile.TemporaryDirectory(prefix="kehoach-build-") as tmp:
@@ -461,6 +467,69 @@ def ensure_closed(path: Path) -> None:
         )
 
 
+def misnamed_macro_workbook(path: Path) -> str | None:
+    """Advice (Vietnamese) when ``path`` is a macro workbook named other than ``.xlsm`` (a
+    master renamed to .xlsx, which Excel refuses to open); None otherwise, also when it cannot
+    be read (the reader says why)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsm":
+        return None
+    try:
+        with zipfile.ZipFile(path) as z:
+            has_vba = VBA_PART in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return None
+    if not has_vba:
+        return None
+    return (
+        f"Tệp này là workbook có macro (ribbon, nút bấm) nhưng mang đuôi «{path.suffix}»: Excel "
+        f"không mở workbook có macro dưới tên này. Hãy đổi tên lại thành «{path.stem}.xlsm»."
+    )
+
+
+def require_xlsm_name(path: Path) -> None:
+    """BuildError unless ``path`` ends in .xlsm: the only name Excel opens a macro workbook by."""
+    if Path(path).suffix.lower() != ".xlsm":
+        raise BuildError(
+            "Workbook kế hoạch có macro nên tên tệp phải có đuôi .xlsm (Excel không mở workbook "
+            f"có macro dưới đuôi «{Path(path).suffix or '(không có)'}»). Không ghi gì.",
+            file=path,
+        )
+
+
+def prepare_master_write(path: Path, *, whole: bool = False) -> list[str]:
+    """What every verb that writes the master ``path`` does before it reads it: refuse when
+    it is open in Excel (:func:`ensure_closed`), when it is not a macro workbook named .xlsm
+    (renamed to .xlsx, or saved without its VBA), then remove the temporary files a killed
+    run left beside it (:func:`kehoach.leftovers.clear_stale_temporaries`). ``whole``: the
+    verb writes the file anew (``build``), which only has to be named .xlsm. Returns the
+    Vietnamese notes of what was cleared, for the run's output. WorkbookError or BuildError
+    naming the file; nothing is written then."""
+    from kehoach.leftovers import clear_stale_temporaries
+
+    path = Path(path)
+    if whole:
+        require_xlsm_name(path)
+    ensure_closed(path)
+    if not whole and path.is_file():
+        advice = misnamed_macro_workbook(path)
+        if advice is not None:
+            raise WorkbookError(advice + " Không ghi gì.", file=path)
+        try:
+            with zipfile.ZipFile(path) as z:
+                has_vba = VBA_PART in z.namelist()
+        except (OSError, zipfile.BadZipFile) as err:
+            raise WorkbookError(f"Không mở được sổ tính: {err}", file=path) from err
+        if not has_vba or path.suffix.lower() != ".xlsm":
+            raise WorkbookError(
+                "Workbook này không còn mã VBA (ribbon, nút bấm): có lẽ nó đã được lưu thành "
+                ".xlsx trong Excel. Không ghi gì. Hãy dùng bản .xlsm (bản sao lưu ở thư mục "
+                "backup/ bên cạnh), hoặc tạo lại bằng lệnh «kehoach build --out TỆP.xlsm».",
+                file=path,
+            )
+    return clear_stale_temporaries(path).notes()
+
+
 # ---------------------------------------------------------------------------
 # Package plumbing
 # ---------------------------------------------------------------------------
@@ -590,7 +659,7 @@ def _temp_beside(path: Path) -> Path:
 
     mkstemp makes it private (0600); os.replace would hand that to a shared workbook.
     """
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp.xlsm", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp.xlsm", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     if path.exists():
