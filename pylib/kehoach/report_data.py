@@ -233,7 +233,7 @@ class ReportData:
         items = self.summary.items
         overdue = items[items["status"] == sl.OVERDUE] if not items.empty else items
         agencies = self.summary.agencies
-        out = []
+        out: list[dict[str, Any]] = []
         for code in agencies.index:
             mine = overdue[overdue["agency"] == code]
             if mine.empty:
@@ -453,6 +453,12 @@ class ReportData:
             "result": score_text(r["result_2023"]) if r["results"] else "–",
             "verdict": verdict,
         }
+
+
+def alert_text(data: ReportData, out: str) -> str:
+    """What the button shows when done."""
+    tail = "" if data.has_returns else "\nChưa thu thập được báo cáo nào của các cơ quan."
+    return f"Đã tạo báo cáo «{data.title()}»:\n{out}{tail}"
 
 
 def _lower_first(text: str) -> str:
