@@ -247,9 +247,11 @@ def _data_table(
     loop: str,
     *,
     total: list[str] | None = None,
+    left: tuple[int, ...] = (0,),
 ) -> Any:
     """A bordered table: a header row, a ``{%tr for %}`` row, the row template, the
-    ``{%tr endfor %}`` row and, when given, a total row."""
+    ``{%tr endfor %}`` row and, when given, a total row. Columns ``left`` (texts) are aligned
+    left, the others (numbers) centred."""
     rows = 4 + (1 if total else 0)
     table = doc.add_table(rows=rows, cols=len(headers))
     _grid(table)
@@ -261,7 +263,7 @@ def _data_table(
         _cell_para(cell, text, TABLE_HEADER_SIZE, first=True, bold=True)
     _cell_para(table.rows[1].cells[0], f"{{%tr for {loop} %}}", TABLE_SIZE, first=True)
     for i, (cell, text) in enumerate(zip(table.rows[2].cells, cells, strict=True)):
-        align = WD_ALIGN_PARAGRAPH.LEFT if i == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        align = WD_ALIGN_PARAGRAPH.LEFT if i in left else WD_ALIGN_PARAGRAPH.CENTER
         _cell_para(cell, text, TABLE_SIZE, first=True, align=align)
     _cell_para(table.rows[3].cells[0], "{%tr endfor %}", TABLE_SIZE, first=True)
     if total:
@@ -450,6 +452,7 @@ def _body(doc: Any) -> None:
         ],
         [17, 25, 72, 17, 17, 17],
         "l in lost",
+        left=(2,),
     )
 
     _heading(doc, "III. ĐÁNH GIÁ CHUNG")
