@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from kehoach import mail_layout as ml
 from kehoach import summary_layout as sl
 from kehoach.cli import main, project_root
 from kehoach.report_data import (
+    PERIODS,
     ReportData,
     ReportError,
     date_long,
@@ -105,6 +108,18 @@ def test_dates_as_the_decree_writes_them(day: date, text: str) -> None:
 def test_periods(kind: str, as_of: date, start: date, label: str) -> None:
     period = period_of(kind, as_of)
     assert (period.start, period.end, period.label) == (start, as_of, label)
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(sorted(PERIODS)), day=st.dates(date(2000, 1, 1), date(2099, 12, 31)))
+def test_a_period_contains_its_as_of_day(kind: str, day: date) -> None:
+    period = period_of(kind, day)
+    months = {"quy": 3, "6-thang": 6, "nam": 12}[kind]
+    assert period.start.year == day.year and period.start.day == 1
+    assert (period.start.month - 1) % months == 0
+    assert period.start <= day and period.end == day
+    assert 0 <= (day.month - period.start.month) < months
+    assert period.label.endswith(f"năm {day.year}")
 
 
 def test_unknown_period_is_a_vietnamese_error() -> None:
@@ -293,6 +308,18 @@ def test_before_any_return_the_report_says_so(reported: Path) -> None:
     assert "chưa thu thập được báo cáo nào" in body
     assert appendix_tables(doc) == []  # no table of zeros
     assert "II. CÁC CHỈ SỐ SO VỚI MỤC TIÊU NĂM 2023" in body
+
+
+@pytest.mark.parametrize(
+    ("as_of", "collected"),
+    [(date(2024, 1, 11), False), (date(2024, 1, 12), True), (date(2023, 7, 15), False)],
+)
+def test_returns_count_from_the_day_they_were_collected(
+    reported: Path, as_of: date, collected: bool
+) -> None:
+    """The hand-made reports are dated up to 10/01/2024 and collected on 12/01/2024."""
+    values, names = workbook_contents(reported)
+    assert report_data(values, names, as_of, file=reported).has_returns is collected
 
 
 def test_same_inputs_same_bytes(data: ReportData, docx: bytes, reported: Path) -> None:

@@ -24,20 +24,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from kehoach import extract_layout as ex
 from kehoach import layout
 from kehoach import mail_layout as ml
+from kehoach import progress_layout as pl
 from kehoach import summary_layout as sl
 from kehoach.errors import KeHoachError, WorkbookError
 from kehoach.gaps import GapsReport, compute_gaps, number_text, top_lost
 from kehoach.model import APPENDIX_IDS
 from kehoach.sheetdata import SheetValues, is_blank, plan_table
-from kehoach.summary import Summary, summarize
+from kehoach.summary import Summary, progress_table, summarize
 
 PERIODS: dict[str, str] = {"quy": "quý", "6-thang": "6 tháng", "nam": "năm"}
 DEFAULT_PERIOD = "quy"
@@ -181,14 +183,13 @@ class ReportData:
     gaps: GapsReport
     task_texts: dict[str, str] = field(default_factory=dict)
 
+    collected: bool = True  # a report in "TienDo" collected on or before as_of
+
     @property
     def has_returns(self) -> bool:
-        """Whether any agency had reported by ``as_of`` (a report dated on or before it)."""
-        items = self.summary.items
-        if items.empty:
-            return False
-        dated = items["report_date"].map(lambda d: isinstance(d, date) and d <= self.as_of)
-        return bool((items["reported"] & dated).any())
+        """Whether a return had been collected by ``as_of``: else the report says so instead
+        of printing tables of zeros."""
+        return self.collected
 
     @property
     def file_name(self) -> str:
@@ -483,6 +484,23 @@ def _task_texts(values: Mapping[str, SheetValues], file: str | Path | None) -> d
     return out
 
 
+def _collected_by(values: Mapping[str, SheetValues], as_of: date, file: str | Path | None) -> bool:
+    """Whether "TienDo" holds a report collected on or before ``as_of`` (its collection time;
+    its report date when that is blank; a row with neither counts)."""
+    table = progress_table(values, pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS, file=file)
+    for row in table.index:
+        if is_blank(table.at[row, "task_id"]) or pd.isna(table.at[row, "task_id"]):
+            continue
+        when = table.at[row, "received_at"]
+        if is_blank(when) or pd.isna(when):
+            when = table.at[row, ex.REPORT_DATE_KEY]
+        if isinstance(when, datetime):
+            when = when.date()
+        if not isinstance(when, date) or when <= as_of:
+            return True
+    return False
+
+
 def report_data(
     values: Mapping[str, SheetValues],
     names: Mapping[str, str],
@@ -505,4 +523,5 @@ def report_data(
         summary=summary,
         gaps=compute_gaps(values, file=file),
         task_texts=_task_texts(values, file),
+        collected=_collected_by(values, as_of, file),
     )

@@ -39,6 +39,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
@@ -535,6 +536,11 @@ def build_template() -> Any:
     _kind_block(doc)
     _body(doc)
     _signature_block(doc)
+    # python-docx's default package carries a thumbnail of another document: dropped.
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rel_id]
     props = doc.core_properties
     props.author = "kehoach"
     props.last_modified_by = "kehoach"
