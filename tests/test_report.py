@@ -375,3 +375,22 @@ def test_bad_template_is_a_vietnamese_error(
     with pytest.raises(ReportError, match=message) as err:
         render_report(data, path)
     assert str(path) in str(err.value)
+
+
+# --- lxml, which python-docx brings, stays out of openpyxl ----------------------------------
+
+
+def test_openpyxl_stays_off_lxml_so_returns_go_through_defusedxml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import lxml.etree
+    import openpyxl.xml
+
+    from kehoach.intake import IntakeError, require_defusedxml
+
+    assert lxml.etree.LXML_VERSION  # installed with python-docx
+    assert openpyxl.xml.LXML is False and openpyxl.xml.DEFUSEDXML is True
+    require_defusedxml()
+    monkeypatch.setattr(openpyxl.xml, "LXML", True)
+    with pytest.raises(IntakeError, match="OPENPYXL_LXML=False"):
+        require_defusedxml()
