@@ -394,3 +394,33 @@ def test_openpyxl_stays_off_lxml_so_returns_go_through_defusedxml(
     monkeypatch.setattr(openpyxl.xml, "LXML", True)
     with pytest.raises(IntakeError, match="OPENPYXL_LXML=False"):
         require_defusedxml()
+
+
+# Child order of w:tblPr, w:pPr and w:rPr in the WordprocessingML schema (ECMA-376 Part 1, 17.4.60,
+# 17.3.1.26, 17.3.2.28): Word refuses a document whose elements are out of order.
+_ORDER = {
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW "
+    "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook",
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+    "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+    "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+    "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath",
+}
+
+
+def test_elements_are_in_schema_order(docx: bytes) -> None:
+    from docx.oxml.ns import qn
+
+    body = open_docx(docx).element.body
+    checked = 0
+    for parent, names in _ORDER.items():
+        rank = {qn(f"w:{n}"): i for i, n in enumerate(names.split())}
+        for element in body.iter(qn(f"w:{parent}")):
+            ranks = [rank[c.tag] for c in element if c.tag in rank]
+            assert ranks == sorted(ranks), f"{parent}: {[c.tag for c in element]}"
+            checked += 1
+    assert checked > 100

@@ -200,26 +200,27 @@ def _cell_para(cell: Any, text: str, size: float, *, first: bool = False, **kwar
     return _para(cell, text, size, **kwargs)
 
 
-def _no_borders(table: Any) -> None:
-    tbl_pr = table._tbl.tblPr
+_TBL_BORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+
+
+def _borders(table: Any, **attrs: str) -> None:
+    """The table's borders, every edge with ``attrs``; placed where the schema wants them in
+    w:tblPr (Word refuses a document whose elements are out of order)."""
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
+        for name, value in attrs.items():
+            element.set(qn(f"w:{name}"), value)
         borders.append(element)
-    tbl_pr.append(borders)
+    table._tbl.tblPr.insert_element_before(borders, *_TBL_BORDERS_SUCCESSORS)
+
+
+def _no_borders(table: Any) -> None:
+    _borders(table, val="nil")
 
 
 def _grid(table: Any) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0")):
-            element.set(qn(attr), value)
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-    tbl_pr.append(borders)
+    _borders(table, val="single", sz="4", space="0", color="000000")
 
 
 def _fixed(table: Any, widths_mm: list[float]) -> None:
