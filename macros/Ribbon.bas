@@ -41,6 +41,10 @@ Sub TongHopTienDo(control As IRibbonControl)
     ChayPython control, "import xlwings as xw, kehoach.xl as k; k.summarize_progress(xw.Book.caller())"
 End Sub
 
+Sub BaoCaoKetQua(control As IRibbonControl)
+    ChayPython control, "import xlwings as xw, kehoach.xl as k; k.write_report(xw.Book.caller())"
+End Sub
+
 Sub GuiEmail(control As IRibbonControl)
     ChayPython control, "import xlwings as xw, kehoach.xl as k; k.send_mail(xw.Book.caller())"
 End Sub

@@ -8,13 +8,23 @@ cd "$(dirname "$0")/.."
 want_lo=1
 [ "${1:-}" = "--no-libreoffice" ] && want_lo=0
 
-if [ "$want_lo" = 1 ] && ! command -v soffice >/dev/null 2>&1; then
+# LibreOffice headless: Calc opens the workbooks, Writer prints the report (.docx); Liberation
+# fonts stand in for Times New Roman (same metrics); poppler-utils reads the PDFs back.
+lo_packages="libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation2 poppler-utils"
+missing=""
+if [ "$want_lo" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+    for p in $lo_packages; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+    done
+fi
+if [ -n "$missing" ]; then
     sudo_cmd=""
     [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-    echo "==> Cài LibreOffice headless (libreoffice-calc-nogui)"
+    echo "==> Cài LibreOffice headless và công cụ PDF:$missing"
     $sudo_cmd apt-get update -qq
+    # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
-        libreoffice-calc-nogui >/dev/null
+        $missing >/dev/null
 fi
 
 python_bin="${PYTHON:-python3}"

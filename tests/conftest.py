@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import kehoach  # noqa: F401  (first: it keeps openpyxl off lxml, see kehoach/__init__.py)
 import xlharness
 from plan_workbooks import build_real_master
 

@@ -1,3 +1,12 @@
 """KeHoach CCHC: track Plan 365/KH-UBND of Bắc Kạn (administrative reform, 2023)."""
 
+import os
+
 __version__ = "0.1.0"
+
+# python-docx (the report) brings lxml, and openpyxl switches its XML to lxml when it finds it:
+# its parser would then drop an entity of a returned file silently instead of refusing the file
+# through defusedxml, and it would write cells differently. openpyxl reads this variable when it
+# is imported, so the package sets it before any of its modules imports openpyxl; a value set
+# by the user wins (kehoach.intake then refuses to read returned files).
+os.environ.setdefault("OPENPYXL_LXML", "False")

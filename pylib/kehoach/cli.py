@@ -284,6 +284,27 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from kehoach.report_data import report_data
+    from kehoach.report_docx import TEMPLATE_NAME, write_report
+    from kehoach.sheetdata import workbook_contents
+
+    path = Path(args.workbook)
+    as_of = args.as_of or date.today()
+    values, names = workbook_contents(path)
+    data = report_data(values, names, as_of, args.period, file=path)
+    out = Path(args.out) if args.out else path.parent / data.file_name
+    template = Path(args.template) if args.template else project_root() / "templates"
+    if template.is_dir():
+        template = template / TEMPLATE_NAME
+    write_report(data, template, out)
+    if args.json:
+        _print_json({**data.to_dict(), "out": str(out)})
+    else:
+        print(f"Đã tạo báo cáo «{data.title()}»: {out}.")
+    return EXIT_OK
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -519,6 +540,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="ghi trang «TongHop» như nút bấm")
     p.add_argument("--pdf", metavar="TỆP", help="in trang «TongHop» ra tệp PDF (cần LibreOffice)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser(
+        "report",
+        help="Báo cáo kết quả thực hiện Kế hoạch, tệp Word (như nút «Báo cáo kết quả»)",
+    )
+    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="ngày cuối của kỳ báo cáo, ngày ghi trên báo cáo (mặc định: hôm nay)",
+    )
+    p.add_argument(
+        "--period",
+        choices=("quy", "6-thang", "nam"),
+        default="quy",
+        help="kỳ báo cáo chứa ngày đó: quý, 6 tháng hay năm (mặc định: quy)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="TỆP.docx",
+        help="nơi ghi báo cáo (mặc định: BaoCao_<kỳ>_<ngày>.docx cạnh workbook)",
+    )
+    p.add_argument(
+        "--template",
+        metavar="TỆP.docx",
+        help="mẫu báo cáo (mặc định: templates/bao-cao.docx)",
+    )
+    p.add_argument("--json", action="store_true", help="in các số liệu của báo cáo dạng JSON")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "collect",

@@ -575,6 +575,11 @@ def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     return ranked.drop(columns=["_key"])
 
 
+def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
+    """The ``n`` criteria of ``a`` that lost most points the year before, most first."""
+    return _top_lost(a, n)
+
+
 def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
     ranked = crit.assign(_key=pd.to_numeric(crit["gap_2023"], errors="coerce").fillna(0.0))

@@ -116,6 +116,11 @@ def require_defusedxml() -> None:
             "Thiếu gói defusedxml (hoặc OPENPYXL_DEFUSEDXML=False): không đọc tệp từ bên ngoài "
             "khi chưa có nó. Cài lại môi trường: pip install defusedxml."
         )
+    if openpyxl.xml.LXML:  # openpyxl imported before kehoach, or OPENPYXL_LXML=True
+        raise IntakeError(
+            "openpyxl đang đọc XML bằng lxml, không qua defusedxml: không đọc tệp từ bên ngoài "
+            "như vậy. Đặt biến môi trường OPENPYXL_LXML=False rồi chạy lại."
+        )
 
 
 def is_skipped(name: str) -> bool:

@@ -35,7 +35,7 @@ class Setting:
 
 
 SETTINGS_SHEET = "Cài đặt"
-SETTINGS_TITLE = "Cài đặt gửi email cho các cơ quan"
+SETTINGS_TITLE = "Cài đặt gửi email cho các cơ quan và báo cáo kết quả"
 SETTINGS_NOTE = (
     "Sửa cột «Giá trị». Mật khẩu email không bao giờ ghi ở đây: chương trình hỏi khi gửi, hoặc "
     f"đọc từ kho mật khẩu của hệ điều hành (keyring) hay biến môi trường {PASSWORD_ENV}."
@@ -45,7 +45,7 @@ SETTINGS_COLUMNS: tuple[Column, ...] = (
     Column("value", "Giá trị", 40),
     Column("note", "Ghi chú", 70),
 )
-SETTINGS: tuple[Setting, ...] = (
+MAIL_SETTINGS: tuple[Setting, ...] = (
     Setting("sender_name", "Tên người gửi", "Sở Nội vụ tỉnh Bắc Kạn", "Hiện ở ô «Từ» của thư."),
     Setting("sender_address", "Địa chỉ email người gửi", "", "Bắt buộc, ví dụ snv@backan.gov.vn."),
     Setting("reply_to", "Địa chỉ nhận trả lời", "", "Để trống: địa chỉ người gửi."),
@@ -65,6 +65,33 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_mode", "Bảo mật SMTP (starttls/ssl)", "starttls", "starttls hoặc ssl."),
     Setting("smtp_user", "Tên đăng nhập SMTP", "", "Để trống: địa chỉ người gửi."),
 )
+# The report "Báo cáo kết quả" (kehoach.report_data): who issues and signs it, who receives it.
+REPORT_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "report_parent",
+        "Cơ quan chủ quản (báo cáo)",
+        "",
+        "Dòng trên tên cơ quan ở góc trái; để trống: cơ quan ban hành Kế hoạch (UBND tỉnh).",
+    ),
+    Setting("report_agency", "Cơ quan báo cáo", "Sở Nội vụ", "Tên cơ quan ban hành báo cáo."),
+    Setting("report_symbol", "Ký hiệu báo cáo", "BC-SNV", "In sau «Số:», văn thư điền số."),
+    Setting("report_place", "Địa danh", "Bắc Kạn", "Trước ngày tháng năm của báo cáo."),
+    Setting(
+        "signer_authority",
+        "Quyền hạn người ký",
+        "",
+        "Ví dụ «KT. GIÁM ĐỐC» khi Phó Giám đốc ký thay; để trống khi Giám đốc ký.",
+    ),
+    Setting("signer_title", "Chức vụ người ký", "Giám đốc", "Ví dụ «Phó Giám đốc»."),
+    Setting("signer_name", "Họ tên người ký", "", "Để trống: ghi tay sau khi in."),
+    Setting(
+        "report_recipients",
+        "Nơi nhận báo cáo",
+        "UBND tỉnh (b/c); Bộ Nội vụ (b/c); Lãnh đạo Sở; Lưu: VT, CCHC",
+        "Các nơi nhận cách nhau bởi dấu chấm phẩy; nơi cuối cùng là «Lưu: …».",
+    ),
+)
+SETTINGS: tuple[Setting, ...] = (*MAIL_SETTINGS, *REPORT_SETTINGS)  # the rows, in order
 
 LOG_SHEET = "NhatKyGui"
 LOG_TITLE = "Nhật ký gửi email cho các cơ quan (chỉ thêm, không sửa)"

@@ -198,6 +198,25 @@ def summarize_progress(book: xw.Book) -> None:
 
 
 @_user_errors
+def write_report(book: xw.Book, out_dir: str | None = None) -> None:
+    """Button "Báo cáo kết quả": the report of the quarter to today as a Word document beside
+    this workbook (``out_dir`` for tests); an alert gives its path."""
+    from datetime import date
+
+    from kehoach.report_data import ALERT_TITLE, alert_text, report_data
+    from kehoach.report_docx import TEMPLATE_NAME
+    from kehoach.report_docx import write_report as write_docx
+
+    values = sheet_values(book)
+    names = {n.name: n.refers_to or "" for n in book.names}
+    data = report_data(values, names, date.today(), file=book.name)
+    folder = Path(out_dir) if out_dir else Path(book.fullname).parent
+    template = Path(kehoach.__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
+    out = write_docx(data, template, folder / data.file_name)
+    book.app.alert(alert_text(data, str(out)), title=ALERT_TITLE)
+
+
+@_user_errors
 def collect_returns(
     book: xw.Book,
     folder: str | None = None,
