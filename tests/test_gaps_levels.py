@@ -209,3 +209,16 @@ def test_a_highlight_on_a_result_cell_gives_back_the_input_fill(master_xlsm: Pat
     assert base_fill(values, "PL4", f"{col}6") == layout.INPUT_FILL  # sub-content 1.1
     assert base_fill(values, "PL4", "E5") == layout.ROW_FILL_COLORS["section"]
     assert base_fill(values, "PL4", f"{col}7") is None  # a task row
+
+
+def test_a_typed_level_out_of_range_is_listed(master_xlsm: Path, tmp_path: Path) -> None:
+    from kehoach.edits import Link, WriteValues
+    from kehoach.gaps import gap_edits
+
+    path = type_levels(master_xlsm, tmp_path / "over.xlsx", {"PL4": {"PL4-1": 12.5}})
+    edits = gap_edits(compute_gaps(workbook_values(path)))
+    texts = [str(v) for e in edits if isinstance(e, WriteValues) for r in e.rows for v in r]
+    assert "Kết quả năm 2023 cần xem lại: 1" in texts
+    assert "Kết quả năm 2023 (12,5000) nằm ngoài khoảng 0..10,0000." in texts
+    col = layout.column_letter(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY)
+    assert any(isinstance(e, Link) and e.target == f"'PL4'!{col}5" for e in edits)

@@ -545,10 +545,12 @@ BLOCK_HEADERS: tuple[str, ...] = (
 
 
 def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
-    """Typed 2023 results outside 0..max: (appendix, row, message)."""
+    """Typed 2023 results outside 0..max, on criteria and on typed section, group and total
+    rows: (appendix, row, message)."""
     out: list[tuple[str, int, str]] = []
     for a in report.appendices.values():
-        for row, c in a.criteria.iterrows():
+        typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
+        for row, c in typed.iterrows():
             result, max_ = c["result_2023"], c["max"]
             if result is None:
                 continue
@@ -627,7 +629,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
             for source_row, c in frame.iterrows():
                 number = int(str(source_row))
                 typed = "Có" if number in a.typed else "Không"
-                edits.append(WriteValues(sheet, f"A{row}", [_level_row(a.id, c, typed)]))
+                edits.append(WriteValues(sheet, f"A{row}", [_level_row(a, number, c, typed)]))
                 edits.append(Link(sheet, f"B{row}", cell_ref(a.sheet, "A", number), str(c["id"])))
                 row += 1
     return edits
@@ -658,15 +660,27 @@ def _level_results(a: AppendixGaps) -> pd.DataFrame:
     return rows[rows["result_2023"].notna()]
 
 
-def _level_row(appendix_id: str, c: pd.Series, typed: str) -> list[Any]:
+def level_goal(a: AppendixGaps, row: int) -> float | None:
+    """What a total, group or section row's 2023 result is measured against: its own target
+    (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
+    criterion) held at its 2022 figure, as for a typed result."""
+    c = a.rows.loc[row]
+    if own_figures(a.id, str(c["kind"])):
+        return c["target"]  # type: ignore[no-any-return]
+    kids = a.rows.loc[a.tree.get(row, [])]
+    goals = [k["score_2022"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    return _agg(goals, layout.AGGREGATION[a.id])
+
+
+def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]:
     return [
-        appendix_id,
+        a.id,
         None,  # the link
         c["name"],
         typed,
         c["max"],
         c["score_2022"],
-        c["target"],
+        level_goal(a, row),
         c["result_2023"],
         c["achieved"] or None,
         c["gap_2023"],
