@@ -182,6 +182,23 @@ def test_checker_reports_typed_levels_that_disagree(master_xlsm: Path, tmp_path:
     assert _by_id(pl4.to_dict()["sections"])["PL4-1"]["result_2023"] == 5.95
 
 
+def test_check_button_reports_the_same(master_xlsm: Path, tmp_path: Path, xl_remote: Any) -> None:
+    """The button "Kiểm tra dữ liệu" reads values, not formulas: the same single finding."""
+    typed = {"PL4": {"PL4-1.1": 1.6, "PL4-1.2": 2.3, "PL4-1.3": 2.0, "PL4-1.4": 1.5, "PL4-1": 5.95}}
+    path = type_levels(master_xlsm, tmp_path / "both.xlsm", typed)
+    result = run_entry(path, xl.check_data, dst=tmp_path / "checked.xlsm")
+    ws = load_workbook(result.path)[layout.CHECK_SHEET]
+    rule_col = layout.column_index(layout.CHECK_COLUMNS, "rule")
+    cell_col = layout.column_index(layout.CHECK_COLUMNS, "cell")
+    found = [
+        ws.cell(r, cell_col).value
+        for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1)
+        if ws.cell(r, rule_col).value == "KQ-PHAN-CAP"
+    ]
+    col = layout.column_letter(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY)
+    assert found == [f"'PL4'!{col}5"]
+
+
 def test_section_result_cells_are_input_cells(master_xlsm: Path) -> None:
     wb = load_workbook(master_xlsm)
     for appendix in ("PL1", "PL2", "PL3", "PL4"):
