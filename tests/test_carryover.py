@@ -192,3 +192,29 @@ def test_cli_refuses_then_drops_and_lists(
     assert f"Đã bỏ (không còn chỗ trong workbook mới): trang tính 'PL4', ô {cell}" in out
     ws = load_workbook(master_xlsm)["PL4"]
     assert ws.cell(_row(ws, "PL4-1.1"), _result_col("PL4")).value is None
+
+
+def test_a_rule_deleted_from_the_sheet_stays_deleted(master_xlsm: Path) -> None:
+    """ "A rule deleted from the sheet does not run": a rebuild keeps it so; a rule the template
+    adds later still comes in (it was not offered before)."""
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb[RULES]
+    ws.delete_rows(_row(ws, "MA-TRUNG"))
+    offered = wb.defined_names[layout.RULES_OFFERED_NAME].attr_text
+    assert "MA-TRUNG" in offered and "NV-O-GOP" in offered
+    # As if NV-O-GOP were new in the template: the old build did not offer it.
+    wb.defined_names[layout.RULES_OFFERED_NAME].attr_text = offered.replace(",NV-O-GOP", "")
+    ws.delete_rows(_row(ws, "NV-O-GOP"))
+    wb.save(master_xlsm)
+    _rebuild(master_xlsm)
+    ids = [r.id for r in rules_from_values(workbook_values(master_xlsm))]
+    assert "MA-TRUNG" not in ids
+    assert "NV-O-GOP" in ids
+    _rebuild(master_xlsm)  # and again: still deleted
+    assert "MA-TRUNG" not in [r.id for r in rules_from_values(workbook_values(master_xlsm))]
+    # A master built before the name existed: its missing rules come back.
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    del wb.defined_names[layout.RULES_OFFERED_NAME]
+    wb.save(master_xlsm)
+    _rebuild(master_xlsm)
+    assert "MA-TRUNG" in [r.id for r in rules_from_values(workbook_values(master_xlsm))]

@@ -8,7 +8,8 @@ of what an official can type, each value keyed by something that survives a chan
 - "Kết quả năm 2023" on PL1–PL4, at every level (criterion, section, group, total), by the row's
   "Mã định danh"; on the rows the build fills with a formula, a formula is the program's and
   is not carried, a typed value is;
-- the "Quy tắc" columns "Áp dụng", "Mức độ", "Tham số", by the rule's code;
+- the "Quy tắc" columns "Áp dụng", "Mức độ", "Tham số", by the rule's code, and the rules
+  deleted from that sheet (``deleted_rules``: they stay deleted);
 - the sheet "Tệp gửi cơ quan" (the list of the files last sent), as it is.
 
 A value with no place in the rebuilt workbook (a result for a criterion the new plan no longer
@@ -183,6 +184,25 @@ def _rules(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
             if (None if is_blank(now) else now) != value:
                 out.append(TypedValue(sheet, cell, code, key, value))
     return out
+
+
+def deleted_rules(old: Mapping[str, SheetValues], names: Mapping[str, str]) -> set[str]:
+    """Codes of the rules the officials deleted from the old "Quy tắc" sheet: offered by its
+    build (the name ``layout.RULES_OFFERED_NAME``) and no longer on the sheet. Empty for a
+    master built before that name existed: its missing rules come back."""
+    offered = names.get(layout.RULES_OFFERED_NAME, "").strip().lstrip("=").strip('"')
+    rows = old.get(layout.RULES_SHEET)
+    if not offered or not rows:
+        return set()
+    code_at = _header_index(rows, layout.RULE_COLUMNS[0].header)
+    if code_at is None:
+        return set()
+    present = {
+        str(_cell(row, code_at)).strip()
+        for _, row in _data_rows(rows)
+        if not is_blank(_cell(row, code_at))
+    }
+    return {c for c in offered.split(",") if c and c not in present}
 
 
 def _foreign_sheets(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:

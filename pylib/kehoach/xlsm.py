@@ -335,12 +335,12 @@ def build_master(
     build (BuildError listing each, nothing written) unless ``drop_unmatched``; the values
     dropped then are returned.
     """
-    from kehoach.carryover import apply_carry, refusal, typed_inputs
+    from kehoach.carryover import apply_carry, deleted_rules, refusal, typed_inputs
     from kehoach.collect import kept_progress
     from kehoach.edits import apply_to_workbook
     from kehoach.mailsheet import kept_mail_of
     from kehoach.master import fill_master
-    from kehoach.sheetdata import workbook_values
+    from kehoach.sheetdata import workbook_contents
     from kehoach.signing import key_edits, stored_key
 
     ribbon = _read_ribbon_source(macros_dir)
@@ -349,11 +349,14 @@ def build_master(
     key = stored_key(out)
     progress = kept_progress(out)
     mail = kept_mail_of(out)
-    old = workbook_values(out) if out.is_file() else {}
+    old, names = workbook_contents(out) if out.is_file() else ({}, {})
+    omit = deleted_rules(old, names)
     dropped: list[TypedValue] = []
 
     def fill(wb: Any) -> None:
-        fill_master(wb, plan, buttons, templates=templates_dir, directory=directory)
+        fill_master(
+            wb, plan, buttons, templates=templates_dir, directory=directory, omit_rules=omit
+        )
         if key is not None:
             apply_to_workbook(wb, key_edits(key))
         apply_to_workbook(wb, progress)
