@@ -213,6 +213,15 @@ def test_section_result_cells_are_input_cells(master_xlsm: Path) -> None:
                 assert str(cell.value).startswith("="), (appendix, r)
                 assert cell.fill.fgColor.rgb.endswith(layout.INPUT_FILL), (appendix, r)
                 assert cell.protection.locked is False, (appendix, r)
+    # PAPI content index 1 (max 10) and the total (max 80) refuse a typed 12.5 / 81.
+    ws = wb["PL4"]
+    col = layout.column_letter(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY)
+    ranges = {
+        cell: dv.formula2
+        for dv in ws.data_validations.dataValidation
+        for cell in str(dv.sqref).split()
+    }
+    assert ranges[f"{col}5"] == "10.0" and ranges[f"{col}4"] == "80.0"
 
 
 def test_a_highlight_on_a_result_cell_gives_back_the_input_fill(master_xlsm: Path) -> None:

@@ -21,6 +21,11 @@ The figures, per row of an appendix sheet (the same as the formulas that
   child has one. Rows without own figures (PL1/PL2 sections, PL3 groups) aggregate their
   children's figures (PL1/PL2: sum of criteria; PL3 groups: mean of their sections), the
   ratio ``pct_2022`` excepted (sum of 2022 / sum of max).
+- on every section, group and total row a number typed over the result formula (the indexes
+  publish results per field, group, content index and in total) is that row's result, and the
+  rows above aggregate it (``typed_or_children``); a typed row without own figures (PL1/PL2
+  fields, PL3 groups) is measured against its children's targets, a child without a numeric
+  target held at its 2022 figure.
 
 Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, 2022,
 target from the total row where the plan gives one (PL3, PL4), else summed over criteria;

@@ -6,16 +6,21 @@ recalculates the built workbook and compares every formula with the core, to 1e-
 
 Appendix sheets (columns from ``layout.GAP_HEADERS``), row by row:
 
-- criterion rows: "Kết quả năm 2023" is the input (light yellow, data validation decimal
-  0..max); the other gap cells are formulas over the row's max (E), 2022 (F), target (G),
-  "Điều tra XHH" (H) and result;
+- "Kết quả năm 2023" is an input cell on every row but a task's (light yellow, unlocked; data
+  validation decimal 0..max where the row has a max); on criterion rows it starts empty, on
+  section, group and total rows it holds the aggregate of the children's results, and a number
+  typed over that formula is the row's result (``kehoach.gaps``);
+- criterion rows: the other gap cells are formulas over the row's max (E), 2022 (F), target
+  (G), "Điều tra XHH" (H) and result;
 - rows with their own plan figures (PL3/PL4 sections and totals): the same formulas over
   their own cells; their result aggregates the children's (mean for SIPAS, sum otherwise)
   once every child has one;
 - other section and group rows: each gap cell aggregates the same cell of the children,
-  listed one by one (``SUM(P5,P7,P9)``), so inserted rows keep the references right.
+  listed one by one (``SUM(P5,P7,P9)``), so inserted rows keep the references right; when a
+  number was typed over the result (it is not the children's aggregate), the gap is taken
+  against the children's targets instead.
 
-Only plain functions LibreOffice also evaluates: IF, OR, COUNT, SUM, AVERAGE, MAX, ROUND,
+Only plain functions LibreOffice also evaluates: IF, OR, COUNT, SUM, AVERAGE, MAX, ABS, ROUND,
 SUMIFS, COUNTIFS, N.
 
 The sheet "Chênh lệch": appendix totals as SUMIFS/COUNTIFS over the appendix sheets'
@@ -186,25 +191,25 @@ def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
         result = ws.cell(row, result_col)
         result.fill = _INPUT_FILL
         result.protection = Protection(locked=False)
+        max_ = ws.cell(row, max_col).value
+        if isinstance(max_, int | float):  # rows with their own max: criteria, PL3/PL4 levels
+            dv = validations.get(float(max_))
+            if dv is None:
+                dv = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2=repr(float(max_)),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="Kết quả năm 2023",
+                    error=f"Nhập một số từ 0 đến {max_:g} (điểm tối đa của dòng này).",
+                )
+                validations[float(max_)] = dv
+                ws.add_data_validation(dv)
+            dv.add(result.coordinate)
         if kind == "criterion":
             cells = formulas.own(row, None)
-            max_ = ws.cell(row, max_col).value
-            if isinstance(max_, int | float):
-                dv = validations.get(float(max_))
-                if dv is None:
-                    dv = DataValidation(
-                        type="decimal",
-                        operator="between",
-                        formula1="0",
-                        formula2=repr(float(max_)),
-                        allow_blank=True,
-                        showErrorMessage=True,
-                        errorTitle="Kết quả năm 2023",
-                        error=f"Nhập một số từ 0 đến {max_:g} (điểm tối đa của tiêu chí).",
-                    )
-                    validations[float(max_)] = dv
-                    ws.add_data_validation(dv)
-                dv.add(result.coordinate)
         elif own_figures(appendix_id, kind):
             cells = formulas.own(row, tree[row])
         else:
