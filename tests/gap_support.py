@@ -12,6 +12,16 @@ from kehoach import layout
 from kehoach.gaps import compute_gaps
 from kehoach.sheetdata import workbook_values
 
+# Results typed on section, group and total rows too (over their formulas), on top of RESULTS:
+# PL1 field II; PL2 field I over its three typed criteria (3.5) and field II without any; SIPAS
+# group II and section I.1 over its typed criteria; PAPI indexes 2 and 3 and the total.
+LEVEL_RESULTS: dict[str, dict[str, Any]] = {
+    "PL1": {"PL1-II": 7.5},
+    "PL2": {"PL2-I": 3.25, "PL2-II": 3.0},
+    "PL3": {"PL3-II": 80.0, "PL3-I.1": 84.0},
+    "PL4": {"PL4-2": 5.21, "PL4-3": 4.29, "PL4": 44.0},
+}
+
 # 2023 results typed in by criterion id: a few PL2 criteria (one section complete, a survey
 # criterion), PAPI content index 1 complete, SIPAS group I complete, PL1 section I complete.
 RESULTS: dict[str, dict[str, Any]] = {
@@ -62,3 +72,26 @@ def type_results(src: Path, dst: Path, results: Mapping[str, Mapping[str, Any]] 
 def result_cell(path: Path, appendix_id: str, criterion_id: str) -> str:
     col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
     return f"{col}{criterion_rows(path)[appendix_id][criterion_id]}"
+
+
+def row_ids(ws: Any, appendix: str) -> dict[str, int]:
+    col = layout.column_index(layout.APPENDIX_COLUMNS[appendix], "id")
+    return {
+        str(ws.cell(r, col).value): r
+        for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1)
+        if ws.cell(r, col).value
+    }
+
+
+def type_levels(src: Path, dst: Path, typed: dict[str, dict[str, Any]]) -> Path:
+    """A copy of ``src`` with ``typed`` (appendix → row id → value) in "Kết quả năm 2023",
+    over the formula where the row has one, as an official types it in Excel."""
+    wb = load_workbook(src, keep_vba=dst.suffix == ".xlsm")
+    for appendix, values in typed.items():
+        ws = wb[layout.APPENDIX_SHEETS[appendix]]
+        col = layout.column_index(layout.APPENDIX_COLUMNS[appendix], layout.RESULT_KEY)
+        rows = row_ids(ws, appendix)
+        for key, value in values.items():
+            ws.cell(rows[key], col).value = value
+    wb.save(dst)
+    return dst

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from gap_support import type_results
+from gap_support import LEVEL_RESULTS, type_levels, type_results
 from kehoach import layout
 from kehoach.gaps import GapsReport, compute_gaps
 from kehoach.gapsheet import field_rows, summary_rows
@@ -33,16 +33,20 @@ def recalculated(sources: list[Path], outdir: Path, profile: Path) -> list[Path]
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
-    """(source, recalculated) of the plain built master and of one with results typed in."""
+    """(source, recalculated) of the plain built master, of one with criteria results typed in,
+    and of that one with results typed on section, group and total rows too."""
     from plan_workbooks import build_real_master
 
     src = tmp_path_factory.mktemp("lo-gaps-src")
     plain = build_real_master(src / "plain.xlsm")
     typed = type_results(plain, src / "typed.xlsm")
+    levels = type_levels(typed, src / "levels.xlsm", LEVEL_RESULTS)
     out = recalculated(
-        [plain, typed], tmp_path_factory.mktemp("lo-gaps-out"), tmp_path_factory.mktemp("prof")
+        [plain, typed, levels],
+        tmp_path_factory.mktemp("lo-gaps-out"),
+        tmp_path_factory.mktemp("prof"),
     )
-    return {"plain": (plain, out[0]), "typed": (typed, out[1])}
+    return {"plain": (plain, out[0]), "typed": (typed, out[1]), "levels": (levels, out[2])}
 
 
 def same(found: Any, expected: Any, where: str) -> None:
@@ -91,7 +95,7 @@ def check_every_formula(source: Path, calc: Path) -> int:
     return checked
 
 
-@pytest.mark.parametrize("case", ["plain", "typed"])
+@pytest.mark.parametrize("case", ["plain", "typed", "levels"])
 def test_every_formula_gives_the_cores_number(
     books: dict[str, tuple[Path, Path]], case: str
 ) -> None:
@@ -114,3 +118,18 @@ def test_typed_results_reach_the_summary(books: dict[str, tuple[Path, Path]]) ->
     pl1 = summary_rows()["PL1"]
     assert ws[f"{col['results']}{pl1}"].value == 4
     assert ws[f"{col['lost_2022_other']}{row}"].value == pytest.approx(12.2397, abs=1e-9)
+
+
+def test_typed_levels_reach_the_summary(books: dict[str, tuple[Path, Path]]) -> None:
+    """The workbook's own formulas follow a typed level: PAPI's total as typed, PL2's field
+    II typed without criteria and the check for the rest."""
+    source, calc = books["levels"]
+    ws = load_workbook(calc, data_only=True)[layout.GAPS_SHEET]
+    col = layout.column_letter(layout.SUMMARY_COLUMNS, "result_2023")
+    assert ws[f"{col}{summary_rows()['PL4']}"].value == 44.0
+    report = compute_gaps(workbook_values(source))
+    assert report.appendices["PL2"].totals["result_2023"] is None  # fields III… not typed
+    pl2 = load_workbook(calc, data_only=True)["PL2"]
+    rows = {pl2.cell(r, 1).value: r for r in range(layout.FIRST_DATA_ROW, pl2.max_row + 1)}
+    achieved = layout.column_letter(layout.APPENDIX_COLUMNS["PL2"], "achieved")
+    assert pl2[f"{achieved}{rows['PL2-II']}"].value == "Chưa đạt"

@@ -55,15 +55,20 @@ def previous_highlights(values: Mapping[str, SheetValues]) -> list[tuple[str, st
 
 
 def base_fill(values: Mapping[str, SheetValues], sheet: str, cell: str) -> str | None:
-    """The fill the builder gives ``cell`` of ``sheet``: by row kind on appendix sheets."""
+    """The fill the builder gives ``cell`` of ``sheet``: by row kind on appendix sheets, the
+    input fill for the "Kết quả năm 2023" cell of every row but a task's."""
     appendix = _APPENDIX_OF_SHEET.get(sheet)
     if appendix is None or sheet not in values:
         return None
-    row = int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    col = layout.column_index(layout.APPENDIX_COLUMNS[appendix], "kind") - 1
+    letters = cell.rstrip("0123456789")
+    row = int(cell[len(letters) :])
+    columns = layout.APPENDIX_COLUMNS[appendix]
+    col = layout.column_index(columns, "kind") - 1
     rows = values[sheet]
     value = rows[row - 1][col] if row <= len(rows) and col < len(rows[row - 1]) else None
     kind = layout.KIND_ROWS.get(str(value).strip() if value is not None else "", "")
+    if kind and kind != "task" and letters == layout.column_letter(columns, layout.RESULT_KEY):
+        return layout.INPUT_FILL
     return layout.ROW_FILL_COLORS.get(kind)
 
 

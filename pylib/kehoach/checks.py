@@ -29,6 +29,7 @@ Check = Callable[[CheckContext, Rule], Iterable[Finding]]
 
 CHECKS: dict[str, Check] = {
     "PHAN-CAP": checks_figures.check_hierarchy,
+    "KQ-PHAN-CAP": checks_figures.check_result_levels,
     "MT-SIPAS": checks_figures.check_target_plus,
     "MT-PAPI": checks_figures.check_target_plus,
     "MT-TOI-DA-PL1": checks_figures.check_target_max,

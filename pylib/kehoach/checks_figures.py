@@ -289,3 +289,70 @@ def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 f"{label}: mục tiêu năm 2023 phải là điểm tối đa {fmt_number(top, d)}; "
                 f"đang là {fmt_number(target, d)}.",
             )
+
+
+# --- 2023 results typed at more than one level ---------------------------------------------
+
+
+def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """KQ-PHAN-CAP: a 2023 result typed on a total, group or section row (the indexes publish
+    them: PAR INDEX per field, SIPAS per group, PAPI per content index) agrees with its
+    children's results, when every child has one, within rounding: the sum (``tong``) or mean
+    (``trung_binh``) of n children printed with d decimals may be u·(n + 1) or 2u off,
+    u = ½·10⁻ᵈ (``dung_sai`` overrides). The typed value is the one that counts
+    (``kehoach.gaps``); this says the two levels disagree. A result cell holding text is
+    reported at its cell; text in a figure cell (SO-HOP-LE) leaves that appendix unchecked.
+    """
+    from kehoach.errors import WorkbookError
+    from kehoach.gaps import appendix_gaps
+
+    modes = {a: "sum" for a in rule.appendices("tong")}
+    modes.update({a: "mean" for a in rule.appendices("trung_binh")})
+    override = rule.number("dung_sai")
+    for appendix, mode in modes.items():
+        try:
+            gaps = appendix_gaps(ctx.values, appendix)
+        except WorkbookError as err:
+            # Text in a result cell is reported here; in a figure cell it is SO-HOP-LE's, and
+            # this appendix's results cannot be compared until it is fixed.
+            cell = err.cell or ""
+            letters = cell.rstrip("0123456789")
+            row = int(cell[len(letters) :] or 0)
+            result_col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix], layout.RESULT_KEY)
+            if letters == result_col and row in ctx.appendices[appendix].index:
+                label = ctx.label(appendix, row)
+                yield ctx.finding(
+                    rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {err.message}"
+                )
+            continue
+        results = gaps.rows["result_2023"]
+        header = _header(ctx, appendix, layout.RESULT_KEY)
+        for row in sorted(gaps.typed):
+            kids = gaps.tree.get(row, [])
+            figures = [results[k] for k in kids]
+            if not kids or any(f is None for f in figures):
+                continue
+            typed = float(results[row])
+            values = [float(f) for f in figures]
+            d = _decimals(ctx, appendix, layout.RESULT_KEY, [typed, *values])
+            unit = 0.5 * 10.0**-d
+            if mode == "sum":
+                expected, derived, how = sum(values), unit * (len(values) + 1), "tổng"
+            else:
+                expected, derived, how = sum(values) / len(values), 2 * unit, "trung bình cộng"
+            tolerance = override if override is not None else derived
+            if abs(typed - expected) <= tolerance + _EPSILON:
+                continue
+            label = ctx.label(appendix, row)
+            names = ", ".join(ctx.label(appendix, k) for k in kids)
+            yield ctx.finding(
+                rule,
+                appendix,
+                label,
+                layout.RESULT_KEY,
+                row,
+                f"{label}: «{header}» nhập {fmt_number(typed, d)}, khác {how} kết quả của "
+                f"{len(values)} dòng con ({names}) = {fmt_number(expected, d)} (sai số cho "
+                f"phép {_tolerance_text(tolerance)}). Số nhập ở dòng này được dùng; kiểm tra "
+                "lại số liệu công bố.",
+            )

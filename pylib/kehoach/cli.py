@@ -86,9 +86,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = project_root()
     out = Path(args.out) if args.out else default_workbook()
     _ready_to_write(out, whole=True)
-    build_master(
-        out, plan, root / "macros", root / "templates", keep_directory=not args.new_directory
+    dropped = build_master(
+        out,
+        plan,
+        root / "macros",
+        root / "templates",
+        keep_directory=not args.new_directory,
+        drop_unmatched=args.drop_unmatched,
     )
+    for value in dropped:
+        print(f"Đã bỏ (không còn chỗ trong workbook mới): {value.text()}")
     counts = ", ".join(f"{a.id}: {len(a.criteria)} tiêu chí" for a in plan.appendices)
     print(f"Đã tạo {out} ({counts}; {len(plan.iter_tasks())} nhiệm vụ).")
     return EXIT_OK
@@ -473,6 +480,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-directory",
         action="store_true",
         help="lấy danh bạ cơ quan mặc định, bỏ danh bạ đã sửa trong tệp --out (nếu có)",
+    )
+    p.add_argument(
+        "--drop-unmatched",
+        action="store_true",
+        help="bỏ các giá trị đã nhập trong tệp --out không còn chỗ trong workbook mới "
+        "(kết quả của tiêu chí không còn trong kế hoạch, quy tắc không còn, trang tính tự thêm); "
+        "mặc định: không tạo lại và liệt kê chúng",
     )
     p.set_defaults(func=cmd_build)
 

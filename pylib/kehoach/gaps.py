@@ -21,6 +21,11 @@ The figures, per row of an appendix sheet (the same as the formulas that
   child has one. Rows without own figures (PL1/PL2 sections, PL3 groups) aggregate their
   children's figures (PL1/PL2: sum of criteria; PL3 groups: mean of their sections), the
   ratio ``pct_2022`` excepted (sum of 2022 / sum of max).
+- on every section, group and total row a number typed over the result formula (the indexes
+  publish results per field, group, content index and in total) is that row's result, and the
+  rows above aggregate it (``typed_or_children``); a typed row without own figures (PL1/PL2
+  fields, PL3 groups) is measured against its children's targets, a child without a numeric
+  target held at its 2022 figure.
 
 Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, 2022,
 target from the total row where the plan gives one (PL3, PL4), else summed over criteria;
@@ -75,9 +80,19 @@ TOTAL_FIELDS: tuple[str, ...] = (
     "not_achieved",
     "result_2023",
     "change_2022",
+    "result_achieved",
+    "typed_levels",
 )
 ACHIEVED_DECIMALS = 4  # the plan writes scores to 4 decimals
 GAPS_ALERT_TITLE = "Chênh lệch so với mục tiêu"
+# What a typed section/group/total row is called in each appendix (PAR INDEX fields, SIPAS
+# groups and criteria, PAPI content indexes), in the button's sentences.
+LEVEL_WORDS: dict[str, str] = {
+    "PL1": "dòng lĩnh vực",
+    "PL2": "dòng lĩnh vực",
+    "PL3": "dòng nhóm/tiêu chí/tổng",
+    "PL4": "dòng chỉ số nội dung/tổng",
+}
 
 
 def hierarchy(kinds: Mapping[int, str]) -> dict[int, list[int]]:
@@ -124,8 +139,10 @@ class AppendixGaps:
     id: str
     sheet: str
     rows: pd.DataFrame  # columns ROW_FIELDS; criterion, section, group and total rows
-    totals: dict[str, float | int | None]
+    totals: dict[str, float | int | str | None]
     fields: pd.DataFrame = field(default_factory=pd.DataFrame)  # PL2: points lost per field
+    tree: Mapping[int, list[int]] = field(default_factory=dict)  # children of each row
+    typed: frozenset[int] = frozenset()  # section, group, total rows whose result was typed
 
     @property
     def criteria(self) -> pd.DataFrame:
@@ -139,6 +156,9 @@ class AppendixGaps:
             ]
 
         aggregates = self.rows[self.rows["kind"] != "criterion"]
+        aggregates = aggregates.assign(
+            result_typed=[int(str(r)) in self.typed for r in aggregates.index]
+        )
         return {
             "id": self.id,
             "sheet": self.sheet,
@@ -207,6 +227,16 @@ def _agg(values: Sequence[float | None], how: str) -> float | None:
     return total / len(numbers) if how == "mean" else total
 
 
+def is_formula(value: Any) -> bool:
+    """A cell read with its formula (openpyxl without data_only): "=SUM(P5,P7)"."""
+    return isinstance(value, str) and value.startswith("=")
+
+
+def same_result(a: float, b: float) -> bool:
+    """Equal up to the floating-point noise of Excel's and Python's sums."""
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
 def _all_agg(values: Sequence[float | None], how: str) -> float | None:
     """The aggregate when every value is there (a result counts once all children have one)."""
     if not values or any(v is None for v in values):
@@ -257,6 +287,22 @@ def appendix_gaps(
             kinds[int(str(row))] = kind
     tree = hierarchy(kinds)
     out: dict[int, dict[str, Any]] = {}
+    typed: set[int] = set()
+
+    def typed_or_children(row: int) -> float | None:
+        """The result of a section, group or total row: a number typed over its formula, else
+        the children's aggregate once every child has a result. A number equal to that
+        aggregate is what the formula shows (the button reads values, not formulas) and
+        counts as not typed: the result is the same."""
+        children = _all_agg([out[c]["result_2023"] for c in tree[row]], how)
+        raw = table.at[row, layout.RESULT_KEY]
+        if is_formula(raw):
+            return children
+        value = cells.number(raw, layout.RESULT_KEY, row)
+        if value is None or (children is not None and same_result(value, children)):
+            return children
+        typed.add(row)
+        return value
 
     def base(row: int, kind: str) -> dict[str, Any]:
         data = table.loc[row]
@@ -288,7 +334,7 @@ def appendix_gaps(
         if kind == "criterion":
             result = cells.number(data[layout.RESULT_KEY], layout.RESULT_KEY, row)
         else:
-            result = _all_agg([out[c]["result_2023"] for c in tree[row]], how)
+            result = typed_or_children(row)
         gap_2023 = None if result is None or target is None else max(0.0, target - result)
         rec.update(
             max=max_,
@@ -309,18 +355,29 @@ def appendix_gaps(
         kids = [out[c] for c in tree[row]]
         sum_max = math.fsum(k["max"] or 0.0 for k in kids)
         sum_s22 = math.fsum(k["score_2022"] or 0.0 for k in kids)
-        result = _all_agg([k["result_2023"] for k in kids], how)
-        gap_2023 = None if result is None else _agg([k["gap_2023"] for k in kids], how)
+        result = typed_or_children(row)
+        score_2022 = _agg([k["score_2022"] for k in kids], how)
+        if result is None:
+            gap_2023 = None
+        elif row in typed:
+            # Typed over the children's aggregate: against the children's targets, a child
+            # without a numeric target (a PL2 survey criterion) held at its 2022 score.
+            goal = _agg(
+                [k["score_2022"] if k["target"] is None else k["target"] for k in kids], how
+            )
+            gap_2023 = None if goal is None else max(0.0, goal - result)
+        else:
+            gap_2023 = _agg([k["gap_2023"] for k in kids], how)
         rec.update(
             max=_agg([k["max"] for k in kids], how),
-            score_2022=_agg([k["score_2022"] for k in kids], how),
+            score_2022=score_2022,
             target=_agg([k["target"] for k in kids], how),
             lost_2022=_agg([k["lost_2022"] for k in kids], how),
             pct_2022=None if sum_max == 0 else sum_s22 / sum_max,
             gap_target=_agg([k["gap_target"] for k in kids], how),
             result_2023=result,
             gap_2023=gap_2023,
-            change_2022=None if result is None else _agg([k["change_2022"] for k in kids], how),
+            change_2022=_sub(result, score_2022),
             achieved=achieved_label(result, gap_2023),
         )
         return rec
@@ -335,15 +392,22 @@ def appendix_gaps(
     rows = pd.DataFrame.from_dict(out, orient="index", columns=list(ROW_FIELDS)).sort_index()
     rows = rows.astype(object).where(rows.notna(), None)
     rows.index.name = "row"
-    gaps = AppendixGaps(appendix_id, cells.sheet, rows, _totals(appendix_id, rows, tree))
+    gaps = AppendixGaps(
+        appendix_id,
+        cells.sheet,
+        rows,
+        _totals(appendix_id, rows, frozenset(typed)),
+        tree=tree,
+        typed=frozenset(typed),
+    )
     if appendix_id == layout.FIELDS_APPENDIX:
         gaps.fields = _fields(rows, tree)
     return gaps
 
 
 def _totals(
-    appendix_id: str, rows: pd.DataFrame, tree: Mapping[int, list[int]]
-) -> dict[str, float | int | None]:
+    appendix_id: str, rows: pd.DataFrame, typed: frozenset[int]
+) -> dict[str, float | int | str | None]:
     crit = rows[rows["kind"] == "criterion"]
     totals_rows = rows[rows["kind"] == "total"]
 
@@ -363,8 +427,12 @@ def _totals(
             target = max_ - col_sum(survey, "max") + col_sum(survey, "score_2022")
         else:
             target = max_
-        result = math.fsum(results) if len(results) == len(crit) and results else None
+        # The sum of the fields' results: typed for a field, or summed from its criteria.
+        fields = [v for v in rows.loc[rows["kind"] == "section", "result_2023"]]
+        complete = bool(fields) and all(v is not None for v in fields)
+        result = math.fsum(fields) if complete else None
     lost = _sub(max_, s22)
+    gap = None if result is None or target is None else max(0.0, target - result)
     split = appendix_id in layout.SURVEY_SPLIT_APPENDICES
     lost_survey = (0.0 if appendix_id == "PL1" else col_sum(survey, "lost_2022")) if split else None
     return {
@@ -382,6 +450,8 @@ def _totals(
         "not_achieved": int((crit["achieved"] == layout.NOT_ACHIEVED).sum()),
         "result_2023": result,
         "change_2022": _sub(result, s22),
+        "result_achieved": achieved_label(result, gap) or None,
+        "typed_levels": len(typed),
     }
 
 
@@ -425,9 +495,9 @@ def compute_gaps(
 # --- what the button writes --------------------------------------------------------------------
 
 
-def number_text(value: float | None, digits: int = 2) -> str:
-    """ "12,34": a number as Vietnamese text (decimal comma), "" for None."""
-    if value is None:
+def number_text(value: object, digits: int = 2) -> str:
+    """ "12,34": a number as Vietnamese text (decimal comma), "" for anything else (None)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return ""
     text = f"{value:,.{digits}f}"
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
@@ -458,6 +528,13 @@ def summary_lines(report: GapsReport) -> list[str]:
                 f". Kết quả 2023 đã nhập {t['results']}/{t['criteria']} tiêu chí: "
                 f"đạt {t['achieved']}, chưa đạt {t['not_achieved']}"
             )
+        if t["typed_levels"]:
+            text += f". Kết quả 2023 nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
+        if t["result_2023"] is not None:
+            text += (
+                f". Kết quả 2023 cả phụ lục: {number_text(t['result_2023'])}{unit} "
+                f"({str(t['result_achieved']).lower()} mục tiêu)"
+            )
         lines.append(text + ".")
     return lines
 
@@ -478,10 +555,12 @@ BLOCK_HEADERS: tuple[str, ...] = (
 
 
 def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
-    """Typed 2023 results outside 0..max: (appendix, row, message)."""
+    """Typed 2023 results outside 0..max, on criteria and on typed section, group and total
+    rows: (appendix, row, message)."""
     out: list[tuple[str, int, str]] = []
     for a in report.appendices.values():
-        for row, c in a.criteria.iterrows():
+        typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
+        for row, c in typed.iterrows():
             result, max_ = c["result_2023"], c["max"]
             if result is None:
                 continue
@@ -548,7 +627,75 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
                     )
                 )
                 row += 1
+    levels = [(a, _level_results(a)) for a in report.appendices.values()]
+    levels = [(a, frame) for a, frame in levels if not frame.empty]
+    if levels:
+        row += 1
+        edits.append(WriteValues(sheet, f"A{row}", [[LEVELS_TITLE]]))
+        row += 1
+        edits.append(WriteValues(sheet, f"A{row}", [list(LEVEL_HEADERS)]))
+        row += 1
+        for a, frame in levels:
+            for source_row, c in frame.iterrows():
+                number = int(str(source_row))
+                typed = "Có" if number in a.typed else "Không"
+                edits.append(WriteValues(sheet, f"A{row}", [_level_row(a, number, c, typed)]))
+                edits.append(Link(sheet, f"B{row}", cell_ref(a.sheet, "A", number), str(c["id"])))
+                row += 1
     return edits
+
+
+LEVELS_TITLE = (
+    "Kết quả năm 2023 theo lĩnh vực, nhóm, chỉ số nội dung và cả phụ lục "
+    "(số nhập ở dòng đó, hoặc tính từ các dòng con)"
+)
+LEVEL_HEADERS: tuple[str, ...] = (
+    "Phụ lục",
+    "Dòng",
+    "Tên",
+    "Nhập trực tiếp?",
+    "Điểm tối đa",
+    "Năm 2022",
+    "Mục tiêu năm 2023",
+    "Kết quả năm 2023",
+    "Đạt mục tiêu 2023?",
+    "Còn thiếu (2023)",
+    "Thay đổi so với 2022",
+)
+
+
+def _level_results(a: AppendixGaps) -> pd.DataFrame:
+    """The total, group and section rows that have a 2023 result, in sheet order."""
+    rows = a.rows[a.rows["kind"] != "criterion"]
+    return rows[rows["result_2023"].notna()]
+
+
+def level_goal(a: AppendixGaps, row: int) -> float | None:
+    """What a total, group or section row's 2023 result is measured against: its own target
+    (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
+    criterion) held at its 2022 figure, as for a typed result."""
+    c = a.rows.loc[row]
+    if own_figures(a.id, str(c["kind"])):
+        return c["target"]  # type: ignore[no-any-return]
+    kids = a.rows.loc[a.tree.get(row, [])]
+    goals = [k["score_2022"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    return _agg(goals, layout.AGGREGATION[a.id])
+
+
+def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]:
+    return [
+        a.id,
+        None,  # the link
+        c["name"],
+        typed,
+        c["max"],
+        c["score_2022"],
+        level_goal(a, row),
+        c["result_2023"],
+        c["achieved"] or None,
+        c["gap_2023"],
+        c["change_2022"],
+    ]
 
 
 def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:

@@ -6,16 +6,21 @@ recalculates the built workbook and compares every formula with the core, to 1e-
 
 Appendix sheets (columns from ``layout.GAP_HEADERS``), row by row:
 
-- criterion rows: "Kết quả năm 2023" is the input (light yellow, data validation decimal
-  0..max); the other gap cells are formulas over the row's max (E), 2022 (F), target (G),
-  "Điều tra XHH" (H) and result;
+- "Kết quả năm 2023" is an input cell on every row but a task's (light yellow, unlocked; data
+  validation decimal 0..max where the row has a max); on criterion rows it starts empty, on
+  section, group and total rows it holds the aggregate of the children's results, and a number
+  typed over that formula is the row's result (``kehoach.gaps``);
+- criterion rows: the other gap cells are formulas over the row's max (E), 2022 (F), target
+  (G), "Điều tra XHH" (H) and result;
 - rows with their own plan figures (PL3/PL4 sections and totals): the same formulas over
   their own cells; their result aggregates the children's (mean for SIPAS, sum otherwise)
   once every child has one;
 - other section and group rows: each gap cell aggregates the same cell of the children,
-  listed one by one (``SUM(P5,P7,P9)``), so inserted rows keep the references right.
+  listed one by one (``SUM(P5,P7,P9)``), so inserted rows keep the references right; when a
+  number was typed over the result (it is not the children's aggregate), the gap is taken
+  against the children's targets instead.
 
-Only plain functions LibreOffice also evaluates: IF, OR, COUNT, SUM, AVERAGE, MAX, ROUND,
+Only plain functions LibreOffice also evaluates: IF, OR, COUNT, SUM, AVERAGE, MAX, ABS, ROUND,
 SUMIFS, COUNTIFS, N.
 
 The sheet "Chênh lệch": appendix totals as SUMIFS/COUNTIFS over the appendix sheets'
@@ -124,6 +129,16 @@ class _Formulas:
             out[layout.RESULT_KEY] = f'=IF(COUNT({cells})<{len(children)},"",{self.how}({cells}))'
         return {k: v for k, v in out.items() if k in self.keys}
 
+    def goal(self, row: int) -> str:
+        """A child's 2023 goal when its parent's result is typed: its numeric target, or its
+        2022 figure where it has none (PL2 survey criteria are held as in 2022)."""
+        e, f, g, h = (self.ref(k, row) for k in ("max", "score_2022", "target", "survey"))
+        if self.id == "PL1":
+            return e
+        if self.id == "PL2":
+            return f'IF({h}="x",{f},{e})'
+        return f'IF({g}="",{f},{g})'
+
     def cells(self, key: str, rows: Sequence[int]) -> str:
         return ",".join(self.ref(key, r) for r in rows)
 
@@ -140,14 +155,23 @@ class _Formulas:
         maxes, s22s = self.cells("max", children), self.cells("score_2022", children)
         if self.id == "PL1":
             s22s = maxes
+        # A number typed over the result formula: the children's results are incomplete, or
+        # their aggregate is another number (kehoach.gaps.same_result's tolerance). Then the
+        # gap is taken against the children's targets, a child without one at its 2022 figure.
+        n = len(children)
+        aggregate = f"{how}({results})"
+        # IF, not OR: the AVERAGE of no results is #DIV/0!, which OR would pass on.
+        near = f"1E-9*MAX(1,ABS({r}),ABS({aggregate}))"
+        typed = f"IF(COUNT({results})<{n},TRUE,ABS({r}-{aggregate})>{near})"
+        goal = f"{how}({','.join(self.goal(c) for c in children)})"
         out: dict[str, Callable[[], str]] = {
             "lost_2022": lambda: "=" + agg("lost_2022"),
             "pct_2022": lambda: f'=IF(SUM({maxes})=0,"",SUM({s22s})/SUM({maxes}))',
             "gap_target": lambda: "=" + agg("gap_target"),
-            layout.RESULT_KEY: lambda: f'=IF(COUNT({results})<{len(children)},"",{how}({results}))',
+            layout.RESULT_KEY: lambda: f'=IF(COUNT({results})<{n},"",{aggregate})',
             "achieved": lambda: self.achieved(row),
-            "gap_2023": lambda: f'=IF({r}="","",{agg("gap_2023")})',
-            "change_2022": lambda: f'=IF({r}="","",{agg("change_2022")})',
+            "gap_2023": lambda: f'=IF({r}="","",IF({typed},MAX(0,{goal}-{r}),{agg("gap_2023")}))',
+            "change_2022": lambda: f'=IF({r}="","",{r}-{how}({s22s}))',
         }
         return {k: make() for k, make in out.items() if k in self.keys}
 
@@ -163,28 +187,30 @@ def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
     max_col = layout.column_index(formulas.columns, "max")
     validations: dict[float, DataValidation] = {}
     for row, kind in kinds.items():
+        # Every level takes a typed result (the indexes publish per field, group, content
+        # index and in total): an input cell, holding the children's aggregate by default.
+        result = ws.cell(row, result_col)
+        result.fill = _INPUT_FILL
+        result.protection = Protection(locked=False)
+        max_ = ws.cell(row, max_col).value
+        if isinstance(max_, int | float):  # rows with their own max: criteria, PL3/PL4 levels
+            dv = validations.get(float(max_))
+            if dv is None:
+                dv = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2=repr(float(max_)),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="Kết quả năm 2023",
+                    error=f"Nhập một số từ 0 đến {max_:g} (điểm tối đa của dòng này).",
+                )
+                validations[float(max_)] = dv
+                ws.add_data_validation(dv)
+            dv.add(result.coordinate)
         if kind == "criterion":
             cells = formulas.own(row, None)
-            result = ws.cell(row, result_col)
-            result.fill = _INPUT_FILL
-            result.protection = Protection(locked=False)
-            max_ = ws.cell(row, max_col).value
-            if isinstance(max_, int | float):
-                dv = validations.get(float(max_))
-                if dv is None:
-                    dv = DataValidation(
-                        type="decimal",
-                        operator="between",
-                        formula1="0",
-                        formula2=repr(float(max_)),
-                        allow_blank=True,
-                        showErrorMessage=True,
-                        errorTitle="Kết quả năm 2023",
-                        error=f"Nhập một số từ 0 đến {max_:g} (điểm tối đa của tiêu chí).",
-                    )
-                    validations[float(max_)] = dv
-                    ws.add_data_validation(dv)
-                dv.add(result.coordinate)
         elif own_figures(appendix_id, kind):
             cells = formulas.own(row, tree[row])
         else:
@@ -203,11 +229,13 @@ def _sheet_col(appendix_id: str, key: str) -> str:
 
 
 def summary_formulas(
-    appendix_id: str, row: int, total_row: int | None = None
+    appendix_id: str, row: int, total_row: int | None = None, sections: Sequence[int] = ()
 ) -> dict[str, str | float]:
     """Formulas of the summary row of one appendix (row ``row`` of the sheet "Chênh lệch").
 
     ``total_row``: the appendix sheet's total row, for appendices with own totals (PL3, PL4).
+    ``sections``: its section rows; without a total row, the 2023 result is their sum (each
+    typed, or summed from its criteria), once every section has one.
     """
     c = {
         col.key: f"{layout.column_letter(layout.SUMMARY_COLUMNS, col.key)}{row}"
@@ -242,10 +270,16 @@ def summary_formulas(
                 f"={c['max']}-{sumifs('max', crit, is_survey)}"
                 f"+{sumifs('score_2022', crit, is_survey)}"
             )
-        out["result_2023"] = (
-            f'=IF(OR({c["results"]}=0,{c["results"]}<{c["criteria"]}),"",'
-            f"{sumifs(layout.RESULT_KEY, crit)})"
-        )
+        if sections:
+            sheet = quote_sheetname(layout.APPENDIX_SHEETS[appendix_id])
+            col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
+            refs = ",".join(f"{sheet}!{col}{r}" for r in sections)
+            out["result_2023"] = f'=IF(COUNT({refs})<{len(sections)},"",SUM({refs}))'
+        else:
+            out["result_2023"] = (
+                f'=IF(OR({c["results"]}=0,{c["results"]}<{c["criteria"]}),"",'
+                f"{sumifs(layout.RESULT_KEY, crit)})"
+            )
     out["lost_2022"] = f"={c['max']}-{c['score_2022']}"
     if appendix_id == "PL1":
         out["lost_2022_survey"] = 0.0
@@ -267,6 +301,11 @@ def summary_formulas(
 def _total_row(wb: Workbook, appendix_id: str) -> int | None:
     kinds = row_kinds(wb[layout.APPENDIX_SHEETS[appendix_id]], appendix_id)
     return next((r for r, k in kinds.items() if k == "total"), None)
+
+
+def _section_rows(wb: Workbook, appendix_id: str) -> list[int]:
+    kinds = row_kinds(wb[layout.APPENDIX_SHEETS[appendix_id]], appendix_id)
+    return [r for r, k in kinds.items() if k == "section"]
 
 
 def summary_rows() -> dict[str, int]:
@@ -312,7 +351,9 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str) -> None:
         values: dict[str, str | float] = {
             "appendix": appendix_id,
             "index": layout.INDEX_NAMES[appendix_id],
-            **summary_formulas(appendix_id, row, _total_row(wb, appendix_id)),
+            **summary_formulas(
+                appendix_id, row, _total_row(wb, appendix_id), _section_rows(wb, appendix_id)
+            ),
         }
         for i, col in enumerate(layout.SUMMARY_COLUMNS, start=1):
             cell = ws.cell(row, i, values.get(col.key))

@@ -295,6 +295,10 @@ RULE_COLUMNS: tuple[Column, ...] = (
     Column("params", "Tham số", 40),
 )
 RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
+# Workbook-level name (hidden) holding the codes of the rules the build offered, comma-separated:
+# a rule offered and no longer on the sheet was deleted by the officials, and a rebuild leaves
+# it out (kehoach.carryover.deleted_rules); a rule not offered before is new and comes in.
+RULES_OFFERED_NAME = "KH_QuyTacMau"
 
 # The checker's report ("Kiểm tra dữ liệu"): title, summary, headers, one row per finding.
 CHECK_SHEET = "KiemTra"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -116,6 +116,7 @@ def fill_master(
     *,
     templates: Path | None = None,
     directory: Directory | None = None,
+    omit_rules: Collection[str] = (),
 ) -> None:
     """Fill ``wb`` with the plan's sheets.
 
@@ -125,6 +126,7 @@ def fill_master(
     ``directory`` is the agency directory to write (default: the seed ``templates/co-quan.tsv``;
     ``kehoach.xlsm.build_master`` passes the officials' directory merged over it); the seed
     itself goes into a hidden sheet, for the next rebuild to tell their edits apart.
+    ``omit_rules``: codes of rules the officials deleted from the "Quy tắc" sheet, left out.
     Raises BuildError when the plan has not exactly the appendices PL1..PL4, when the
     workbook already has a sheet of that name, or when the cover template is unusable.
     """
@@ -166,7 +168,7 @@ def fill_master(
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan, directory, resolution)
     _write_directory(wb.create_sheet(layout.DIRECTORY_SHEET), directory, resolution)
     _write_unresolved(wb.create_sheet(layout.UNRESOLVED_SHEET), resolution)
-    _write_rules(wb.create_sheet(layout.RULES_SHEET), rules)
+    _write_rules(wb, wb.create_sheet(layout.RULES_SHEET), rules, omit_rules)
     write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
     write_summary_sheet(wb.create_sheet(SUMMARY_SHEET))
@@ -569,8 +571,17 @@ def _write_unresolved(ws: Worksheet, resolution: Resolution) -> None:
     _finish_table(ws, columns, row - 1, landscape=True, freeze_key="fragment")
 
 
-def _write_rules(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:
-    """The checker's rules (templates/quy-tac.tsv), with drop-downs where a value is a choice."""
+def _write_rules(
+    wb: Workbook, ws: Worksheet, rows: Sequence[Sequence[str]], omit: Collection[str] = ()
+) -> None:
+    """The checker's rules (templates/quy-tac.tsv) but ``omit``, with drop-downs where a value is
+    a choice; the codes of every rule offered go into the hidden name
+    ``layout.RULES_OFFERED_NAME``, for a rebuild to tell a deleted rule from a new one."""
+    offered = ",".join(str(r[0]) for r in rows)
+    wb.defined_names[layout.RULES_OFFERED_NAME] = DefinedName(
+        layout.RULES_OFFERED_NAME, attr_text=f'"{offered}"', hidden=True
+    )
+    rows = [r for r in rows if r[0] not in omit]
     columns = layout.RULE_COLUMNS
     hint = (
         "Sửa «Áp dụng» (Có/Không), «Mức độ» (lỗi/cảnh báo/thông tin) và «Tham số» "

@@ -63,6 +63,11 @@ RULE_PARAMS: dict[str, dict[str, ParamSpec]] = {
         "trung_binh": ParamSpec("appendices", default=()),
         "dung_sai": _TOLERANCE,
     },
+    "KQ-PHAN-CAP": {
+        "tong": ParamSpec("appendices", default=()),
+        "trung_binh": ParamSpec("appendices", default=()),
+        "dung_sai": _TOLERANCE,
+    },
     "MT-SIPAS": _TARGET_PLUS,
     "MT-PAPI": _TARGET_PLUS,
     "MT-TOI-DA-PL1": _TARGET_MAX,

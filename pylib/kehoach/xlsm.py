@@ -34,6 +34,7 @@ from kehoach.atomic import temp_prefix
 from kehoach.errors import BuildError, WorkbookError
 
 if TYPE_CHECKING:
+    from kehoach.carryover import TypedValue
     from kehoach.directory import Directory
     from kehoach.model import Plan
 
@@ -320,7 +321,8 @@ def build_master(
     templates_dir: Path,
     *,
     keep_directory: bool = True,
-) -> None:
+    drop_unmatched: bool = False,
+) -> list[TypedValue]:
     """Build the master workbook of ``plan``: the cover and plan sheets, the ribbon, the VBA.
 
     The sheets come from :func:`kehoach.master.fill_master` (with ``templates_dir``); the cover
@@ -333,12 +335,18 @@ def build_master(
     (:func:`kehoach.signing.stored_key`) is always carried over: without it, the files sent
     out could no longer be verified; so are the collected reports (TienDo, LichSu, ThuThap:
     :func:`kehoach.collect.kept_progress`), the e-mail settings and the send log ("Cài đặt",
-    "NhatKyGui": :func:`kehoach.mailsheet.kept_mail`).
+    "NhatKyGui": :func:`kehoach.mailsheet.kept_mail`), and what else the officials typed:
+    2023 results at every level, the "Quy tắc" inputs, the sheet "Tệp gửi cơ quan"
+    (:mod:`kehoach.carryover`). A typed value with no place in the new workbook stops the
+    build (BuildError listing each, nothing written) unless ``drop_unmatched``; the values
+    dropped then are returned.
     """
+    from kehoach.carryover import apply_carry, deleted_rules, refusal, typed_inputs
     from kehoach.collect import kept_progress
     from kehoach.edits import apply_to_workbook
     from kehoach.mailsheet import kept_mail_of
     from kehoach.master import fill_master
+    from kehoach.sheetdata import workbook_contents
     from kehoach.signing import key_edits, stored_key
 
     ribbon = _read_ribbon_source(macros_dir)
@@ -347,15 +355,26 @@ def build_master(
     key = stored_key(out)
     progress = kept_progress(out)
     mail = kept_mail_of(out)
+    old, names = workbook_contents(out) if out.is_file() else ({}, {})
+    omit = deleted_rules(old, names)
+    dropped: list[TypedValue] = []
 
     def fill(wb: Any) -> None:
-        fill_master(wb, plan, buttons, templates=templates_dir, directory=directory)
+        fill_master(
+            wb, plan, buttons, templates=templates_dir, directory=directory, omit_rules=omit
+        )
         if key is not None:
             apply_to_workbook(wb, key_edits(key))
         apply_to_workbook(wb, progress)
         apply_to_workbook(wb, mail)
+        carry = typed_inputs(old, wb)
+        if carry.unmatched and not drop_unmatched:
+            raise refusal(carry.unmatched, file=out)
+        apply_carry(wb, carry)
+        dropped.extend(carry.unmatched)
 
     build_xlsm(out, fill, macros_dir, timestamp=_plan_timestamp(plan.date))
+    return dropped
 
 
 def kept_directory(out: Path, templates_dir: Path) -> Directory | None:
