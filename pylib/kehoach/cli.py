@@ -25,12 +25,20 @@ EXIT_USER_ERROR = 2
 
 
 def project_root() -> Path:
-    """The source checkout this package runs from (holds macros/, templates/, workbook/)."""
-    return Path(__file__).resolve().parents[2]
+    """The source checkout this package runs from (holds macros/, templates/, workbook/);
+    the current folder when kehoach is installed from a wheel."""
+    from kehoach.resources import checkout_root
+
+    return checkout_root() or Path.cwd()
 
 
 def default_workbook() -> Path:
-    return project_root() / "workbook" / "KeHoach2023.xlsm"
+    """The workbook ``kehoach build`` writes by default: ``workbook/`` of the checkout, or
+    the current folder for an installed kehoach."""
+    from kehoach.resources import WORKBOOK_NAME, checkout_root
+
+    root = checkout_root()
+    return root / "workbook" / WORKBOOK_NAME if root else Path.cwd() / WORKBOOK_NAME
 
 
 def _print_json(data: Any) -> None:
@@ -39,14 +47,12 @@ def _print_json(data: Any) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kehoach.importer import load_default_plan, load_plan
+    from kehoach.resources import macros_dir, templates_dir
     from kehoach.xlsm import build_master
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
-    root = project_root()
     out = Path(args.out) if args.out else default_workbook()
-    build_master(
-        out, plan, root / "macros", root / "templates", keep_directory=not args.new_directory
-    )
+    build_master(out, plan, macros_dir(), templates_dir(), keep_directory=not args.new_directory)
     counts = ", ".join(f"{a.id}: {len(a.criteria)} tiêu chí" for a in plan.appendices)
     print(f"Đã tạo {out} ({counts}; {len(plan.iter_tasks())} nhiệm vụ).")
     return EXIT_OK
@@ -311,6 +317,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from kehoach.mail_run import dry_run_lines, finish, plan_mail, stored_password
     from kehoach.mail_send import EmlDirTransport, SmtpTransport, Transport, is_loopback
     from kehoach.mail_send import summary_text as mail_summary
+    from kehoach.resources import templates_dir
     from kehoach.sheetdata import workbook_values
     from kehoach.xlsm import ensure_closed, save_xlsm
 
@@ -322,7 +329,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
         values,
         Path(args.files).resolve(),
         channel,
-        templates=project_root() / "templates",
+        templates=templates_dir(),
         today=_today(),
         reminders=args.reminders,
         resend=args.resend,
@@ -366,9 +373,11 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_excel(args: argparse.Namespace) -> int:
+    import kehoach
     from kehoach.excel_setup import configure_xlwings
 
-    pylib = Path(args.pylib) if args.pylib else project_root() / "pylib"
+    # pylib/ of a checkout, site-packages of an installed kehoach: the folder holding kehoach/.
+    pylib = Path(args.pylib) if args.pylib else Path(kehoach.__file__).resolve().parents[1]
     changes = configure_xlwings(pylib=pylib, conf_path=Path(args.conf) if args.conf else None)
     for line in changes:
         print(line)

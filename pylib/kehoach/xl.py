@@ -266,14 +266,19 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
     from kehoach.extract_layout import DEFAULT_FOLDER
     from kehoach.mail_run import ALERT_TITLE, alert_text, finish, plan_mail
     from kehoach.mail_send import EmlDirTransport
+    from kehoach.resources import templates_dir
 
     here = Path(book.fullname).parent
     folder = Path(files_dir) if files_dir else here / DEFAULT_FOLDER
     out = Path(out_dir) if out_dir else here / ml.DRAFT_FOLDER
     values = sheet_values(book)
-    templates = Path(kehoach.__file__).resolve().parents[2] / "templates"
     plan = plan_mail(
-        values, folder, ml.CHANNEL_DRAFT, templates=templates, today=date.today(), file=book.name
+        values,
+        folder,
+        ml.CHANNEL_DRAFT,
+        templates=templates_dir(),
+        today=date.today(),
+        file=book.name,
     )
     results, edits = finish(
         plan, EmlDirTransport(out), values, datetime.now().replace(microsecond=0)
