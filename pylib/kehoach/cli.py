@@ -384,6 +384,29 @@ def cmd_setup_excel(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kehoach.doctor import ERROR, checks_json, report_text, run_checks
+    from kehoach.doctor_facts import gather_facts
+
+    workbook = Path(args.workbook) if args.workbook else None
+    if workbook is not None:
+        _existing_file(workbook)
+    checks = run_checks(gather_facts(workbook))
+    if args.json:
+        _print_json(checks_json(checks))
+    else:
+        print(report_text(checks))
+    return EXIT_FINDINGS if any(c.status == ERROR for c in checks) else EXIT_OK
+
+
+def _existing_file(path: Path) -> None:
+    """KeHoachError naming the mistake when ``path`` is a folder or does not exist."""
+    if path.is_dir():
+        raise KeHoachError("Đây là một thư mục, không phải tệp .xlsm.", file=path)
+    if not path.exists():
+        raise KeHoachError("Không tìm thấy tệp này.", file=path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kehoach",
@@ -522,6 +545,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--resend", action="store_true", help="gửi lại cả tệp đã gửi cho cơ quan trước đó"
     )
     p.set_defaults(func=cmd_mail)
+
+    p = sub.add_parser(
+        "doctor",
+        help="Kiểm tra từng khâu từ Excel tới Python (như nút «Kiểm tra cài đặt»)",
+    )
+    p.add_argument("workbook", nargs="?", help="tệp .xlsm của kế hoạch (kiểm tra cả tệp này)")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser(
         "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"

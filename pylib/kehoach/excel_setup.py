@@ -63,7 +63,7 @@ def interpreter_setting(executable: str, platform: str) -> tuple[str, str]:
     return "INTERPRETER_WIN", executable
 
 
-def _ansi_encoding() -> str:
+def ansi_encoding() -> str:
     """The encoding VBA's ``Open ... For Input`` reads: the ANSI code page, even in UTF-8 mode."""
     getencoding = getattr(locale, "getencoding", None)  # Python 3.11+
     if getencoding is not None:
@@ -103,7 +103,7 @@ def configure_xlwings(
     platform = sys.platform if platform is None else platform
     executable = sys.executable if executable is None else executable
     conf_path = user_config_path(platform=platform) if conf_path is None else conf_path
-    encoding = _ansi_encoding() if encoding is None else encoding
+    encoding = ansi_encoding() if encoding is None else encoding
     # Resolve only on the platform we run on: a test may pass a Windows path on Linux.
     folder = str(pylib.resolve()) if platform == sys.platform else str(pylib)
 

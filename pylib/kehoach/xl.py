@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import platform
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any, TypeVar
 
 import xlwings as xw
 
-import kehoach
 from kehoach import layout
 from kehoach.edits import (
     ClearRows,
@@ -234,21 +232,18 @@ def collect_returns(
 
 
 @_user_errors
-def check_setup(book: xw.Book) -> None:
-    """Button "Kiểm tra cài đặt": versions, workbook path, plan sheets intact or not."""
-    from importlib.metadata import PackageNotFoundError, version
+def check_setup(book: xw.Book, path: str | None = None) -> None:
+    """Button "Kiểm tra cài đặt": every link from Excel to Python (``kehoach doctor``) and
+    whether the plan sheets are intact. ``path``: where the workbook is, for tests."""
+    from kehoach.doctor import run_checks
+    from kehoach.doctor_facts import gather_facts
 
-    try:
-        calamine: str | None = version("python-calamine")
-    except PackageNotFoundError:
-        calamine = None
+    file = Path(path or book.fullname)
+    facts = gather_facts(file if file.is_file() else None)
     message = setup_message(
-        python_version=platform.python_version(),
-        xlwings_version=xw.__version__,
-        kehoach_version=kehoach.__version__,
+        run_checks(facts),
         workbook=book.fullname,
         problems=layout.sheet_problems(_header_rows(book)),
-        calamine_version=calamine,
     )
     book.app.alert(message, title=SETUP_TITLE)
 
