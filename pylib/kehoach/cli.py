@@ -508,7 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser(
-        "mail", help="Gửi tệp cho các cơ quan qua email, hoặc tạo bản nháp .eml (nút «Gửi email»)"
+        "mail",
+        help="Gửi tệp cho các cơ quan qua email, hoặc tạo bản nháp .eml (nút «Tạo thư nháp»)",
     )
     p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
     p.add_argument(

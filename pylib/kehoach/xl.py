@@ -250,7 +250,7 @@ def check_setup(book: xw.Book, path: str | None = None) -> None:
 
 @_user_errors
 def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None = None) -> None:
-    """Button "Gửi email": a .eml draft per agency file (folder GuiCoQuan beside this workbook,
+    """Button "Tạo thư nháp": a .eml draft per agency file (folder GuiCoQuan beside this workbook,
     ``files_dir`` for tests) into the folder ThuGui beside it (``out_dir``), never a file
     already drafted for that agency; the send log NhatKyGui; the workbook saved; an alert with
     the counts and the agencies that got no draft (no address, file too large or missing).
