@@ -8,13 +8,14 @@ status 2. This is the only module that prints or exits.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from kehoach import __version__
 from kehoach.errors import KeHoachError
@@ -263,6 +264,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
+    _existing_file(path)
+    _existing_folder(Path(args.from_dir), "thư mục các tệp cơ quan gửi lại")
     ensure_closed(path)  # before reading anything: Excel may hold unsaved changes
     received_at = args.received_at or datetime.now().replace(microsecond=0)
     values, names = workbook_contents(path, data_only=True)
@@ -322,6 +325,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
+    _existing_file(path)
+    _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
     ensure_closed(path)  # the log is written into it
     values = workbook_values(path)
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
@@ -401,23 +406,133 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def _existing_file(path: Path) -> None:
     """KeHoachError naming the mistake when ``path`` is a folder or does not exist."""
-    if path.is_dir():
-        raise KeHoachError("Đây là một thư mục, không phải tệp .xlsm.", file=path)
-    if not path.exists():
-        raise KeHoachError("Không tìm thấy tệp này.", file=path)
+    from kehoach.errors import missing_file_text
+
+    if not path.is_file():
+        raise KeHoachError(missing_file_text(path, "tệp sổ tính (.xlsm)"), file=path)
+
+
+def _existing_folder(path: Path, what: str) -> None:
+    """KeHoachError naming the mistake when ``path`` is a file or does not exist."""
+    from kehoach.errors import missing_folder_text
+
+    if not path.is_dir():
+        raise KeHoachError(missing_folder_text(path, what), file=path)
+
+
+# argparse's own texts (the messages it passes through gettext) in Vietnamese. Keys are
+# argparse's message ids, placeholders kept; an id not listed stays as argparse has it.
+ARGPARSE_TEXTS = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "show program's version number and exit": "in phiên bản rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "không có lựa chọn %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "không có lệnh %(parser_name)r (các lệnh: %(choices)s)"
+    ),
+    "unrecognized arguments: %s": "không hiểu các tham số: %s",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn %(option)s chưa rõ, có thể là %(matches)s"
+    ),
+    "ignored explicit argument %r": "tùy chọn này không nhận giá trị %r",
+    "unexpected option string: %s": "tùy chọn không mong đợi: %s",
+}
+
+
+def _vi_gettext(message: str) -> str:
+    return ARGPARSE_TEXTS.get(message, message)
+
+
+def _vi_ngettext(singular: str, plural: str, n: int) -> str:
+    if singular == "expected %s argument":
+        return "cần %s giá trị"
+    return singular if n == 1 else plural
+
+
+@contextlib.contextmanager
+def _vietnamese_argparse() -> Iterator[None]:
+    """argparse's texts in Vietnamese while the block runs: argparse looks its ``_`` and
+    ``ngettext`` up in its module each time it words a message."""
+    saved = (getattr(argparse, "_"), getattr(argparse, "ngettext"))  # noqa: B009
+    setattr(argparse, "_", _vi_gettext)  # noqa: B010
+    setattr(argparse, "ngettext", _vi_ngettext)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", saved[0])  # noqa: B010
+        setattr(argparse, "ngettext", saved[1])  # noqa: B010
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own texts (usage, headings, errors) are Vietnamese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _vietnamese_argparse():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with _vietnamese_argparse():
+            return super().add_argument(*args, **kwargs)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> argparse.Namespace:
+        with _vietnamese_argparse():
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        with _vietnamese_argparse():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _vietnamese_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _vietnamese_argparse():
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        with _vietnamese_argparse():
+            super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = VietnameseParser(
         prog="kehoach",
         description="Theo dõi Kế hoạch 365/KH-UBND (cải cách hành chính) tỉnh Bắc Kạn.",
     )
-    parser.add_argument("--version", action="version", version=f"kehoach {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kehoach {__version__}",
+        help="in phiên bản rồi thoát",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     p = sub.add_parser("build", help="Tạo workbook/KeHoach2023.xlsm từ văn bản kế hoạch")
-    p.add_argument("--plan", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)")
-    p.add_argument("--out", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)")
+    p.add_argument(
+        "--plan", metavar="TỆP", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)"
+    )
+    p.add_argument(
+        "--out", metavar="TỆP", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)"
+    )
     p.add_argument(
         "--new-directory",
         action="store_true",
@@ -426,18 +541,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("import", help="Đọc văn bản kế hoạch và in mô hình dạng JSON")
-    p.add_argument("plan", nargs="?", help="tệp văn bản (mặc định: kế hoạch 365 kèm theo)")
+    p.add_argument(
+        "plan", nargs="?", metavar="TỆP", help="tệp văn bản (mặc định: kế hoạch 365 kèm theo)"
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="Đọc kế hoạch từ workbook và in ra (JSON với --json)")
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "gaps", help="Chênh lệch so với điểm tối đa và mục tiêu 2023 (như nút «Tính chênh lệch»)"
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument(
         "--write", action="store_true", help="ghi kết quả vào trang «Chênh lệch» như nút bấm"
@@ -447,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check", help="Kiểm tra tính nhất quán của dữ liệu (như nút «Kiểm tra dữ liệu»)"
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in các phát hiện dạng JSON")
     p.add_argument(
         "--write", action="store_true", help="ghi kết quả vào trang «KiemTra» và tô màu các ô"
@@ -458,8 +575,10 @@ def build_parser() -> argparse.ArgumentParser:
         "extract",
         help="Tạo tệp Excel cho từng cơ quan (như nút «Tạo file cho cơ quan»)",
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
-    p.add_argument("--out", required=True, help="thư mục ghi các tệp (tạo nếu chưa có)")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
+    p.add_argument(
+        "--out", required=True, metavar="THƯ_MỤC", help="thư mục ghi các tệp (tạo nếu chưa có)"
+    )
     p.add_argument(
         "--agency",
         action="append",
@@ -478,7 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "summary", help="Tổng hợp tiến độ theo cơ quan và phụ lục (như nút «Tổng hợp tiến độ»)"
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument(
         "--as-of",
         type=_iso_date,
@@ -494,7 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
         "collect",
         help="Thu thập các tệp cơ quan gửi lại vào trang TienDo (như nút «Thu thập báo cáo»)",
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
+    p.add_argument(
+        "workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)"
+    )
     p.add_argument(
         "--from", dest="from_dir", required=True, metavar="THƯ_MỤC", help="thư mục các tệp gửi lại"
     )
@@ -511,7 +632,9 @@ def build_parser() -> argparse.ArgumentParser:
         "mail",
         help="Gửi tệp cho các cơ quan qua email, hoặc tạo bản nháp .eml (nút «Tạo thư nháp»)",
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
+    p.add_argument(
+        "workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)"
+    )
     p.add_argument(
         "--files",
         required=True,
@@ -531,6 +654,7 @@ def build_parser() -> argparse.ArgumentParser:
     tls.add_argument("--ssl", action="store_true", help="mã hóa SSL/TLS ngay từ đầu (cổng 465)")
     p.add_argument(
         "--user",
+        metavar="TÊN",
         help="tên đăng nhập SMTP (mặc định: trang «Cài đặt»); mật khẩu lấy từ biến môi trường "
         "KEHOACH_SMTP_PASSWORD, kho mật khẩu (keyring) hoặc được hỏi, không bao giờ lưu",
     )
@@ -551,15 +675,22 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor",
         help="Kiểm tra từng khâu từ Excel tới Python (như nút «Kiểm tra cài đặt»)",
     )
-    p.add_argument("workbook", nargs="?", help="tệp .xlsm của kế hoạch (kiểm tra cả tệp này)")
+    p.add_argument(
+        "workbook",
+        nargs="?",
+        metavar="SỔ_TÍNH",
+        help="tệp .xlsm của kế hoạch (kiểm tra cả tệp này)",
+    )
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser(
         "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"
     )
-    p.add_argument("--pylib", help="thư mục pylib/ (mặc định: của bản cài này)")
-    p.add_argument("--conf", help="tệp cấu hình xlwings (mặc định: ~/.xlwings/xlwings.conf)")
+    p.add_argument("--pylib", metavar="THƯ_MỤC", help="thư mục pylib/ (mặc định: của bản cài này)")
+    p.add_argument(
+        "--conf", metavar="TỆP", help="tệp cấu hình xlwings (mặc định: ~/.xlwings/xlwings.conf)"
+    )
     p.set_defaults(func=cmd_setup_excel)
     return parser
 

@@ -17,7 +17,7 @@ from pathlib import Path, PureWindowsPath
 
 from openpyxl import load_workbook
 
-from kehoach.errors import KeHoachError, WorkbookError
+from kehoach.errors import KeHoachError, WorkbookError, open_error_text
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 300
@@ -79,7 +79,9 @@ def export_sheet_pdf(workbook: Path, sheet: str, out: Path, *, soffice: str | No
     try:
         wb = load_workbook(workbook)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookError(f"Không mở được workbook: {exc}", file=workbook) from exc
+        raise WorkbookError(
+            f"Không mở được workbook: {open_error_text(exc)}.", file=workbook
+        ) from exc
     if sheet not in wb.sheetnames:
         raise WorkbookError(f"Không có trang tính '{sheet}'.", file=workbook, sheet=sheet)
     for ws in list(wb.worksheets):

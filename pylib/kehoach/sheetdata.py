@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from kehoach import layout
-from kehoach.errors import WorkbookError
+from kehoach.errors import WorkbookError, missing_file_text, open_error_text
 
 SheetValues = list[list[Any]]
 
@@ -37,11 +37,11 @@ def workbook_contents(
     its workbook-level defined names, name → refers-to (``reader.read_plan_values`` takes
     both): one opening of the file."""
     if not path.is_file():
-        raise WorkbookError("Không tìm thấy tệp workbook.", file=path)
+        raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         wb = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookError(f"Không mở được workbook: {exc}", file=path) from exc
+        raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
     try:
         values = {
             ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
