@@ -492,7 +492,8 @@ class VietnameseParser(argparse.ArgumentParser):
         self, args: Sequence[str] | None = None, namespace: Any = None
     ) -> argparse.Namespace:
         with _vietnamese_argparse():
-            return super().parse_args(args, namespace)
+            parsed: argparse.Namespace = super().parse_args(args, namespace)
+            return parsed
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: Any = None
