@@ -379,13 +379,45 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 def cmd_setup_excel(args: argparse.Namespace) -> int:
     import kehoach
-    from kehoach.excel_setup import configure_xlwings
+    from kehoach.excel_setup import configure_workbook, configure_xlwings, workbook_settings
+    from kehoach.resources import checkout_root
 
     # pylib/ of a checkout, site-packages of an installed kehoach: the folder holding kehoach/.
-    pylib = Path(args.pylib) if args.pylib else Path(kehoach.__file__).resolve().parents[1]
-    changes = configure_xlwings(pylib=pylib, conf_path=Path(args.conf) if args.conf else None)
+    here = Path(kehoach.__file__).resolve().parents[1]
+    if args.workbook:
+        path = Path(args.workbook)
+        _existing_file(path)
+        pylib = Path(args.pylib) if args.pylib else (here if checkout_root() else None)
+        changes = configure_workbook(path, workbook_settings(pylib=pylib))
+        where = f"trang «xlwings.conf» của {path}"
+    else:
+        if not args.conf and not args.user_config:
+            raise KeHoachError(
+                "Chỉ ra sổ tính cần cấu hình: kehoach setup-excel TỆP.xlsm (cấu hình ghi vào "
+                "trang xlwings.conf của nó). Ghi vào tệp cấu hình chung của người dùng, áp dụng "
+                "cho mọi sổ tính xlwings trên máy: thêm --user-config."
+            )
+        pylib = Path(args.pylib) if args.pylib else here
+        conf = Path(args.conf) if args.conf else None
+        changes = configure_xlwings(pylib=pylib, conf_path=conf)
+        where = str(conf) if conf else "tệp cấu hình xlwings của người dùng"
     for line in changes:
         print(line)
+    print(f"Đã ghi {where}." if changes else f"{where}: không có gì thay đổi.")
+    return EXIT_OK
+
+
+def cmd_new_copy(args: argparse.Namespace) -> int:
+    from kehoach.working_copy import create_working_copy
+
+    target, changes = create_working_copy(Path(args.folder))
+    print(f"Đã tạo sổ làm việc {target}.")
+    for line in changes:
+        print(line)
+    print(
+        "Mở tệp này trong Excel, bấm Enable Content; nút «Kiểm tra cài đặt» trên tab "
+        "«Kế hoạch CCHC» cho biết mọi thứ đã sẵn sàng chưa."
+    )
     return EXIT_OK
 
 
@@ -686,12 +718,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser(
-        "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"
+        "new-copy",
+        help="Tạo sổ làm việc cho cán bộ trong thư mục chọn (ngoài thư mục mã nguồn)",
     )
-    p.add_argument("--pylib", metavar="THƯ_MỤC", help="thư mục pylib/ (mặc định: của bản cài này)")
     p.add_argument(
-        "--conf", metavar="TỆP", help="tệp cấu hình xlwings (mặc định: ~/.xlwings/xlwings.conf)"
+        "folder", metavar="THƯ_MỤC", help="thư mục đặt KeHoach2023.xlsm (tạo nếu chưa có)"
     )
+    p.set_defaults(func=cmd_new_copy)
+
+    p = sub.add_parser(
+        "setup-excel",
+        help="Chỉ cho các nút của sổ tính trình thông dịch Python này (trang xlwings.conf)",
+    )
+    p.add_argument("workbook", nargs="?", metavar="SỔ_TÍNH", help="sổ tính .xlsm cần cấu hình")
+    p.add_argument(
+        "--pylib", metavar="THƯ_MỤC", help="thư mục pylib/ (mặc định: của bản chạy từ mã nguồn)"
+    )
+    p.add_argument(
+        "--user-config",
+        action="store_true",
+        help="ghi vào tệp cấu hình chung ~/.xlwings/xlwings.conf (mọi sổ tính xlwings của máy)",
+    )
+    p.add_argument("--conf", metavar="TỆP", help="ghi vào tệp cấu hình xlwings này")
     p.set_defaults(func=cmd_setup_excel)
     return parser
 
