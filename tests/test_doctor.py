@@ -61,7 +61,7 @@ def facts(**changes: Any) -> f.Facts:
         platform="win32",
         python_version="3.11.9",
         executable=r"C:\Users\Hường\AppData\Local\KeHoach\python\python.exe",
-        requires_python=">=3.10",
+        requires_python=">=3.11",
         requirements=("openpyxl<3.2,>=3.1.5", "xlwings==0.37.8", 'pytest>=8; extra == "test"'),
         installed={"openpyxl": "3.1.5", "xlwings": "0.37.8"},
         kehoach_version="0.1.0",
@@ -97,9 +97,9 @@ def test_a_sound_chain_has_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_python_too_old() -> None:
-    check = d.check_python(facts(python_version="3.9.13"))
+    check = d.check_python(facts(python_version="3.10.11"))
     assert check.status == d.ERROR
-    assert "3.9.13" in check.found and ">=3.10" in check.found
+    assert "3.10.11" in check.found and ">=3.11" in check.found
 
 
 def test_a_missing_package_and_a_wrong_version_are_errors_with_the_command() -> None:

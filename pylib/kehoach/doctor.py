@@ -52,7 +52,7 @@ INSTALL_ADVICE = (
 
 
 def check_python(facts: Facts) -> Check:
-    spec = facts.requires_python or ">=3.10"
+    spec = facts.requires_python or ">=3.11"
     found = f"{facts.python_version} ({facts.executable})"
     if Version(facts.python_version) in SpecifierSet(spec):
         return Check("Python", OK, found)
