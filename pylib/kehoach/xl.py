@@ -183,16 +183,37 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
 
 @_user_errors
 def summarize_progress(book: xw.Book) -> None:
-    """Button "Tổng hợp tiến độ": the sheet TongHop as of today, the overall numbers in an alert."""
+    """Button "Tổng hợp tiến độ": the sheet TongHop as of today, the overall numbers in an
+    alert; in Excel also the sheet as a PDF beside the workbook (Excel prints it itself)."""
     from datetime import date
 
     from kehoach.summary import alert_text, summarize
-    from kehoach.summary_layout import ALERT_TITLE
+    from kehoach.summary_layout import ALERT_TITLE, SUMMARY_SHEET
     from kehoach.summarysheet import summary_edits
 
-    summary = summarize(sheet_values(book), date.today(), file=book.name)
+    today = date.today()
+    summary = summarize(sheet_values(book), today, file=book.name)
     apply_edits(book, summary_edits(summary))
-    book.app.alert(alert_text(summary), title=ALERT_TITLE)
+    text = alert_text(summary)
+    pdf_note = sheet_pdf(book, SUMMARY_SHEET, f"{SUMMARY_SHEET}_{today.isoformat()}.pdf")
+    book.app.alert(text + (f"\n{pdf_note}" if pdf_note else ""), title=ALERT_TITLE)
+
+
+def sheet_pdf(book: xw.Book, sheet: str, name: str) -> str | None:
+    """Print ``sheet`` to the PDF ``name`` beside the workbook through Excel (xlwings'
+    ``Sheet.to_pdf``, the sheet's own page setup); the line to add to the alert, or None where
+    Excel is not the engine (xlwings Lite, the tests' remote engine: no printing there)."""
+    if book.app.engine.name != "excel":
+        return None
+    out = Path(book.fullname).parent / name
+    try:
+        book.sheets[sheet].to_pdf(str(out))
+    except Exception as exc:  # COM errors from Excel's printing (no PDF printer, file locked)
+        return (
+            f"Không in được trang «{sheet}» ra PDF bằng Excel ({type(exc).__name__}): kiểm tra "
+            "máy in «Microsoft Print to PDF» và tệp PDF cũ có đang mở không."
+        )
+    return f"Đã in trang «{sheet}» ra {out}."
 
 
 @_user_errors
