@@ -42,10 +42,12 @@ for v in $py_versions; do
     "$python_bin" -m pip download -q --disable-pip-version-check "${source_args[@]}" \
         --only-binary=:all: --platform win_amd64 --implementation cp --python-version "$v" \
         -d "$work/wheels" "$kehoach_wheel"
-    # The check the installer relies on: everything resolves from the bundle alone.
-    "$python_bin" -m pip install -q --disable-pip-version-check --dry-run --ignore-installed \
-        --no-index --find-links "$work/wheels" --only-binary=:all: --platform win_amd64 \
-        --implementation cp --python-version "$v" --target "$work/dry-run" kehoach
+    # The check the installer relies on: everything resolves from the bundle alone, for this
+    # Python. (pip download, not install --dry-run: install checks Requires-Python against the
+    # interpreter running pip, not --python-version.)
+    "$python_bin" -m pip download -q --disable-pip-version-check --no-index \
+        --find-links "$work/wheels" --only-binary=:all: --platform win_amd64 \
+        --implementation cp --python-version "$v" -d "$work/resolved-$v" kehoach
 done
 
 echo "==> Sổ tính mẫu"
