@@ -74,7 +74,8 @@ def export_sheet_pdf(workbook: Path, sheet: str, out: Path, *, soffice: str | No
     if command is None:
         raise PdfError(
             "Không tìm thấy LibreOffice (lệnh soffice) để tạo PDF: cài LibreOffice rồi chạy lại, "
-            f"hoặc mở workbook trong Excel và in trang «{sheet}» ra PDF (File → Export)."
+            f"hoặc trong Excel bấm nút «Tổng hợp tiến độ» (in trang «{sheet}» ra PDF cạnh "
+            "sổ tính)."
         )
     try:
         wb = load_workbook(workbook)
