@@ -207,7 +207,7 @@ def test_cover_macro_box_is_visible_and_complete(wb: Workbook) -> None:
     text = "\n".join(f"{ws.cell(r, 2).value} {ws.cell(r, 3).value}" for r in boxed)
     for needed in ("macro", "Unblock", "Mark of the Web", "Trusted Location", "Enable Content"):
         assert needed in text
-    assert "Python" in text and "README" in text
+    assert "Python" in text and "HUONG-DAN-IT" in text and "Kiểm tra cài đặt" in text
     top, bottom = ws.cell(boxed[0], 2), ws.cell(boxed[-1], 3)
     assert top.border.top.style == "medium" and top.border.left.style == "medium"
     assert bottom.border.bottom.style == "medium" and bottom.border.right.style == "medium"
