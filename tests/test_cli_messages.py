@@ -111,3 +111,30 @@ def test_a_folder_for_a_file_and_a_file_for_a_folder_are_named(
     assert expected.format(**fill) in err
     assert not ENGLISH.search(err), err
     assert master_xlsm.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Tiêu đề\n{{ co_quan }\n", "mẫu sai cú pháp Jinja2 ở dòng 2"),
+        ("Tiêu đề {{ khong_co_ten_nay.x }}\n", "mẫu dùng tên «khong_co_ten_nay» mà chương"),
+    ],
+)
+def test_a_broken_mail_template_is_explained_in_vietnamese(
+    tmp_path: Path, source: str, expected: str
+) -> None:
+    from kehoach.mail_compose import MailError, render
+
+    (tmp_path / "email-x.txt.j2").write_text(source, encoding="utf-8")
+    (tmp_path / "email-x.html.j2").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(MailError) as info:
+        render(tmp_path, "x", {})
+    assert expected in str(info.value)
+    assert not ENGLISH.search(str(info.value)) and "undefined" not in str(info.value)
+
+
+def test_a_missing_mail_template_is_named(tmp_path: Path) -> None:
+    from kehoach.mail_compose import MailError, render
+
+    with pytest.raises(MailError, match=r"không thấy tệp mẫu «email-x\.txt\.j2»"):
+        render(tmp_path, "x", {})

@@ -101,3 +101,17 @@ def open_error_text(exc: BaseException) -> str:
     if "CRC" in str(exc):  # zipfile: a part's bytes differ from its recorded checksum
         return "tệp đã bị hỏng (một phần của tệp sai mã kiểm tra CRC)"
     return "tệp không phải workbook Excel (.xlsx/.xlsm) hoặc đã bị hỏng"
+
+
+def template_error_text(err: BaseException) -> str:
+    """A Jinja2 template error in Vietnamese (jinja2's own message is English): what is wrong
+    and, for a syntax error, the line."""
+    kind = type(err).__name__
+    if kind in ("TemplateNotFound", "TemplatesNotFound"):
+        return f"không thấy tệp mẫu «{getattr(err, 'name', '')}»"
+    if kind == "UndefinedError":
+        name = str(err).split("'")[1] if str(err).count("'") >= 2 else str(err)
+        return f"mẫu dùng tên «{name}» mà chương trình không cung cấp"
+    line = getattr(err, "lineno", None)
+    where = f" ở dòng {line}" if line else ""
+    return f"mẫu sai cú pháp Jinja2{where} (kiểm tra các cặp {{{{ }}}} và {{% %}})"

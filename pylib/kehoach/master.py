@@ -44,7 +44,7 @@ from kehoach.directory import (
     read_seed,
 )
 from kehoach.edits import LINK_FONT
-from kehoach.errors import BuildError
+from kehoach.errors import BuildError, os_error_text, template_error_text
 from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.mailsheet import write_mail_sheets
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
@@ -198,7 +198,9 @@ def render_cover(
     try:
         source = template.read_text(encoding="utf-8")
     except OSError as exc:
-        raise BuildError(f"Không đọc được mẫu trang Giới thiệu: {exc}", file=template) from exc
+        raise BuildError(
+            f"Không đọc được mẫu trang Giới thiệu: {os_error_text(exc)}.", file=template
+        ) from exc
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -234,7 +236,9 @@ def render_cover(
         text = env.from_string(source).render(context)
     except jinja2.TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        raise BuildError(f"Mẫu trang Giới thiệu bị lỗi: {exc}", file=template, line=line) from exc
+        raise BuildError(
+            f"Mẫu trang Giới thiệu bị lỗi: {template_error_text(exc)}.", file=template, line=line
+        ) from exc
     lines = [_parse_cover_line(raw) for raw in text.strip("\n").split("\n")]
     unknown = [c.text for c in lines if c.style == "field" and c.text not in layout.PLAN_NAMES]
     if unknown:
