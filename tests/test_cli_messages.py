@@ -138,3 +138,27 @@ def test_a_missing_mail_template_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(MailError, match=r"không thấy tệp mẫu «email-x\.txt\.j2»"):
         render(tmp_path, "x", {})
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("{", "nội dung không phải danh sách tệp JSON hợp lệ"), ("{}", "thiếu mục «files»")],
+)
+def test_a_damaged_manifest_is_explained_in_vietnamese(
+    master_xlsm: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    expected: str,
+) -> None:
+    from mail_support import prepare_master
+
+    prepare_master(master_xlsm)
+    files = tmp_path / "GuiCoQuan"
+    files.mkdir()
+    (files / "manifest.json").write_text(content, encoding="utf-8")
+    code = main(["mail", str(master_xlsm), "--files", str(files), "--eml-dir", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert not ENGLISH.search(err) and "Expecting" not in err
