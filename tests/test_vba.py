@@ -150,7 +150,8 @@ def test_check_setup_button_is_there() -> None:
 # github.com/OfficeDev/office-fluent-ui-command-identifiers), with the tab and group where
 # Excel shows each. An imageMso must be one of these: an id Excel does not know (ChartStacked)
 # shows no icon, and ids of other Office applications (Access's ImportExcel, Word's
-# ReviewCompareMenu) are not promised in Excel. Add an id here only from that list.
+# ReviewCompareMenu) are not promised in Excel. Add an id here only from that list. The
+# spreadsheet itself could not be opened where these were chosen: check them in it once.
 EXCEL_CONTROL_IDS = {
     "CalculateNow": "Formulas > Calculation",
     "DataValidation": "Data > Data Tools",
