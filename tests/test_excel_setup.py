@@ -119,7 +119,7 @@ def test_pythonw_beside_python_on_windows(tmp_path: Path) -> None:
 
 def test_path_the_config_encoding_cannot_hold_is_a_user_error(tmp_path: Path) -> None:
     conf = tmp_path / "xlwings.conf"
-    with pytest.raises(KeHoachError, match="không dấu") as info:
+    with pytest.raises(KeHoachError, match=r"trang xlwings\.conf") as info:
         configure_xlwings(
             Path("C:\\Users\\Nguyễn\\kehoach\\pylib"),
             conf,
@@ -135,7 +135,7 @@ def test_vietnamese_path_on_vietnamese_windows_is_a_user_error(tmp_path: Path) -
     # cp1258, the ANSI code page of Vietnamese Windows, has no precomposed "ễ": VBA could
     # not read such a path back, so it is refused with advice rather than written mangled.
     conf = tmp_path / "xlwings.conf"
-    with pytest.raises(KeHoachError, match="không dấu"):
+    with pytest.raises(KeHoachError, match=r"trang xlwings\.conf"):
         configure_xlwings(
             Path("C:\\Users\\Nguyễn\\pylib"),
             conf,

@@ -414,11 +414,17 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     assert err.text is not None and err.text.startswith("B")
 
 
-@pytest.mark.parametrize("name", ["khong-co.txt", "thu-muc"])
-def test_missing_or_unreadable_file(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("khong-co.txt", "Không tìm thấy tệp kế hoạch."),
+        ("thu-muc", "Đây là một thư mục, không phải tệp kế hoạch."),
+    ],
+)
+def test_missing_or_unreadable_file(tmp_path: Path, name: str, message: str) -> None:
     (tmp_path / "thu-muc").mkdir()
     path = tmp_path / name
     with pytest.raises(PlanTextError) as info:
         load_plan(path)
     assert info.value.file == str(path)
-    assert str(info.value).startswith(f"tệp {path}: Không")
+    assert str(info.value) == f"tệp {path}: {message}"

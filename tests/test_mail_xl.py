@@ -1,4 +1,4 @@
-"""The button "Gửi email" (kehoach.xl.send_mail) through xlwings' remote engine, in draft mode."""
+"""The button "Tạo thư nháp" (kehoach.xl.send_mail) through xlwings' remote engine, drafts."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def test_button_drafts_logs_saves_and_alerts(
         master, lambda book: xl.send_mail(book, files_dir=str(files), out_dir=str(out))
     )
     alert = result.alert
-    assert alert.title == "Gửi email"
+    assert alert.title == "Tạo thư nháp email"
     assert "2 đã tạo bản nháp" in alert.text and "1 không có địa chỉ email" in alert.text
     assert str(out) in alert.text
     assert "Sở Tư pháp (STP): không có địa chỉ email" in alert.text

@@ -15,7 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout, master
 from kehoach.errors import BuildError
-from kehoach.master import DEFAULT_TEMPLATES, date_text, fill_master, new_master, render_cover
+from kehoach.master import date_text, fill_master, new_master, render_cover
+from kehoach.resources import templates_dir
 from kehoach.timelines import parse_timeline
 from sample_plans import small_plan
 
@@ -206,7 +207,7 @@ def test_cover_macro_box_is_visible_and_complete(wb: Workbook) -> None:
     text = "\n".join(f"{ws.cell(r, 2).value} {ws.cell(r, 3).value}" for r in boxed)
     for needed in ("macro", "Unblock", "Mark of the Web", "Trusted Location", "Enable Content"):
         assert needed in text
-    assert "Python" in text and "README" in text
+    assert "Python" in text and "HUONG-DAN-IT" in text and "Kiểm tra cài đặt" in text
     top, bottom = ws.cell(boxed[0], 2), ws.cell(boxed[-1], 3)
     assert top.border.top.style == "medium" and top.border.left.style == "medium"
     assert bottom.border.bottom.style == "medium" and bottom.border.right.style == "medium"
@@ -228,7 +229,7 @@ def test_cover_template_is_required(tmp_path: Path) -> None:
 
 
 def test_cover_template_must_keep_plan_header_lines(tmp_path: Path) -> None:
-    source = (DEFAULT_TEMPLATES / "gioi-thieu.txt").read_text(encoding="utf-8")
+    source = (templates_dir() / "gioi-thieu.txt").read_text(encoding="utf-8")
     (tmp_path / "gioi-thieu.txt").write_text(
         source.replace("@number Số kế hoạch\n", ""), encoding="utf-8"
     )
@@ -237,7 +238,7 @@ def test_cover_template_must_keep_plan_header_lines(tmp_path: Path) -> None:
 
 
 def test_cover_template_unknown_field_leaves_the_workbook_alone(tmp_path: Path) -> None:
-    source = (DEFAULT_TEMPLATES / "gioi-thieu.txt").read_text(encoding="utf-8")
+    source = (templates_dir() / "gioi-thieu.txt").read_text(encoding="utf-8")
     (tmp_path / "gioi-thieu.txt").write_text(source + "@signer Người ký\n", encoding="utf-8")
     book = Workbook()
     with pytest.raises(BuildError, match="@signer"):
@@ -252,7 +253,7 @@ def test_cover_template_errors_name_the_file(tmp_path: Path) -> None:
 
 
 def test_render_cover_line_kinds() -> None:
-    lines = render_cover(DEFAULT_TEMPLATES / "gioi-thieu.txt", small_plan(), BUTTONS)
+    lines = render_cover(templates_dir() / "gioi-thieu.txt", small_plan(), BUTTONS)
     assert {line.style for line in lines} >= {"title", "heading", "field", "pair", "blank"}
     boxed = [line for line in lines if line.boxed]
     assert boxed[0].style == "title" and all(line.style == "pair" for line in boxed[1:])

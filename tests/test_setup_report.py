@@ -2,35 +2,38 @@
 
 from __future__ import annotations
 
-from kehoach.setup_report import NO_CALAMINE, SHEETS_INTACT, setup_message
+from kehoach.doctor import ERROR, NOT_APPLICABLE, OK, Check
+from kehoach.setup_report import SHEETS_INTACT, setup_message
 
-VERSIONS = {
-    "python_version": "3.11.7",
-    "xlwings_version": "0.37.8",
-    "kehoach_version": "0.1.0",
-    "workbook": "C:\\KeHoach\\workbook\\KeHoach2023.xlsm",
-}
+WORKBOOK = "C:\\KeHoach\\KeHoach2023.xlsm"
+SOUND = [
+    Check("Python", OK, "3.11.7 (C:\\KeHoach\\python\\python.exe)"),
+    Check("Mark of the Web", NOT_APPLICABLE, "không áp dụng"),
+]
 
 
 def test_intact() -> None:
-    assert setup_message(**VERSIONS, problems=[], calamine_version="0.9.1") == (
-        "Python: 3.11.7\n"
-        "xlwings: 0.37.8\n"
-        "kehoach: 0.1.0\n"
-        "python-calamine: 0.9.1\n"
-        "Sổ làm việc: C:\\KeHoach\\workbook\\KeHoach2023.xlsm\n"
+    assert setup_message(SOUND, workbook=WORKBOOK, problems=[]) == (
+        "Sổ làm việc: C:\\KeHoach\\KeHoach2023.xlsm\n"
+        "\n"
+        "[Đạt] Python: 3.11.7 (C:\\KeHoach\\python\\python.exe)\n"
+        "[Không áp dụng] Mark of the Web: không áp dụng\n"
+        "\n"
+        "Không có lỗi: các nút bấm của sổ làm việc chạy được Python.\n"
         "\n" + SHEETS_INTACT
     )
 
 
-def test_without_python_calamine_the_official_is_told_collecting_is_slower() -> None:
-    text = setup_message(**VERSIONS, problems=[])
-    assert f"python-calamine: {NO_CALAMINE}\n" in text
+def test_a_broken_link_is_named_with_what_to_do() -> None:
+    broken = Check("xlwings", ERROR, "chưa cài (cần ==0.37.8)", "cài lại từ bộ cài")
+    text = setup_message([*SOUND, broken], workbook=WORKBOOK, problems=[])
+    assert "[Lỗi] xlwings: chưa cài (cần ==0.37.8)\n    → cài lại từ bộ cài\n" in text
+    assert "Có 1 lỗi: xlwings." in text
 
 
 def test_problems_are_listed_one_per_line() -> None:
     text = setup_message(
-        **VERSIONS, problems=["Thiếu trang tính 'PL2'.", "Trang tính 'PL3', ô A3: …"]
+        SOUND, workbook=WORKBOOK, problems=["Thiếu trang tính 'PL2'.", "Trang tính 'PL3', ô A3: …"]
     )
     assert text.endswith(
         "Các trang tính của kế hoạch có 2 vấn đề:\n"

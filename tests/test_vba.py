@@ -145,6 +145,53 @@ def test_check_setup_button_is_there() -> None:
         assert word in button.supertip
 
 
+# Control ids of Excel's own commands (the "Control Name" column of Microsoft's published
+# list for Excel, "Office Fluent User Interface Control Identifiers", excelcontrols.xlsx in
+# github.com/OfficeDev/office-fluent-ui-command-identifiers), with the tab and group where
+# Excel shows each. An imageMso must be one of these: an id Excel does not know (ChartStacked)
+# shows no icon, and ids of other Office applications (Access's ImportExcel, Word's
+# ReviewCompareMenu) are not promised in Excel. Add an id here only from that list. The
+# spreadsheet itself could not be opened where these were chosen: check them in it once.
+EXCEL_CONTROL_IDS = {
+    "CalculateNow": "Formulas > Calculation",
+    "DataValidation": "Data > Data Tools",
+    "FilePrintPreview": "File > Print > Print Preview",
+    "FileSaveAsExcelXlsx": "File > Save As > Excel Workbook",
+    "FileSendAsAttachment": "File > Share > Email > Send as Attachment",
+    "GetExternalDataFromText": "Data > Get External Data > From Text",
+    "MacroSecurity": "Developer > Code > Macro Security",
+    "PivotTableInsert": "Insert > Tables > PivotTable",
+}
+
+
+def test_every_icon_is_an_excel_control_id() -> None:
+    unknown = [
+        (b.get("id"), b.get("imageMso"))
+        for b in _buttons()
+        if b.get("imageMso") not in EXCEL_CONTROL_IDS
+    ]
+    assert unknown == []
+
+
+def test_groups_follow_the_order_of_the_work() -> None:
+    tab = ElementTree.fromstring(RIBBON_SOURCE).find("ui:ribbon/ui:tabs/ui:tab", NS)
+    assert tab is not None
+    groups = [
+        (g.get("label"), [b.get("label") for b in g.findall("ui:button", NS)])
+        for g in tab.findall("ui:group", NS)
+    ]
+    order = [label for _, labels in groups for label in labels]
+    work = ["Tạo file cho cơ quan", "Tạo thư nháp", "Thu thập báo cáo", "Tổng hợp tiến độ"]
+    assert [order.index(label) for label in work] == sorted(order.index(label) for label in work)
+    assert groups[-1] == ("Cài đặt", ["Kiểm tra cài đặt"])  # used once per PC: last
+
+
+def test_the_mail_button_says_it_makes_drafts() -> None:
+    (button,) = [b for b in _buttons() if b.get("onAction") == "GuiEmail"]
+    assert "nháp" in (button.get("label") or "")
+    assert (button.get("supertip") or "").startswith("Không gửi đi")
+
+
 def test_built_workbook_carries_the_ribbon_unchanged(built: Path) -> None:
     assert ribbon_xml(built) == RIBBON_SOURCE
 

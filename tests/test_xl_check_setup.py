@@ -31,21 +31,44 @@ def check_setup(book: Any) -> None:
     check_setup(book)
 
 
+def check_setup_at(path: Path) -> Callable[[Any], None]:
+    """The button as RunPython runs it: the workbook's full path is known."""
+
+    def run(book: Any) -> None:
+        from kehoach.xl import check_setup
+
+        check_setup(book, path=str(path))
+
+    return run
+
+
 def test_real_master_is_intact(xl_remote: Any, master_xlsm: Path) -> None:
     before = master_xlsm.read_bytes()
     result = run_entry(master_xlsm, check_setup)
     alert = result.alert
     assert alert.title == TITLE
     assert alert.buttons == "ok"
-    assert f"Python: {platform.python_version()}" in alert.text
-    assert f"xlwings: {xl_remote.__version__}" in alert.text
-    assert f"python-calamine: {version('python-calamine')}" in alert.text
-    assert f"kehoach: {kehoach.__version__}" in alert.text
+    assert f"[Đạt] Python: {platform.python_version()}" in alert.text
+    assert f"[Đạt] xlwings: {xl_remote.__version__}" in alert.text
+    assert f"[Đạt] python-calamine: {version('python-calamine')}" in alert.text
+    assert f"[Đạt] Gói kehoach: {kehoach.__version__}" in alert.text
     # The remote engine knows only the file name; under RunPython this is the full path.
     assert f"Sổ làm việc: {master_xlsm.name}" in alert.text
+    assert "[Không áp dụng] Sổ làm việc: không kiểm tra" in alert.text
+    assert (
+        "[Không áp dụng] Mark of the Web: không áp dụng (máy này không chạy Windows)" in alert.text
+    )
     assert alert.text.endswith(SHEETS_INTACT)
     assert [a["func"] for a in result.actions] == ["alert"]
     assert result.path.read_bytes() == before == master_xlsm.read_bytes()
+
+
+def test_with_the_workbook_s_path_its_vba_and_xlwings_are_checked(
+    xl_remote: Any, master_xlsm: Path
+) -> None:
+    text = run_entry(master_xlsm, check_setup_at(master_xlsm)).alert.text
+    assert "[Đạt] Mã VBA và ribbon của sổ làm việc: đủ" in text
+    assert f"[Đạt] xlwings của sổ làm việc: VBA và Python cùng là {xl_remote.__version__}" in text
 
 
 def test_layout_workbook_is_intact(xl_remote: Any, tmp_path: Path) -> None:

@@ -14,14 +14,15 @@ damaged or open in Excel: a Vietnamese message, nothing written); 3 a program er
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from kehoach import __version__
 from kehoach.errors import KeHoachError
@@ -33,12 +34,20 @@ EXIT_BUG = 3
 
 
 def project_root() -> Path:
-    """The source checkout this package runs from (holds macros/, templates/, workbook/)."""
-    return Path(__file__).resolve().parents[2]
+    """The source checkout this package runs from (holds macros/, templates/, workbook/);
+    the current folder when kehoach is installed from a wheel."""
+    from kehoach.resources import checkout_root
+
+    return checkout_root() or Path.cwd()
 
 
 def default_workbook() -> Path:
-    return project_root() / "workbook" / "KeHoach2023.xlsm"
+    """The workbook ``kehoach build`` writes by default: ``workbook/`` of the checkout, or
+    the current folder for an installed kehoach."""
+    from kehoach.resources import WORKBOOK_NAME, checkout_root
+
+    root = checkout_root()
+    return root / "workbook" / WORKBOOK_NAME if root else Path.cwd() / WORKBOOK_NAME
 
 
 def _print_json(data: Any) -> None:
@@ -80,17 +89,17 @@ def _read_note(path: Path) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from kehoach.importer import load_default_plan, load_plan
+    from kehoach.resources import macros_dir, templates_dir
     from kehoach.xlsm import build_master
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
-    root = project_root()
     out = Path(args.out) if args.out else default_workbook()
     _ready_to_write(out, whole=True)
     dropped = build_master(
         out,
         plan,
-        root / "macros",
-        root / "templates",
+        macros_dir(),
+        templates_dir(),
         keep_directory=not args.new_directory,
         drop_unmatched=args.drop_unmatched,
     )
@@ -294,14 +303,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from kehoach.report_data import report_data
     from kehoach.report_docx import TEMPLATE_NAME, write_report
+    from kehoach.resources import templates_dir
     from kehoach.sheetdata import workbook_contents
 
     path = Path(args.workbook)
+    _existing_file(path)
     as_of = args.as_of or date.today()
     values, names = workbook_contents(path)
     data = report_data(values, names, as_of, args.period, file=path)
     out = Path(args.out) if args.out else path.parent / data.file_name
-    template = Path(args.template) if args.template else project_root() / "templates"
+    template = Path(args.template) if args.template else templates_dir()
     if template.is_dir():
         template = template / TEMPLATE_NAME
     write_report(data, template, out)
@@ -338,6 +349,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
+    _existing_file(path)
+    _existing_folder(Path(args.from_dir), "thư mục các tệp cơ quan gửi lại")
     _ready_to_write(path)  # before reading anything: Excel may hold unsaved changes
     received_at = args.received_at or datetime.now().replace(microsecond=0)
     values, names = workbook_contents(path, data_only=True)
@@ -401,10 +414,13 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from kehoach.mail_run import dry_run_lines, finish, plan_mail, stored_password
     from kehoach.mail_send import EmlDirTransport, SmtpTransport, Transport, is_loopback
     from kehoach.mail_send import summary_text as mail_summary
+    from kehoach.resources import templates_dir
     from kehoach.sheetdata import workbook_values
     from kehoach.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
+    _existing_file(path)
+    _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
     _ready_to_write(path)  # the log is written into it
     values = workbook_values(path)
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
@@ -412,7 +428,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
         values,
         Path(args.files).resolve(),
         channel,
-        templates=project_root() / "templates",
+        templates=templates_dir(),
         today=_today(),
         reminders=args.reminders,
         resend=args.resend,
@@ -456,26 +472,194 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_excel(args: argparse.Namespace) -> int:
-    from kehoach.excel_setup import configure_xlwings
+    import kehoach
+    from kehoach.excel_setup import configure_workbook, configure_xlwings, workbook_settings
+    from kehoach.resources import checkout_root
 
-    pylib = Path(args.pylib) if args.pylib else project_root() / "pylib"
-    changes = configure_xlwings(pylib=pylib, conf_path=Path(args.conf) if args.conf else None)
+    # pylib/ of a checkout, site-packages of an installed kehoach: the folder holding kehoach/.
+    here = Path(kehoach.__file__).resolve().parents[1]
+    if args.workbook:
+        path = Path(args.workbook)
+        _existing_file(path)
+        pylib = Path(args.pylib) if args.pylib else (here if checkout_root() else None)
+        changes = configure_workbook(path, workbook_settings(pylib=pylib))
+        where = f"trang «xlwings.conf» của {path}"
+    else:
+        if not args.conf and not args.user_config:
+            raise KeHoachError(
+                "Chỉ ra sổ tính cần cấu hình: kehoach setup-excel TỆP.xlsm (cấu hình ghi vào "
+                "trang xlwings.conf của nó). Ghi vào tệp cấu hình chung của người dùng, áp dụng "
+                "cho mọi sổ tính xlwings trên máy: thêm --user-config."
+            )
+        pylib = Path(args.pylib) if args.pylib else here
+        conf = Path(args.conf) if args.conf else None
+        changes = configure_xlwings(pylib=pylib, conf_path=conf)
+        where = str(conf) if conf else "tệp cấu hình xlwings của người dùng"
     for line in changes:
         print(line)
+    print(f"Đã ghi {where}." if changes else f"{where}: không có gì thay đổi.")
     return EXIT_OK
 
 
+def cmd_new_copy(args: argparse.Namespace) -> int:
+    from kehoach.working_copy import create_working_copy
+
+    target, changes = create_working_copy(Path(args.folder))
+    print(f"Đã tạo sổ làm việc {target}.")
+    for line in changes:
+        print(line)
+    print(
+        "Mở tệp này trong Excel, bấm Enable Content; nút «Kiểm tra cài đặt» trên tab "
+        "«Kế hoạch CCHC» cho biết mọi thứ đã sẵn sàng chưa."
+    )
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kehoach.doctor import ERROR, checks_json, report_text, run_checks
+    from kehoach.doctor_facts import gather_facts
+
+    workbook = Path(args.workbook) if args.workbook else None
+    if workbook is not None:
+        _existing_file(workbook)
+    checks = run_checks(gather_facts(workbook))
+    if args.json:
+        _print_json(checks_json(checks))
+    else:
+        print(report_text(checks))
+    return EXIT_FINDINGS if any(c.status == ERROR for c in checks) else EXIT_OK
+
+
+def _existing_file(path: Path) -> None:
+    """KeHoachError naming the mistake when ``path`` is a folder or does not exist."""
+    from kehoach.errors import missing_file_text
+
+    if not path.is_file():
+        raise KeHoachError(missing_file_text(path, "tệp sổ tính (.xlsm)"), file=path)
+
+
+def _existing_folder(path: Path, what: str) -> None:
+    """KeHoachError naming the mistake when ``path`` is a file or does not exist."""
+    from kehoach.errors import missing_folder_text
+
+    if not path.is_dir():
+        raise KeHoachError(missing_folder_text(path, what), file=path)
+
+
+# argparse's own texts (the messages it passes through gettext) in Vietnamese. Keys are
+# argparse's message ids, placeholders kept; an id not listed stays as argparse has it.
+ARGPARSE_TEXTS = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "show program's version number and exit": "in phiên bản rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "không có lựa chọn %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "không có lệnh %(parser_name)r (các lệnh: %(choices)s)"
+    ),
+    "unrecognized arguments: %s": "không hiểu các tham số: %s",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn %(option)s chưa rõ, có thể là %(matches)s"
+    ),
+    "ignored explicit argument %r": "tùy chọn này không nhận giá trị %r",
+    "unexpected option string: %s": "tùy chọn không mong đợi: %s",
+}
+
+
+def _vi_gettext(message: str) -> str:
+    return ARGPARSE_TEXTS.get(message, message)
+
+
+def _vi_ngettext(singular: str, plural: str, n: int) -> str:
+    if singular == "expected %s argument":
+        return "cần %s giá trị"
+    return singular if n == 1 else plural
+
+
+@contextlib.contextmanager
+def _vietnamese_argparse() -> Iterator[None]:
+    """argparse's texts in Vietnamese while the block runs: argparse looks its ``_`` and
+    ``ngettext`` up in its module each time it words a message."""
+    saved = (getattr(argparse, "_"), getattr(argparse, "ngettext"))  # noqa: B009
+    setattr(argparse, "_", _vi_gettext)  # noqa: B010
+    setattr(argparse, "ngettext", _vi_ngettext)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", saved[0])  # noqa: B010
+        setattr(argparse, "ngettext", saved[1])  # noqa: B010
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own texts (usage, headings, errors) are Vietnamese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _vietnamese_argparse():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        with _vietnamese_argparse():
+            return super().add_argument(*args, **kwargs)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> argparse.Namespace:
+        with _vietnamese_argparse():
+            parsed: argparse.Namespace = super().parse_args(args, namespace)
+            return parsed
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        with _vietnamese_argparse():
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _vietnamese_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _vietnamese_argparse():
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        with _vietnamese_argparse():
+            super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = VietnameseParser(
         prog="kehoach",
         description="Theo dõi Kế hoạch 365/KH-UBND (cải cách hành chính) tỉnh Bắc Kạn.",
     )
-    parser.add_argument("--version", action="version", version=f"kehoach {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kehoach {__version__}",
+        help="in phiên bản rồi thoát",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     p = sub.add_parser("build", help="Tạo workbook/KeHoach2023.xlsm từ văn bản kế hoạch")
-    p.add_argument("--plan", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)")
-    p.add_argument("--out", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)")
+    p.add_argument(
+        "--plan", metavar="TỆP", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)"
+    )
+    p.add_argument(
+        "--out", metavar="TỆP", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)"
+    )
     p.add_argument(
         "--new-directory",
         action="store_true",
@@ -491,18 +675,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("import", help="Đọc văn bản kế hoạch và in mô hình dạng JSON")
-    p.add_argument("plan", nargs="?", help="tệp văn bản (mặc định: kế hoạch 365 kèm theo)")
+    p.add_argument(
+        "plan", nargs="?", metavar="TỆP", help="tệp văn bản (mặc định: kế hoạch 365 kèm theo)"
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="Đọc kế hoạch từ workbook và in ra (JSON với --json)")
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "gaps", help="Chênh lệch so với điểm tối đa và mục tiêu 2023 (như nút «Tính chênh lệch»)"
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument(
         "--write", action="store_true", help="ghi kết quả vào trang «Chênh lệch» như nút bấm"
@@ -512,7 +698,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check", help="Kiểm tra tính nhất quán của dữ liệu (như nút «Kiểm tra dữ liệu»)"
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in các phát hiện dạng JSON")
     p.add_argument(
         "--write", action="store_true", help="ghi kết quả vào trang «KiemTra» và tô màu các ô"
@@ -523,8 +709,10 @@ def build_parser() -> argparse.ArgumentParser:
         "extract",
         help="Tạo tệp Excel cho từng cơ quan (như nút «Tạo file cho cơ quan»)",
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
-    p.add_argument("--out", required=True, help="thư mục ghi các tệp (tạo nếu chưa có)")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
+    p.add_argument(
+        "--out", required=True, metavar="THƯ_MỤC", help="thư mục ghi các tệp (tạo nếu chưa có)"
+    )
     p.add_argument(
         "--agency",
         action="append",
@@ -543,7 +731,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "summary", help="Tổng hợp tiến độ theo cơ quan và phụ lục (như nút «Tổng hợp tiến độ»)"
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
+    p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument(
         "--as-of",
         type=_iso_date,
@@ -589,7 +777,9 @@ def build_parser() -> argparse.ArgumentParser:
         "collect",
         help="Thu thập các tệp cơ quan gửi lại vào trang TienDo (như nút «Thu thập báo cáo»)",
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
+    p.add_argument(
+        "workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)"
+    )
     p.add_argument(
         "--from", dest="from_dir", required=True, metavar="THƯ_MỤC", help="thư mục các tệp gửi lại"
     )
@@ -603,9 +793,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser(
-        "mail", help="Gửi tệp cho các cơ quan qua email, hoặc tạo bản nháp .eml (nút «Gửi email»)"
+        "mail",
+        help="Gửi tệp cho các cơ quan qua email, hoặc tạo bản nháp .eml (nút «Tạo thư nháp»)",
     )
-    p.add_argument("workbook", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)")
+    p.add_argument(
+        "workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch (phải đang đóng trong Excel)"
+    )
     p.add_argument(
         "--files",
         required=True,
@@ -625,6 +818,7 @@ def build_parser() -> argparse.ArgumentParser:
     tls.add_argument("--ssl", action="store_true", help="mã hóa SSL/TLS ngay từ đầu (cổng 465)")
     p.add_argument(
         "--user",
+        metavar="TÊN",
         help="tên đăng nhập SMTP (mặc định: trang «Cài đặt»); mật khẩu lấy từ biến môi trường "
         "KEHOACH_SMTP_PASSWORD, kho mật khẩu (keyring) hoặc được hỏi, không bao giờ lưu",
     )
@@ -642,10 +836,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_mail)
 
     p = sub.add_parser(
-        "setup-excel", help="Chỉ cho xlwings trình thông dịch Python này và thư mục pylib/"
+        "doctor",
+        help="Kiểm tra từng khâu từ Excel tới Python (như nút «Kiểm tra cài đặt»)",
     )
-    p.add_argument("--pylib", help="thư mục pylib/ (mặc định: của bản cài này)")
-    p.add_argument("--conf", help="tệp cấu hình xlwings (mặc định: ~/.xlwings/xlwings.conf)")
+    p.add_argument(
+        "workbook",
+        nargs="?",
+        metavar="SỔ_TÍNH",
+        help="tệp .xlsm của kế hoạch (kiểm tra cả tệp này)",
+    )
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser(
+        "new-copy",
+        help="Tạo sổ làm việc cho cán bộ trong thư mục chọn (ngoài thư mục mã nguồn)",
+    )
+    p.add_argument(
+        "folder", metavar="THƯ_MỤC", help="thư mục đặt KeHoach2023.xlsm (tạo nếu chưa có)"
+    )
+    p.set_defaults(func=cmd_new_copy)
+
+    p = sub.add_parser(
+        "setup-excel",
+        help="Chỉ cho các nút của sổ tính trình thông dịch Python này (trang xlwings.conf)",
+    )
+    p.add_argument("workbook", nargs="?", metavar="SỔ_TÍNH", help="sổ tính .xlsm cần cấu hình")
+    p.add_argument(
+        "--pylib", metavar="THƯ_MỤC", help="thư mục pylib/ (mặc định: của bản chạy từ mã nguồn)"
+    )
+    p.add_argument(
+        "--user-config",
+        action="store_true",
+        help="ghi vào tệp cấu hình chung ~/.xlwings/xlwings.conf (mọi sổ tính xlwings của máy)",
+    )
+    p.add_argument("--conf", metavar="TỆP", help="ghi vào tệp cấu hình xlwings này")
     p.set_defaults(func=cmd_setup_excel)
     return parser
 

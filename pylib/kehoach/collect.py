@@ -39,7 +39,7 @@ from kehoach import extract_layout as ex
 from kehoach import progress_layout as pl
 from kehoach.directory import ROLES, Assignment, Directory
 from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
-from kehoach.errors import KeHoachError, WorkbookError
+from kehoach.errors import KeHoachError, WorkbookError, missing_folder_text
 from kehoach.history_file import write_history
 from kehoach.layout import Column
 from kehoach.model import Plan
@@ -638,7 +638,9 @@ def collect_folder(
         raise CollectError("Chưa chọn thư mục chứa các tệp cơ quan gửi lại.")
     folder = Path(folder)
     if not folder.is_dir():
-        raise CollectError("Không tìm thấy thư mục chứa các tệp cơ quan gửi lại.", file=folder)
+        raise CollectError(
+            missing_folder_text(folder, "thư mục chứa các tệp cơ quan gửi lại"), file=folder
+        )
     inputs = collect_inputs(plan, values, file=file)
     outcomes = intake_folder(folder, inputs.key, inputs.plan_id)
     return plan_collection(

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from kehoach import layout
 from kehoach.celltext import cell_text
-from kehoach.errors import BuildError, KeHoachError, WorkbookError
+from kehoach.errors import BuildError, KeHoachError, WorkbookError, os_error_text
 from kehoach.namekeys import name_key
 from kehoach.safenames import file_name_problem
 
@@ -159,7 +159,9 @@ def read_seed(path: Path) -> Directory:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise BuildError(f"Không đọc được danh bạ cơ quan mặc định: {exc}", file=path) from exc
+        raise BuildError(
+            f"Không đọc được danh bạ cơ quan mặc định: {os_error_text(exc)}.", file=path
+        ) from exc
     raws: list[RawEntry] = []
     header_seen = False
     for number, line in enumerate(text.splitlines(), start=1):

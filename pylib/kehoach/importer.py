@@ -14,7 +14,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from kehoach.errors import PlanTextError
+from kehoach.errors import PlanTextError, missing_file_text, os_error_text
 from kehoach.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.tables import LAYOUTS, Line, read_appendix
 from kehoach.textclean import clean
@@ -57,11 +57,11 @@ def load_plan(path: Path) -> Plan:
     """The plan in the UTF-8 text file at ``path``."""
     try:
         data = Path(path).read_bytes()
-    except FileNotFoundError as err:
-        raise PlanTextError("Không tìm thấy tệp kế hoạch.", file=path) from err
     except OSError as err:
+        if isinstance(err, FileNotFoundError | IsADirectoryError) or Path(path).is_dir():
+            raise PlanTextError(missing_file_text(Path(path), "tệp kế hoạch"), file=path) from err
         raise PlanTextError(
-            f"Không đọc được tệp kế hoạch ({err.strerror or err}).", file=path
+            f"Không đọc được tệp kế hoạch ({os_error_text(err)}).", file=path
         ) from err
     if not data.strip():
         raise PlanTextError("Tệp kế hoạch trống.", file=path)

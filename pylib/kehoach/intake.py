@@ -62,7 +62,7 @@ from openpyxl.utils import get_column_letter
 from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
 from kehoach.completion import done_problems
-from kehoach.errors import KeHoachError
+from kehoach.errors import KeHoachError, missing_folder_text
 from kehoach.intake_text import excerpt, storable
 from kehoach.intake_values import ValueProblem, input_value, is_blank
 from kehoach.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
@@ -138,7 +138,9 @@ def intake_folder(
     """
     require_defusedxml()
     if not folder.is_dir():
-        raise IntakeError("Không tìm thấy thư mục các tệp cơ quan gửi lại.", file=folder)
+        raise IntakeError(
+            missing_folder_text(folder, "thư mục các tệp cơ quan gửi lại"), file=folder
+        )
     paths: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]

@@ -36,7 +36,7 @@ import jinja2
 
 from kehoach import mail_layout as ml
 from kehoach.directory import Agency
-from kehoach.errors import KeHoachError
+from kehoach.errors import KeHoachError, template_error_text
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PLAN_NUMBER = "365/KH-UBND"
@@ -178,7 +178,7 @@ def render(templates: Path, kind: str, context: Mapping[str, Any]) -> tuple[str,
         text = _environment(templates, False).get_template(f"email-{kind}.txt.j2").render(context)
         html = _environment(templates, True).get_template(f"email-{kind}.html.j2").render(context)
     except jinja2.TemplateError as err:
-        raise MailError(f"Mẫu thư lỗi: {err}", file=templates) from err
+        raise MailError(f"Mẫu thư lỗi: {template_error_text(err)}.", file=templates) from err
     subject, _, body = text.lstrip("\n").partition("\n")
     return " ".join(subject.split()), body.lstrip("\n"), html
 

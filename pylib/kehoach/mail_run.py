@@ -1,4 +1,5 @@
-"""A run of "Gửi email" / ``kehoach mail``: from the master's values to messages and log edits.
+"""A run of the button "Tạo thư nháp" / ``kehoach mail``: from the master's values to messages
+and log edits.
 
 ``plan_mail`` reads the settings sheet, the directory and the manifest of the agency files, and
 prepares one ``Outgoing`` per agency (``mail_send.prepare``): the agency files, or, with
@@ -41,7 +42,7 @@ from kehoach.mail_send import (
     sent_before,
 )
 
-ALERT_TITLE = "Gửi email"
+ALERT_TITLE = "Tạo thư nháp email"
 WOULD_SEND = "Sẽ gửi"
 
 

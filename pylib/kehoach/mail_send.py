@@ -31,6 +31,7 @@ from kehoach import extract_layout as ex
 from kehoach import mail_layout as ml
 from kehoach.directory import Directory
 from kehoach.edits import Edit, EnsureSheet, WriteValues
+from kehoach.errors import os_error_text
 from kehoach.mail_compose import (
     Counts,
     MailError,
@@ -109,9 +110,15 @@ def read_manifest(folder: Path) -> list[ManifestFile]:
             for f in data["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError) as err:
+        if isinstance(err, OSError):
+            why = os_error_text(err)
+        elif isinstance(err, KeyError):
+            why = f"thiếu mục «{err.args[0]}»"
+        else:
+            why = "nội dung không phải danh sách tệp JSON hợp lệ"
         raise MailError(
             f"Không đọc được danh sách tệp {ex.MANIFEST_FILE} (tạo lại bằng «Tạo file cho cơ "
-            f"quan»): {err}",
+            f"quan»): {why}.",
             file=path,
         ) from err
 

@@ -44,19 +44,18 @@ from kehoach.directory import (
     read_seed,
 )
 from kehoach.edits import LINK_FONT
-from kehoach.errors import BuildError
+from kehoach.errors import BuildError, os_error_text, template_error_text
 from kehoach.gapsheet import write_gap_cells, write_summary
 from kehoach.mailsheet import write_mail_sheets
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.resolve import Resolution, Resolver, resolve_plan, resolved_counts
+from kehoach.resources import templates_dir
 from kehoach.rules import RULES_TEMPLATE, rule_table
 from kehoach.summary_layout import SUMMARY_SHEET
 from kehoach.summarysheet import write_summary_sheet
 from kehoach.timelines import Timeline, due_dates, parse_timeline
 
 COVER_TEMPLATE = "gioi-thieu.txt"
-# The source checkout's templates/ folder (the package runs from pylib/ of the checkout).
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMMENT_AUTHOR = "kehoach"
 
 _THIN = Side(style="thin", color="808080")
@@ -153,10 +152,10 @@ def fill_master(
     for ws in wb.worksheets[1:]:
         if ws.title in names:
             raise BuildError(f"Workbook đã có trang tính '{ws.title}'.")
-    template = (templates or DEFAULT_TEMPLATES) / COVER_TEMPLATE
+    template = (templates or templates_dir()) / COVER_TEMPLATE
     lines = render_cover(template, plan, buttons)  # before touching the workbook
-    rules = rule_table((templates or DEFAULT_TEMPLATES) / RULES_TEMPLATE)
-    seed = read_seed((templates or DEFAULT_TEMPLATES) / SEED_TEMPLATE)
+    rules = rule_table((templates or templates_dir()) / RULES_TEMPLATE)
+    seed = read_seed((templates or templates_dir()) / SEED_TEMPLATE)
     directory = directory or seed
     resolution = resolve_plan(plan, directory)
     cover.title = layout.COVER_SHEET
@@ -201,7 +200,9 @@ def render_cover(
     try:
         source = template.read_text(encoding="utf-8")
     except OSError as exc:
-        raise BuildError(f"Không đọc được mẫu trang Giới thiệu: {exc}", file=template) from exc
+        raise BuildError(
+            f"Không đọc được mẫu trang Giới thiệu: {os_error_text(exc)}.", file=template
+        ) from exc
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -237,7 +238,9 @@ def render_cover(
         text = env.from_string(source).render(context)
     except jinja2.TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        raise BuildError(f"Mẫu trang Giới thiệu bị lỗi: {exc}", file=template, line=line) from exc
+        raise BuildError(
+            f"Mẫu trang Giới thiệu bị lỗi: {template_error_text(exc)}.", file=template, line=line
+        ) from exc
     lines = [_parse_cover_line(raw) for raw in text.strip("\n").split("\n")]
     unknown = [c.text for c in lines if c.style == "field" and c.text not in layout.PLAN_NAMES]
     if unknown:

@@ -7,29 +7,63 @@ a LibreOffice profile of its own (a user's open LibreOffice does not get in the 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from pathlib import Path, PureWindowsPath
 
 from openpyxl import load_workbook
 
-from kehoach.errors import KeHoachError, WorkbookError
+from kehoach.errors import KeHoachError, WorkbookError, open_error_text
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 300
+# Where LibreOffice's Windows installer puts it; it does not add itself to PATH.
+WINDOWS_INSTALL_ROOTS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")
+WINDOWS_PROGRAM = ("LibreOffice", "program", "soffice.exe")
 
 
 class PdfError(KeHoachError):
     """The PDF cannot be made (LibreOffice missing or failing)."""
 
 
-def find_soffice() -> str | None:
-    """The LibreOffice command on PATH, or None."""
+def windows_soffice_candidates(env: Mapping[str, str]) -> list[str]:
+    """Where soffice.exe is when LibreOffice is installed on Windows (for all users, or per
+    user under %LOCALAPPDATA%\\Programs), in the order they are tried."""
+    out: list[str] = []
+    for var in WINDOWS_INSTALL_ROOTS:
+        base = env.get(var)
+        if not base:
+            continue
+        root = (
+            PureWindowsPath(base) / "Programs" if var == "LOCALAPPDATA" else PureWindowsPath(base)
+        )
+        candidate = str(root.joinpath(*WINDOWS_PROGRAM))
+        if candidate not in out:
+            out.append(candidate)
+    return out
+
+
+def find_soffice(
+    *,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    is_file: Callable[[str], bool] = os.path.isfile,
+) -> str | None:
+    """The LibreOffice command: on PATH, else (on Windows) where its installer puts it; None."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
     for name in SOFFICE_NAMES:
-        found = shutil.which(name)
+        found = shutil.which(name, path=env.get("PATH"))
         if found:
             return found
+    if platform == "win32":
+        for candidate in windows_soffice_candidates(env):
+            if is_file(candidate):
+                return candidate
     return None
 
 
@@ -40,12 +74,15 @@ def export_sheet_pdf(workbook: Path, sheet: str, out: Path, *, soffice: str | No
     if command is None:
         raise PdfError(
             "Không tìm thấy LibreOffice (lệnh soffice) để tạo PDF: cài LibreOffice rồi chạy lại, "
-            f"hoặc mở workbook trong Excel và in trang «{sheet}» ra PDF (File → Export)."
+            f"hoặc trong Excel bấm nút «Tổng hợp tiến độ» (in trang «{sheet}» ra PDF cạnh "
+            "sổ tính)."
         )
     try:
         wb = load_workbook(workbook)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookError(f"Không mở được workbook: {exc}", file=workbook) from exc
+        raise WorkbookError(
+            f"Không mở được workbook: {open_error_text(exc)}.", file=workbook
+        ) from exc
     if sheet not in wb.sheetnames:
         raise WorkbookError(f"Không có trang tính '{sheet}'.", file=workbook, sheet=sheet)
     for ws in list(wb.worksheets):

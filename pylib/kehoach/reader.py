@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach import layout
 from kehoach import progress_layout as pl
 from kehoach.celltext import cell_text
-from kehoach.errors import WorkbookError
+from kehoach.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.model import (
     APPENDIX_IDS,
     Appendix,
@@ -52,12 +52,13 @@ def read_plan(source: str | Path | Workbook) -> Plan:
         return _Reader(source, None).plan()
     path = Path(source)
     if not path.is_file():
-        raise WorkbookError("Không tìm thấy tệp workbook.", file=path)
+        raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         wb = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise WorkbookError(
-            f"Không mở được tệp như một workbook Excel (.xlsx/.xlsm): {exc}", file=path
+            f"Không mở được tệp như một workbook Excel (.xlsx/.xlsm): {open_error_text(exc)}.",
+            file=path,
         ) from exc
     try:
         return _Reader(wb, path).plan()

@@ -23,7 +23,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from kehoach import layout
-from kehoach.errors import BuildError, KeHoachError, WorkbookError
+from kehoach.errors import BuildError, KeHoachError, WorkbookError, os_error_text
 from kehoach.model import APPENDIX_IDS
 from kehoach.sheetdata import SheetValues, is_blank
 
@@ -247,7 +247,7 @@ def rule_table(path: Path) -> list[list[str]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise BuildError(f"Không đọc được bảng quy tắc: {exc}", file=path) from exc
+        raise BuildError(f"Không đọc được bảng quy tắc: {os_error_text(exc)}.", file=path) from exc
     header = [c.header for c in layout.RULE_COLUMNS]
     rows: list[list[str]] = []
     for lineno, line in enumerate(lines, start=1):

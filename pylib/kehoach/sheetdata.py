@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from kehoach import layout
-from kehoach.errors import WorkbookError
+from kehoach.errors import WorkbookError, missing_file_text, open_error_text
 
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
     import pandas as pd
@@ -41,11 +41,11 @@ def workbook_contents(
     both): one opening of the file. With ``sheets``, only those sheets are read: a sheet
     the caller does not need (TienDo of a province) costs nothing."""
     if not path.is_file():
-        raise WorkbookError("Không tìm thấy tệp workbook.", file=path)
+        raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         wb = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookError(f"Không mở được workbook: {exc}", file=path) from exc
+        raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
     try:
         values = {
             ws.title: [list(row) for row in ws.iter_rows(values_only=True)]

@@ -40,7 +40,7 @@ from kehoach import extract_layout as ex
 from kehoach import intake_reasons as why
 from kehoach.celltext import cell_text
 from kehoach.edits import Edit, EnsureSheet, HideSheet, WriteValues
-from kehoach.errors import WorkbookError
+from kehoach.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.intake_text import excerpt, storable
 
 KEY_BYTES = 32
@@ -374,11 +374,13 @@ def _open(source: str | Path | Workbook) -> tuple[Workbook, bool]:
         return source, False
     path = Path(source)
     if not path.is_file():
-        raise WorkbookError("Không tìm thấy tệp.", file=path)
+        raise WorkbookError(missing_file_text(path), file=path)
     try:
         return load_workbook(path, read_only=True, data_only=True), True
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise WorkbookError(f"Không mở được tệp như một workbook Excel: {exc}", file=path) from exc
+        raise WorkbookError(
+            f"Không mở được tệp như một workbook Excel: {open_error_text(exc)}.", file=path
+        ) from exc
 
 
 def verify(source: str | Path | Workbook, key: bytes) -> VerifyResult:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import platform
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any, TypeVar
 
 import xlwings as xw
 
-import kehoach
 from kehoach import layout
 from kehoach.edits import (
     ClearRows,
@@ -185,16 +183,37 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
 
 @_user_errors
 def summarize_progress(book: xw.Book) -> None:
-    """Button "Tổng hợp tiến độ": the sheet TongHop as of today, the overall numbers in an alert."""
+    """Button "Tổng hợp tiến độ": the sheet TongHop as of today, the overall numbers in an
+    alert; in Excel also the sheet as a PDF beside the workbook (Excel prints it itself)."""
     from datetime import date
 
     from kehoach.summary import alert_text, summarize
-    from kehoach.summary_layout import ALERT_TITLE
+    from kehoach.summary_layout import ALERT_TITLE, SUMMARY_SHEET
     from kehoach.summarysheet import summary_edits
 
-    summary = summarize(sheet_values(book), date.today(), file=book.name)
+    today = date.today()
+    summary = summarize(sheet_values(book), today, file=book.name)
     apply_edits(book, summary_edits(summary))
-    book.app.alert(alert_text(summary), title=ALERT_TITLE)
+    text = alert_text(summary)
+    pdf_note = sheet_pdf(book, SUMMARY_SHEET, f"{SUMMARY_SHEET}_{today.isoformat()}.pdf")
+    book.app.alert(text + (f"\n{pdf_note}" if pdf_note else ""), title=ALERT_TITLE)
+
+
+def sheet_pdf(book: xw.Book, sheet: str, name: str) -> str | None:
+    """Print ``sheet`` to the PDF ``name`` beside the workbook through Excel (xlwings'
+    ``Sheet.to_pdf``, the sheet's own page setup); the line to add to the alert, or None where
+    Excel is not the engine (xlwings Lite, the tests' remote engine: no printing there)."""
+    if book.app.engine.name != "excel":
+        return None
+    out = Path(book.fullname).parent / name
+    try:
+        book.sheets[sheet].to_pdf(str(out))
+    except Exception as exc:  # COM errors from Excel's printing (no PDF printer, file locked)
+        return (
+            f"Không in được trang «{sheet}» ra PDF bằng Excel ({type(exc).__name__}): kiểm tra "
+            "máy in «Microsoft Print to PDF» và tệp PDF cũ có đang mở không."
+        )
+    return f"Đã in trang «{sheet}» ra {out}."
 
 
 @_user_errors
@@ -206,12 +225,13 @@ def write_report(book: xw.Book, out_dir: str | None = None) -> None:
     from kehoach.report_data import ALERT_TITLE, alert_text, report_data
     from kehoach.report_docx import TEMPLATE_NAME
     from kehoach.report_docx import write_report as write_docx
+    from kehoach.resources import templates_dir
 
     values = sheet_values(book)
     names = {n.name: n.refers_to or "" for n in book.names}
     data = report_data(values, names, date.today(), file=book.name)
     folder = Path(out_dir) if out_dir else Path(book.fullname).parent
-    template = Path(kehoach.__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
+    template = templates_dir() / TEMPLATE_NAME
     out = write_docx(data, template, folder / data.file_name)
     book.app.alert(alert_text(data, str(out)), title=ALERT_TITLE)
 
@@ -253,28 +273,25 @@ def collect_returns(
 
 
 @_user_errors
-def check_setup(book: xw.Book) -> None:
-    """Button "Kiểm tra cài đặt": versions, workbook path, plan sheets intact or not."""
-    from importlib.metadata import PackageNotFoundError, version
+def check_setup(book: xw.Book, path: str | None = None) -> None:
+    """Button "Kiểm tra cài đặt": every link from Excel to Python (``kehoach doctor``) and
+    whether the plan sheets are intact. ``path``: where the workbook is, for tests."""
+    from kehoach.doctor import run_checks
+    from kehoach.doctor_facts import gather_facts
 
-    try:
-        calamine: str | None = version("python-calamine")
-    except PackageNotFoundError:
-        calamine = None
+    file = Path(path or book.fullname)
+    facts = gather_facts(file if file.is_file() else None)
     message = setup_message(
-        python_version=platform.python_version(),
-        xlwings_version=xw.__version__,
-        kehoach_version=kehoach.__version__,
+        run_checks(facts),
         workbook=book.fullname,
         problems=layout.sheet_problems(_header_rows(book)),
-        calamine_version=calamine,
     )
     book.app.alert(message, title=SETUP_TITLE)
 
 
 @_user_errors
 def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None = None) -> None:
-    """Button "Gửi email": a .eml draft per agency file (folder GuiCoQuan beside this workbook,
+    """Button "Tạo thư nháp": a .eml draft per agency file (folder GuiCoQuan beside this workbook,
     ``files_dir`` for tests) into the folder ThuGui beside it (``out_dir``), never a file
     already drafted for that agency; the send log NhatKyGui; the workbook saved; an alert with
     the counts and the agencies that got no draft (no address, file too large or missing).
@@ -285,14 +302,19 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
     from kehoach.extract_layout import DEFAULT_FOLDER
     from kehoach.mail_run import ALERT_TITLE, alert_text, finish, plan_mail
     from kehoach.mail_send import EmlDirTransport
+    from kehoach.resources import templates_dir
 
     here = Path(book.fullname).parent
     folder = Path(files_dir) if files_dir else here / DEFAULT_FOLDER
     out = Path(out_dir) if out_dir else here / ml.DRAFT_FOLDER
     values = sheet_values(book)
-    templates = Path(kehoach.__file__).resolve().parents[2] / "templates"
     plan = plan_mail(
-        values, folder, ml.CHANNEL_DRAFT, templates=templates, today=date.today(), file=book.name
+        values,
+        folder,
+        ml.CHANNEL_DRAFT,
+        templates=templates_dir(),
+        today=date.today(),
+        file=book.name,
     )
     results, edits = finish(
         plan, EmlDirTransport(out), values, datetime.now().replace(microsecond=0)

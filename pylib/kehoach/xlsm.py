@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.etree import ElementTree
 
 from kehoach.atomic import temp_prefix
-from kehoach.errors import BuildError, WorkbookError
+from kehoach.errors import BuildError, WorkbookError, open_error_text
 
 if TYPE_CHECKING:
     from kehoach.carryover import TypedValue
@@ -180,7 +180,9 @@ def vba_modules(path: Path) -> dict[str, str]:
             modules: dict[str, str] = book.vba_modules()
             return modules
     except (OSError, zipfile.BadZipFile, PyOpenVBAError) as err:
-        raise WorkbookError(f"Không đọc được mã VBA của sổ tính: {err}", file=path) from err
+        raise WorkbookError(
+            f"Không đọc được mã VBA của sổ tính: {open_error_text(err)}.", file=path
+        ) from err
 
 
 def ribbon_xml(path: Path) -> bytes | None:
@@ -198,7 +200,7 @@ def ribbon_xml(path: Path) -> bytes | None:
                 if target is not None and target in names:
                     return z.read(target)
     except (OSError, zipfile.BadZipFile) as err:
-        raise WorkbookError(f"Không mở được sổ tính: {err}", file=path) from err
+        raise WorkbookError(f"Không mở được sổ tính: {open_error_text(err)}.", file=path) from err
     return None
 
 
@@ -223,7 +225,7 @@ def package_problems(path: Path, reference: Path | Mapping[str, bytes] | None = 
     try:
         parts = _package_parts(path)
     except (OSError, zipfile.BadZipFile) as err:
-        return [f"Không đọc được tệp: {err}."]
+        return [f"Không đọc được tệp: {open_error_text(err)}."]
     problems: list[str] = []
     if VBA_PART not in parts:
         problems.append("Mất dự án VBA (xl/vbaProject.bin).")
