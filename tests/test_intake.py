@@ -254,6 +254,21 @@ def test_an_xml_entity_bomb_is_refused(snv: bytes, part: str) -> None:
     assert not out.accepted and "Không đọc được như một workbook Excel" in out.reason
 
 
+@pytest.mark.parametrize("part", ["xl/workbook.xml", TASKS_XML, "[Content_Types].xml"])
+def test_a_document_type_declaration_is_refused_even_unused(snv: bytes, part: str) -> None:
+    # An entity declared and never used reads the same to calamine; Excel never writes one.
+    dtd = '<!doctype x [<!ENTITY a "aaaaaaaaaa">]>'
+
+    def declare(xml: str) -> str:  # after the XML declaration, where there is one
+        return xml.replace("?>", "?>" + dtd, 1) if xml.startswith("<?xml") else dtd + xml
+
+    data = rewrite_part(snv, part, declare)
+    assert data != snv
+    out = intake_bytes(data, "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert "DOCTYPE" in out.reason and "Không đọc được như một workbook Excel" in out.reason
+
+
 def test_formula_prefixes() -> None:
     assert all(looks_like_formula(p + "x") for p in ("=", "+", "-", "@", "\t", "\r"))
     assert not looks_like_formula("Số 12/QĐ-UBND")

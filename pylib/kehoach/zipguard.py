@@ -13,6 +13,7 @@ entry by its compressed size only) then reads exactly these bytes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -61,13 +62,17 @@ def classify(data: bytes, limits: Limits) -> str | None:
     return result if isinstance(result, str) else None
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
 def unpack(data: bytes, limits: Limits) -> Package | str:
     """The workbook's entries, decompressed and checked, or the Vietnamese reason it must not
     be opened.
 
     Checks, in order: empty, too big, OLE2 (encrypted or legacy), not a zip, too many
     entries, declared total or one entry's ratio over the caps (zip bomb), corrupted
-    (bad CRC, truncated), VBA project present (macros).
+    (bad CRC, truncated), VBA project present (macros), a document type declaration in any
+    part (XML entities).
     """
     if not data:
         return why.EMPTY
@@ -122,4 +127,12 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
             )
     if any(e.filename.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for e in entries):
         return why.MACROS
+    for name, part in parts.items():
+        # Excel never writes a document type declaration: one in a returned file declares XML
+        # entities (expanded by some readers, an entity bomb, or dropped silently by others).
+        if _DOCTYPE.search(part) is not None:
+            return why.UNREADABLE.format(
+                detail=f"thành phần «{excerpt(name, 60)}» có khai báo DOCTYPE (thực thể XML), "
+                "điều Excel không bao giờ ghi"
+            )
     return Package(parts)
