@@ -85,7 +85,10 @@ def test_a_file_system_error_is_the_users_to_mend_exit_2(master_xlsm: Path) -> N
         "r.read_plan = refuse",
     )
     assert done.returncode == 2
-    assert done.stderr == f"Lỗi: tệp {master_xlsm}: không đọc hoặc ghi được (Permission denied).\n"
+    assert done.stderr == (
+        f"Lỗi: tệp {master_xlsm}: không đọc hoặc ghi được "
+        "(không có quyền đọc/ghi (tệp có thể đang mở trong chương trình khác)).\n"
+    )
 
 
 def test_a_program_error_exits_3_with_a_vietnamese_line_then_the_traceback(

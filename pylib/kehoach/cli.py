@@ -307,7 +307,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from kehoach.sheetdata import workbook_contents
 
     path = Path(args.workbook)
-    _existing_file(path)
     as_of = args.as_of or date.today()
     values, names = workbook_contents(path)
     data = report_data(values, names, as_of, args.period, file=path)
@@ -350,8 +349,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     path = Path(args.workbook)
     _existing_file(path)
-    _existing_folder(Path(args.from_dir), "thư mục các tệp cơ quan gửi lại")
     _ready_to_write(path)  # before reading anything: Excel may hold unsaved changes
+    _existing_folder(Path(args.from_dir), "thư mục các tệp cơ quan gửi lại")
     received_at = args.received_at or datetime.now().replace(microsecond=0)
     values, names = workbook_contents(path, data_only=True)
     referenced = history_references(values.get(pl.HISTORY_SHEET) or [])
@@ -420,8 +419,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
     path = Path(args.workbook)
     _existing_file(path)
-    _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
     _ready_to_write(path)  # the log is written into it
+    _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
     values = workbook_values(path)
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
     plan = plan_mail(
@@ -885,8 +884,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"Lỗi: {err}\n")
         return EXIT_USER_ERROR
     except OSError as err:  # a path missing, not writable, a full disk: the user can mend it
+        from kehoach.errors import os_error_text
+
         where = f"tệp {err.filename}: " if err.filename else ""
-        sys.stderr.write(f"Lỗi: {where}không đọc hoặc ghi được ({err.strerror or err}).\n")
+        sys.stderr.write(f"Lỗi: {where}không đọc hoặc ghi được ({os_error_text(err)}).\n")
         return EXIT_USER_ERROR
     except Exception:
         sys.stderr.write(
