@@ -225,7 +225,7 @@ def bench(runs: int, master: Path, work: Path) -> dict[str, Any]:
 
 
 def table(report: dict[str, Any]) -> str:
-    """The report as a Markdown table (the README's)."""
+    """The report as a Markdown table (the one in docs/benchmarks.md)."""
     unit = "CPU s" if report["measure"] == "cpu" else "wall s"
     lines = [
         f"| verb | {unit} | floor ({unit}) | verb/floor | aim |",

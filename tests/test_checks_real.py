@@ -1,5 +1,5 @@
 """The checker on the embedded Plan 365: every finding, each read against the plan text
-(README, "Findings on the embedded plan"), the button through xlwings' remote engine, and
+(docs/design.md, "Findings on the embedded plan"), the button through xlwings' remote engine, and
 `kehoach check`."""
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def test_real_messages_state_expected_and_found(real: list[Finding]) -> None:
     assert "Công tác kiểm tra CCHC" in by_cell[("PL2", "C5", "MA-LIEN-PHU-LUC")]
 
 
-def test_readme_shows_the_result_for_the_embedded_plan(real: list[Finding]) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_design_doc_shows_the_result_for_the_embedded_plan(real: list[Finding]) -> None:
+    readme = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
     errors = sum(f.severity == "error" for f in real)
     warnings = sum(f.severity == "warning" for f in real)
     infos = sum(f.severity == "info" for f in real)

@@ -68,7 +68,7 @@ def test_every_assignment_lands_with_its_role_and_nothing_else(real: Real) -> No
 
 
 def test_real_plan_numbers(real: Real) -> None:
-    """The figures the README quotes."""
+    """The figures docs/design.md and docs/HuongDan.md quote."""
     out, manifest = real.out, real.manifest
     tasks_per_file = {e.agency: e.lead_tasks + e.coordinating_tasks for e in manifest.entries}
     assert len(manifest.entries) == 42
