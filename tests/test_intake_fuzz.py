@@ -55,7 +55,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 _PROGRAM_ERROR = why.PROGRAM_ERROR.split("(", 1)[0]
-_INPUT_LETTERS = [chr(ord("A") + len(ex.TASK_COLUMNS) + i) for i in range(len(ex.INPUT_COLUMNS))]
+_INPUT_LETTERS = [ex.CURRENT.letter(c.key) for c in ex.INPUT_COLUMNS]
 
 
 @pytest.fixture(scope="module")
