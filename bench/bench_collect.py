@@ -78,9 +78,7 @@ TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extrac
 STRINGS_XML = "xl/sharedStrings.xml"
 _FIRST_INPUT = ex.CURRENT.input_positions[0] - 1  # 0-based column of the first input cell
 _LETTERS = {ex.CURRENT.letter(c.key): c.key for c in ex.INPUT_COLUMNS}  # contiguous, F … L
-_EMPTY_INPUT = re.compile(
-    rf'<c r="([{min(_LETTERS)}-{max(_LETTERS)}])(\d+)" s="(\d+)"/>'
-)
+_EMPTY_INPUT = re.compile(rf'<c r="([{min(_LETTERS)}-{max(_LETTERS)}])(\d+)" s="(\d+)"/>')
 REPORT_DAY = date(2023, 9, 30)
 _EXCEL_EPOCH = date(1899, 12, 30)
 # What agencies report, one task row after another (every row filled, so every cell is read).

@@ -126,33 +126,34 @@ def _input(key: str, width: float) -> Column:
 
 
 LAYOUT_1 = SheetLayout("1", (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN), frozen=5, printed=22)
-# The task text and its inputs on one screen: STT and the task id frozen (about 130 px), the
+# The task text and its inputs on one screen: STT and the task id frozen (about 140 px), the
 # text wide and wrapped, its deadline, then the inputs from about 560 px; the printed table
-# stops after the check column; the reference columns follow.
+# (about 1 370 px: one A4 landscape page wide at about 78 %) stops after the check column; the
+# reference columns follow, wide enough that their texts rarely make a row taller.
 LAYOUT_2 = SheetLayout(
     "2",
     (
         _task("number"),
-        _task("task_id", 13),
+        _task("task_id", 16),
         _task("role", 8),
-        _task("task", 40),
-        _task("due", 11),
-        _input(STATUS_KEY, 13),
-        _input(PERCENT_KEY, 8),
-        _input(RESULTS_KEY, 26),
-        _input(EVIDENCE_KEY, 18),
-        _input(EXPLANATION_KEY, 17),
-        _input(DIFFICULTIES_KEY, 18),
+        _task("task", 38),
+        _task("due", 12),
+        _input(STATUS_KEY, 12),
+        _input(PERCENT_KEY, 7),
+        _input(RESULTS_KEY, 22),
+        _input(EVIDENCE_KEY, 16),
+        _input(EXPLANATION_KEY, 14),
+        _input(DIFFICULTIES_KEY, 15),
         _input(REPORT_DATE_KEY, 11),
-        Column(CHECK_COLUMN.key, CHECK_COLUMN.header, 15),
+        Column(CHECK_COLUMN.key, CHECK_COLUMN.header, 12),
         _task("timeline", 16),
         _task("appendix"),
         _task("code", 11),
-        _task("criterion", 30),
+        _task("criterion", 45),
         _task("max", 8),
         _task("score_2022", 8),
-        _task("target", 30),
-        _task("others", 26),
+        _task("target", 45),
+        _task("others", 40),
         _task("via", 16),
     ),
     frozen=2,

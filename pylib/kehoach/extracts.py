@@ -47,10 +47,11 @@ from kehoach.model import Plan
 from kehoach.signing import key_id, meta_rows, row_signer, signature
 
 FONT = "Times New Roman"
-_LINE_POINTS = 15.0
+# A wrapped line of 11 pt Times New Roman (LibreOffice draws about 12.6 pt; Excel a little more).
+_LINE_POINTS = 14.0
 # A row shows at most this many lines (a longer text is read in the formula bar, or by
 # making the row taller: the sheet's protection allows it).
-MAX_ROW_LINES = 10
+MAX_ROW_LINES = 14
 # The header row: its longest header, wrapped in its column, fits in these lines.
 _HEADER_LINE_POINTS = 15.0
 _GUIDE_WIDTH = 95  # A4 portrait at 100 %: about 17 cm
@@ -415,7 +416,9 @@ def guide_lines(
         f"{extract.lead_tasks}, phối hợp {extract.coordinating_tasks} (cột «Vai trò»; cột «Được "
         "giao qua» cho biết cơ quan được giao trực tiếp hay qua một nhóm như «Các sở, ban, "
         "ngành»).",
-        "1. Ở trang «Nhiệm vụ», chỉ điền các cột nền vàng, mỗi dòng một nhiệm vụ:",
+        "1. Ở trang «Nhiệm vụ», chỉ điền các cột nền vàng, mỗi dòng một nhiệm vụ (nội dung "
+        "nhiệm vụ ở ngay bên trái; các cột tham khảo — thời gian thực hiện, tiêu chí, điểm, "
+        "mục tiêu, cơ quan khác cùng thực hiện — ở bên phải cột «Lưu ý»):",
         f"   • Tình trạng: chọn trong danh sách ({', '.join(ex.STATUSES)});",
         "   • % hoàn thành: số từ 0 đến 100;",
         "   • Kết quả thực hiện: việc đã làm, kết quả đạt được;",
@@ -425,7 +428,7 @@ def guide_lines(
         "   • Khó khăn, vướng mắc, đề xuất; Ngày báo cáo (ngày/tháng/năm).",
         f"2. Nhiệm vụ «{done}» phải có % hoàn thành là 100 và văn bản chứng minh (hoặc giải "
         "trình); cột «Lưu ý» báo đỏ khi còn thiếu.",
-        "3. Không sửa, thêm, xóa hay sắp xếp lại các dòng và các cột nền trắng (đã khóa). Tệp "
+        "3. Không sửa, thêm, xóa hay sắp xếp lại các dòng và các ô nền xám (đã khóa). Tệp "
         "có chữ ký điện tử ẩn: tệp đã bị sửa các cột này sẽ không được tiếp nhận.",
         "4. Giữ định dạng .xlsx và tên tệp (lưu bằng Excel hoặc LibreOffice đều được).",
         f"5. Gửi lại tệp cho {options.return_to} trước ngày {deadline:%d/%m/%Y}.",
@@ -464,7 +467,7 @@ def _page_setup(ws: Worksheet, plan: Plan, *, landscape: bool) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_margins(left=0.25, right=0.25, top=0.5, bottom=0.6)
     ws.set_footer(page_footer(plan), {"margin": 0.3})
     ws.center_horizontally()
     ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
