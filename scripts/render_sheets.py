@@ -76,12 +76,10 @@ def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:
 
 
 def _page_png(pdftoppm: str, pdf: Path, page: int, out: Path) -> Path:
-    stem = out.with_suffix("")
-    subprocess.run(
-        [pdftoppm, "-png", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page)]
-        + ["-singlefile", str(pdf), str(stem)],
-        check=True,
-    )
+    pages = ["-f", str(page), "-l", str(page)]
+    stem = str(out.with_suffix(""))
+    args = [pdftoppm, "-png", "-r", str(RESOLUTION), *pages, "-singlefile", str(pdf), stem]
+    subprocess.run(args, check=True)
     return out
 
 
