@@ -102,13 +102,15 @@ def test_rows_have_bounded_heights_and_the_header_fits(syt: bytes) -> None:
     ws = tasks_sheet(syt)
     heights = [ws.row_dimensions[r].height or 15 for r in range(ex.FIRST_DATA_ROW, ws.max_row + 1)]
     assert max(heights) <= 200  # the plan's longest texts once made 360 pt rows
-    # A row is tall enough for its task text (up to the cap).
-    task = ex.CURRENT.letter("task")
-    width = ws.column_dimensions[task].width
-    for r in range(ex.FIRST_DATA_ROW, ws.max_row + 1):
-        lines = len(textwrap.wrap(str(ws[f"{task}{r}"].value), int(width * 1.1)))
-        height = ws.row_dimensions[r].height or 15
-        assert height >= min(lines * LINE_PT, 190), (r, lines, height)
+    # A row is tall enough for its task text and its long reference texts (up to the cap).
+    for key in ("task", "target", "criterion", "others"):
+        letter = ex.CURRENT.letter(key)
+        width = ws.column_dimensions[letter].width
+        assert width >= (35 if key == "task" else 40), key
+        for r in range(ex.FIRST_DATA_ROW, ws.max_row + 1):
+            lines = len(textwrap.wrap(str(ws[f"{letter}{r}"].value or ""), int(width * 1.1)))
+            height = ws.row_dimensions[r].height or 15
+            assert height >= min(lines * LINE_PT, 190), (key, r, lines, height)
     header = ws.row_dimensions[ex.HEADER_ROW].height
     assert header is not None
     for cell in ws[ex.HEADER_ROW]:
