@@ -76,11 +76,9 @@ WHOLE = ("first", "again")  # kehoach collect on the province's master, then onc
 RECEIVED_AT = "2023-10-01T08:00:00"
 TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extract
 STRINGS_XML = "xl/sharedStrings.xml"
-_FIRST_INPUT = len(ex.TASK_COLUMNS)  # 0-based column of the first input cell
-_LETTERS = {
-    chr(ord("A") + _FIRST_INPUT + i): c.key for i, c in enumerate(ex.INPUT_COLUMNS)
-}  # O … U
-_EMPTY_INPUT = re.compile(r'<c r="([O-U])(\d+)" s="(\d+)"/>')
+_FIRST_INPUT = ex.CURRENT.input_positions[0] - 1  # 0-based column of the first input cell
+_LETTERS = {ex.CURRENT.letter(c.key): c.key for c in ex.INPUT_COLUMNS}  # contiguous, F … L
+_EMPTY_INPUT = re.compile(rf'<c r="([{min(_LETTERS)}-{max(_LETTERS)}])(\d+)" s="(\d+)"/>')
 REPORT_DAY = date(2023, 9, 30)
 _EXCEL_EPOCH = date(1899, 12, 30)
 # What agencies report, one task row after another (every row filled, so every cell is read).

@@ -74,7 +74,13 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
     from kehoach import extract_layout as ex
     from kehoach.extract_files import file_names
     from kehoach.extract_select import agency_extracts
-    from kehoach.extracts import ExtractOptions, extract_meta, extract_title, guide_lines
+    from kehoach.extracts import (
+        MAX_ROW_LINES,
+        ExtractOptions,
+        extract_meta,
+        extract_title,
+        guide_lines,
+    )
     from kehoach.master import estimated_lines
     from kehoach.resolve import resolve_plan
     from kehoach.signing import meta_rows
@@ -89,15 +95,16 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
         for offset, data in enumerate(extract.rows):
             cells = data.cells(offset + 1)
             rows.append(cells)
+            widths = {c.key: c.width for c in ex.COLUMNS}
             lines = max(
                 [1]
                 + [
-                    estimated_lines(v, c.width)
+                    estimated_lines(v, widths[c.key])
                     for v, c in zip(cells, ex.TASK_COLUMNS, strict=True)
                     if isinstance(v, str) and v
                 ]
             )
-            heights.append(lines * 15.0 if lines > 1 else None)
+            heights.append(min(lines, MAX_ROW_LINES) * 14.0 if lines > 1 else None)
             formulas.append(_check_formula(ex, letters, ex.FIRST_DATA_ROW + offset))
         meta, tasks = extract_meta(plan, extract, KEY, GENERATED_AT)
         guide = guide_lines(plan, extract, options, GENERATED_AT)
@@ -115,7 +122,7 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
                 "rows": rows,
                 "heights": heights,
                 "formulas": formulas,
-                "guide": [(t, estimated_lines(t, 110)) for t in guide],
+                "guide": [(t, estimated_lines(t, 95)) for t in guide],
                 "meta": meta_rows(meta, tasks),
                 "issuer": plan.issuer,
                 "evidence": f"{letters[ex.EVIDENCE_KEY]}{{first}}:{letters[ex.EXPLANATION_KEY]}"
@@ -158,7 +165,7 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
     from xlsxwriter.worksheet import Worksheet
 
     from kehoach import extract_layout as ex
-    from kehoach import layout
+    from kehoach import extracts, layout
 
     class Book(xlsxwriter.Workbook):  # type: ignore[misc]
         def _write_book_views(self) -> None:  # the same structure lock as ours
@@ -171,7 +178,11 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
 
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    columns, n_task = ex.COLUMNS, len(ex.TASK_COLUMNS)
+    columns = ex.COLUMNS
+    pos = {c.key: ex.CURRENT.position(c.key) - 1 for c in columns}
+    task_pos = [pos[c.key] for c in ex.TASK_COLUMNS]
+    input_pos = [pos[c.key] for c in ex.INPUT_COLUMNS]
+    first_input = min(input_pos)
     first = ex.FIRST_DATA_ROW
     for book in books:
         buf = io.BytesIO()
@@ -204,16 +215,21 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
         inputs = [_format(wb, c, unlocked) for c in ex.INPUT_COLUMNS]
         ws = wb.add_worksheet(ex.TASKS_SHEET, Sheet)
         ws.write_string(0, 0, book["title"], f_title)
-        ws.write_string(1, 0, book["subtitle"], f_sub)
+        ws.merge_range(1, 0, 1, first_input - 1, book["subtitle"], f_sub)
+        legend = (
+            (first_input, first_input + 1, extracts.LEGEND_INPUT),
+            (first_input + 2, first_input + 3, extracts.LEGEND_LOCKED),
+            (first_input + 4, pos["check"], extracts.LEGEND_CHECK),
+        )
+        for left, right, text in legend:
+            ws.merge_range(1, left, 1, right, text, f_sub)
         for i, col in enumerate(columns):
-            ws.write_string(
-                2, i, col.header, f_in_head if n_task <= i < len(columns) - 1 else f_head
-            )
+            ws.write_string(2, i, col.header, f_in_head if i in input_pos else f_head)
             ws.set_column(i, i, col.width)
         for offset, cells in enumerate(book["rows"]):
             r = first - 1 + offset
-            for i, value in enumerate(cells):
-                f = locked[i]
+            for j, value in enumerate(cells):
+                f, i = locked[j], task_pos[j]
                 if value is None or value == "":
                     ws.write_blank(r, i, None, f)
                 elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -222,9 +238,9 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
                     ws.write_datetime(r, i, value, f)
                 else:
                     ws.write_string(r, i, value, f)
-            for i, f in enumerate(inputs, start=n_task):
+            for i, f in zip(input_pos, inputs, strict=True):
                 ws.write_blank(r, i, None, f)
-            ws.write_formula(r, len(columns) - 1, book["formulas"][offset], f_check, "")
+            ws.write_formula(r, pos["check"], book["formulas"][offset], f_check, "")
             if book["heights"][offset]:
                 ws.set_row(r, book["heights"][offset])
         last = first + max(len(book["rows"]), 1) - 1
@@ -234,10 +250,10 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
             book["evidence"].format(first=first, last=last),
             {"type": "formula", "criteria": "=" + book["missing"], "format": f_warn},
         )
-        ws.freeze_panes(first - 1, [c.key for c in columns].index("criterion"))
+        ws.freeze_panes(first - 1, ex.CURRENT.frozen)
         ws.autofilter(2, 0, last - 1, len(columns) - 1)
-        ws.repeat_rows(2)
-        ws.print_area(0, 0, last - 1, len(columns) - 1)
+        ws.repeat_rows(0, 2)
+        ws.print_area(0, 0, last - 1, ex.CURRENT.printed - 1)
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
@@ -253,11 +269,11 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
         )
         ws.activate()
         guide = wb.add_worksheet(ex.GUIDE_SHEET)
-        guide.set_column(0, 0, 110)
+        guide.set_column(0, 0, 95)
         for r, (text, lines) in enumerate(book["guide"]):
             guide.write_string(r, 0, text, f_guide_title if r == 0 else f_guide)
             if lines > 1:
-                guide.set_row(r, lines * 15.0)
+                guide.set_row(r, lines * 14.0)
         guide.set_paper(9)
         guide.set_portrait()
         guide.fit_to_pages(1, 0)
@@ -281,7 +297,7 @@ def _format(wb: Any, col: Any, base: dict[str, Any]) -> Any:
 
 def _validations(ex: Any, first: int) -> dict[int, dict[str, Any]]:
     """The data validations ours adds, with the same prompts (plan date of Plan 365)."""
-    keys = [c.key for c in ex.COLUMNS]
+    keys = [c.key for c in ex.COLUMNS]  # the current layout's order
     limit = ex.MAX_TEXT_LENGTH
     text = {"validate": "length", "criteria": "<=", "value": limit}
     rules: dict[str, tuple[dict[str, Any], str]] = {

@@ -58,7 +58,7 @@ def write_returns(extracts: Path, returns: Path) -> None:
     (returns / "So-Tu-phap.xlsx").write_bytes(fill(stp, {6: GOING}))
 
     def tamper(wb: Any) -> None:
-        wb[ex.TASKS_SHEET]["J4"].value = "Nhiệm vụ đã bị sửa"
+        wb[ex.TASKS_SHEET][f"{ex.CURRENT.letter('task')}4"].value = "Nhiệm vụ đã bị sửa"
 
     (returns / "So-Tu-phap (sua).xlsx").write_bytes(edit(fill(stp, {4: GOING}), tamper))
 

@@ -40,8 +40,8 @@ PLAN_ID = "365/KH-UBND"
 TASKS_XML = "xl/worksheets/sheet1.xml"  # the tasks sheet, first in every extract
 META_XML = "xl/worksheets/sheet3.xml"
 
-# Input columns by key: O (status) … U (report date).
-COL = {c.key: chr(ord("A") + len(ex.TASK_COLUMNS) + i) for i, c in enumerate(ex.INPUT_COLUMNS)}
+# Input columns by key, where the current format puts them.
+COL = {c.key: ex.CURRENT.letter(c.key) for c in ex.INPUT_COLUMNS}
 DONE = {
     ex.STATUS_KEY: ex.STATUS_DONE,
     ex.PERCENT_KEY: 100,
@@ -305,7 +305,7 @@ def write_corpus(folder: Path, tmp: Path) -> list[Case]:
     put("sua-ma-co-quan.xlsx", edit(snv, forge_agency), False, "Chữ ký không khớp")
 
     def locked(wb: Workbook) -> None:
-        wb[ex.TASKS_SHEET]["J5"] = "Nhiệm vụ đã sửa"
+        wb[ex.TASKS_SHEET][f"{ex.CURRENT.letter('task')}5"] = "Nhiệm vụ đã sửa"
 
     put("sua-o-khoa.xlsx", edit(snv, locked), False, "dòng 5")
 
@@ -331,7 +331,7 @@ def write_corpus(folder: Path, tmp: Path) -> list[Case]:
     def add_row(wb: Workbook) -> None:
         ws = wb[ex.TASKS_SHEET]
         ws[f"B{last + 1}"] = "PL9-TC-9.9/1"
-        ws[f"J{last + 1}"] = "Nhiệm vụ tự thêm"
+        ws[f"{ex.CURRENT.letter('task')}{last + 1}"] = "Nhiệm vụ tự thêm"
 
     put("them-dong.xlsx", edit(snv, add_row), False, f"Đã thêm dòng: ô B{last + 1}")
 
@@ -485,6 +485,7 @@ def hostile_returns(good: bytes) -> list[tuple[str, bytes, bool, str]]:
     late = COL[ex.REPORT_DATE_KEY]
     hard = COL[ex.DIFFICULTIES_KEY]
     status = COL[ex.STATUS_KEY]
+    pct = ex.CURRENT.position(ex.PERCENT_KEY)
     shape = "Dữ liệu ẩn đã bị sửa: giá trị «{}»"
     control = set_input_xml(
         good, f"{hard}5", ' t="inlineStr"><is><t>Thiếu_x0001_ kinh phí</t></is>'
@@ -533,16 +534,16 @@ def hostile_returns(good: bytes) -> list[tuple[str, bytes, bool, str]]:
             shape.format(ex.META_AGENCY),
         ),
         (
-            "cot-xoa.xlsx",
-            edit(good, lambda wb: wb[ex.TASKS_SHEET].delete_cols(16)),
+            "cot-xoa.xlsx",  # the percent column
+            edit(good, lambda wb: wb[ex.TASKS_SHEET].delete_cols(pct)),
             False,
-            "cột P (ô P3)",
+            f"cột {COL[ex.PERCENT_KEY]} (ô {COL[ex.PERCENT_KEY]}3)",
         ),
         (
-            "cot-chen.xlsx",
-            edit(good, lambda wb: wb[ex.TASKS_SHEET].insert_cols(17)),
+            "cot-chen.xlsx",  # before the results column
+            edit(good, lambda wb: wb[ex.TASKS_SHEET].insert_cols(pct + 1)),
             False,
-            "cột Q (ô Q3) là «»",
+            f"cột {COL[ex.RESULTS_KEY]} (ô {COL[ex.RESULTS_KEY]}3) là «»",
         ),
         (
             "cot-doi-cho.xlsx",

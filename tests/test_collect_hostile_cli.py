@@ -13,10 +13,11 @@ import pytest
 from openpyxl import load_workbook
 
 from collect_support import RECEIVED_AT, make_source, progress, returned_master
+from kehoach import extract_layout as ex
 from kehoach import progress_layout as pl
 from kehoach.cli import main
 from kehoach.intake_text import storable
-from returns_corpus import DONE, GOING, Case, fill, hostile_returns, special_files
+from returns_corpus import COL, DONE, GOING, Case, fill, hostile_returns, special_files
 
 
 @pytest.fixture(scope="module")
@@ -75,4 +76,4 @@ def test_collect_takes_in_the_good_and_gives_every_hostile_file_a_reason(
     listed = {r[1]: r for r in rows if r[1] is not None}
     assert set(listed) == set(files)
     noted = listed["doc-hai/ky-tu-dieu-khien.xlsx"][4]
-    assert "đã được thay bằng «\ufffd» (ô T5)" in noted
+    assert f"đã được thay bằng «\ufffd» (ô {COL[ex.DIFFICULTIES_KEY]}5)" in noted

@@ -183,11 +183,11 @@ def test_completion_warning(extracts: dict[str, bytes]) -> None:
     letter = {c.key: chr(ord("A") + i) for i, c in enumerate(ex.COLUMNS)}
     row = ex.FIRST_DATA_ROW
     formula = ws[f"{letter['check']}{row}"].value
-    assert formula.startswith('=IF(AND($O4="Hoàn thành",LEN(TRIM($R4))=0,LEN(TRIM($S4))=0)')
+    assert formula.startswith('=IF(AND($F4="Hoàn thành",LEN(TRIM($I4))=0,LEN(TRIM($J4))=0)')
     assert ex.CHECK_MESSAGE_EVIDENCE in formula and ex.CHECK_MESSAGE_PERCENT in formula
     (rng,) = list(ws.conditional_formatting)
     assert str(rng.sqref).startswith(f"{letter[ex.EVIDENCE_KEY]}{row}:{letter[ex.EXPLANATION_KEY]}")
-    assert rng.rules[0].formula == ['AND($O4="Hoàn thành",LEN(TRIM($R4))=0,LEN(TRIM($S4))=0)']
+    assert rng.rules[0].formula == ['AND($F4="Hoàn thành",LEN(TRIM($I4))=0,LEN(TRIM($J4))=0)']
 
 
 def test_print_setup(extracts: dict[str, bytes]) -> None:
@@ -196,10 +196,14 @@ def test_print_setup(extracts: dict[str, bytes]) -> None:
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.page_setup.fitToWidth in (1, None) and int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_title_rows == "$3:$3"
-    assert ws.freeze_panes == "F4"
+    assert ws.print_title_rows == "$1:$3"
+    assert ws.freeze_panes == "C4"  # STT and the task id
+    assert ws.print_area == f"'{ex.TASKS_SHEET}'!$A$1:$M$10"  # to the check column
+    assert ws.oddFooter.left.text == "Kế hoạch số 365/KH-UBND"
+    assert ws.oddFooter.right.text == "Trang &P/&N"
     guide = wb[ex.GUIDE_SHEET]
-    assert guide.page_setup.orientation == "portrait"
+    assert guide.page_setup.orientation == "portrait" and int(guide.page_setup.paperSize) == 9
+    assert guide.oddFooter.left.text == "Kế hoạch số 365/KH-UBND"
     text = "\n".join(str(c.value) for c in guide["A"])
     assert "Gửi lại tệp cho Sở Nội vụ tỉnh Bắc Kạn" in text and "15/07/2023" in text
     assert all(s in text for s in ex.STATUSES)

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 
 from extract_support import KEY
 from kehoach import extract_layout as ex
@@ -55,7 +56,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 _PROGRAM_ERROR = why.PROGRAM_ERROR.split("(", 1)[0]
-_INPUT_LETTERS = [chr(ord("A") + len(ex.TASK_COLUMNS) + i) for i in range(len(ex.INPUT_COLUMNS))]
+_INPUT_LETTERS = [ex.CURRENT.letter(c.key) for c in ex.INPUT_COLUMNS]
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +129,12 @@ def _with_cell(data: bytes, part: str, ref: str, value: Any) -> bytes:
     return rewrite_part(data, part, lambda xml: _set_cell(xml, ref, value))
 
 
+def _swap(a: Any, b: Any) -> None:
+    # The covered cells of a merged range (the legend in row 2) hold no value to swap.
+    if not isinstance(a, MergedCell) and not isinstance(b, MergedCell):
+        a.value, b.value = b.value, a.value
+
+
 def _structural(data: bytes, kind: str, at: int, other: int) -> bytes:
     def change(wb: Workbook) -> None:
         ws = wb[ex.TASKS_SHEET]
@@ -141,12 +148,10 @@ def _structural(data: bytes, kind: str, at: int, other: int) -> bytes:
             ws.insert_cols(at)
         elif kind == "swap_rows":
             for col in range(1, len(ex.COLUMNS) + 1):
-                a, b = ws.cell(at, col), ws.cell(other, col)
-                a.value, b.value = b.value, a.value
+                _swap(ws.cell(at, col), ws.cell(other, col))
         else:  # swap_cols
             for row in range(1, ex.FIRST_DATA_ROW + 10):
-                a, b = ws.cell(row, at), ws.cell(row, other)
-                a.value, b.value = b.value, a.value
+                _swap(ws.cell(row, at), ws.cell(row, other))
 
     return edit(data, change)
 

@@ -237,7 +237,7 @@ def test_odd_names_and_control_characters_reach_a_master_that_saves(
         r for r in back[pl.INTAKE_SHEET].iter_rows(min_row=pl.FIRST_DATA_ROW, values_only=True)
     ]
     notes = {r[1]: r[4] for r in listed if r[1]}
-    assert "thay bằng «\ufffd» (ô T5)" in notes["ky-tu-dieu-khien.xlsx"]
+    assert f"thay bằng «\ufffd» (ô {COL[ex.DIFFICULTIES_KEY]}5)" in notes["ky-tu-dieu-khien.xlsx"]
     assert set(notes) == set(found)
 
 

@@ -5,12 +5,24 @@ read-only, and the columns the agency fills in. The builder, the signature
 (``kehoach.signing``) and the later collection step take sheet names, column keys and
 Vietnamese headers from here only.
 
-Columns: ``TASK_COLUMNS`` are the task's data, locked and covered by the signature;
-``INPUT_COLUMNS`` are what the agency types (unlocked, light yellow, validated); ``CHECK_COLUMN``
-is a locked formula warning about a completed task without evidence.
+Columns: ``TASK_COLUMNS`` are the task's data, locked and covered by the signature (signed in
+this order, whatever their place on the sheet); ``INPUT_COLUMNS`` are what the agency types
+(unlocked, light yellow, validated); ``CHECK_COLUMN`` is a locked formula warning about a
+completed task without evidence.
+
+Where they sit on the sheet is a ``SheetLayout``, one per format version (``LAYOUTS``), written
+into the hidden metadata: intake and the signature read a returned file with the layout of its
+own version. Format "1" put the task's data first (A–N), the inputs after it (O–U); format "2"
+(``CURRENT``) puts the task text and its inputs side by side, so that a row can be filled on a
+laptop screen, and the reference columns (criterion, target, other agencies…) to their right.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from openpyxl.utils import get_column_letter
 
 from kehoach.layout import Column
 
@@ -61,7 +73,97 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     Column(REPORT_DATE_KEY, "Ngày báo cáo", 11, DATE_FORMAT),
 )
 CHECK_COLUMN = Column("check", "Lưu ý (tự kiểm tra)", 18)
-COLUMNS: tuple[Column, ...] = (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where the columns of one format version sit on the tasks sheet.
+
+    ``columns`` in sheet order (A, B, …); ``frozen`` columns stay on screen when scrolling
+    right; ``printed`` columns (from A) make the print area.
+    """
+
+    version: str
+    columns: tuple[Column, ...]
+    frozen: int
+    printed: int
+
+    def position(self, key: str) -> int:
+        """The 1-based column of ``key``."""
+        return self.positions[key]
+
+    def letter(self, key: str) -> str:
+        return str(get_column_letter(self.positions[key]))
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {c.key: i for i, c in enumerate(self.columns, start=1)}
+
+    @cached_property
+    def task_positions(self) -> tuple[int, ...]:
+        """The columns of ``TASK_COLUMNS``, in signing order."""
+        return tuple(self.positions[c.key] for c in TASK_COLUMNS)
+
+    @cached_property
+    def input_positions(self) -> tuple[int, ...]:
+        """The columns of ``INPUT_COLUMNS``, in their order."""
+        return tuple(self.positions[c.key] for c in INPUT_COLUMNS)
+
+    def task_cells(self, row: list[object] | tuple[object, ...]) -> list[object]:
+        """The signed cells of one sheet row (values from column A), in signing order;
+        a row too short gives blanks."""
+        return [row[p - 1] if p <= len(row) else None for p in self.task_positions]
+
+
+def _task(key: str, width: float | None = None) -> Column:
+    col = next(c for c in TASK_COLUMNS if c.key == key)
+    return col if width is None else Column(col.key, col.header, width, col.number_format)
+
+
+def _input(key: str, width: float) -> Column:
+    col = next(c for c in INPUT_COLUMNS if c.key == key)
+    return Column(col.key, col.header, width, col.number_format)
+
+
+LAYOUT_1 = SheetLayout("1", (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN), frozen=5, printed=22)
+# The task text and its inputs on one screen: STT and the task id frozen (about 140 px), the
+# text wide and wrapped, its deadline, then the inputs from about 560 px; the printed table
+# (about 1 370 px: one A4 landscape page wide at about 78 %) stops after the check column; the
+# reference columns follow, wide enough that their texts rarely make a row taller.
+LAYOUT_2 = SheetLayout(
+    "2",
+    (
+        _task("number"),
+        _task("task_id", 16),
+        _task("role", 8),
+        _task("task", 38),
+        _task("due", 12),
+        _input(STATUS_KEY, 12),
+        _input(PERCENT_KEY, 7),
+        _input(RESULTS_KEY, 22),
+        _input(EVIDENCE_KEY, 16),
+        _input(EXPLANATION_KEY, 14),
+        _input(DIFFICULTIES_KEY, 15),
+        _input(REPORT_DATE_KEY, 11),
+        Column(CHECK_COLUMN.key, CHECK_COLUMN.header, 12),
+        _task("timeline", 16),
+        _task("appendix"),
+        _task("code", 11),
+        _task("criterion", 45),
+        _task("max", 8),
+        _task("score_2022", 8),
+        _task("target", 45),
+        _task("others", 40),
+        _task("via", 16),
+    ),
+    frozen=2,
+    printed=13,
+)
+LAYOUTS: dict[str, SheetLayout] = {"1": LAYOUT_1, "2": LAYOUT_2}
+FORMAT_VERSION = "2"
+CURRENT = LAYOUTS[FORMAT_VERSION]
+# The current layout's columns in sheet order.
+COLUMNS: tuple[Column, ...] = CURRENT.columns
 
 # Values of the status column, in the order of the drop-down list.
 STATUS_NOT_STARTED = "Chưa triển khai"
@@ -108,7 +210,6 @@ META_KEYS: tuple[str, ...] = (
 )
 META_TASKS_ROW = len(META_KEYS) + 2
 META_TASK_HEADERS = ("task_id", "row_digest")
-FORMAT_VERSION = "1"
 
 DIRECT = "trực tiếp"  # the "Được giao qua" of an agency named by the plan itself
 COMMUNE_NOTE = "cấp xã trên địa bàn"  # a commune task reaching a district's committee

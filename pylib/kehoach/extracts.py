@@ -3,12 +3,15 @@
 ``extract_bytes(plan, extract, key, generated_at=...)`` lays out the rows that
 ``kehoach.extract_select`` picked for one agency:
 
-- sheet "Nhiệm vụ": title, subtitle, one header row (repeated on every printed page), one row
-  per task; the task cells locked, the input cells unlocked, light yellow and validated (status
-  list, 0–100, a date not before the plan's, text lengths); a locked formula column "Lưu ý"
-  and a red fill warn about a completed task without evidence or explanation; A4 landscape,
-  fitted to the page width;
-- sheet "Hướng dẫn": what to fill in, by when and to whom to send it back;
+- sheet "Nhiệm vụ" (columns: ``extract_layout.CURRENT``): title, subtitle and legend, one
+  header row, one row per task; the task cells locked and grey, the input cells unlocked,
+  light yellow and validated (status list, 0–100, a date not before the plan's, text lengths);
+  a locked formula column "Lưu ý" and a red fill warn about a completed task without evidence
+  or explanation. Made to be filled on a 1366×768 screen: STT and the task id frozen, the task
+  text wrapped beside its inputs, the reference columns to the right; rows no taller than
+  ``MAX_ROW_LINES`` lines. Printed A4 landscape, rows 1–3 on every page, the task text, inputs
+  and check (the reference columns stay on screen) one page wide;
+- sheet "Hướng dẫn": what to fill in, by when and to whom to send it back; A4 portrait;
 - sheet "_meta", veryHidden: plan, agency, task ids, row digests, signature (kehoach.signing).
 
 Sheets are protected without a password and the workbook's structure is locked: that prevents
@@ -18,7 +21,10 @@ Written with XlsxWriter, several times faster than openpyxl, which matters for a
 hundreds of agencies. Its files are reproducible as they come: zip entries dated 1980-01-01,
 docProps/core.xml dated ``generated_at``; so the same inputs, ``generated_at`` and key give the
 same bytes (on one operating system: zip headers record the system that wrote them).
-Tests read the result with openpyxl.
+Every format names its font (Times New Roman, which every supported Office has and
+Vietnamese administrative print uses); dates are dd/mm/yyyy.
+
+Tests read the result with openpyxl and render it through LibreOffice.
 """
 
 from __future__ import annotations
@@ -30,7 +36,6 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from kehoach import extract_layout as ex
@@ -41,8 +46,22 @@ from kehoach.master import date_text, estimated_lines, plan_year
 from kehoach.model import Plan
 from kehoach.signing import key_id, meta_rows, row_signer, signature
 
-_LINE_POINTS = 15.0
-_GUIDE_WIDTH = 110
+FONT = "Times New Roman"
+# A wrapped line of 11 pt Times New Roman (LibreOffice draws about 12.6 pt; Excel a little more).
+_LINE_POINTS = 14.0
+# A row shows at most this many lines (a longer text is read in the formula bar, or by
+# making the row taller: the sheet's protection allows it).
+MAX_ROW_LINES = 14
+# The header row: its longest header, wrapped in its column, fits in these lines.
+_HEADER_LINE_POINTS = 15.0
+_GUIDE_WIDTH = 95  # A4 portrait at 100 %: about 17 cm
+_GREY = "#F2F2F2"  # locked cells: not to be changed
+_HEADER_FILL = "#D9E1F2"
+_INPUT_HEADER_FILL = "#FFD966"
+# The legend, in row 2 beside the subtitle (repeated with the header on every printed page).
+LEGEND_INPUT = "Nền vàng: ô điền vào"
+LEGEND_LOCKED = "Nền xám: không sửa (đã khóa, có chữ ký)"
+LEGEND_CHECK = "«Lưu ý» chữ đỏ, ô nền hồng: còn thiếu, cần bổ sung"
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,7 @@ def extract_bytes(
     wb = _Workbook(
         buf,
         {
+            "default_format_properties": {"font_name": FONT, "font_size": 11},
             "in_memory": True,
             "strings_to_numbers": False,
             "strings_to_formulas": False,
@@ -163,22 +183,28 @@ class _Styles:
     """The formats of one workbook (XlsxWriter formats belong to the workbook that made them)."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        cell = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#808080"}
+        font = {"font_name": FONT, "font_size": 11}
+        cell = {**font, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#808080"}
         header = {**cell, "bold": True, "align": "center", "valign": "vcenter"}
         unlocked = {**cell, "locked": False, "bg_color": f"#{layout.INPUT_FILL}"}
-        self.title = wb.add_format({"bold": True, "font_size": 13})
-        self.subtitle = wb.add_format({"italic": True})
-        self.header = wb.add_format({**header, "bg_color": "#D9D9D9"})
-        self.input_header = wb.add_format({**header, "bg_color": "#FFD966"})
+        self.title = wb.add_format({**font, "bold": True, "font_size": 13})
+        self.subtitle = wb.add_format({**font, "italic": True, "text_wrap": True, "valign": "top"})
+        self.header = wb.add_format({**header, "bg_color": _HEADER_FILL})
+        self.input_header = wb.add_format({**header, "bg_color": _INPUT_HEADER_FILL})
+        self.legend_input = wb.add_format({**cell, "bg_color": f"#{layout.INPUT_FILL}"})
+        self.legend_locked = wb.add_format({**cell, "bg_color": _GREY})
+        self.legend_check = wb.add_format({**cell, "font_color": "#C00000", "bold": True})
         self.check = wb.add_format({**cell, "bold": True, "font_color": "#C00000"})
-        self.warn = wb.add_format({"bg_color": "#FFC7CE"})
-        self.guide = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.guide_title = wb.add_format({"text_wrap": True, "valign": "top", "bold": True})
+        self.warn = wb.add_format({**font, "bg_color": "#FFC7CE"})
+        self.guide = wb.add_format({**font, "text_wrap": True, "valign": "top"})
+        self.guide_title = wb.add_format(
+            {**font, "text_wrap": True, "valign": "top", "bold": True, "font_size": 13}
+        )
         self.locked: dict[str, Format] = {}
         self.inputs: dict[str, Format] = {}
         for col in ex.TASK_COLUMNS:
             fmt = {} if col.number_format == "General" else {"num_format": col.number_format}
-            self.locked[col.key] = wb.add_format({**cell, **fmt})
+            self.locked[col.key] = wb.add_format({**cell, "bg_color": _GREY, **fmt})
         for col in ex.INPUT_COLUMNS:
             fmt = {} if col.number_format == "General" else {"num_format": col.number_format}
             self.inputs[col.key] = wb.add_format({**unlocked, **fmt})
@@ -205,8 +231,10 @@ def _write_tasks(
     options: ExtractOptions,
     generated_at: datetime,
 ) -> None:
-    columns = ex.COLUMNS
-    letters = {c.key: xl_col_to_name(i) for i, c in enumerate(columns)}
+    sheet = ex.CURRENT
+    columns = sheet.columns
+    letters = {c.key: sheet.letter(c.key) for c in columns}
+    pos = {c.key: sheet.position(c.key) - 1 for c in columns}  # XlsxWriter counts from 0
     ws.write_string(ex.TITLE_ROW - 1, 0, extract_title(plan, extract.agency), styles.title)
     subtitle = ex.TASKS_SUBTITLE.format(
         agency=extract.agency.name,
@@ -215,26 +243,41 @@ def _write_tasks(
         return_to=options.return_to,
         reply_by=f"{options.deadline(generated_at):%d/%m/%Y}",
     )
-    ws.write_string(ex.SUBTITLE_ROW - 1, 0, subtitle, styles.subtitle)
+    # The subtitle over the columns left of the inputs, the legend over the inputs.
+    first_input = min(sheet.input_positions) - 1
+    ws.merge_range(
+        ex.SUBTITLE_ROW - 1, 0, ex.SUBTITLE_ROW - 1, first_input - 1, subtitle, styles.subtitle
+    )
+    legend = (
+        (first_input, first_input + 1, LEGEND_INPUT, styles.legend_input),
+        (first_input + 2, first_input + 3, LEGEND_LOCKED, styles.legend_locked),
+        (first_input + 4, pos["check"], LEGEND_CHECK, styles.legend_check),
+    )
+    for left, right, text, fmt in legend:
+        ws.merge_range(ex.SUBTITLE_ROW - 1, left, ex.SUBTITLE_ROW - 1, right, text, fmt)
+    subtitle_width = sum(c.width for c in columns[:first_input])
+    ws.set_row(ex.SUBTITLE_ROW - 1, estimated_lines(subtitle, subtitle_width) * _LINE_POINTS)
     inputs = {c.key for c in ex.INPUT_COLUMNS}
+    header_lines = 1
     for i, col in enumerate(columns):
         fmt = styles.input_header if col.key in inputs else styles.header
         ws.write_string(ex.HEADER_ROW - 1, i, col.header, fmt)
         ws.set_column(i, i, col.width)
-    n_task = len(ex.TASK_COLUMNS)
+        header_lines = max(header_lines, header_line_count(col.header, col.width))
+    ws.set_row(ex.HEADER_ROW - 1, header_lines * _HEADER_LINE_POINTS)
     first = ex.FIRST_DATA_ROW
     for offset, data in enumerate(extract.rows):
         row = first + offset  # Excel's row number; XlsxWriter counts from 0
         lines = 1
-        for i, (col, value) in enumerate(zip(ex.TASK_COLUMNS, data.cells(offset + 1), strict=True)):
-            _write_value(ws, row - 1, i, value, styles.locked[col.key])
+        for col, value in zip(ex.TASK_COLUMNS, data.cells(offset + 1), strict=True):
+            _write_value(ws, row - 1, pos[col.key], value, styles.locked[col.key])
             if isinstance(value, str) and value:
-                lines = max(lines, estimated_lines(value, col.width))
-        for i, col in enumerate(ex.INPUT_COLUMNS, start=n_task):
-            ws.write_blank(row - 1, i, None, styles.inputs[col.key])
-        ws.write_formula(row - 1, len(columns) - 1, _check_formula(letters, row), styles.check, "")
+                lines = max(lines, estimated_lines(value, _width(col.key)))
+        for col in ex.INPUT_COLUMNS:
+            ws.write_blank(row - 1, pos[col.key], None, styles.inputs[col.key])
+        ws.write_formula(row - 1, pos["check"], _check_formula(letters, row), styles.check, "")
         if lines > 1:
-            ws.set_row(row - 1, lines * _LINE_POINTS)
+            ws.set_row(row - 1, min(lines, MAX_ROW_LINES) * _LINE_POINTS)
     last = first + max(len(extract.rows), 1) - 1
     _validate(ws, plan, first, last)
     evidence = f"{letters[ex.EVIDENCE_KEY]}{first}:{letters[ex.EXPLANATION_KEY]}{last}"
@@ -246,11 +289,11 @@ def _write_tasks(
             "format": styles.warn,
         },
     )
-    ws.freeze_panes(first - 1, ex.COLUMNS.index(_column("criterion")))
+    ws.freeze_panes(first - 1, sheet.frozen)
     ws.autofilter(ex.HEADER_ROW - 1, 0, last - 1, len(columns) - 1)
-    ws.repeat_rows(ex.HEADER_ROW - 1)
-    ws.print_area(ex.TITLE_ROW - 1, 0, last - 1, len(columns) - 1)
-    _page_setup(ws, landscape=True)
+    ws.repeat_rows(ex.TITLE_ROW - 1, ex.HEADER_ROW - 1)
+    ws.print_area(ex.TITLE_ROW - 1, 0, last - 1, sheet.printed - 1)
+    _page_setup(ws, plan, landscape=True)
     ws.protect(
         "",
         {
@@ -264,8 +307,28 @@ def _write_tasks(
     ws.activate()
 
 
+def header_line_count(text: str, width: float) -> int:
+    """Lines a bold header takes in a column ``width`` wide: wrapped at word boundaries, so
+    a word never splits (bold text is about a tenth wider than ``estimated_lines`` assumes)."""
+    per_line = max(1, int(width * 0.95))
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= per_line or used == 0:
+            used = need
+        else:
+            lines, used = lines + 1, len(word)
+        while used > per_line:  # a word longer than the column breaks anywhere
+            lines, used = lines + 1, used - per_line
+    return lines
+
+
+def _width(key: str) -> float:
+    return ex.CURRENT.columns[ex.CURRENT.position(key) - 1].width
+
+
 def _column(key: str) -> layout.Column:
-    return next(c for c in ex.COLUMNS if c.key == key)
+    return ex.CURRENT.columns[ex.CURRENT.position(key) - 1]
 
 
 def _missing_evidence(letters: dict[str, str], row: int) -> str:
@@ -295,7 +358,7 @@ def plan_day(plan: Plan) -> date:
 
 def _validate(ws: Worksheet, plan: Plan, first: int, last: int) -> None:
     def add(key: str, rule: dict[str, Any], prompt: str) -> None:
-        col = ex.COLUMNS.index(_column(key))
+        col = ex.CURRENT.position(key) - 1
         ws.data_validation(
             first - 1,
             col,
@@ -353,7 +416,9 @@ def guide_lines(
         f"{extract.lead_tasks}, phối hợp {extract.coordinating_tasks} (cột «Vai trò»; cột «Được "
         "giao qua» cho biết cơ quan được giao trực tiếp hay qua một nhóm như «Các sở, ban, "
         "ngành»).",
-        "1. Ở trang «Nhiệm vụ», chỉ điền các cột nền vàng, mỗi dòng một nhiệm vụ:",
+        "1. Ở trang «Nhiệm vụ», chỉ điền các cột nền vàng, mỗi dòng một nhiệm vụ (nội dung "
+        "nhiệm vụ ở ngay bên trái; các cột tham khảo — thời gian thực hiện, tiêu chí, điểm, "
+        "mục tiêu, cơ quan khác cùng thực hiện — ở bên phải cột «Lưu ý»):",
         f"   • Tình trạng: chọn trong danh sách ({', '.join(ex.STATUSES)});",
         "   • % hoàn thành: số từ 0 đến 100;",
         "   • Kết quả thực hiện: việc đã làm, kết quả đạt được;",
@@ -363,7 +428,7 @@ def guide_lines(
         "   • Khó khăn, vướng mắc, đề xuất; Ngày báo cáo (ngày/tháng/năm).",
         f"2. Nhiệm vụ «{done}» phải có % hoàn thành là 100 và văn bản chứng minh (hoặc giải "
         "trình); cột «Lưu ý» báo đỏ khi còn thiếu.",
-        "3. Không sửa, thêm, xóa hay sắp xếp lại các dòng và các cột nền trắng (đã khóa). Tệp "
+        "3. Không sửa, thêm, xóa hay sắp xếp lại các dòng và các ô nền xám (đã khóa). Tệp "
         "có chữ ký điện tử ẩn: tệp đã bị sửa các cột này sẽ không được tiếp nhận.",
         "4. Giữ định dạng .xlsx và tên tệp (lưu bằng Excel hoặc LibreOffice đều được).",
         f"5. Gửi lại tệp cho {options.return_to} trước ngày {deadline:%d/%m/%Y}.",
@@ -379,19 +444,30 @@ def _write_guide(
     generated_at: datetime,
 ) -> None:
     ws.set_column(0, 0, _GUIDE_WIDTH)
-    for row, text in enumerate(guide_lines(plan, extract, options, generated_at)):
+    lines_of = guide_lines(plan, extract, options, generated_at)
+    for row, text in enumerate(lines_of):
         ws.write_string(row, 0, text, styles.guide_title if row == 0 else styles.guide)
         lines = estimated_lines(text, _GUIDE_WIDTH)
         if lines > 1:
             ws.set_row(row, lines * _LINE_POINTS)
-    _page_setup(ws, landscape=False)
+    ws.print_area(0, 0, len(lines_of) - 1, 0)
+    _page_setup(ws, plan, landscape=False)
     ws.protect()
 
 
-def _page_setup(ws: Worksheet, *, landscape: bool) -> None:
+def page_footer(plan: Plan) -> str:
+    """The footer of every printed page: the plan's number and page x/y ("&" doubled, as
+    Excel's header codes want)."""
+    return f"&LKế hoạch số {plan.number.replace('&', '&&')}&RTrang &P/&N"
+
+
+def _page_setup(ws: Worksheet, plan: Plan, *, landscape: bool) -> None:
     ws.set_paper(9)  # A4
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
+    ws.set_margins(left=0.25, right=0.25, top=0.5, bottom=0.6)
+    ws.set_footer(page_footer(plan), {"margin": 0.3})
+    ws.center_horizontally()
     ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed

@@ -72,6 +72,7 @@ from kehoach.signing import (
     RowDigests,
     meta_from_rows,
     meta_shape_problem,
+    sheet_layout,
     verify_rows,
 )
 from kehoach.zipguard import unpack
@@ -86,9 +87,6 @@ CLUTTER = frozenset(("thumbs.db", "desktop.ini", ex.MANIFEST_FILE))
 MAX_TASKS = 10_000  # rows of the metadata's task table
 ROWS_BELOW = 1_000  # rows scanned below the last signed task row for added rows
 
-_ID_COLUMN = 1 + next(i for i, c in enumerate(ex.TASK_COLUMNS) if c.key == "task_id")
-_FIRST_INPUT_COLUMN = len(ex.TASK_COLUMNS) + 1
-_CHECK_COLUMN = len(ex.COLUMNS)
 _EXPECTED_SHEETS = (ex.TASKS_SHEET, ex.GUIDE_SHEET, ex.META_SHEET)
 DEFAULT_LIMITS = Limits()
 _READ_CHUNK = 1024 * 1024
@@ -300,6 +298,7 @@ def _intake_bytes(
         report_date=max(dates, default=None),
         mtime=mtime,
         rows=rows,
+        format_version=meta.fields.get(ex.META_FORMAT, ""),
     )
 
 
@@ -326,9 +325,8 @@ def clean_outcome(outcome: FileOutcome) -> FileOutcome:
     reason = storable(outcome.reason)[0]  # quotes only excerpts: nothing to report
     agency = clean(outcome.agency, "mã cơ quan")
     generated_at = clean(outcome.generated_at, "thời gian tạo")
-    columns = {
-        c.key: get_column_letter(_FIRST_INPUT_COLUMN + i) for i, c in enumerate(ex.INPUT_COLUMNS)
-    }
+    sheet = ex.LAYOUTS.get(outcome.format_version, ex.CURRENT)
+    columns = {c.key: sheet.letter(c.key) for c in ex.INPUT_COLUMNS}
     rows: list[ReportRow] = []
     for report in outcome.rows:
         values = dict(report.values)
@@ -384,7 +382,7 @@ def _read_book(
     table: list[list[Any]] = []
     if meta is not None and meta.tasks and tasks is not None:
         last = meta.first_row + len(meta.tasks) - 1
-        table = tasks.block(meta.first_row, last, _CHECK_COLUMN - 1)
+        table = tasks.block(meta.first_row, last, len(sheet_layout(meta).columns))
     result = verify_rows(meta, table, key, ex.TASKS_SHEET in names, digests=digests)
     meta = result.meta
     if meta is None or not result.meta_signed:
@@ -394,13 +392,16 @@ def _read_book(
         found = excerpt(meta.plan_id, 60)
         raise _Rejected(why.OTHER_PLAN.format(found=found, expected=plan_id), **signed)
     try:
+        sheet = sheet_layout(meta)
         grid = _check_sheets(book)
         _check_agency(grid, meta)
-        _check_rows(grid, meta, table)
+        _check_rows(grid, meta, table, sheet)
+        # Before the rows' digests: an input column deleted or inserted also moves the
+        # signed columns to its right, and the header names what happened.
+        _check_input_headers(grid, sheet)
         if not result.ok:
             raise _Rejected(" ".join(result.problems))
-        _check_input_headers(grid)
-        rows = _read_rows(grid, meta, table)
+        rows = _read_rows(grid, meta, table, sheet)
     except _Rejected as rejected:
         raise _Rejected(rejected.reason, **signed) from None
     return meta, rows
@@ -453,14 +454,17 @@ def _check_agency(grid: Grid, meta: ExtractMeta) -> None:
         )
 
 
-def _check_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> None:
+def _check_rows(
+    grid: Grid, meta: ExtractMeta, table: list[list[Any]], sheet: ex.SheetLayout
+) -> None:
     first, count = meta.first_row, len(meta.tasks)
     last = first + count - 1
     # Bounded by the template, not by the sheet's extent: a stray cell far below must not
     # make us walk a million rows.
     below = min(grid.extent()[0], last + ROWS_BELOW)
     if below > last:
-        for row, values in enumerate(grid.block(last + 1, below, _CHECK_COLUMN - 1), last + 1):
+        width = len(sheet.columns)
+        for row, values in enumerate(grid.block(last + 1, below, width), last + 1):
             col = next((c for c, v in enumerate(values, 1) if not is_blank(v)), None)
             if col is not None:
                 raise _Rejected(
@@ -468,7 +472,8 @@ def _check_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> None:
                         cell=f"{get_column_letter(col)}{row}", count=count, first=first, last=last
                     )
                 )
-    found = {r[_ID_COLUMN - 1] for r in table}
+    id_column = sheet.position("task_id")
+    found = {r[id_column - 1] for r in table}
     for task_id in meta.task_ids:
         if task_id not in found:
             raise _Rejected(
@@ -478,12 +483,12 @@ def _check_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> None:
             )
 
 
-def _check_input_headers(grid: Grid) -> None:
+def _check_input_headers(grid: Grid, sheet: ex.SheetLayout) -> None:
     # The agency may lift the sheet's protection (it has no password): a column deleted,
     # inserted or moved among the input columns would put its values under another header.
-    found = grid.block(ex.HEADER_ROW, ex.HEADER_ROW, _CHECK_COLUMN)[0]
-    for i, column in enumerate(ex.INPUT_COLUMNS):
-        col = _FIRST_INPUT_COLUMN + i
+    # Checked against the layout of the file's own format version.
+    found = grid.block(ex.HEADER_ROW, ex.HEADER_ROW, max(sheet.input_positions))[0]
+    for column, col in zip(ex.INPUT_COLUMNS, sheet.input_positions, strict=True):
         value = found[col - 1]
         text = "" if value is None else str(value)
         if text.strip() != column.header:
@@ -512,19 +517,21 @@ class _CellProblem:
     message: str
 
 
-def _read_rows(grid: Grid, meta: ExtractMeta, table: list[list[Any]]) -> tuple[ReportRow, ...]:
+def _read_rows(
+    grid: Grid, meta: ExtractMeta, table: list[list[Any]], sheet: ex.SheetLayout
+) -> tuple[ReportRow, ...]:
     plan_date = _plan_date(meta)
     keys = [c.key for c in ex.INPUT_COLUMNS]
     headers = {c.key: c.header for c in ex.INPUT_COLUMNS}
-    columns = {key: _FIRST_INPUT_COLUMN + i for i, key in enumerate(keys)}
+    columns = dict(zip(keys, sheet.input_positions, strict=True))
     percent_column = columns[ex.PERCENT_KEY]  # the only column whose number format matters
     blank = {key: input_value(key, None) for key in keys}  # "" for texts, else None
     problems: list[_CellProblem] = []
     rows: list[ReportRow] = []
     for row, (task_id, cells) in enumerate(zip(meta.task_ids, table, strict=True), meta.first_row):
         values = dict(blank)
-        inputs = cells[_FIRST_INPUT_COLUMN - 1 :]  # the table is exactly as wide
-        for key, col, value in zip(keys, columns.values(), inputs, strict=True):
+        for key, col in columns.items():
+            value = cells[col - 1] if col <= len(cells) else None
             if value is None or value == "":
                 continue
             fmt = grid.number_format(row, col) if col == percent_column else "General"

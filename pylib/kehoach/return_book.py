@@ -37,7 +37,8 @@ OPENPYXL = "openpyxl"
 # The sheets whose cells intake reads; the guide sheet is only looked at in the sheet list.
 READ_SHEETS = (ex.TASKS_SHEET, ex.META_SHEET)
 # The columns whose number format matters: a percentage typed as "50%" is stored as 0.5.
-FORMAT_COLUMNS = (1 + next(i for i, c in enumerate(ex.COLUMNS) if c.key == ex.PERCENT_KEY),)
+# (Where each format version puts it.)
+FORMAT_COLUMNS = tuple(sorted({s.position(ex.PERCENT_KEY) for s in ex.LAYOUTS.values()}))
 
 
 class UnreadableReturn(Exception):

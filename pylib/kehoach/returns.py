@@ -54,3 +54,4 @@ class FileOutcome:
     rows: tuple[ReportRow, ...] = ()
     # Vietnamese: what intake changed so that the texts can be stored (``intake.clean_outcome``)
     note: str = ""
+    format_version: str = ""  # of the agency workbook (``extract_layout.LAYOUTS``), accepted

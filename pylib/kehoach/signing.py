@@ -410,7 +410,7 @@ def _verify(wb: Workbook, key: bytes) -> VerifyResult:
             for r in wb[ex.TASKS_SHEET].iter_rows(
                 min_row=first,
                 max_row=first + len(meta.tasks) - 1,
-                max_col=len(ex.TASK_COLUMNS),
+                max_col=len(sheet_layout(meta).columns),
                 values_only=True,
             )
         ]
@@ -426,8 +426,9 @@ def verify_rows(
     digests: RowDigests | None = None,
 ) -> VerifyResult:
     """``verify`` on values already read: the metadata (None when the file has none) and the
-    tasks sheet's signed rows from ``meta.first_row`` down, locked columns first (missing
-    rows or cells are blank). For readers other than openpyxl (``kehoach.return_book``).
+    tasks sheet's signed rows from ``meta.first_row`` down, from column A (missing rows or
+    cells are blank); the signed cells are taken where the file's format version puts them.
+    For readers other than openpyxl (``kehoach.return_book``).
     ``digests`` (for ``key``) carries the rows already signed from one file to the next."""
     if meta is None:
         return VerifyResult(
@@ -442,9 +443,10 @@ def verify_rows(
     if shape is not None:
         return VerifyResult(False, meta, (shape,))
     problems: list[str] = []
-    if meta.fields.get(ex.META_FORMAT) != ex.FORMAT_VERSION:
+    if meta.fields.get(ex.META_FORMAT) not in ex.LAYOUTS:
         problems.append(
-            f"Phiên bản định dạng «{meta.fields.get(ex.META_FORMAT, '')}» không nhận ra."
+            f"Phiên bản định dạng «{meta.fields.get(ex.META_FORMAT, '')}» không nhận ra "
+            f"(các phiên bản đọc được: {', '.join(ex.LAYOUTS)}): hãy gửi lại tệp mới tạo."
         )
     if meta.key_id != key_id(key):
         problems.append(
@@ -476,13 +478,17 @@ def verify_rows(
     return VerifyResult(not problems, meta, tuple(problems), tuple(changed), signed_meta)
 
 
+def sheet_layout(meta: ExtractMeta) -> ex.SheetLayout:
+    """The layout of the file's format version (the current one for a version unknown, which
+    ``verify_rows`` refuses)."""
+    return ex.LAYOUTS.get(meta.fields.get(ex.META_FORMAT, ""), ex.CURRENT)
+
+
 def _changed_rows(sign: RowDigests, meta: ExtractMeta, rows: Sequence[Sequence[Any]]) -> list[int]:
-    width = len(ex.TASK_COLUMNS)
+    sheet = sheet_layout(meta)
     changed: list[int] = []
     for i, (_task_id, digest) in enumerate(meta.tasks):
-        cells = rows[i][:width] if i < len(rows) else []
-        if len(cells) < width:
-            cells = [*cells, *[None] * (width - len(cells))]
+        cells = sheet.task_cells(list(rows[i]) if i < len(rows) else [])
         if not hmac.compare_digest(sign(cells), digest):
             changed.append(meta.first_row + i)
     return changed

@@ -1,0 +1,128 @@
+"""Screenshots of the key sheets for the README, under docs/screens/ (reproducible: fixed plan,
+directory, key and dates).
+
+Usage: .venv/bin/python scripts/render_sheets.py [--out DIR]
+Needs LibreOffice (soffice) and poppler-utils (pdftoppm, pdftotext): each workbook is
+converted to PDF as it would print, and chosen pages to PNG. One function per workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from kehoach import extract_layout as ex
+from kehoach.directory import read_seed
+from kehoach.extract_select import agency_extracts
+from kehoach.extracts import extract_bytes
+from kehoach.importer import load_default_plan
+from kehoach.resolve import resolve_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+RESOLUTION = 60  # dpi: an A4 landscape page of about 700 x 495 pixels
+KEY = bytes(32)  # a demonstration key: these files are pictures, never sent
+GENERATED_AT = datetime(2023, 7, 1, 9, 30)
+# A few rows filled in as an agency would, so the picture shows what a reply looks like.
+SAMPLE_INPUTS = {
+    ex.FIRST_DATA_ROW: {
+        ex.STATUS_KEY: ex.STATUS_DONE,
+        ex.PERCENT_KEY: 100,
+        ex.RESULTS_KEY: "Đã kiểm tra 12 đơn vị; báo cáo quý gửi Sở Nội vụ đúng hạn",
+        ex.EVIDENCE_KEY: "Số 125/BC-SYT ngày 28/9/2023",
+        ex.REPORT_DATE_KEY: datetime(2023, 9, 30),
+    },
+    ex.FIRST_DATA_ROW + 1: {
+        ex.STATUS_KEY: ex.STATUS_IN_PROGRESS,
+        ex.PERCENT_KEY: 60,
+        ex.RESULTS_KEY: "Đã tổ chức 2 hội nghị tuyên truyền",
+        ex.DIFFICULTIES_KEY: "Chưa bố trí được kinh phí cho chuyên mục truyền hình",
+        ex.REPORT_DATE_KEY: datetime(2023, 9, 30),
+    },
+    ex.FIRST_DATA_ROW + 2: {ex.STATUS_KEY: ex.STATUS_DONE, ex.PERCENT_KEY: 100},
+}
+
+
+def _tools() -> tuple[str, str, str]:
+    soffice, pdftoppm, pdftotext = (shutil.which(t) for t in ("soffice", "pdftoppm", "pdftotext"))
+    if soffice is None or pdftoppm is None or pdftotext is None:
+        raise SystemExit("Cần LibreOffice (soffice) và poppler-utils (pdftoppm, pdftotext).")
+    return soffice, pdftoppm, pdftotext
+
+
+def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return folder / (source.stem + ".pdf")
+
+
+def _page_png(pdftoppm: str, pdf: Path, page: int, out: Path) -> Path:
+    pages = ["-f", str(page), "-l", str(page)]
+    stem = str(out.with_suffix(""))
+    args = [pdftoppm, "-png", "-r", str(RESOLUTION), *pages, "-singlefile", str(pdf), stem]
+    subprocess.run(args, check=True)
+    return out
+
+
+def _find_page(pdftotext: str, pdf: Path, text: str) -> int:
+    pages = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    return next(i for i, page in enumerate(pages, start=1) if text in page)
+
+
+def render_agency_file(out: Path) -> list[Path]:
+    """Sở Y tế's agency workbook, a few rows filled in: the first printed page of «Nhiệm vụ»
+    and the page of «Hướng dẫn»."""
+    soffice, pdftoppm, pdftotext = _tools()
+    plan = load_default_plan()
+    directory = read_seed(ROOT / "templates" / "co-quan.tsv")
+    assignments = resolve_plan(plan, directory).assignments
+    syt = next(e for e in agency_extracts(plan, directory, assignments) if e.agency.code == "SYT")
+    wb = load_workbook(io.BytesIO(extract_bytes(plan, syt, KEY, generated_at=GENERATED_AT)))
+    ws = wb[ex.TASKS_SHEET]
+    for row, values in SAMPLE_INPUTS.items():
+        for key, value in values.items():
+            ws[f"{ex.CURRENT.letter(key)}{row}"] = value
+    with tempfile.TemporaryDirectory(prefix="kehoach-screens-") as tmp:
+        folder = Path(tmp)
+        source = folder / "So-Y-te.xlsx"
+        wb.save(source)
+        pdf = _to_pdf(soffice, source, folder)
+        guide = _find_page(pdftotext, pdf, "HƯỚNG DẪN ĐIỀN BÁO CÁO")
+        return [
+            _page_png(pdftoppm, pdf, 1, out / "tep-co-quan-nhiem-vu.png"),
+            _page_png(pdftoppm, pdf, guide, out / "tep-co-quan-huong-dan.png"),
+        ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in render_agency_file(args.out):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+if __name__ == "__main__":
+    main()
