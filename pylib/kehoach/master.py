@@ -170,7 +170,7 @@ def fill_master(
     _write_rules(wb, wb.create_sheet(layout.RULES_SHEET), rules, omit_rules)
     write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
-    write_summary_sheet(wb.create_sheet(SUMMARY_SHEET))
+    write_summary_sheet(wb.create_sheet(SUMMARY_SHEET), plan.number)
     write_progress_sheets(wb)
     write_mail_sheets(wb)
     base = wb.create_sheet(layout.DIRECTORY_BASE_SHEET)
