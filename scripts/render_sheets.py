@@ -13,36 +13,15 @@ Needs ``soffice`` and ``pdftoppm`` (poppler-utils).
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
-
-from openpyxl import load_workbook
-from openpyxl.worksheet.print_settings import PrintArea
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENS = ROOT / "docs" / "screens"
 RESOLUTION = 60  # dpi of the PNGs
-
-
-def sheet_alone(workbook: Path, sheet: str, out: Path) -> Path:
-    """A copy of ``workbook`` as .xlsx where only ``sheet`` is visible (LibreOffice prints the
-    visible sheets; the others stay so that formulas keep their values). LibreOffice also
-    prints a hidden sheet that has a print area, so theirs are dropped."""
-    wb = load_workbook(workbook)
-    for ws in wb.worksheets:
-        ws.sheet_view.tabSelected = ws.title == sheet
-        if ws.title != sheet:
-            ws.sheet_state = "hidden"
-            ws._print_area = PrintArea()  # openpyxl has no public way to unset it
-    wb[sheet].sheet_state = "visible"
-    wb.active = wb.sheetnames.index(sheet)
-    wb.save(out)
-    return out
 
 
 def to_pdf(sources: list[Path], outdir: Path) -> list[Path]:
@@ -79,38 +58,6 @@ def to_png(pdf: Path, out: Path, pages: int = 1) -> list[Path]:
     return sorted(out.parent.glob(out.name + "-*.png"))
 
 
-def fill_returns(master: Path, seed: int = 7) -> None:
-    """A seeded round of returns in TienDo/ThuThap: 70 % of the agencies report on every task
-    they have, with mixed statuses; the others send nothing."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    import summary_support as ss
-    from kehoach import progress_layout as pl
-    from kehoach.sheetdata import workbook_values
-    from kehoach.summary import SHEETS_READ, summarize
-
-    summary = summarize(workbook_values(master, sheets=SHEETS_READ), ss.AS_OF, file=master)
-    rnd = random.Random(seed)
-    agencies = sorted(set(summary.items["agency"]))
-    reporting = set(rnd.sample(agencies, int(len(agencies) * 0.7)))
-    statuses = ["Hoàn thành", "Đang thực hiện", "Chưa triển khai", "Không thực hiện được", ""]
-    reports = []
-    for _, item in summary.items.iterrows():
-        if item["agency"] not in reporting:
-            continue
-        status = rnd.choices(statuses, [5, 3, 1, 0.3, 0.5])[0]
-        day = (
-            date(2024, 1, rnd.randint(2, 14))
-            if rnd.random() < 0.7
-            else date(2023, 12, rnd.randint(1, 28))
-        )
-        evidence = ss.EVIDENCE if rnd.random() < 0.7 else ""
-        reports.append(
-            (item["task_id"], item["agency"], status, day if status else None, evidence, "", "")
-        )
-    intake = [(f"{a}.xlsx", a, pl.ACCEPTED) for a in sorted(reporting)]
-    ss.write_progress(master, reports, intake)
-
-
 def kehoach(*args: str) -> None:
     exe = Path(sys.executable).with_name("kehoach")
     subprocess.run([str(exe), *args], check=True, capture_output=True)
@@ -119,9 +66,13 @@ def kehoach(*args: str) -> None:
 def render_master_analysis(out: Path, work: Path) -> dict[str, Path]:
     """TongHop and "Chênh lệch" of a master with a round of returns: PDF per sheet in
     ``work``, PNGs of their pages in ``out``. Returns the PDFs by sheet name."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from lo_support import sheet_alone
+    from summary_support import write_round_of_returns
+
     master = work / "master.xlsm"
     kehoach("build", "--out", str(master))
-    fill_returns(master)
+    write_round_of_returns(master)
     kehoach("summary", str(master), "--write", "--as-of", "2024-01-15")
     kehoach("gaps", str(master), "--write")
     sheets = {"TongHop": "tonghop", "Chênh lệch": "chenh-lech"}

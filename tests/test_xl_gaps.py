@@ -44,13 +44,13 @@ def test_button_writes_the_block_and_alerts(master_xlsm: Path, xl_remote: Any) -
     rows = block(result.path)
     assert rows[0][0].startswith("Kết quả bấm nút")
     ranked = [r for r in rows if r[0] == "PL2" and isinstance(r[6], float)]
-    assert ranked[0][1:7] == ["TC 5.7", ranked[0][2], "x", 4, 2.6994, ranked[0][6]]
+    assert ranked[0][1:7] == [ranked[0][1], "TC 5.7", "x", 4, 2.6994, ranked[0][6]]
     assert abs(ranked[0][6] - 1.3006) < 1e-9
     tc57 = next(
         i + 1 for i, r in enumerate(workbook_values(master_xlsm)["PL2"]) if r[0] == "PL2-TC-5.7"
     )
     ws = load_workbook(result.path)[layout.GAPS_SHEET]
-    cell = next(c.coordinate for c in ws["B"] if c.value == "TC 5.7")
+    cell = next(c.coordinate for c in ws["C"] if c.value == "TC 5.7")
     assert (cell, f"'PL2'!A{tc57}") in links(result.path)
 
 

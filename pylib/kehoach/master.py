@@ -168,7 +168,7 @@ def fill_master(
     _write_directory(wb.create_sheet(layout.DIRECTORY_SHEET), directory, resolution)
     _write_unresolved(wb.create_sheet(layout.UNRESOLVED_SHEET), resolution)
     _write_rules(wb, wb.create_sheet(layout.RULES_SHEET), rules, omit_rules)
-    write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan))
+    write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan), plan.number)
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
     write_summary_sheet(wb.create_sheet(SUMMARY_SHEET), plan.number)
     write_progress_sheets(wb)

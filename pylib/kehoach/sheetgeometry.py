@@ -12,6 +12,7 @@ the box minus a margin, so it never reaches a cell outside the box whatever the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl.chart._chart import ChartBase
@@ -139,3 +140,24 @@ def used_boxes(ws: Worksheet) -> list[Box]:
             else:
                 out.append(cell_box(ws, cell.row, cell.column, cell.row, cell.column))
     return out
+
+
+LINE_POINTS = 15.0  # one line of 11 pt text
+CHARS_PER_WIDTH = 1.3  # letters of 11 pt Times New Roman per unit of column width (a little low)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines that ``text`` takes wrapped in a column ``width`` wide (an estimate on the safe
+    side: word breaks cost a little room)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def row_height(values: Sequence[object], widths: Sequence[float | None]) -> float:
+    """The height in points of a row whose cells hold ``values``, wrapped at ``widths``
+    (None: the cell is not wrapped)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if width is not None and isinstance(value, str) and value:
+            lines = max(lines, wrapped_lines(value, width))
+    return LINE_POINTS * lines + 1

@@ -23,9 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
 from kehoach import summary_layout as sl
-from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
+from kehoach.edits import ClearRows, Edit, EnsureSheet, RowHeights, WriteValues
 from kehoach.model import APPENDIX_IDS
-from kehoach.sheetgeometry import place_chart
+from kehoach.sheetgeometry import place_chart, row_height
 
 if TYPE_CHECKING:  # kehoach.summary imports pandas; building the empty sheet does not need it
     from kehoach.summary import Summary
@@ -40,6 +40,7 @@ _BODY = Font(name=FONT_NAME, size=11)
 _BOLD = Font(name=FONT_NAME, size=11, bold=True)
 _HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
 FOOTER = "Kế hoạch số {number} — Trang &P/&N"
+HEADER_HEIGHT = 62  # "Hoàn thành chưa có văn bản chứng minh" at width 11: 4 lines
 
 
 def column(key: str) -> str:
@@ -56,8 +57,7 @@ def _header(ws: Worksheet, row: int) -> None:
         cell.fill = PatternFill("solid", fgColor=color) if color else _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
-    # The longest header, "Hoàn thành chưa có văn bản chứng minh" at width 11: 4 lines.
-    ws.row_dimensions[row].height = 62
+    ws.row_dimensions[row].height = HEADER_HEIGHT
 
 
 def formatted_last_row(ws: Worksheet) -> int:
@@ -113,8 +113,7 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
             cell.number_format = col.number_format
             if row in fixed:
                 cell.border = _BORDER
-            if i == name_col:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=i == name_col, vertical="top")
             if row == sl.TOTAL_ROW:
                 cell.fill = _TOTAL_FILL
     for key, color in sl.STATUS_FILLS.items():
@@ -298,9 +297,15 @@ def summary_edits(summary: Summary) -> list[Edit]:
     from kehoach.summary import overall_text
 
     sheet = sl.SUMMARY_SHEET
+    rows = summary_rows(summary)
+    # Only the names wrap; the header row above the agencies keeps the build's height.
+    widths = [c.width if c.key == "name" else None for c in sl.COLUMNS]
+    heights = [row_height(r, widths) for r in rows]
+    heights[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = HEADER_HEIGHT
     return [
         EnsureSheet(sheet),
         WriteValues(sheet, f"A{sl.NOTE_ROW}", [[overall_text(summary)]]),
         ClearRows(sheet, sl.TOTAL_ROW),
-        WriteValues(sheet, f"A{sl.TOTAL_ROW}", summary_rows(summary)),
+        WriteValues(sheet, f"A{sl.TOTAL_ROW}", rows),
+        RowHeights(sheet, sl.TOTAL_ROW, heights),
     ]
