@@ -64,6 +64,19 @@ def test_button_equals_cli_write(master_xlsm: Path, tmp_path: Path, xl_remote: A
     assert block(by_button) == block(tmp_path / "cli.xlsm")
     assert [t for _, t in links(by_button)] == [t for _, t in links(tmp_path / "cli.xlsm")]
     assert any(r[0].startswith("Các tiêu chí chưa đạt mục tiêu 2023") for r in block(by_button))
+    # The same look: the rows' heights (wrapped names) and number formats (SIPAS in percent).
+    assert looks(by_button) == looks(tmp_path / "cli.xlsm")
+    formats = {f for _, _, f in looks(by_button)}
+    assert {"0.00", '0.00" %"'} <= formats
+
+
+def looks(path: Path) -> list[tuple[int, float | None, str]]:
+    ws = load_workbook(path)[layout.GAPS_SHEET]
+    return [
+        (row[0].row, ws.row_dimensions[row[0].row].height, row[4].number_format)
+        for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW, max_col=11)
+        if row[0].value is not None
+    ]
 
 
 def test_damaged_workbook_alerts_and_changes_nothing(master_xlsm: Path, xl_remote: Any) -> None:
