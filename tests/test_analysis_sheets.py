@@ -28,7 +28,7 @@ SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
 # The design's budget of A4 landscape pages, with the seeded round of returns on the embedded
 # plan (42 agencies, 128 criteria): TongHop's table of agencies and plan nodes, "Chênh lệch"
 # the tables and charts on page 1, the button's blocks on page 2.
-PAGE_BUDGET = {sl.SUMMARY_SHEET: 5, layout.GAPS_SHEET: 2}
+PAGE_BUDGET = {sl.SUMMARY_SHEET: 4, layout.GAPS_SHEET: 2}
 PLAN_NUMBER = "365/KH-UBND"
 
 

@@ -143,7 +143,7 @@ def used_boxes(ws: Worksheet) -> list[Box]:
 
 
 LINE_POINTS = 15.0  # one line of 11 pt text
-CHARS_PER_WIDTH = 1.3  # letters of 11 pt Times New Roman per unit of column width (a little low)
+CHARS_PER_WIDTH = 1.45  # letters of 11 pt Times New Roman per unit of column width (a bit low)
 
 
 def wrapped_lines(text: str, width: float) -> int:
