@@ -44,7 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach import layout
 from kehoach.model import APPENDIX_IDS
 from kehoach.sheetgeometry import place_chart
-from kehoach.summarysheet import FONT_NAME, page_setup, text_properties
+from kehoach.summarysheet import FONT_NAME, chart_title, page_setup, text_properties
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -516,7 +516,7 @@ def _charts(
     names = layout.column_index(columns, "index")
     pct = BarChart()
     pct.type = "col"
-    pct.title = "% điểm tối đa: năm 2022 và mục tiêu 2023"
+    pct.title = chart_title("% điểm tối đa: năm 2022 và mục tiêu 2023")
     pct.y_axis.title = "% điểm tối đa"
     pct.y_axis.number_format = "0%"
     pct.y_axis.scaling.min = 0
@@ -540,7 +540,7 @@ def _charts(
     lost.type = "bar"
     lost.grouping = "stacked"
     lost.overlap = 100
-    lost.title = "Điểm bị mất năm 2022 theo lĩnh vực (PL2)"
+    lost.title = chart_title("Điểm bị mất năm 2022 theo lĩnh vực (PL2)")
     header = _fields_header_row()
     f_first, f_last = min(fields.values()), max(fields.values())
     for key, color in (("lost_2022_survey", "A5A5A5"), ("lost_2022_other", "C00000")):

@@ -14,8 +14,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference, Series
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
+from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -151,13 +158,22 @@ def page_setup(ws: Worksheet, title_rows: str, plan_number: str) -> None:
     ws.oddFooter.center.size = 10
 
 
-def text_properties(size: int = 900, bold: bool = False) -> RichText:
-    """Chart text in the sheet's font (hundredths of a point)."""
-    props = CharacterProperties(latin=None, sz=size, b=bold)
-    from openpyxl.drawing.text import Font as DrawingFont
+def _character(size: int, bold: bool) -> CharacterProperties:
+    return CharacterProperties(latin=DrawingFont(typeface=FONT_NAME), sz=size, b=bold)
 
-    props.latin = DrawingFont(typeface=FONT_NAME)
+
+def text_properties(size: int = 900, bold: bool = False) -> RichText:
+    """Chart text in the sheet's font (size in hundredths of a point)."""
+    props = _character(size, bold)
     return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def chart_title(text: str, size: int = 1200) -> Title:
+    """A chart title in the sheet's font, bold (Excel's default would be Calibri 14)."""
+    props = _character(size, True)
+    run = RegularTextRun(rPr=props, t=text)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[run])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
 def _stacked(ws: Worksheet, chart: BarChart, first: int, last: int) -> None:
@@ -185,7 +201,7 @@ def _charts(ws: Worksheet) -> None:
     agencies = BarChart()
     agencies.type = "bar"
     agencies.grouping = "stacked"
-    agencies.title = sl.CHART_AGENCY_TITLE
+    agencies.title = chart_title(sl.CHART_AGENCY_TITLE)
     _stacked(ws, agencies, first, last)
     agencies.set_categories(Reference(ws, min_col=name, min_row=first, max_row=last))
     agencies.y_axis.number_format = "#,##0"
@@ -199,7 +215,7 @@ def _charts(ws: Worksheet) -> None:
     appendices = BarChart()
     appendices.type = "col"
     appendices.grouping = "percentStacked"
-    appendices.title = sl.CHART_APPENDIX_TITLE
+    appendices.title = chart_title(sl.CHART_APPENDIX_TITLE)
     _stacked(ws, appendices, min(rows), max(rows))
     appendices.set_categories(Reference(ws, min_col=name, min_row=min(rows), max_row=max(rows)))
     appendices.y_axis.number_format = "0%"
