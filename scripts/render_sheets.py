@@ -1,7 +1,13 @@
 """Screenshots of the key sheets for the README, under docs/screens/ (reproducible: fixed plan,
 directory, key and dates).
 
-Usage: .venv/bin/python scripts/render_sheets.py [--out DIR]
+Usage: .venv/bin/python scripts/render_sheets.py [agency|analysis|all] [--out DIR]
+
+- ``agency``: Sở Y tế's agency workbook, a few rows filled in;
+- ``analysis``: a master built from the embedded plan, a seeded round of returns collected into
+  TienDo (as tests/summary_support.py writes them), ``kehoach summary --write`` on 15/01/2024
+  and ``kehoach gaps --write``; then the sheets "TongHop" and "Chênh lệch", each alone.
+
 Needs LibreOffice (soffice) and poppler-utils (pdftoppm, pdftotext): each workbook is
 converted to PDF as it would print, and chosen pages to PNG. One function per workbook.
 """
@@ -12,6 +18,7 @@ import argparse
 import io
 import shutil
 import subprocess
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -115,12 +122,48 @@ def render_agency_file(out: Path) -> list[Path]:
         ]
 
 
+def _kehoach(*args: str) -> None:
+    exe = Path(sys.executable).with_name("kehoach")
+    subprocess.run([str(exe), *args], check=True, capture_output=True)
+
+
+def render_master_analysis(out: Path) -> list[Path]:
+    """TongHop and "Chênh lệch" of a master with a round of returns: their first two printed
+    pages each."""
+    soffice, pdftoppm, _ = _tools()
+    sys.path.insert(0, str(ROOT / "tests"))
+    from lo_support import sheet_alone
+    from summary_support import write_round_of_returns
+
+    made: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kehoach-screens-") as tmp:
+        work = Path(tmp)
+        master = work / "master.xlsm"
+        _kehoach("build", "--out", str(master))
+        write_round_of_returns(master)
+        _kehoach("summary", str(master), "--write", "--as-of", "2024-01-15")
+        _kehoach("gaps", str(master), "--write")
+        for sheet, stem in {"TongHop": "tonghop", "Chênh lệch": "chenh-lech"}.items():
+            pdf = _to_pdf(soffice, sheet_alone(master, sheet, work / f"{stem}.xlsx"), work)
+            for old in out.glob(f"{stem}-*.png"):
+                old.unlink()
+            for page in (1, 2):
+                made.append(_page_png(pdftoppm, pdf, page, out / f"{stem}-{page}.png"))
+    return made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("what", nargs="?", choices=["agency", "analysis", "all"], default="all")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in render_agency_file(args.out):
+    made: list[Path] = []
+    if args.what in ("agency", "all"):
+        made += render_agency_file(args.out)
+    if args.what in ("analysis", "all"):
+        made += render_master_analysis(args.out)
+    for path in made:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 

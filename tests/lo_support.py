@@ -41,3 +41,22 @@ def soffice_convert(
     missing = [p.name for p in out if not p.is_file()]
     assert not missing, f"soffice made no {missing}:\n{result.stdout}\n{result.stderr}"
     return out
+
+
+def sheet_alone(workbook: Path, sheet: str, out: Path) -> Path:
+    """A copy of ``workbook`` as .xlsx where only ``sheet`` is visible, to print it alone: the
+    other sheets stay, hidden, so that its formulas keep their values. LibreOffice prints a
+    hidden sheet that has a print area, so theirs are dropped."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.print_settings import PrintArea
+
+    wb = load_workbook(workbook)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == sheet
+        if ws.title != sheet:
+            ws.sheet_state = "hidden"
+            ws._print_area = PrintArea()  # openpyxl has no public way to unset it
+    wb[sheet].sheet_state = "visible"
+    wb.active = wb.sheetnames.index(sheet)
+    wb.save(out)
+    return out

@@ -105,3 +105,31 @@ def write_progress(
             row[email - 1].value = HDND_EMAIL
     wb.save(path)
     return path
+
+
+def write_round_of_returns(path: Path, seed: int = 7) -> Path:
+    """A seeded round of returns in TienDo/ThuThap of the master at ``path``: 70 % of the
+    agencies report on every task they have, with mixed statuses and dates (as of ``AS_OF``),
+    the others send nothing. For the sheets' renders, not for exact counts."""
+    import random
+
+    from kehoach.sheetdata import workbook_values
+    from kehoach.summary import SHEETS_READ, summarize
+
+    summary = summarize(workbook_values(path, sheets=SHEETS_READ), AS_OF, file=path)
+    rnd = random.Random(seed)
+    agencies = sorted(set(summary.items["agency"]))
+    reporting = set(rnd.sample(agencies, int(len(agencies) * 0.7)))
+    statuses = ["Hoàn thành", "Đang thực hiện", "Chưa triển khai", "Không thực hiện được", ""]
+    reports = []
+    for _, item in summary.items.iterrows():
+        if item["agency"] not in reporting:
+            continue
+        status = rnd.choices(statuses, [5, 3, 1, 0.3, 0.5])[0]
+        day = date(2024, 1, rnd.randint(2, 14)) if rnd.random() < 0.7 else date(2023, 12, 20)
+        evidence = EVIDENCE if rnd.random() < 0.7 else ""
+        reports.append(
+            (item["task_id"], item["agency"], status, day if status else None, evidence, "", "")
+        )
+    intake = [(f"{a}.xlsx", a, pl.ACCEPTED) for a in sorted(reporting)]
+    return write_progress(path, reports, intake)

@@ -79,7 +79,7 @@ def test_cli_json_and_sheet_agree(
     ws = load_workbook(papi)[layout.GAPS_SHEET]
     block = [[c.value for c in row] for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)]
     start = next(i for i, r in enumerate(block) if str(r[0]).startswith("Kết quả năm 2023 theo"))
-    levels = {r[1]: r for r in block[start + 2 :] if r[0] == "PL4"}
+    levels = {r[2]: r for r in block[start + 2 :] if r[0] == "PL4"}
     assert levels["PL4-5"][3:10] == ["Có", 10, 7.38, 8.88, 8.9, "Đạt", 0.0]
     assert levels["PL4-1"][7:9] == [4.95, "Chưa đạt"]
     assert levels["PL4"][3] == "Không" and levels["PL4"][7] == pytest.approx(PAPI_TOTAL)
@@ -94,7 +94,7 @@ def test_button_agrees_with_the_cli(papi: Path, tmp_path: Path, xl_remote: Any) 
     assert "Kết quả 2023 nhập ở 8 dòng chỉ số nội dung/tổng" in result.alert.text
     ws = load_workbook(result.path)[layout.GAPS_SHEET]
     block = [[c.value for c in row] for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)]
-    levels = {r[1]: r for r in block if r[0] == "PL4" and r[3] in ("Có", "Không")}
+    levels = {r[2]: r for r in block if r[0] == "PL4" and r[3] in ("Có", "Không")}
     assert levels["PL4-5"][8] == "Đạt" and levels["PL4-1"][8] == "Chưa đạt"
     assert levels["PL4"][7] == pytest.approx(PAPI_TOTAL)
 

@@ -15,7 +15,7 @@ from kehoach import summary_layout as sl
 from kehoach.edits import apply_to_workbook
 from kehoach.sheetdata import workbook_values
 from kehoach.summary import summarize
-from kehoach.summarysheet import agency_order, summary_edits
+from kehoach.summarysheet import agency_order, formatted_last_row, summary_edits
 from summary_support import AS_OF, HDND_EMAIL, write_progress
 
 COL = {c.key: i for i, c in enumerate(sl.COLUMNS)}
@@ -79,7 +79,7 @@ def test_build_lays_out_an_empty_sheet(master_xlsm: Path) -> None:
 def test_colour_code_is_conditional_formatting_on_the_status_columns(master_xlsm: Path) -> None:
     wb = load_workbook(master_xlsm)
     ws = wb[sl.SUMMARY_SHEET]
-    last = sl.AGENCY_FIRST_ROW + sl.FORMATTED_ROWS
+    last = formatted_last_row(ws)
     found: dict[str, str] = {}
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
@@ -96,7 +96,11 @@ def test_colour_code_is_conditional_formatting_on_the_status_columns(master_xlsm
         sl.IN_PROGRESS,
         sl.OVERDUE,
         sl.NOT_STARTED,
+        sl.NOT_POSSIBLE,
     }
+    # Formatting stops near the data: agencies twice, every plan node, a few spares.
+    assert sl.AGENCY_FIRST_ROW + 150 < last < sl.AGENCY_FIRST_ROW + 400
+    assert ws.max_row == last
 
 
 def test_charts_read_fixed_ranges_of_the_sheet(master_xlsm: Path) -> None:
@@ -113,12 +117,17 @@ def test_charts_read_fixed_ranges_of_the_sheet(master_xlsm: Path) -> None:
     ):
         assert chart.grouping == grouping
         refs = [s.val.numRef.f for s in chart.series]
-        letters = [layout.column_letter(sl.COLUMNS, k) for k in sl.STATUS_KEYS]
+        letters = [layout.column_letter(sl.COLUMNS, k) for k in sl.CHART_STATUS_KEYS]
         assert refs == [f"{sheet}!${c}${top}:${c}${bottom}" for c in letters]
         titles = [s.tx.v for s in chart.series]
-        assert titles == [sl.STATUS_LABELS[k] for k in sl.STATUS_KEYS]
+        assert titles == [sl.STATUS_LABELS[k] for k in sl.CHART_STATUS_KEYS]
+        assert sl.STATUS_LABELS[sl.NOT_REPORTED] not in titles  # it would hide the rest
         colors = [s.graphicalProperties.solidFill.srgbClr for s in chart.series]
-        assert colors == [sl.STATUS_CHART_COLORS[k] for k in sl.STATUS_KEYS]
+        assert colors == [sl.STATUS_CHART_COLORS[k] for k in sl.CHART_STATUS_KEYS]
+        # Categories: the names (agencies, indexes), every one of them.
+        name = layout.column_letter(sl.COLUMNS, "name")
+        assert chart.series[0].cat.numRef.f == f"{sheet}!${name}${top}:${name}${bottom}"
+        assert chart.x_axis.tickLblSkip == 1 and chart.x_axis.delete is False
 
 
 def test_total_and_appendix_rows(sheet: Worksheet) -> None:

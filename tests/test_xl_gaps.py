@@ -44,13 +44,13 @@ def test_button_writes_the_block_and_alerts(master_xlsm: Path, xl_remote: Any) -
     rows = block(result.path)
     assert rows[0][0].startswith("Kết quả bấm nút")
     ranked = [r for r in rows if r[0] == "PL2" and isinstance(r[6], float)]
-    assert ranked[0][1:7] == ["TC 5.7", ranked[0][2], "x", 4, 2.6994, ranked[0][6]]
+    assert ranked[0][1:7] == [ranked[0][1], "TC 5.7", "x", 4, 2.6994, ranked[0][6]]
     assert abs(ranked[0][6] - 1.3006) < 1e-9
     tc57 = next(
         i + 1 for i, r in enumerate(workbook_values(master_xlsm)["PL2"]) if r[0] == "PL2-TC-5.7"
     )
     ws = load_workbook(result.path)[layout.GAPS_SHEET]
-    cell = next(c.coordinate for c in ws["B"] if c.value == "TC 5.7")
+    cell = next(c.coordinate for c in ws["C"] if c.value == "TC 5.7")
     assert (cell, f"'PL2'!A{tc57}") in links(result.path)
 
 
@@ -64,6 +64,19 @@ def test_button_equals_cli_write(master_xlsm: Path, tmp_path: Path, xl_remote: A
     assert block(by_button) == block(tmp_path / "cli.xlsm")
     assert [t for _, t in links(by_button)] == [t for _, t in links(tmp_path / "cli.xlsm")]
     assert any(r[0].startswith("Các tiêu chí chưa đạt mục tiêu 2023") for r in block(by_button))
+    # The same look: the rows' heights (wrapped names) and number formats (SIPAS in percent).
+    assert looks(by_button) == looks(tmp_path / "cli.xlsm")
+    formats = {f for _, _, f in looks(by_button)}
+    assert {"0.00", '0.00" %"'} <= formats
+
+
+def looks(path: Path) -> list[tuple[int, float | None, str]]:
+    ws = load_workbook(path)[layout.GAPS_SHEET]
+    return [
+        (row[0].row, ws.row_dimensions[row[0].row].height, row[4].number_format)
+        for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW, max_col=11)
+        if row[0].value is not None
+    ]
 
 
 def test_damaged_workbook_alerts_and_changes_nothing(master_xlsm: Path, xl_remote: Any) -> None:

@@ -21,7 +21,7 @@ from openpyxl.utils import coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-LINK_FONT = Font(color="0563C1", underline="single")
+LINK_FONT = Font(name="Times New Roman", size=11, color="0563C1", underline="single")
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,25 @@ class Link:
 
 
 @dataclass(frozen=True)
+class RowHeights:
+    """Set the heights, in points, of rows ``first_row``, ``first_row`` + 1… (values written by
+    a script do not make a row taller, in Excel as in a file: wrapped text needs its height)."""
+
+    sheet: str
+    first_row: int
+    heights: Sequence[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """Set the number format of the cells ``cells`` ("E5:K5")."""
+
+    sheet: str
+    cells: str
+    number_format: str
+
+
+@dataclass(frozen=True)
 class HideSheet:
     """Hide ``sheet`` so that Excel's Unhide does not list it ("very hidden") where the applier
     can say so; xlwings' remote engines (Office.js) only know plain hidden."""
@@ -80,7 +99,7 @@ class HideSheet:
     sheet: str
 
 
-Edit = EnsureSheet | ClearRows | WriteValues | Fill | Link | HideSheet
+Edit = EnsureSheet | ClearRows | WriteValues | Fill | Link | RowHeights | NumberFormat | HideSheet
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -116,6 +135,13 @@ def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
             ws[edit.cell].fill = (
                 PatternFill("solid", fgColor=edit.color) if edit.color else PatternFill()
             )
+        elif isinstance(edit, RowHeights):
+            for i, height in enumerate(edit.heights):
+                ws.row_dimensions[edit.first_row + i].height = height
+        elif isinstance(edit, NumberFormat):
+            for row in ws[edit.cells]:
+                for cell in row:
+                    cell.number_format = edit.number_format
         elif isinstance(edit, Link):
             cell = ws[edit.cell]
             cell.value = edit.text

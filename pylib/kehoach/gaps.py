@@ -47,10 +47,19 @@ from typing import Any
 import pandas as pd
 
 from kehoach import layout
-from kehoach.edits import ClearRows, Edit, EnsureSheet, Link, WriteValues
+from kehoach.edits import (
+    ClearRows,
+    Edit,
+    EnsureSheet,
+    Link,
+    NumberFormat,
+    RowHeights,
+    WriteValues,
+)
 from kehoach.errors import WorkbookError
 from kehoach.model import APPENDIX_IDS
 from kehoach.sheetdata import SheetValues, appendix_table, cell_ref, is_blank
+from kehoach.sheetgeometry import LINE_POINTS, row_height
 
 FIGURES: tuple[str, ...] = (
     "max",
@@ -539,10 +548,13 @@ def summary_lines(report: GapsReport) -> list[str]:
     return lines
 
 
+# The blocks the button writes: the name in column B (wide, wrapped, shared with the names of
+# the tables above), the code in column C as a link to its row.
+LINK_COLUMN = "C"
 BLOCK_HEADERS: tuple[str, ...] = (
     "Phụ lục",
-    "Mã tiêu chí",
     "Tên tiêu chí",
+    "Mã tiêu chí",
     "Điều tra XHH",
     "Điểm tối đa",
     "Năm 2022",
@@ -597,8 +609,9 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         a = report.appendices[appendix_id]
         code = a.rows.loc[source_row, "code"] or a.rows.loc[source_row, "id"]
         col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
-        edits.append(WriteValues(sheet, f"A{row}", [[appendix_id, None, message]]))
-        edits.append(Link(sheet, f"B{row}", cell_ref(a.sheet, col, source_row), str(code)))
+        label = criterion_label(appendix_id, str(code), str(a.rows.loc[source_row, "id"]))
+        edits.append(WriteValues(sheet, f"A{row}", [[appendix_id, message, None]]))
+        edits.append(Link(sheet, f"{LINK_COLUMN}{row}", cell_ref(a.sheet, col, source_row), label))
         row += 1
     for title, pick in (
         ("bị mất nhiều điểm nhất năm 2022", _top_lost),
@@ -618,14 +631,9 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         for a, frame in picked:
             for source_row, c in frame.iterrows():
                 edits.append(WriteValues(sheet, f"A{row}", [_block_row(a.id, c)]))
-                edits.append(
-                    Link(
-                        sheet,
-                        f"B{row}",
-                        cell_ref(a.sheet, "A", int(str(source_row))),
-                        str(c["code"] or c["id"]),
-                    )
-                )
+                label = criterion_label(a.id, str(c["code"] or ""), str(c["id"]))
+                target = cell_ref(a.sheet, "A", int(str(source_row)))
+                edits.append(Link(sheet, f"{LINK_COLUMN}{row}", target, label))
                 row += 1
     levels = [(a, _level_results(a)) for a in report.appendices.values()]
     levels = [(a, frame) for a, frame in levels if not frame.empty]
@@ -640,9 +648,51 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
                 number = int(str(source_row))
                 typed = "Có" if number in a.typed else "Không"
                 edits.append(WriteValues(sheet, f"A{row}", [_level_row(a, number, c, typed)]))
-                edits.append(Link(sheet, f"B{row}", cell_ref(a.sheet, "A", number), str(c["id"])))
+                target = cell_ref(a.sheet, "A", number)
+                edits.append(Link(sheet, f"{LINK_COLUMN}{row}", target, str(c["id"])))
                 row += 1
+    edits.append(_block_heights(edits))
+    edits.extend(_block_formats(edits))
     return edits
+
+
+# Points with 2 decimals; SIPAS (PL3) in percent (75.24 is 75.24 %).
+BLOCK_NUMBER_FORMAT = "0.00"
+SIPAS_NUMBER_FORMAT = '0.00" %"'
+
+
+def _block_formats(edits: Sequence[Edit]) -> list[NumberFormat]:
+    """Number formats of the block's table rows (from column E), by appendix; every row,
+    since a row keeps its format from the previous click."""
+    out: list[NumberFormat] = []
+    for edit in edits:
+        if isinstance(edit, WriteValues) and edit.cell.startswith("A"):
+            top = int(edit.cell[1:])
+            for i, values in enumerate(edit.rows):
+                if len(values) > 4 and values[0] in APPENDIX_IDS:
+                    fmt = SIPAS_NUMBER_FORMAT if values[0] == "PL3" else BLOCK_NUMBER_FORMAT
+                    out.append(NumberFormat(layout.GAPS_SHEET, f"E{top + i}:K{top + i}", fmt))
+    return out
+
+
+def _block_heights(edits: Sequence[Edit]) -> RowHeights:
+    """Heights of the rows written from ``layout.GAPS_BLOCK_ROW``: column A's lines run over to
+    the right; names and headers wrap at the widths of the sheet's columns."""
+    widths: list[float | None] = [None, *(c.width for c in layout.SUMMARY_COLUMNS[1:])]
+    heights: dict[int, float] = {}
+    for edit in edits:
+        if isinstance(edit, WriteValues) and edit.cell.startswith("A"):
+            top = int(edit.cell[1:])
+            for i, values in enumerate(edit.rows):
+                height = row_height(values, widths)
+                if values and values[0] == BLOCK_HEADERS[0]:  # bold headers: 3 lines
+                    height = max(height, 3 * LINE_POINTS + 2)
+                heights[top + i] = max(heights.get(top + i, 0.0), height)
+    first = layout.GAPS_BLOCK_ROW
+    last = max(heights, default=first)
+    return RowHeights(
+        layout.GAPS_SHEET, first, [heights.get(r, LINE_POINTS + 1) for r in range(first, last + 1)]
+    )
 
 
 LEVELS_TITLE = (
@@ -651,8 +701,8 @@ LEVELS_TITLE = (
 )
 LEVEL_HEADERS: tuple[str, ...] = (
     "Phụ lục",
-    "Dòng",
     "Tên",
+    "Dòng",
     "Nhập trực tiếp?",
     "Điểm tối đa",
     "Năm 2022",
@@ -685,8 +735,8 @@ def level_goal(a: AppendixGaps, row: int) -> float | None:
 def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]:
     return [
         a.id,
-        None,  # the link
         c["name"],
+        None,  # the link
         typed,
         c["max"],
         c["score_2022"],
@@ -698,11 +748,21 @@ def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]
     ]
 
 
+def criterion_label(appendix_id: str, code: str, row_id: str) -> str:
+    """A criterion's code as the blocks show it: SIPAS (PL3) numbers its criteria again in each
+    group, so its codes take the group ("I.3.5", "II.3.5", from the id "PL3-II-3.5")."""
+    if appendix_id == "PL3":
+        parts = row_id.split("-")
+        if len(parts) == 3 and parts[2] == code:
+            return f"{parts[1]}.{code}"
+    return code or row_id
+
+
 def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
     return [
         appendix_id,
-        None,  # the link
         c["name"],
+        None,  # the link
         layout.SURVEY_MARK if c["survey"] else None,
         c["max"],
         c["score_2022"],

@@ -34,26 +34,47 @@ from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
 from kehoach.model import APPENDIX_IDS
+from kehoach.sheetgeometry import place_chart
+from kehoach.summarysheet import FONT_NAME, chart_title, page_setup, text_properties
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-_THIN = Side(style="thin", color="808080")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_BODY = Font(name=FONT_NAME, size=11)
+_BOLD = Font(name=FONT_NAME, size=11, bold=True)
+_HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
+# The sheet's legend, rows LEGEND_ROW..+1 merged across the table.
 SUMMARY_NOTE = (
-    "PL1: các tiêu chí đạt điểm tối đa năm 2022, mục tiêu là giữ điểm tối đa. "
+    "Chú giải. PL1: các tiêu chí đạt điểm tối đa năm 2022, mục tiêu là giữ điểm tối đa. "
     "PL2: mục tiêu là điểm tối đa trừ tiêu chí điều tra XHH (giữ như 2022). "
-    "PL3 (%, trung bình) và PL4: số liệu dòng Tổng của kế hoạch. "
-    "Nhập kết quả năm 2023 vào cột nền vàng của từng phụ lục."
+    "PL3 (SIPAS) tính bằng % (trung bình các tiêu chí) và PL4 (PAPI): số liệu dòng Tổng của "
+    "kế hoạch. Điểm ghi 2 chữ số thập phân. Mã tiêu chí PL3 ghi kèm nhóm (I.3.5, II.3.5). "
+    "Nhập kết quả năm 2023 vào cột nền vàng «Kết quả năm 2023» của từng phụ lục, rồi bấm "
+    "«Tính chênh lệch»: các bảng từ dòng "
+    f"{layout.GAPS_BLOCK_ROW} được ghi lại; bấm vào mã tiêu chí để tới dòng của nó."
 )
+LEGEND_ROWS = 2
+# The button's blocks (kehoach.gaps.gap_edits), styled at build time over a bounded range:
+# columns A..K; headers start with "Phụ lục" in column A, data rows with an appendix id.
+BLOCK_WIDTH = 11
+SIPAS_FORMAT = '0.00" %"'
+_BLOCK_HEADER = layout.SUMMARY_COLUMNS[0].header  # "Phụ lục"
+SIPAS_APPENDIX = "PL3"
+# The charts side by side: the percentages over columns A..D, the points lost per field
+# (long names, horizontal bars) over E..P.
+CHART_SPLIT_COLUMN = 5
 
 
 def _q(text: str) -> str:
@@ -328,24 +349,83 @@ def _fields_header_row() -> int:
 def _header(ws: Worksheet, row: int, columns: Sequence[layout.Column]) -> None:
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(row, i, col.header)
-        cell.font = Font(bold=True)
+        cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
 
 
-def write_summary(wb: Workbook, ws: Worksheet, subtitle: str) -> None:
-    """The sheet "Chênh lệch": appendix totals, PL2 per field, charts (all formulas)."""
+def legend_row() -> int:
+    return max(summary_rows().values()) + 1
+
+
+def chart_rows(wb: Workbook) -> tuple[int, int]:
+    """First and last row of the charts' box: below the per-field table, above the block."""
+    fields = field_rows(wb)
+    first = (max(fields.values()) if fields else _fields_header_row()) + 2
+    return first, layout.GAPS_BLOCK_ROW - 2
+
+
+def block_last_row(wb: Workbook) -> int:
+    """The last row the build styles for the button's blocks: its lines of text, the top
+    criteria of every appendix twice (lost in 2022, short of the 2023 target), every total,
+    group and section row, and spares."""
+    nodes = sum(
+        sum(1 for k in row_kinds(wb[layout.APPENDIX_SHEETS[a]], a).values() if k != "criterion")
+        for a in APPENDIX_IDS
+        if layout.APPENDIX_SHEETS[a] in wb.sheetnames
+    )
+    lines = 8 + 3 * 3  # the totals in words; three titled tables
+    return layout.GAPS_BLOCK_ROW + lines + 2 * layout.GAPS_TOP_N * len(APPENDIX_IDS) + nodes + 20
+
+
+def _style_block(ws: Worksheet, last: int) -> None:
+    """Fonts, wrapping and number formats of the rows the button writes, and conditional
+    formats for what depends on its values: header rows, table rows, titles (the number
+    formats of SIPAS rows come with the values, ``kehoach.gaps.gap_edits``)."""
+    first = layout.GAPS_BLOCK_ROW
+    for row in range(first, last + 1):
+        for col in range(1, BLOCK_WIDTH + 1):
+            cell = ws.cell(row, col)
+            cell.font = _BODY
+            # Column A holds the lines of text, which run over to the right: not wrapped.
+            cell.alignment = _WRAP if col >= 2 else Alignment(vertical="top")
+            if col >= 5:
+                cell.number_format = "0.00"
+    end = get_column_letter(BLOCK_WIDTH)
+    area = f"A{first}:{end}{last}"
+    a = f"$A{first}"
+    header = DifferentialStyle(
+        font=Font(bold=True, color="1F3864"), fill=_HEADER_FILL, border=_BORDER
+    )
+    ws.conditional_formatting.add(
+        area, Rule(type="expression", formula=[f'{a}="{_BLOCK_HEADER}"'], dxf=header)
+    )
+    is_row = "OR(" + ",".join(f'{a}="{i}"' for i in APPENDIX_IDS) + ")"
+    ws.conditional_formatting.add(
+        area, Rule(type="expression", formula=[is_row], dxf=DifferentialStyle(border=_BORDER))
+    )
+    title = f'OR(LEFT({a},4)="Các ",LEFT({a},8)="Kết quả ")'
+    ws.conditional_formatting.add(
+        f"A{first}:A{last}",
+        Rule(type="expression", formula=[title], dxf=DifferentialStyle(font=Font(bold=True))),
+    )
+
+
+def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str = "") -> None:
+    """The sheet "Chênh lệch": appendix totals, PL2 per field, charts (all formulas), the
+    legend, and the styles of the block the button writes."""
     from kehoach.gaps import hierarchy
 
+    ws.sheet_format.defaultRowHeight = 15
     ws["A1"] = layout.GAPS_TITLE
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name=FONT_NAME, bold=True, size=14)
     ws["A2"] = subtitle
-    ws["A2"].font = Font(italic=True)
+    ws["A2"].font = Font(name=FONT_NAME, italic=True, size=11)
     for i, col in enumerate(layout.SUMMARY_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, layout.SUMMARY_HEADER_ROW, layout.SUMMARY_COLUMNS)
-    ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = 60
+    ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = 62
     rows = summary_rows()
     for appendix_id, row in rows.items():
         values: dict[str, str | float] = {
@@ -357,21 +437,35 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str) -> None:
         }
         for i, col in enumerate(layout.SUMMARY_COLUMNS, start=1):
             cell = ws.cell(row, i, values.get(col.key))
-            cell.number_format = col.number_format
+            number_format = col.number_format
+            if appendix_id == SIPAS_APPENDIX and number_format == "0.00":
+                number_format = SIPAS_FORMAT
+            cell.number_format = number_format
             cell.border = _BORDER
             cell.alignment = _WRAP
-    note = max(rows.values()) + 1
-    ws.cell(note, 1, SUMMARY_NOTE).font = Font(italic=True, color="595959")
+            cell.font = _BODY
+    note = legend_row()
+    cell = ws.cell(note, 1, SUMMARY_NOTE)
+    cell.font = Font(name=FONT_NAME, size=11, italic=True, color="404040")
+    cell.alignment = _WRAP
+    ws.merge_cells(
+        start_row=note,
+        start_column=1,
+        end_row=note + LEGEND_ROWS - 1,
+        end_column=len(layout.SUMMARY_COLUMNS),
+    )
 
     header = _fields_header_row()
-    ws.cell(header - 1, 1, "Điểm bị mất năm 2022 theo lĩnh vực (PL2)").font = Font(bold=True)
+    ws.cell(header - 1, 1, "Điểm bị mất năm 2022 theo lĩnh vực (PL2)").font = _BOLD
     _header(ws, header, layout.FIELD_COLUMNS)
-    ws.row_dimensions[header].height = 45
+    ws.row_dimensions[header].height = 47
     pl2 = layout.APPENDIX_SHEETS[layout.FIELDS_APPENDIX]
     cols = layout.APPENDIX_COLUMNS[layout.FIELDS_APPENDIX]
     kinds = row_kinds(wb[pl2], layout.FIELDS_APPENDIX)
     tree = hierarchy(kinds)
     sheet = quote_sheetname(pl2)
+    name_width = layout.FIELD_COLUMNS[1].width
+    assert layout.SUMMARY_COLUMNS[1].width >= name_width
 
     def ref(key: str, row: int) -> str:
         return f"{sheet}!{layout.column_letter(cols, key)}{row}"
@@ -400,36 +494,45 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str) -> None:
             cell = ws.cell(out, i, values[col.key])
             cell.number_format = col.number_format
             cell.border = _BORDER
-    _charts(ws, rows, out_rows)
+            cell.font = _BODY
+            cell.alignment = _WRAP
+        # The name is a formula: its height comes from the PL2 sheet's text, at the width of
+        # column B (about 1.1 characters of Times New Roman 11 per unit of width).
+        name = str(wb[pl2][ref("name", section).split("!")[1]].value or "")
+        lines = max(1, -(-len(name) // int(layout.SUMMARY_COLUMNS[1].width * 1.1)))
+        ws.row_dimensions[out].height = 15 * lines + 1
+    _charts(ws, rows, out_rows, chart_rows(wb))
+    _style_block(ws, block_last_row(wb))
     ws.freeze_panes = f"C{layout.SUMMARY_HEADER_ROW + 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup(ws, "1:2", plan_number)
 
 
-def _charts(ws: Worksheet, rows: dict[str, int], fields: dict[int, int]) -> None:
+def _charts(
+    ws: Worksheet, rows: dict[str, int], fields: dict[int, int], box: tuple[int, int]
+) -> None:
     columns = layout.SUMMARY_COLUMNS
     first, last = min(rows.values()), max(rows.values())
-    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+    top, bottom = box
+    names = layout.column_index(columns, "index")
     pct = BarChart()
     pct.type = "col"
-    pct.title = "Tỷ lệ so với điểm tối đa: năm 2022 và mục tiêu 2023"
+    pct.title = chart_title("% điểm tối đa: năm 2022 và mục tiêu 2023")
     pct.y_axis.title = "% điểm tối đa"
     pct.y_axis.number_format = "0%"
     pct.y_axis.scaling.min = 0
     pct.y_axis.scaling.max = 1
-    for key in ("pct_2022", "pct_target"):
+    for key, color in (("pct_2022", "A5A5A5"), ("pct_target", "2E7D32")):
         col = layout.column_index(columns, key)
         pct.add_data(
             Reference(ws, min_col=col, min_row=layout.SUMMARY_HEADER_ROW, max_row=last),
             titles_from_data=True,
         )
-    pct.set_categories(cats)
-    pct.width, pct.height = 16, 8
-    anchor = get_column_letter(len(columns) + 2)
-    ws.add_chart(pct, f"{anchor}{layout.SUMMARY_HEADER_ROW}")
+        pct.series[-1].graphicalProperties.solidFill = color
+        pct.series[-1].graphicalProperties.line.solidFill = color
+    pct.set_categories(Reference(ws, min_col=names, min_row=first, max_row=last))
+    _axes(pct)
+    split = CHART_SPLIT_COLUMN
+    place_chart(ws, pct, top, 1, bottom, split - 1)
 
     if not fields:
         return
@@ -437,15 +540,29 @@ def _charts(ws: Worksheet, rows: dict[str, int], fields: dict[int, int]) -> None
     lost.type = "bar"
     lost.grouping = "stacked"
     lost.overlap = 100
-    lost.title = "Điểm bị mất năm 2022 theo lĩnh vực (PL2)"
+    lost.title = chart_title("Điểm bị mất năm 2022 theo lĩnh vực (PL2)")
     header = _fields_header_row()
     f_first, f_last = min(fields.values()), max(fields.values())
-    for key in ("lost_2022_survey", "lost_2022_other"):
+    for key, color in (("lost_2022_survey", "A5A5A5"), ("lost_2022_other", "C00000")):
         col = layout.column_index(layout.FIELD_COLUMNS, key)
         lost.add_data(
             Reference(ws, min_col=col, min_row=header, max_row=f_last), titles_from_data=True
         )
-    lost.set_categories(Reference(ws, min_col=1, min_row=f_first, max_row=f_last))
+        lost.series[-1].graphicalProperties.solidFill = color
+        lost.series[-1].graphicalProperties.line.solidFill = color
+    name = layout.column_index(layout.FIELD_COLUMNS, "name")
+    lost.set_categories(Reference(ws, min_col=name, min_row=f_first, max_row=f_last))
+    lost.x_axis.scaling.orientation = "maxMin"  # field I on top, as in the table
     lost.y_axis.title = "điểm"
-    lost.width, lost.height = 16, 8
-    ws.add_chart(lost, f"{anchor}{layout.SUMMARY_HEADER_ROW + 17}")
+    lost.y_axis.number_format = "0.00"
+    _axes(lost)
+    place_chart(ws, lost, top, split, bottom, len(columns))
+
+
+def _axes(chart: BarChart) -> None:
+    chart.legend.position = "b"
+    chart.legend.txPr = text_properties(900)
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.delete = False  # openpyxl 3.1 hides the axes otherwise
+        axis.txPr = text_properties(800)
+    chart.x_axis.tickLblSkip = 1  # every name, never every other one

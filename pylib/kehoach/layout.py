@@ -175,15 +175,15 @@ GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm 2023
 SUMMARY_HEADER_ROW = 4
 SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("appendix", "Phụ lục", 8),
-    Column("index", "Chỉ số", 14),
-    Column("criteria", "Số tiêu chí", 9, "0"),
+    Column("index", "Chỉ số", 34),
+    Column("criteria", "Số tiêu chí", 12, "0"),
     Column("max", "Điểm tối đa", 10, "0.00"),
     Column("score_2022", "Năm 2022", 10, "0.00"),
     Column("target", "Mục tiêu năm 2023", 11, "0.00"),
     Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
     Column("lost_2022_survey", "trong đó: tiêu chí điều tra XHH", 12, "0.00"),
     Column("lost_2022_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
-    Column("pct_2022", "% tối đa năm 2022", 10, PCT_FORMAT),
+    Column("pct_2022", "% tối đa năm 2022", 12, PCT_FORMAT),
     Column("pct_target", "% tối đa của mục tiêu", 10, PCT_FORMAT),
     Column("results", "Số tiêu chí đã nhập kết quả 2023", 12, "0"),
     Column("achieved", "Số tiêu chí đạt", 9, "0"),
@@ -201,13 +201,13 @@ FIELDS_APPENDIX = "PL2"  # the per-field table and chart of points lost
 FIELD_COLUMNS: tuple[Column, ...] = (
     Column("tt", "TT", 8),
     Column("name", "Lĩnh vực (PL2)", 14),
-    Column("max", "Điểm tối đa", 9, "0.0000"),
-    Column("score_2022", "Năm 2022", 10, "0.0000"),
-    Column("lost_2022_survey", "Bị mất: điều tra XHH", 10, "0.0000"),
-    Column("lost_2022_other", "Bị mất: tiêu chí khác", 10, "0.0000"),
-    Column("lost_2022", "Bị mất năm 2022", 10, "0.0000"),
+    Column("max", "Điểm tối đa", 9, "0.00"),
+    Column("score_2022", "Năm 2022", 10, "0.00"),
+    Column("lost_2022_survey", "Bị mất: điều tra XHH", 10, "0.00"),
+    Column("lost_2022_other", "Bị mất: tiêu chí khác", 10, "0.00"),
+    Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
 )
-GAPS_BLOCK_ROW = 26
+GAPS_BLOCK_ROW = 48
 GAPS_TOP_N = 10
 
 TASK_COLUMNS: tuple[Column, ...] = (

@@ -1,10 +1,12 @@
 """The sheet "TongHop": laid out at build time (``write_summary_sheet``), values rewritten by
 the button and ``kehoach summary --write`` (``summary_edits``). Blocks: ``summary_layout``.
 
-Build time puts in what the button cannot: widths, the header rows, number formats, the colour
-code (conditional formatting on the status columns: green done on time, orange done late, blue
-in progress, red overdue, grey not started), a data bar on the completion rate, two Excel
-charts over fixed ranges, a frozen header, A4 landscape one page wide.
+Build time puts in what the button cannot: widths, the header rows, fonts, number formats, the
+colour code (conditional formatting on the status columns, the colours of
+``summary_layout.STATUS_FILLS``), a data bar on the completion rate, the legend, two Excel charts
+over fixed ranges placed side by side in a box of empty rows (``kehoach.sheetgeometry``), a
+frozen header, A4 landscape one page wide with the plan's number in the footer. Formatting
+covers the rows the plan and the directory need, plus ``summary_layout.SPARE_ROWS``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
+from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -19,18 +30,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
 from kehoach import summary_layout as sl
-from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
+from kehoach.edits import ClearRows, Edit, EnsureSheet, RowHeights, WriteValues
 from kehoach.model import APPENDIX_IDS
+from kehoach.sheetgeometry import place_chart, row_height
 
 if TYPE_CHECKING:  # kehoach.summary imports pandas; building the empty sheet does not need it
     from kehoach.summary import Summary
 
-_THIN = Side(style="thin", color="808080")
+FONT_NAME = "Times New Roman"
+_THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-_TOTAL_FILL = PatternFill("solid", fgColor="FCE4D6")
-_BOLD = Font(bold=True)
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_BODY = Font(name=FONT_NAME, size=11)
+_BOLD = Font(name=FONT_NAME, size=11, bold=True)
+_HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
+FOOTER = "Kế hoạch số {number} — Trang &P/&N"
+HEADER_HEIGHT = 62  # "Hoàn thành chưa có văn bản chứng minh" at width 11: 4 lines
 
 
 def column(key: str) -> str:
@@ -40,39 +57,72 @@ def column(key: str) -> str:
 def _header(ws: Worksheet, row: int) -> None:
     for i, col in enumerate(sl.COLUMNS, start=1):
         cell = ws.cell(row, i, col.header)
-        cell.font = _BOLD
         color = sl.STATUS_FILLS.get(col.key)
+        cell.font = _HEADER_FONT
+        if col.key == sl.NOT_REPORTED:
+            cell.font = Font(name=FONT_NAME, size=11, bold=True, color=sl.NOT_REPORTED_FONT)
         cell.fill = PatternFill("solid", fgColor=color) if color else _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
-    ws.row_dimensions[row].height = 48
+    ws.row_dimensions[row].height = HEADER_HEIGHT
 
 
-def write_summary_sheet(ws: Worksheet) -> None:
+def formatted_last_row(ws: Worksheet) -> int:
+    """The last row the build formats: every row the button writes for the plan and the
+    directory in the workbook (agencies twice, at most: listed, and not reported), and spares."""
+    from kehoach.gapsheet import row_kinds  # the appendix sheets' kinds of rows
+
+    wb = ws.parent
+    agencies = 0
+    if layout.DIRECTORY_SHEET in wb.sheetnames:
+        directory = wb[layout.DIRECTORY_SHEET]
+        agencies = sum(
+            1
+            for (code,) in directory.iter_rows(
+                min_row=layout.FIRST_DATA_ROW, max_col=1, values_only=True
+            )
+            if code
+        )
+    nodes = sum(
+        len(row_kinds(wb[layout.APPENDIX_SHEETS[a]], a))
+        for a in APPENDIX_IDS
+        if layout.APPENDIX_SHEETS[a] in wb.sheetnames
+    )
+    # agencies, a blank, a title, the agencies not reported (or one line), a blank, a title,
+    # every appendix, section and criterion
+    return sl.AGENCY_FIRST_ROW + 2 * agencies + nodes + 6 + sl.SPARE_ROWS
+
+
+def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     """Lay out an empty "TongHop" sheet (see the module's docstring)."""
-    ws.cell(sl.TITLE_ROW, 1, sl.SUMMARY_TITLE).font = Font(bold=True, size=14)
-    ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE).font = Font(italic=True)
+    ws.sheet_format.defaultRowHeight = 15
+    ws.cell(sl.TITLE_ROW, 1, sl.SUMMARY_TITLE).font = Font(name=FONT_NAME, bold=True, size=14)
+    ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE).font = Font(name=FONT_NAME, italic=True, size=11)
     for i, col in enumerate(sl.COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, sl.HEADER_ROW)
     _header(ws, sl.AGENCY_HEADER_ROW)
     ws.cell(sl.AGENCY_TITLE_ROW, 1, sl.AGENCY_TITLE).font = _BOLD
+    for i, line in enumerate(sl.LEGEND_LINES):
+        legend = ws.cell(sl.LEGEND_ROW + i, 1, line)
+        legend.font = Font(name=FONT_NAME, size=11, italic=True, color="404040")
     fixed = [sl.TOTAL_ROW, *sl.APPENDIX_ROWS.values()]
-    for row in fixed:
-        for i in range(1, len(sl.COLUMNS) + 1):
+    last = formatted_last_row(ws)
+    body = [*fixed, *range(sl.AGENCY_FIRST_ROW, last + 1)]
+    name_col = layout.column_index(sl.COLUMNS, "name")
+    for row in body:
+        for i, col in enumerate(sl.COLUMNS, start=1):
             cell = ws.cell(row, i)
-            cell.border = _BORDER
-            cell.font = _BOLD if row == sl.TOTAL_ROW else Font()
+            cell.font = _BOLD if row == sl.TOTAL_ROW else _BODY
+            if col.key == sl.NOT_REPORTED:
+                cell.font = Font(name=FONT_NAME, size=11, color=sl.NOT_REPORTED_FONT)
+            # A date or a rate written into a cell keeps its format, in Excel as in openpyxl.
+            cell.number_format = col.number_format
+            if row in fixed:
+                cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=i == name_col, vertical="top")
             if row == sl.TOTAL_ROW:
                 cell.fill = _TOTAL_FILL
-    # Number formats of the rows the button writes (a date or a rate written into a cell
-    # keeps the cell's format, in Excel as in openpyxl).
-    last = sl.AGENCY_FIRST_ROW + sl.FORMATTED_ROWS
-    for key in ("pct_done", "last_report"):
-        fmt = sl.COLUMNS[layout.column_index(sl.COLUMNS, key) - 1].number_format
-        idx = layout.column_index(sl.COLUMNS, key)
-        for row in (*fixed, *range(sl.AGENCY_FIRST_ROW, last)):
-            ws.cell(row, idx).number_format = fmt
     for key, color in sl.STATUS_FILLS.items():
         c = column(key)
         fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
@@ -87,16 +137,47 @@ def write_summary_sheet(ws: Worksheet) -> None:
     )
     _charts(ws)
     ws.freeze_panes = f"D{sl.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{sl.HEADER_ROW}:{sl.HEADER_ROW}"
+    page_setup(ws, f"{sl.HEADER_ROW}:{sl.HEADER_ROW}", plan_number)
+
+
+def page_setup(ws: Worksheet, title_rows: str, plan_number: str) -> None:
+    """A4 landscape, one page wide, ``title_rows`` repeated, the plan's number and the page in
+    the footer (a sheet as wide as ours prints at about 60 %)."""
+    ws.print_title_rows = title_rows
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.print_options.horizontalCentered = True
+    footer = FOOTER.format(number=plan_number) if plan_number else "Trang &P/&N"
+    ws.oddFooter.center.text = footer
+    ws.oddFooter.center.font = f"{FONT_NAME},Regular"
+    ws.oddFooter.center.size = 10
+
+
+def _character(size: int, bold: bool) -> CharacterProperties:
+    return CharacterProperties(latin=DrawingFont(typeface=FONT_NAME), sz=size, b=bold)
+
+
+def text_properties(size: int = 900, bold: bool = False) -> RichText:
+    """Chart text in the sheet's font (size in hundredths of a point)."""
+    props = _character(size, bold)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def chart_title(text: str, size: int = 1200) -> Title:
+    """A chart title in the sheet's font, bold (Excel's default would be Calibri 14)."""
+    props = _character(size, True)
+    run = RegularTextRun(rPr=props, t=text)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[run])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
 def _stacked(ws: Worksheet, chart: BarChart, first: int, last: int) -> None:
-    for key in sl.STATUS_KEYS:
+    for key in sl.CHART_STATUS_KEYS:
         idx = layout.column_index(sl.COLUMNS, key)
         series = Series(
             Reference(ws, min_col=idx, min_row=first, max_row=last), title=sl.STATUS_LABELS[key]
@@ -105,34 +186,42 @@ def _stacked(ws: Worksheet, chart: BarChart, first: int, last: int) -> None:
         series.graphicalProperties.line.solidFill = sl.STATUS_CHART_COLORS[key]
         chart.series.append(series)
     chart.overlap = 100
+    chart.gapWidth = 60
     chart.legend.position = "b"
+    chart.legend.txPr = text_properties(900)
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.delete = False  # openpyxl 3.1 hides the axes otherwise
+        axis.txPr = text_properties(900)
 
 
 def _charts(ws: Worksheet) -> None:
     name = layout.column_index(sl.COLUMNS, "name")
     first, last = sl.AGENCY_FIRST_ROW, sl.AGENCY_FIRST_ROW + sl.CHART_AGENCIES - 1
+    bottom = sl.CHART_FIRST_ROW + sl.CHART_ROWS - 1
     agencies = BarChart()
     agencies.type = "bar"
     agencies.grouping = "stacked"
-    agencies.title = sl.CHART_AGENCY_TITLE
+    agencies.title = chart_title(sl.CHART_AGENCY_TITLE)
     _stacked(ws, agencies, first, last)
     agencies.set_categories(Reference(ws, min_col=name, min_row=first, max_row=last))
-    agencies.y_axis.title = "số lượt giao"
+    agencies.y_axis.number_format = "#,##0"
+    agencies.y_axis.majorGridlines = None
     agencies.x_axis.scaling.orientation = "maxMin"  # the first agency on top, as in the table
-    agencies.width, agencies.height = 20, 12
-    ws.add_chart(agencies, f"A{sl.CHART_FIRST_ROW}")
+    agencies.x_axis.tickLblSkip = 1  # every agency's name, never every other one
+    left, right = sl.CHART_AGENCY_COLUMNS
+    place_chart(ws, agencies, sl.CHART_FIRST_ROW, left, bottom, right)
 
     rows = list(sl.APPENDIX_ROWS.values())
     appendices = BarChart()
     appendices.type = "col"
     appendices.grouping = "percentStacked"
-    appendices.title = sl.CHART_APPENDIX_TITLE
+    appendices.title = chart_title(sl.CHART_APPENDIX_TITLE)
     _stacked(ws, appendices, min(rows), max(rows))
-    code = layout.column_index(sl.COLUMNS, "code")
-    appendices.set_categories(Reference(ws, min_col=code, min_row=min(rows), max_row=max(rows)))
+    appendices.set_categories(Reference(ws, min_col=name, min_row=min(rows), max_row=max(rows)))
     appendices.y_axis.number_format = "0%"
-    appendices.width, appendices.height = 15, 12
-    ws.add_chart(appendices, f"{column('lead')}{sl.CHART_FIRST_ROW}")
+    appendices.x_axis.tickLblSkip = 1
+    left, right = sl.CHART_APPENDIX_COLUMNS
+    place_chart(ws, appendices, sl.CHART_FIRST_ROW, left, bottom, right)
 
 
 # --- the button's values ----------------------------------------------------------------------
@@ -182,8 +271,10 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
         counts = summary.appendices.loc[appendix_id]
         rows.append(_row(sl.LEVEL_APPENDIX, appendix_id, str(counts["name"]), counts))
     rows.extend(blank[:] for _ in range(sl.AGENCY_FIRST_ROW - sl.TOTAL_ROW - len(rows)))
-    # Rows AGENCY_TITLE_ROW and AGENCY_HEADER_ROW are the build's; written again unchanged so
-    # that one block of values covers the sheet.
+    # The legend and rows AGENCY_TITLE_ROW and AGENCY_HEADER_ROW are the build's; written
+    # again unchanged so that one block of values covers the sheet.
+    for i, line in enumerate(sl.LEGEND_LINES):
+        rows[sl.LEGEND_ROW + i - sl.TOTAL_ROW] = [line, *blank[1:]]
     rows[sl.AGENCY_TITLE_ROW - sl.TOTAL_ROW] = [sl.AGENCY_TITLE, *blank[1:]]
     rows[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = [c.header for c in sl.COLUMNS]
     agencies = summary.agencies
@@ -222,9 +313,15 @@ def summary_edits(summary: Summary) -> list[Edit]:
     from kehoach.summary import overall_text
 
     sheet = sl.SUMMARY_SHEET
+    rows = summary_rows(summary)
+    # Only the names wrap; the header row above the agencies keeps the build's height.
+    widths = [c.width if c.key == "name" else None for c in sl.COLUMNS]
+    heights = [row_height(r, widths) for r in rows]
+    heights[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = HEADER_HEIGHT
     return [
         EnsureSheet(sheet),
         WriteValues(sheet, f"A{sl.NOTE_ROW}", [[overall_text(summary)]]),
         ClearRows(sheet, sl.TOTAL_ROW),
-        WriteValues(sheet, f"A{sl.TOTAL_ROW}", summary_rows(summary)),
+        WriteValues(sheet, f"A{sl.TOTAL_ROW}", rows),
+        RowHeights(sheet, sl.TOTAL_ROW, heights),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +27,8 @@ from kehoach.edits import (
     Fill,
     HideSheet,
     Link,
+    NumberFormat,
+    RowHeights,
     WriteValues,
 )
 from kehoach.errors import KeHoachError
@@ -80,8 +82,25 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
                 sheet.range(edit.cell).value = rows
         elif isinstance(edit, Fill):
             sheet.range(edit.cell).color = f"#{edit.color}" if edit.color else None
+        elif isinstance(edit, RowHeights):
+            for top, bottom, height in _runs(edit.first_row, edit.heights):
+                sheet.range(f"{top}:{bottom}").row_height = height
+        elif isinstance(edit, NumberFormat):
+            sheet.range(edit.cells).number_format = edit.number_format
         elif isinstance(edit, Link):
             sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
+
+
+def _runs(first_row: int, heights: Sequence[float]) -> list[tuple[int, int, float]]:
+    """Rows of equal height grouped: (first, last, height), one call to Excel each."""
+    runs: list[tuple[int, int, float]] = []
+    for i, height in enumerate(heights):
+        row = first_row + i
+        if runs and runs[-1][2] == height and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row, height)
+        else:
+            runs.append((row, row, height))
+    return runs
 
 
 def _as_text(value: Any) -> Any:
