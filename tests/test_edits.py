@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from kehoach import xl
 from kehoach.edits import ClearRows, EnsureSheet, Fill, Link, WriteValues, apply_to_workbook
@@ -72,3 +72,37 @@ def test_both_appliers_give_the_same_workbook(master_xlsm: Path, xl_remote: Any)
     assert by_openpyxl["unfilled"] is None
     assert (by_openpyxl["q4"], by_openpyxl["q5"], by_openpyxl["pl4_a5"]) == ("a", None, None)
     assert by_xlwings == by_openpyxl
+
+
+def test_ensure_sheet_puts_a_new_sheet_in_its_place_of_the_workflow() -> None:
+    wb = Workbook()
+    wb.active.title = "Giới thiệu"
+    for name in ("PL1", "KiemTra", "Quy tắc", "DanhBaGoc"):
+        wb.create_sheet(name)
+    wb["DanhBaGoc"].sheet_state = "hidden"
+    wb.create_sheet("_khoa").sheet_state = "veryHidden"
+    apply_to_workbook(
+        wb,
+        [
+            EnsureSheet("Tệp gửi cơ quan"),
+            EnsureSheet("TongHop"),
+            EnsureSheet("Trang của tôi"),
+            EnsureSheet("LichSu"),
+            EnsureSheet("TongHop"),  # already there: stays where it is
+        ],
+    )
+    assert wb.sheetnames == [
+        "Giới thiệu",
+        "TongHop",
+        "PL1",
+        "KiemTra",
+        "Tệp gửi cơ quan",
+        "Trang của tôi",
+        "Quy tắc",
+        "LichSu",
+        "DanhBaGoc",
+        "_khoa",
+    ]
+    assert wb["Tệp gửi cơ quan"].sheet_properties.tabColor.rgb.endswith("7030A0")
+    assert wb["Trang của tôi"].sheet_properties.tabColor is None
+    assert wb["LichSu"].sheet_properties.tabColor.rgb.endswith("A6A6A6")

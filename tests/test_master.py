@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -57,8 +59,11 @@ def cover_rows(ws: Worksheet) -> list[tuple[Any, Any]]:
 
 
 def test_sheets_in_order(wb: Workbook) -> None:
+    # The officials' workflow: read, the plan, agencies, analyses, rounds, then rarely used;
+    # hidden last. Tabs coloured by kind.
     assert wb.sheetnames == [
         "Giới thiệu",
+        "TongHop",
         "PL1",
         "PL2",
         "PL3",
@@ -66,18 +71,41 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "Nhiệm vụ",
         "Danh bạ cơ quan",
         "Cơ quan chưa xác định",
-        "Quy tắc",
         "Chênh lệch",
         "KiemTra",
-        "TongHop",
         "TienDo",
-        "LichSu",
         "ThuThap",
-        "Cài đặt",
         "NhatKyGui",
+        "Quy tắc",
+        "Cài đặt",
+        "LichSu",
         "DanhBaGoc",
     ]
     assert wb["DanhBaGoc"].sheet_state == "hidden"
+    assert wb.active.title == "Giới thiệu"
+    tabs = {ws.title: ws.sheet_properties.tabColor.rgb[-6:] for ws in wb.worksheets}
+    assert tabs["Giới thiệu"] == tabs["TongHop"] == "1F4E78"
+    assert {tabs[f"PL{i}"] for i in range(1, 5)} == {tabs["Nhiệm vụ"]} == {"5B9BD5"}
+    assert tabs["Quy tắc"] == tabs["Cài đặt"] == tabs["LichSu"] == "A6A6A6"
+    assert len(set(tabs.values())) == 6
+
+
+def test_every_font_and_style_is_times_new_roman() -> None:
+    out = io.BytesIO()
+    new_master(small_plan(), BUTTONS).save(out)
+    styles = ET.fromstring(zipfile.ZipFile(out).read("xl/styles.xml"))
+    ns = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    fonts = styles.findall("s:fonts/s:font", ns)
+    assert fonts
+    names = [f.find("s:name", ns) for f in fonts]
+    assert [n.get("val") if n is not None else None for n in names] == ["Times New Roman"] * len(
+        fonts
+    )
+    assert all(f.find("s:scheme", ns) is None for f in fonts)
+    assert all(f.find("s:sz", ns) is not None for f in fonts)
+    # The default font (the Normal style's) is the first.
+    normal = styles.find("s:cellStyleXfs/s:xf", ns)
+    assert normal is not None and normal.get("fontId") == "0"
 
 
 def test_progress_sheets_are_laid_out_and_empty(wb: Workbook) -> None:

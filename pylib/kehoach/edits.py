@@ -20,13 +20,17 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from kehoach.housestyle import FONT_NAME, apply_house_font
+from kehoach.sheetorder import insert_position, style_tab
+
 FORMULA_STARTS = ("=", "+", "-", "@")
-LINK_FONT = Font(color="0563C1", underline="single")
+LINK_FONT = Font(name=FONT_NAME, color="0563C1", underline="single")
 
 
 @dataclass(frozen=True)
 class EnsureSheet:
-    """The sheet exists (created at the end when missing); its contents are left alone."""
+    """The sheet exists (created in its place of ``kehoach.sheetorder`` when missing, with its
+    tab colour); its contents are left alone."""
 
     sheet: str
 
@@ -88,11 +92,18 @@ def looks_like_formula(value: Any) -> bool:
 
 
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
-    """Apply ``edits`` to an openpyxl workbook, in order."""
+    """Apply ``edits`` to an openpyxl workbook, in order; then name the house font in every
+    style (the fonts the edits added included)."""
+    _apply(wb, edits)
+    apply_house_font(wb)
+
+
+def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
     for edit in edits:
         if isinstance(edit, EnsureSheet):
             if edit.sheet not in wb.sheetnames:
-                wb.create_sheet(edit.sheet)
+                existing = [(ws.title, ws.sheet_state != "visible") for ws in wb.worksheets]
+                style_tab(wb.create_sheet(edit.sheet, insert_position(existing, edit.sheet)))
             continue
         ws = wb[edit.sheet]
         if isinstance(edit, HideSheet):

@@ -46,11 +46,13 @@ from kehoach.directory import (
 from kehoach.edits import LINK_FONT
 from kehoach.errors import BuildError, os_error_text, template_error_text
 from kehoach.gapsheet import write_gap_cells, write_summary
+from kehoach.housestyle import apply_house_font
 from kehoach.mailsheet import write_mail_sheets
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.resources import templates_dir
 from kehoach.rules import RULES_TEMPLATE, rule_table
+from kehoach.sheetorder import order_sheets
 from kehoach.summary_layout import SUMMARY_SHEET
 from kehoach.summarysheet import write_summary_sheet
 from kehoach.timelines import Timeline, due_dates, parse_timeline
@@ -177,6 +179,8 @@ def fill_master(
     _write_directory(base, seed, None)
     base.sheet_state = "hidden"
     wb.active = 0
+    order_sheets(wb)
+    apply_house_font(wb)
 
 
 # --- cover -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from kehoach.edits import (
 from kehoach.errors import KeHoachError
 from kehoach.setup_report import TITLE as SETUP_TITLE
 from kehoach.setup_report import setup_message
+from kehoach.sheetorder import TAB_COLORS, insert_position
 
 ERROR_TITLE = "Lỗi"
 _XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
@@ -59,7 +60,15 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
         names = [s.name for s in book.sheets]
         if isinstance(edit, EnsureSheet):
             if edit.sheet not in names:
-                book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
+                existing = [(s.name, not s.visible) for s in book.sheets]
+                place = insert_position(existing, edit.sheet)
+                if place < len(existing):
+                    added = book.sheets.add(edit.sheet, before=book.sheets[place])
+                else:
+                    added = book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
+                color = TAB_COLORS.get(edit.sheet)
+                if color is not None and book.app.engine.name == "excel":
+                    added.api.Tab.Color = int(color[4:] + color[2:4] + color[:2], 16)  # BGR
             continue
         sheet = book.sheets[edit.sheet]
         if isinstance(edit, HideSheet):
