@@ -4,6 +4,7 @@ leading apostrophe)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,25 @@ def test_ensure_sheet_puts_a_new_sheet_in_its_place_of_the_workflow() -> None:
     assert wb["Tệp gửi cơ quan"].sheet_properties.tabColor.rgb.endswith("7030A0")
     assert wb["Trang của tôi"].sheet_properties.tabColor is None
     assert wb["LichSu"].sheet_properties.tabColor.rgb.endswith("A6A6A6")
+
+
+def test_dates_are_date_cells_in_the_columns_format_or_dd_mm_yyyy(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "TienDo"
+    ws.column_dimensions["B"].number_format = "dd/mm/yyyy hh:mm:ss"  # as the build sets it
+    ws.column_dimensions["C"].number_format = "0"
+    when = datetime(2023, 12, 1, 8, 30)
+    apply_to_workbook(
+        wb,
+        [WriteValues("TienDo", "A4", [[date(2023, 9, 30), when, 80, when, datetime(2023, 9, 1)]])],
+    )
+    wb.save(tmp_path / "d.xlsx")
+    row = load_workbook(tmp_path / "d.xlsx")["TienDo"][4]
+    assert [(c.value, c.number_format) for c in row] == [
+        (datetime(2023, 9, 30), "dd/mm/yyyy"),
+        (when, "dd/mm/yyyy hh:mm:ss"),
+        (80, "0"),
+        (when, "dd/mm/yyyy hh:mm"),
+        (datetime(2023, 9, 1), "dd/mm/yyyy"),
+    ]

@@ -12,18 +12,25 @@ Text is always written as text: a string that starts like a formula ("=", "+", "
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import coordinate_to_tuple
+from openpyxl.styles.numbers import is_date_format
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.housestyle import FONT_NAME, apply_house_font
 from kehoach.sheetorder import insert_position, style_tab
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LINK_FONT = Font(name=FONT_NAME, color="0563C1", underline="single")
 
 
@@ -91,6 +98,36 @@ def looks_like_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+# The formats openpyxl gives a date or datetime written into a cell without a date format.
+_ISO_FORMATS = ("yyyy-mm-dd", "yyyy-mm-dd h:mm:ss", "h:mm:ss")
+
+
+def date_format(value: date) -> str:
+    """The house format of a date cell: dd/mm/yyyy, with the time when it has one."""
+    if isinstance(value, datetime) and value.time() != time():
+        return DATETIME_FORMAT
+    return DATE_FORMAT
+
+
+class _ColumnStyles:
+    """A new cell takes its column's style, as in Excel, where a value written into an empty
+    cell shows in the column's number format (openpyxl writes it with the default style)."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self._spans: list[tuple[int, int, Any]] = []
+        for dim in ws.column_dimensions.values():
+            if dim.has_style:
+                # min/max come from a loaded file; a dimension made in memory has its letter.
+                first = dim.min or column_index_from_string(dim.index)
+                self._spans.append((first, dim.max or first, dim._style))
+
+    def give(self, cell: Cell) -> None:
+        for first, last, style in self._spans:
+            if first <= cell.column <= last:
+                cell._style = copy(style)
+                return
+
+
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
     """Apply ``edits`` to an openpyxl workbook, in order; then name the house font in every
     style (the fonts the edits added included)."""
@@ -117,10 +154,17 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                         cell.style = "Normal"
         elif isinstance(edit, WriteValues):
             top, left = coordinate_to_tuple(edit.cell)
+            styles = _ColumnStyles(ws)
             for r, values in enumerate(edit.rows):
                 for c, value in enumerate(values):
                     cell = ws.cell(top + r, left + c)
+                    if not cell.has_style:
+                        styles.give(cell)
                     cell.value = value
+                    if isinstance(value, date) and (
+                        cell.number_format in _ISO_FORMATS or not is_date_format(cell.number_format)
+                    ):
+                        cell.number_format = date_format(value)
                     if looks_like_formula(value):
                         cell.data_type = "s"  # openpyxl would take "=…" for a formula
         elif isinstance(edit, Fill):
