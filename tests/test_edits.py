@@ -33,6 +33,8 @@ EDITS = [
     Fill("PL2", "A4", None),
     WriteValues("PL4", "Q4", [["a"], ["b"], ["c"]]),
     ClearRows("PL4", 5),
+    WriteValues("Thử", "A6", [["giữ", "xóa", "giữ"]]),
+    ClearRows("Thử", 6, first_column=2, last_column=2),
 ]
 
 
@@ -48,6 +50,7 @@ def snapshot(path: Path) -> dict[str, Any]:
         "q4": wb["PL4"]["Q4"].value,
         "q5": wb["PL4"]["Q5"].value,
         "pl4_a5": wb["PL4"]["A5"].value,
+        "row6": [c.value for c in ws[6][:3]],
     }
 
 
@@ -57,6 +60,7 @@ def test_both_appliers_give_the_same_workbook(master_xlsm: Path, xl_remote: Any)
     save_xlsm(wb, master_xlsm)
     by_openpyxl = snapshot(master_xlsm)
 
+    assert by_openpyxl["row6"] == ["giữ", None, "giữ"]
     result = run_entry(master_xlsm, lambda book: xl.apply_edits(book, EDITS))
     by_xlwings = snapshot(result.path)
 

@@ -135,9 +135,21 @@ def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:
     ws = wb["KiemTra"]
     assert ws["A1"].value == layout.CHECK_TITLE
     assert "Kiểm tra dữ liệu" in ws["A2"].value
-    assert [ws.cell(3, i).value for i in range(1, 8)] == [c.header for c in layout.CHECK_COLUMNS]
+    assert [ws.cell(3, i).value for i in range(1, 9)] == [c.header for c in layout.CHECK_COLUMNS]
     assert ws["A3"].font.b
-    assert ws.column_dimensions["G"].width == 90
+    assert ws.column_dimensions["G"].width == 70
+    # The findings the button writes wrap their message and what the rule checks.
+    assert ws.column_dimensions["G"].alignment.wrap_text
+    assert ws.column_dimensions["H"].alignment.wrap_text
+    assert not ws.column_dimensions["B"].alignment.wrap_text
+    # Severity coloured with the checks' shared colours.
+    rules = {
+        r.formula[0]: r.dxf.fill.fgColor.rgb[-6:]
+        for cf in ws.conditional_formatting
+        if str(cf.sqref).startswith("B4:")
+        for r in cf.rules
+    }
+    assert rules == {'"lỗi"': "FFC7CE", '"cảnh báo"': "FFEB9C", '"thông tin"': "DDEBF7"}
     assert ws.freeze_panes == "A4"
     assert ws.page_setup.orientation == "landscape"
     assert wb.active.title == "Giới thiệu"

@@ -44,7 +44,8 @@ class EnsureSheet:
 
 @dataclass(frozen=True)
 class ClearRows:
-    """Clear the values of rows ``first_row``.. of ``sheet`` (formats stay).
+    """Clear the values of rows ``first_row``.. of ``sheet`` (formats stay), in columns
+    ``first_column``..``last_column`` (1-based; None: to the last used column).
 
     With ``formats``, clear everything like Excel's Clear: values, formats and links (Excel's
     ClearContents leaves a cell's hyperlink behind).
@@ -53,6 +54,8 @@ class ClearRows:
     sheet: str
     first_row: int
     formats: bool = False
+    first_column: int = 1
+    last_column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,12 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
         if isinstance(edit, HideSheet):
             ws.sheet_state = "veryHidden"
         elif isinstance(edit, ClearRows):
-            for row in ws.iter_rows(min_row=edit.first_row, max_row=max(ws.max_row, 1)):
+            for row in ws.iter_rows(
+                min_row=edit.first_row,
+                max_row=max(ws.max_row, 1),
+                min_col=edit.first_column,
+                max_col=edit.last_column or max(ws.max_column, edit.first_column),
+            ):
                 for cell in row:
                     cell.value = None
                     cell.hyperlink = None

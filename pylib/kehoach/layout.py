@@ -312,13 +312,20 @@ CHECK_COLUMNS: tuple[Column, ...] = (
     Column("appendix", "Phụ lục", 9),
     Column("code", "Mã tiêu chí", 12),
     Column("cell", "Ô (bấm để tới ô)", 22),
-    Column("message", "Nội dung", 90),
+    Column("message", "Nội dung", 70),
+    # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
+    # NV-O-GOP means something to the reader.
+    Column("rule_text", "Quy tắc kiểm tra gì", 45),
 )
+# Columns of the check report that wrap their text.
+CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")
 # Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).
 SEVERITY_LABELS: dict[str, str] = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 LABEL_SEVERITIES: dict[str, str] = {v: k for k, v in SEVERITY_LABELS.items()}
 # Fill of a plan-sheet cell that a finding points at; "info" findings are not highlighted.
 SEVERITY_FILL_COLORS: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C"}
+# Fill of the "Mức độ" cell of the check report, for every severity.
+SEVERITY_LABEL_COLORS: dict[str, str] = {**SEVERITY_FILL_COLORS, "info": "DDEBF7"}
 
 # Field names stored in the "inherited"/"misplaced" columns, shown in Vietnamese.
 FIELD_LABELS: dict[str, str] = {

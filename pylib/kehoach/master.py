@@ -53,6 +53,14 @@ from kehoach.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.resources import templates_dir
 from kehoach.rules import RULES_TEMPLATE, rule_table
 from kehoach.sheetorder import order_sheets
+from kehoach.sheetstyle import (
+    RESULT_COLORS,
+    STATUS_COLORS,
+    color_by_value,
+    finish_printing,
+    fit_header,
+    wrap_columns,
+)
 from kehoach.summary_layout import SUMMARY_SHEET
 from kehoach.summarysheet import write_summary_sheet
 from kehoach.timelines import Timeline, due_dates, parse_timeline
@@ -86,6 +94,8 @@ _COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 100.0}
 # the default 11-point font; Vietnamese text runs a little narrower), 15 points a line.
 _LINE_POINTS = 15.0
 _CHARS_PER_WIDTH_UNIT = 1.05
+# Long texts of the progress sheets: wrapped in their columns, rows grow to fit.
+_PROGRESS_WRAPPED = ("agency_name", "results", "evidence", "explanation", "reason", "details")
 
 
 def date_text(iso: str) -> str:
@@ -180,6 +190,7 @@ def fill_master(
     base.sheet_state = "hidden"
     wb.active = 0
     order_sheets(wb)
+    finish_printing(wb, plan.number)
     apply_house_font(wb)
 
 
@@ -637,6 +648,7 @@ def _write_heading(ws: Worksheet, columns: Sequence[layout.Column], title: str, 
         cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
         ws.column_dimensions[get_column_letter(i)].width = col.width
+    fit_header(ws, layout.HEADER_ROW, columns)
 
 
 def _write_check_sheet(ws: Worksheet) -> None:
@@ -645,7 +657,13 @@ def _write_check_sheet(ws: Worksheet) -> None:
     The button fills rows from ``layout.FIRST_DATA_ROW`` (see ``check_report``); the
     column widths, frozen header and page setup set here stay across its runs.
     """
-    _write_heading(ws, layout.CHECK_COLUMNS, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    columns = layout.CHECK_COLUMNS
+    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    wrap_columns(ws, columns, layout.CHECK_WRAPPED)
+    colors = {
+        layout.SEVERITY_LABELS[key]: color for key, color in layout.SEVERITY_LABEL_COLORS.items()
+    }
+    color_by_value(ws, columns, "severity", layout.FIRST_DATA_ROW, colors)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
     _print_setup(ws, landscape=True)
@@ -673,6 +691,10 @@ def write_progress_sheets(wb: Workbook) -> None:
             if col.number_format != "General":
                 # Column style: Excel and LibreOffice show later values in this format.
                 ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
+        wrap_columns(ws, columns, _PROGRESS_WRAPPED)
+        for key, colors in (("status", STATUS_COLORS), ("result", RESULT_COLORS)):
+            if key in [c.key for c in columns]:
+                color_by_value(ws, columns, key, pl.FIRST_DATA_ROW, colors)
         ws.freeze_panes = f"A{pl.FIRST_DATA_ROW}"
         ws.print_title_rows = f"{pl.HEADER_ROW}:{pl.HEADER_ROW}"
         _print_setup(ws, landscape=True)

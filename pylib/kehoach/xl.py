@@ -77,8 +77,9 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
                 sheet.api.Visible = _XL_SHEET_VERY_HIDDEN  # COM: out of Excel's Unhide list
         elif isinstance(edit, ClearRows):
             last = sheet.used_range.last_cell
-            if last.row >= edit.first_row:
-                cells = sheet.range((edit.first_row, 1), (last.row, last.column))
+            right = edit.last_column or last.column
+            if last.row >= edit.first_row and right >= edit.first_column:
+                cells = sheet.range((edit.first_row, edit.first_column), (last.row, right))
                 if edit.formats:
                     cells.clear()
                 else:
