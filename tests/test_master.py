@@ -436,8 +436,31 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
     for col in columns:
         letter = layout.column_letter(columns, col.key)
         assert ws.column_dimensions[letter].width == col.width, letter
-    assert ws.column_dimensions["D"].width == 42
-    assert ws.column_dimensions["I"].width == 60
+    assert ws.column_dimensions["D"].width == 34
+    assert ws.column_dimensions["I"].width == 50
+    # The gap figures and the reader's columns are folded away (outline level 1, hidden);
+    # the plan's table, the typed result and "Đạt mục tiêu 2023?" stay side by side.
+    folded = {
+        c.key for c in columns if ws.column_dimensions[layout.column_letter(columns, c.key)].hidden
+    }
+    assert folded == set(layout.FOLDED_APPENDIX_KEYS) & {c.key for c in columns}
+    assert {"result_2023", "achieved", "kind", "line"} <= {c.key for c in columns}
+    for key in folded:
+        assert ws.column_dimensions[layout.column_letter(columns, key)].outline_level == 1
+    # One legend in row 2: a sample cell per colour, each in the colour it explains.
+    legend = {
+        c.value: (c.fill.fgColor.rgb[-6:] if c.fill.fill_type else None, bool(c.font.i))
+        for c in ws[2][1:]
+        if c.value
+    }
+    assert legend == {
+        "Chú thích: dòng tổng": ("FCE4D6", False),
+        "Chữ nghiêng xám: giá trị lấy từ ô gộp phía trên, không ghi ở dòng này": (None, True),
+        "Nhóm tiêu chí": ("BDD7EE", False),
+        "Lĩnh vực": ("DDEBF7", False),
+        "Đỏ: lỗi; vàng: cảnh báo": ("FFC7CE", False),
+        "Ô nhập kết quả": ("FFF2CC", False),
+    }
     data = ws["D5"]
     assert data.alignment.wrap_text and data.alignment.vertical == "top"
     assert data.border.left.style == "thin" and data.border.bottom.style == "thin"
@@ -489,10 +512,20 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert [ws[c.format(6)].value for c in kind_due] == ["Không đọc được", None]
     assert [ws[c.format(4)].value for c in kind_due] == ["Giai đoạn", datetime(2023, 12, 31)]
     assert ws["G5"].font.i and not ws["F5"].font.i
-    assert ws.freeze_panes == "F4"
+    # Frozen: task id, appendix, code (the criterion's identifier is folded away).
+    assert ws.freeze_panes == "E4"
     assert ws.auto_filter.ref == f"A3:{col['line']}{ws.max_row}"
     assert ws.print_title_rows == "$3:$3"
-    assert ws.column_dimensions["F"].width == 60
+    assert ws.column_dimensions["F"].width == 46
+    hidden = [k for k, letter in col.items() if ws.column_dimensions[letter].hidden]
+    assert hidden == ["criterion_id", "inherited", "misplaced", "line"]
+    frozen = [c for c in layout.TASK_COLUMNS[:4] if c.key not in hidden]
+    assert sum(c.width for c in frozen) * 7 < 1366 / 3  # px: a third of a laptop screen
+    # The resolved lists do not wrap: the row is as tall as its texts, not as its lists.
+    assert not ws[f"{col['coordinating_resolved']}5"].alignment.wrap_text
+    assert ws[f"{col['text']}5"].alignment.wrap_text
+    heights = [ws.row_dimensions[r].height or 15 for r in range(4, ws.max_row + 1)]
+    assert max(heights) <= 8 * 15
 
 
 DEPARTMENTS = [

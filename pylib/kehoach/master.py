@@ -71,6 +71,7 @@ COMMENT_AUTHOR = "kehoach"
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -176,6 +177,8 @@ def fill_master(
         ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
         _write_appendix(ws, plan, appendix)
         write_gap_cells(ws, appendix.id)
+        _fold_columns(ws, layout.APPENDIX_COLUMNS[appendix.id], layout.FOLDED_APPENDIX_KEYS)
+        _appendix_legend(ws, layout.APPENDIX_COLUMNS[appendix.id])
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan, directory, resolution)
     _write_directory(wb.create_sheet(layout.DIRECTORY_SHEET), directory, resolution)
     _write_unresolved(wb.create_sheet(layout.UNRESOLVED_SHEET), resolution)
@@ -479,6 +482,40 @@ def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
     _finish_table(ws, columns, row - 1, landscape=True)
 
 
+def _fold_columns(ws: Worksheet, columns: Sequence[layout.Column], keys: Sequence[str]) -> None:
+    """Fold the columns of ``keys`` away: an outline level, hidden (collapsed), so that what an
+    official needs sits together; the "+" above the column headers opens them again."""
+    folded = [i for i, col in enumerate(columns, start=1) if col.key in keys]
+    runs: list[list[int]] = []
+    for index in folded:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in runs:
+        for index in run:  # one by one: openpyxl's group() would give them all one width
+            dim = ws.column_dimensions[get_column_letter(index)]
+            dim.outline_level = 1
+            dim.hidden = True
+        ws.column_dimensions[get_column_letter(run[-1] + 1)].collapsed = True
+    ws.sheet_properties.outlinePr.summaryRight = True
+
+
+def _appendix_legend(ws: Worksheet, columns: Sequence[layout.Column]) -> None:
+    """Row 2, right of the subtitle: a sample cell per colour and mark of the sheet."""
+    keys = [c.key for c in columns]
+    for key, text, color, kind in layout.APPENDIX_LEGEND:
+        if key not in keys:
+            continue
+        cell = ws.cell(layout.SUBTITLE_ROW, keys.index(key) + 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        cell.font = _BOLD if kind == "bold" else (_INHERITED_FONT if kind == "grey" else Font())
+        if color:
+            cell.fill = PatternFill("solid", fgColor=color)
+    ws.row_dimensions[layout.SUBTITLE_ROW].height = 3 * _LINE_POINTS + 2
+
+
 # --- tasks and agencies -------------------------------------------------------------------
 
 
@@ -537,12 +574,13 @@ def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Re
             value = values[col.key]
             cell = _put(ws, row, i, value)
             cell.number_format = col.number_format
-            cell.alignment = _WRAP_TOP
+            cell.alignment = _TOP if col.key in layout.UNWRAPPED_TASK_KEYS else _WRAP_TOP
             cell.border = _BORDER
             if col.key in inherited:
                 cell.font = _INHERITED_FONT
         row += 1
-    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="criterion")
+    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="code")
+    _fold_columns(ws, columns, layout.FOLDED_TASK_KEYS)
 
 
 def _write_directory(ws: Worksheet, directory: Directory, resolution: Resolution | None) -> None:

@@ -125,6 +125,10 @@ def print_setup(ws: Worksheet, number: str, *, landscape: bool | None = None) ->
         ws.oddFooter.center.text = FOOTER.format(number=number)
         ws.oddFooter.center.font = FONT_NAME
         ws.oddFooter.center.size = 9
+    if not ws.oddFooter.left.text:
+        ws.oddFooter.left.text = "&A"  # the sheet's name
+        ws.oddFooter.left.font = FONT_NAME
+        ws.oddFooter.left.size = 9
 
 
 def finish_printing(wb: Workbook, number: str) -> None:
