@@ -19,14 +19,16 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.numbers import is_date_format
-from openpyxl.utils import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.housestyle import FONT_NAME, apply_house_font
+from kehoach.layout import Column
 from kehoach.sheetorder import insert_position, style_tab
+from kehoach.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, lines_of
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMAT = "dd/mm/yyyy"
@@ -94,7 +96,20 @@ class HideSheet:
     sheet: str
 
 
-Edit = EnsureSheet | ClearRows | WriteValues | Fill | Link | HideSheet
+@dataclass(frozen=True)
+class FormatTable:
+    """Lay out a table of ``columns`` whose headers are in ``header_row``: widths, the columns'
+    number formats, wrapped text in ``wrapped`` columns, headers bold on grey, wrapped and as
+    tall as their text, the rows above them frozen, A4 landscape one page wide with the header
+    repeated. For sheets a button creates (the build lays out its own sheets itself)."""
+
+    sheet: str
+    header_row: int
+    columns: tuple[Column, ...]
+    wrapped: tuple[str, ...] = ()
+
+
+Edit = EnsureSheet | ClearRows | WriteValues | Fill | Link | HideSheet | FormatTable
 
 
 def looks_like_formula(value: Any) -> bool:
@@ -129,6 +144,40 @@ class _ColumnStyles:
             if first <= cell.column <= last:
                 cell._style = copy(style)
                 return
+
+
+HEADER_FILL = "D9D9D9"
+_THIN = Side(style="thin", color="808080")
+
+
+def header_lines(edit: FormatTable) -> int:
+    """Lines of the tallest header of ``edit`` once wrapped (bold text)."""
+    return max(lines_of(c.header, c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT) for c in edit.columns)
+
+
+def _format_table(ws: Worksheet, edit: FormatTable) -> None:
+    border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    for i, col in enumerate(edit.columns, start=1):
+        letter = get_column_letter(i)
+        dim = ws.column_dimensions[letter]
+        dim.width = col.width
+        dim.number_format = col.number_format
+        dim.alignment = Alignment(wrap_text=col.key in edit.wrapped, vertical="top")
+        dim.font = Font(name=FONT_NAME, size=11)
+        cell = ws.cell(edit.header_row, i)
+        cell.font = Font(name=FONT_NAME, size=11, bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = border
+    ws.row_dimensions[edit.header_row].height = header_lines(edit) * 15 + 3
+    ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
+    ws.freeze_panes = f"A{edit.header_row + 1}"
+    ws.print_title_rows = f"{edit.header_row}:{edit.header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
@@ -175,6 +224,8 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                         cell.number_format = date_format(value)
                     if looks_like_formula(value):
                         cell.data_type = "s"  # openpyxl would take "=…" for a formula
+        elif isinstance(edit, FormatTable):
+            _format_table(ws, edit)
         elif isinstance(edit, Fill):
             ws[edit.cell].fill = (
                 PatternFill("solid", fgColor=edit.color) if edit.color else PatternFill()

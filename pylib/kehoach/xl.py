@@ -18,16 +18,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import xlwings as xw
+from openpyxl.utils import get_column_letter
 
 from kehoach import layout
 from kehoach.edits import (
+    HEADER_FILL,
     ClearRows,
     Edit,
     EnsureSheet,
     Fill,
+    FormatTable,
     HideSheet,
     Link,
     WriteValues,
+    header_lines,
 )
 from kehoach.errors import KeHoachError
 from kehoach.setup_report import TITLE as SETUP_TITLE
@@ -92,6 +96,28 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
             sheet.range(edit.cell).color = f"#{edit.color}" if edit.color else None
         elif isinstance(edit, Link):
             sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
+        elif isinstance(edit, FormatTable):
+            _format_table(book, sheet, edit)
+
+
+def _format_table(book: xw.Book, sheet: xw.Sheet, edit: FormatTable) -> None:
+    """``FormatTable`` in Excel (the remote engines take values only: their sheets keep
+    Excel's defaults)."""
+    if book.app.engine.name != "excel":
+        return
+    for i, col in enumerate(edit.columns, start=1):
+        letter = get_column_letter(i)
+        column = sheet.range(f"{letter}:{letter}")
+        column.column_width = col.width
+        column.number_format = col.number_format
+        column.wrap_text = col.key in edit.wrapped
+        header = sheet.range((edit.header_row, i))
+        header.font.bold = True
+        header.color = f"#{HEADER_FILL}"
+        header.wrap_text = True
+    sheet.range((edit.header_row, 1)).row_height = header_lines(edit) * 15 + 3
+    sheet.range((1, 1)).font.bold = True
+    sheet.range((1, 1)).font.size = 14
 
 
 def _as_text(value: Any) -> Any:
