@@ -177,6 +177,7 @@ def fill_master(
         ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
         _write_appendix(ws, plan, appendix)
         write_gap_cells(ws, appendix.id)
+        fit_header(ws, layout.HEADER_ROW, layout.APPENDIX_COLUMNS[appendix.id])
         _fold_columns(ws, layout.APPENDIX_COLUMNS[appendix.id], layout.FOLDED_APPENDIX_KEYS)
         _appendix_legend(ws, layout.APPENDIX_COLUMNS[appendix.id])
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan, directory, resolution)
@@ -758,7 +759,7 @@ def _finish_table(
     last = max(last_row, layout.HEADER_ROW)
     ws.auto_filter.ref = f"A{layout.HEADER_ROW}:{last_col}{last}"
     widths = {i: col.width for i, col in enumerate(columns, start=1)}
-    _fit_row_heights(ws, range(layout.HEADER_ROW, last + 1), widths)
+    _fit_row_heights(ws, range(layout.FIRST_DATA_ROW, last + 1), widths)
     printed = get_column_letter(layout.printed_columns(columns))
     ws.print_area = f"A{layout.TITLE_ROW}:{printed}{last}"
     freeze_col = get_column_letter(layout.column_index(columns, freeze_key) + 1)
