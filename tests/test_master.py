@@ -639,3 +639,17 @@ def test_plan_year_from_the_plans_date() -> None:
     assert master.plan_year(plan) == int(plan.date[:4])
     plan.date = "không rõ"
     assert master.plan_year(plan) == 2023
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    ["PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "KiemTra", "TienDo", "ThuThap", "LichSu", "Quy tắc"],
+)
+def test_printed_columns_fit_a_page_wide_at_a_readable_scale(wb: Workbook, sheet: str) -> None:
+    from kehoach.sheetstyle import MIN_SCALE, fit_scale
+
+    ws = wb[sheet]
+    assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert fit_scale(ws) >= MIN_SCALE - 0.5
+    assert ws.oddFooter.center.text == "Kế hoạch số 365/KH-UBND — Trang &P/&N"
+    assert ws.oddFooter.left.text == "&A"

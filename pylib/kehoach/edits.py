@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach.housestyle import FONT_NAME, apply_house_font
 from kehoach.layout import Column
 from kehoach.sheetorder import insert_position, style_tab
-from kehoach.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, lines_of
+from kehoach.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, LINE_POINTS, lines_of
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMAT = "dd/mm/yyyy"
@@ -178,6 +178,24 @@ def _format_table(ws: Worksheet, edit: FormatTable) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if not ws.oddFooter.left.text:
+        ws.oddFooter.left.text = "&A"  # the sheet's name
+    if not ws.oddFooter.center.text:
+        ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def _grow_row(ws: Worksheet, row: int) -> None:
+    """Make ``row`` tall enough for the wrapped text in it, as Excel does when a value is typed
+    into a wrapped cell (openpyxl leaves the height; LibreOffice would not grow it either)."""
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and cell.value and cell.alignment.wrap_text:
+            dim = ws.column_dimensions.get(get_column_letter(cell.column))
+            width = dim.width if dim is not None and dim.width else 8.43
+            lines = max(lines, lines_of(cell.value, width - 1))
+    height = ws.row_dimensions[row].height
+    if lines > 1 and (height is None or height < lines * LINE_POINTS):
+        ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
@@ -224,6 +242,8 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                         cell.number_format = date_format(value)
                     if looks_like_formula(value):
                         cell.data_type = "s"  # openpyxl would take "=…" for a formula
+            for r in range(len(edit.rows)):
+                _grow_row(ws, top + r)
         elif isinstance(edit, FormatTable):
             _format_table(ws, edit)
         elif isinstance(edit, Fill):

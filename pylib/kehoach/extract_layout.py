@@ -129,7 +129,7 @@ MANIFEST_SHEET = "Tệp gửi cơ quan"
 MANIFEST_TITLE = "Các tệp gửi cơ quan (lần tạo gần nhất)"
 MANIFEST_COLUMNS: tuple[Column, ...] = (
     Column("number", "STT", 6, "0"),
-    Column("agency", "Mã cơ quan", 14),
+    Column("agency", "Mã cơ quan", 18),
     Column("agency_name", "Tên cơ quan", 36),
     Column("file", "Tệp", 34),
     Column("lead_tasks", "Số nhiệm vụ chủ trì", 11, "#,##0"),

@@ -96,7 +96,16 @@ _COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 100.0}
 _LINE_POINTS = 15.0
 _CHARS_PER_WIDTH_UNIT = 1.05
 # Long texts of the progress sheets: wrapped in their columns, rows grow to fit.
-_PROGRESS_WRAPPED = ("agency_name", "results", "evidence", "explanation", "reason", "details")
+_PROGRESS_WRAPPED = (
+    "agency_name",
+    "due",
+    "results",
+    "evidence",
+    "explanation",
+    "difficulties",
+    "reason",
+    "details",
+)
 
 
 def date_text(iso: str) -> str:
@@ -731,6 +740,10 @@ def write_progress_sheets(wb: Workbook) -> None:
                 # Column style: Excel and LibreOffice show later values in this format.
                 ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
         wrap_columns(ws, columns, _PROGRESS_WRAPPED)
+        if name == pl.PROGRESS_SHEET:
+            # Where each row came from (file, its SHA-256, when): LichSu keeps it too; folded,
+            # the progress itself fits a page's width.
+            _fold_columns(ws, columns, ("file", "sha256", "received_at"))
         for key, colors in (("status", STATUS_COLORS), ("result", RESULT_COLORS)):
             if key in [c.key for c in columns]:
                 color_by_value(ws, columns, key, pl.FIRST_DATA_ROW, colors)
