@@ -184,7 +184,7 @@ def _format_table(ws: Worksheet, edit: FormatTable) -> None:
         ws.oddFooter.center.text = "Trang &P/&N"
 
 
-def _grow_row(ws: Worksheet, row: int) -> None:
+def grow_row(ws: Worksheet, row: int) -> None:
     """Make ``row`` tall enough for the wrapped text in it, as Excel does when a value is typed
     into a wrapped cell (openpyxl leaves the height; LibreOffice would not grow it either)."""
     lines = 1
@@ -243,7 +243,7 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                     if looks_like_formula(value):
                         cell.data_type = "s"  # openpyxl would take "=…" for a formula
             for r in range(len(edit.rows)):
-                _grow_row(ws, top + r)
+                grow_row(ws, top + r)
         elif isinstance(edit, FormatTable):
             _format_table(ws, edit)
         elif isinstance(edit, Fill):

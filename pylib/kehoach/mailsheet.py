@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import mail_layout as ml
-from kehoach.edits import Edit, WriteValues
+from kehoach.edits import Edit, WriteValues, grow_row
 from kehoach.errors import BuildError
 from kehoach.layout import Column
 from kehoach.sheetstyle import RESULT_COLORS, color_by_value, fit_header, wrap_columns
@@ -73,6 +73,7 @@ def write_mail_sheets(wb: Workbook) -> None:
         for cell in (label, value, note):
             cell.border = _BORDER
             cell.alignment = _WRAP
+        grow_row(ws, row)  # as a rebuild's carried value would grow it
     log = wb.create_sheet(ml.LOG_SHEET)
     _heading(log, ml.LOG_COLUMNS, ml.LOG_TITLE, ml.LOG_NOTE)
     wrap_columns(log, ml.LOG_COLUMNS, ("agency_name", "to", "cc", "detail"))
