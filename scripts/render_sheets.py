@@ -1,9 +1,11 @@
 """Screenshots of the key sheets for the README, under docs/screens/ (reproducible: fixed plan,
 directory, key and dates).
 
-Usage: .venv/bin/python scripts/render_sheets.py [agency|analysis|all] [--out DIR]
+Usage: .venv/bin/python scripts/render_sheets.py [agency|master|analysis|all] [--out DIR]
 
 - ``agency``: Sở Y tế's agency workbook, a few rows filled in;
+- ``master``: the master's key sheets (PL2, Nhiệm vụ, KiemTra, TienDo, Tệp gửi cơ quan) after a
+  build, a collection of sample returns and a check, each told apart by its footer;
 - ``analysis``: a master built from the embedded plan, a seeded round of returns collected into
   TienDo (as tests/summary_support.py writes them), ``kehoach summary --write`` on 15/01/2024
   and ``kehoach gaps --write``; then the sheets "TongHop" and "Chênh lệch", each alone.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -122,9 +125,57 @@ def render_agency_file(out: Path) -> list[Path]:
         ]
 
 
+_PAGE = re.compile(r'<page width="[\d.]+" height="([\d.]+)">')
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>'
+)
+
+
+def first_pages(pdftotext: str, pdf: Path) -> dict[str, int]:
+    """The first page (1-based) of each sheet, read from the footer's left part ("&A")."""
+    text = subprocess.run(
+        [pdftotext, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    out: dict[str, int] = {}
+    for number, chunk in enumerate(text.split("<page ")[1:], start=1):
+        found = _PAGE.search("<page " + chunk)
+        height = float(found[1]) if found else 842.0
+        words = [(float(x), float(y), w) for x, y, w in _WORD.findall(chunk)]
+        footer = sorted((x, w) for x, y, w in words if y > height - 50 and x < 200)
+        out.setdefault(" ".join(w for _, w in footer), number)
+    return out
+
+
+def render_master_sheets(out: Path) -> list[Path]:
+    """The master's key sheets after a build, a collection of sample returns and a check."""
+    soffice, pdftoppm, pdftotext = _tools()
+    sys.path.insert(0, str(ROOT / "tests"))
+    from collect_support import make_source, write_returns
+
+    shots = {
+        "PL2": "master-PL2.png",
+        "Nhiệm vụ": "master-nhiem-vu.png",
+        "KiemTra": "master-kiemtra.png",
+        "TienDo": "master-tiendo.png",
+        "Tệp gửi cơ quan": "master-tep-gui.png",
+    }
+    with tempfile.TemporaryDirectory(prefix="kehoach-screens-") as tmp:
+        folder = Path(tmp)
+        master, extracts = make_source(folder)
+        write_returns(extracts, folder / "TraLoi")
+        _kehoach("collect", str(master), "--from", str(folder / "TraLoi"))
+        _kehoach("check", str(master), "--write")
+        pdf = _to_pdf(soffice, master, folder)
+        pages = first_pages(pdftotext, pdf)
+        return [_page_png(pdftoppm, pdf, pages[s], out / name) for s, name in shots.items()]
+
+
 def _kehoach(*args: str) -> None:
     exe = Path(sys.executable).with_name("kehoach")
-    subprocess.run([str(exe), *args], check=True, capture_output=True)
+    # 1: a rejected file or an error-level finding, results the pictures show
+    done = subprocess.run([str(exe), *args], capture_output=True)
+    if done.returncode not in (0, 1):
+        raise SystemExit(done.stderr.decode(errors="replace"))
 
 
 def render_master_analysis(out: Path) -> list[Path]:
@@ -154,13 +205,17 @@ def render_master_analysis(out: Path) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("what", nargs="?", choices=["agency", "analysis", "all"], default="all")
+    parser.add_argument(
+        "what", nargs="?", choices=["agency", "master", "analysis", "all"], default="all"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
     if args.what in ("agency", "all"):
         made += render_agency_file(args.out)
+    if args.what in ("master", "all"):
+        made += render_master_sheets(args.out)
     if args.what in ("analysis", "all"):
         made += render_master_analysis(args.out)
     for path in made:

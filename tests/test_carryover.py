@@ -106,6 +106,10 @@ def test_rebuild_keeps_everything_typed(master_xlsm: Path) -> None:
     assert [list(r) for r in load_workbook(master_xlsm)[ex.MANIFEST_SHEET].values] == (
         manifest_before
     )
+    # Kept in its place of the workflow, not after the hidden sheets.
+    names = load_workbook(master_xlsm).sheetnames
+    assert names.index(ex.MANIFEST_SHEET) == names.index("NhatKyGui") - 1
+    assert names[-1] == "DanhBaGoc"
     # A second rebuild changes nothing: the same bytes.
     first = master_xlsm.read_bytes()
     _rebuild(master_xlsm)

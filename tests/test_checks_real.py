@@ -128,6 +128,7 @@ def test_button_writes_kiemtra_links_and_highlights(xl_remote: Any, master_xlsm:
     assert [c.value for c in ws[layout.HEADER_ROW]] == [c.header for c in layout.CHECK_COLUMNS]
     first = [c.value for c in ws[layout.FIRST_DATA_ROW]]
     assert first[:5] == [1, "lỗi", "MA-THUOC-MUC", "PL1", "TCTP 3.4.3"]
+    assert first[7].startswith("Mã tiêu chí thuộc đúng lĩnh vực")  # what the rule checks
     link = ws.cell(layout.FIRST_DATA_ROW, layout.column_index(layout.CHECK_COLUMNS, "cell"))
     assert link.value == "'PL1'!C23"
     assert link.hyperlink is not None and link.hyperlink.location == "'PL1'!C23"
@@ -203,7 +204,12 @@ def test_cli_exit_zero_without_errors_and_write(
     save_xlsm(wb, path)
     assert main(["check", str(path), "--write"]) == 0  # a warning only
     written = openpyxl.load_workbook(path)
-    assert written[layout.CHECK_SHEET]["C4"].value == "NV-THOI-GIAN"
+    report = written[layout.CHECK_SHEET]
+    assert report["C4"].value == "NV-THOI-GIAN"
+    assert report["H4"].value == "Mỗi nhiệm vụ có thời gian thực hiện"
+    # The new row takes the builder's column formats: long texts wrap.
+    assert report["G4"].alignment.wrap_text and report["H4"].alignment.wrap_text
+    assert report["G4"].font.name == "Times New Roman"
     assert written[TASKS][cell].fill.fgColor.rgb.endswith(layout.SEVERITY_FILL_COLORS["warning"])
     assert vba_modules(path)  # the macros survive the write
 

@@ -4,10 +4,11 @@ leading apostrophe)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from kehoach import xl
 from kehoach.edits import ClearRows, EnsureSheet, Fill, Link, WriteValues, apply_to_workbook
@@ -32,6 +33,8 @@ EDITS = [
     Fill("PL2", "A4", None),
     WriteValues("PL4", "Q4", [["a"], ["b"], ["c"]]),
     ClearRows("PL4", 5),
+    WriteValues("Thử", "A6", [["giữ", "xóa", "giữ"]]),
+    ClearRows("Thử", 6, first_column=2, last_column=2),
 ]
 
 
@@ -47,6 +50,7 @@ def snapshot(path: Path) -> dict[str, Any]:
         "q4": wb["PL4"]["Q4"].value,
         "q5": wb["PL4"]["Q5"].value,
         "pl4_a5": wb["PL4"]["A5"].value,
+        "row6": [c.value for c in ws[6][:3]],
     }
 
 
@@ -56,6 +60,7 @@ def test_both_appliers_give_the_same_workbook(master_xlsm: Path, xl_remote: Any)
     save_xlsm(wb, master_xlsm)
     by_openpyxl = snapshot(master_xlsm)
 
+    assert by_openpyxl["row6"] == ["giữ", None, "giữ"]
     result = run_entry(master_xlsm, lambda book: xl.apply_edits(book, EDITS))
     by_xlwings = snapshot(result.path)
 
@@ -72,3 +77,59 @@ def test_both_appliers_give_the_same_workbook(master_xlsm: Path, xl_remote: Any)
     assert by_openpyxl["unfilled"] is None
     assert (by_openpyxl["q4"], by_openpyxl["q5"], by_openpyxl["pl4_a5"]) == ("a", None, None)
     assert by_xlwings == by_openpyxl
+
+
+def test_ensure_sheet_puts_a_new_sheet_in_its_place_of_the_workflow() -> None:
+    wb = Workbook()
+    wb.active.title = "Giới thiệu"
+    for name in ("PL1", "KiemTra", "Quy tắc", "DanhBaGoc"):
+        wb.create_sheet(name)
+    wb["DanhBaGoc"].sheet_state = "hidden"
+    wb.create_sheet("_khoa").sheet_state = "veryHidden"
+    apply_to_workbook(
+        wb,
+        [
+            EnsureSheet("Tệp gửi cơ quan"),
+            EnsureSheet("TongHop"),
+            EnsureSheet("Trang của tôi"),
+            EnsureSheet("LichSu"),
+            EnsureSheet("TongHop"),  # already there: stays where it is
+        ],
+    )
+    assert wb.sheetnames == [
+        "Giới thiệu",
+        "TongHop",
+        "PL1",
+        "KiemTra",
+        "Tệp gửi cơ quan",
+        "Trang của tôi",
+        "Quy tắc",
+        "LichSu",
+        "DanhBaGoc",
+        "_khoa",
+    ]
+    assert wb["Tệp gửi cơ quan"].sheet_properties.tabColor.rgb.endswith("7030A0")
+    assert wb["Trang của tôi"].sheet_properties.tabColor is None
+    assert wb["LichSu"].sheet_properties.tabColor.rgb.endswith("A6A6A6")
+
+
+def test_dates_are_date_cells_in_the_columns_format_or_dd_mm_yyyy(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "TienDo"
+    ws.column_dimensions["B"].number_format = "dd/mm/yyyy hh:mm:ss"  # as the build sets it
+    ws.column_dimensions["C"].number_format = "0"
+    when = datetime(2023, 12, 1, 8, 30)
+    apply_to_workbook(
+        wb,
+        [WriteValues("TienDo", "A4", [[date(2023, 9, 30), when, 80, when, datetime(2023, 9, 1)]])],
+    )
+    wb.save(tmp_path / "d.xlsx")
+    row = load_workbook(tmp_path / "d.xlsx")["TienDo"][4]
+    assert [(c.value, c.number_format) for c in row] == [
+        (datetime(2023, 9, 30), "dd/mm/yyyy"),
+        (when, "dd/mm/yyyy hh:mm:ss"),
+        (80, "0"),
+        (when, "dd/mm/yyyy hh:mm"),
+        (datetime(2023, 9, 1), "dd/mm/yyyy"),
+    ]

@@ -41,6 +41,18 @@ def test_extract_writes_files_key_and_manifest(
     manifest = json.loads((out_dir / ex.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert [r[3] for r in sheet[3:]] == [f["file"] for f in manifest["files"]]
     assert sheet[3][:6] == [1, "SNV", "Sở Nội vụ", "So-Noi-vu.xlsx", 88, 50]
+    # Laid out: widths, wrapped names, headers bold and as tall as their text, when in words.
+    ws = wb[ex.MANIFEST_SHEET]
+    assert "tạo lúc 01/07/2023 09:30;" in sheet[1][0]
+    assert ws.column_dimensions["C"].width == 36 and ws.column_dimensions["G"].width == 66
+    assert ws["C4"].alignment.wrap_text and not ws["B4"].alignment.wrap_text
+    assert ws["A3"].font.b and ws.row_dimensions[3].height >= 2 * 15
+    assert ws["E4"].number_format == "#,##0"
+    assert ws.freeze_panes == "A4" and ws.page_setup.orientation == "landscape"
+    # In its place in the workflow: after the rounds' sheets, before the rare and hidden.
+    names = wb.sheetnames
+    assert names.index("NhatKyGui") == names.index(ex.MANIFEST_SHEET) + 1
+    assert names[-1] == ex.KEY_SHEET
     for entry in manifest["files"]:
         assert verify(out_dir / entry["file"], key).ok
 

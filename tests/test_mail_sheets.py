@@ -8,7 +8,7 @@ from datetime import datetime
 from openpyxl import Workbook
 
 from kehoach import mail_layout as ml
-from kehoach.edits import apply_to_workbook
+from kehoach.edits import WriteValues, apply_to_workbook
 from kehoach.mail_compose import settings_from_values
 from kehoach.mailsheet import kept_mail, write_mail_sheets
 
@@ -50,3 +50,22 @@ def test_rebuild_keeps_settings_and_log() -> None:
     assert new[ml.SETTINGS_SHEET].cell(row["sender_name"], 2).value is None
     assert new[ml.LOG_SHEET].cell(ml.FIRST_DATA_ROW, 1).value == when
     assert kept_mail(None) == []
+
+
+def test_log_rows_show_dates_in_dd_mm_yyyy_and_results_in_colour() -> None:
+    wb = Workbook()
+    write_mail_sheets(wb)
+    when = datetime(2023, 7, 1, 9, 30, 5)
+    row = [when, "SNV", "Sở Nội vụ", "Gửi tệp", "a@b.vn", None, "So-Noi-vu.xlsx", "ab", "SMTP"]
+    apply_to_workbook(wb, [WriteValues(ml.LOG_SHEET, f"A{ml.FIRST_DATA_ROW}", [[*row, ml.SENT]])])
+    log = wb[ml.LOG_SHEET]
+    first = log.cell(ml.FIRST_DATA_ROW, 1)
+    assert first.value == when and first.number_format == "dd/mm/yyyy hh:mm:ss"
+    assert log.cell(ml.FIRST_DATA_ROW, 3).alignment.wrap_text
+    colours = {
+        r.formula[0]: r.dxf.fill.fgColor.rgb[-6:]
+        for cf in log.conditional_formatting
+        for r in cf.rules
+    }
+    assert colours[f'"{ml.SENT}"'] == "C6EFCE" and colours[f'"{ml.FAILED}"'] == "FFC7CE"
+    assert log.cell(ml.HEADER_ROW, 1).alignment.wrap_text  # headers wrap, row fitted

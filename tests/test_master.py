@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -57,8 +59,11 @@ def cover_rows(ws: Worksheet) -> list[tuple[Any, Any]]:
 
 
 def test_sheets_in_order(wb: Workbook) -> None:
+    # The officials' workflow: read, the plan, agencies, analyses, rounds, then rarely used;
+    # hidden last. Tabs coloured by kind.
     assert wb.sheetnames == [
         "Giới thiệu",
+        "TongHop",
         "PL1",
         "PL2",
         "PL3",
@@ -66,18 +71,41 @@ def test_sheets_in_order(wb: Workbook) -> None:
         "Nhiệm vụ",
         "Danh bạ cơ quan",
         "Cơ quan chưa xác định",
-        "Quy tắc",
         "Chênh lệch",
         "KiemTra",
-        "TongHop",
         "TienDo",
-        "LichSu",
         "ThuThap",
-        "Cài đặt",
         "NhatKyGui",
+        "Quy tắc",
+        "Cài đặt",
+        "LichSu",
         "DanhBaGoc",
     ]
     assert wb["DanhBaGoc"].sheet_state == "hidden"
+    assert wb.active.title == "Giới thiệu"
+    tabs = {ws.title: ws.sheet_properties.tabColor.rgb[-6:] for ws in wb.worksheets}
+    assert tabs["Giới thiệu"] == tabs["TongHop"] == "1F4E78"
+    assert {tabs[f"PL{i}"] for i in range(1, 5)} == {tabs["Nhiệm vụ"]} == {"5B9BD5"}
+    assert tabs["Quy tắc"] == tabs["Cài đặt"] == tabs["LichSu"] == "A6A6A6"
+    assert len(set(tabs.values())) == 6
+
+
+def test_every_font_and_style_is_times_new_roman() -> None:
+    out = io.BytesIO()
+    new_master(small_plan(), BUTTONS).save(out)
+    styles = ET.fromstring(zipfile.ZipFile(out).read("xl/styles.xml"))
+    ns = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    fonts = styles.findall("s:fonts/s:font", ns)
+    assert fonts
+    names = [f.find("s:name", ns) for f in fonts]
+    assert [n.get("val") if n is not None else None for n in names] == ["Times New Roman"] * len(
+        fonts
+    )
+    assert all(f.find("s:scheme", ns) is None for f in fonts)
+    assert all(f.find("s:sz", ns) is not None for f in fonts)
+    # The default font (the Normal style's) is the first.
+    normal = styles.find("s:cellStyleXfs/s:xf", ns)
+    assert normal is not None and normal.get("fontId") == "0"
 
 
 def test_progress_sheets_are_laid_out_and_empty(wb: Workbook) -> None:
@@ -107,9 +135,21 @@ def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:
     ws = wb["KiemTra"]
     assert ws["A1"].value == layout.CHECK_TITLE
     assert "Kiểm tra dữ liệu" in ws["A2"].value
-    assert [ws.cell(3, i).value for i in range(1, 8)] == [c.header for c in layout.CHECK_COLUMNS]
+    assert [ws.cell(3, i).value for i in range(1, 9)] == [c.header for c in layout.CHECK_COLUMNS]
     assert ws["A3"].font.b
-    assert ws.column_dimensions["G"].width == 90
+    assert ws.column_dimensions["G"].width == 70
+    # The findings the button writes wrap their message and what the rule checks.
+    assert ws.column_dimensions["G"].alignment.wrap_text
+    assert ws.column_dimensions["H"].alignment.wrap_text
+    assert not ws.column_dimensions["B"].alignment.wrap_text
+    # Severity coloured with the checks' shared colours.
+    rules = {
+        r.formula[0]: r.dxf.fill.fgColor.rgb[-6:]
+        for cf in ws.conditional_formatting
+        if str(cf.sqref).startswith("B4:")
+        for r in cf.rules
+    }
+    assert rules == {'"lỗi"': "FFC7CE", '"cảnh báo"': "FFEB9C", '"thông tin"': "DDEBF7"}
     assert ws.freeze_panes == "A4"
     assert ws.page_setup.orientation == "landscape"
     assert wb.active.title == "Giới thiệu"
@@ -396,8 +436,31 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
     for col in columns:
         letter = layout.column_letter(columns, col.key)
         assert ws.column_dimensions[letter].width == col.width, letter
-    assert ws.column_dimensions["D"].width == 42
-    assert ws.column_dimensions["I"].width == 60
+    assert ws.column_dimensions["D"].width == 34
+    assert ws.column_dimensions["I"].width == 50
+    # The gap figures and the reader's columns are folded away (outline level 1, hidden);
+    # the plan's table, the typed result and "Đạt mục tiêu 2023?" stay side by side.
+    folded = {
+        c.key for c in columns if ws.column_dimensions[layout.column_letter(columns, c.key)].hidden
+    }
+    assert folded == set(layout.FOLDED_APPENDIX_KEYS) & {c.key for c in columns}
+    assert {"result_2023", "achieved", "kind", "line"} <= {c.key for c in columns}
+    for key in folded:
+        assert ws.column_dimensions[layout.column_letter(columns, key)].outline_level == 1
+    # One legend in row 2: a sample cell per colour, each in the colour it explains.
+    legend = {
+        c.value: (c.fill.fgColor.rgb[-6:] if c.fill.fill_type else None, bool(c.font.i))
+        for c in ws[2][1:]
+        if c.value
+    }
+    assert legend == {
+        "Chú thích: dòng tổng": ("FCE4D6", False),
+        "Chữ nghiêng xám: giá trị lấy từ ô gộp phía trên, không ghi ở dòng này": (None, True),
+        "Nhóm tiêu chí": ("BDD7EE", False),
+        "Lĩnh vực": ("DDEBF7", False),
+        "Đỏ: lỗi; vàng: cảnh báo": ("FFC7CE", False),
+        "Ô nhập kết quả": ("FFF2CC", False),
+    }
     data = ws["D5"]
     assert data.alignment.wrap_text and data.alignment.vertical == "top"
     assert data.border.left.style == "thin" and data.border.bottom.style == "thin"
@@ -449,10 +512,20 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert [ws[c.format(6)].value for c in kind_due] == ["Không đọc được", None]
     assert [ws[c.format(4)].value for c in kind_due] == ["Giai đoạn", datetime(2023, 12, 31)]
     assert ws["G5"].font.i and not ws["F5"].font.i
-    assert ws.freeze_panes == "F4"
+    # Frozen: task id, appendix, code (the criterion's identifier is folded away).
+    assert ws.freeze_panes == "E4"
     assert ws.auto_filter.ref == f"A3:{col['line']}{ws.max_row}"
     assert ws.print_title_rows == "$3:$3"
-    assert ws.column_dimensions["F"].width == 60
+    assert ws.column_dimensions["F"].width == 46
+    hidden = [k for k, letter in col.items() if ws.column_dimensions[letter].hidden]
+    assert hidden == ["criterion_id", "inherited", "misplaced", "line"]
+    frozen = [c for c in layout.TASK_COLUMNS[:4] if c.key not in hidden]
+    assert sum(c.width for c in frozen) * 7 < 1366 / 3  # px: a third of a laptop screen
+    # The resolved lists do not wrap: the row is as tall as its texts, not as its lists.
+    assert not ws[f"{col['coordinating_resolved']}5"].alignment.wrap_text
+    assert ws[f"{col['text']}5"].alignment.wrap_text
+    heights = [ws.row_dimensions[r].height or 15 for r in range(4, ws.max_row + 1)]
+    assert max(heights) <= 8 * 15
 
 
 DEPARTMENTS = [
@@ -566,3 +639,17 @@ def test_plan_year_from_the_plans_date() -> None:
     assert master.plan_year(plan) == int(plan.date[:4])
     plan.date = "không rõ"
     assert master.plan_year(plan) == 2023
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    ["PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "KiemTra", "TienDo", "ThuThap", "LichSu", "Quy tắc"],
+)
+def test_printed_columns_fit_a_page_wide_at_a_readable_scale(wb: Workbook, sheet: str) -> None:
+    from kehoach.sheetstyle import MIN_SCALE, fit_scale
+
+    ws = wb[sheet]
+    assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert fit_scale(ws) >= MIN_SCALE - 0.5
+    assert ws.oddFooter.center.text == "Kế hoạch số 365/KH-UBND — Trang &P/&N"
+    assert ws.oddFooter.left.text == "&A"

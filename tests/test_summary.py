@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
+from kehoach import layout
+from kehoach import progress_layout as pl
 from kehoach import summary_layout as sl
 from kehoach.errors import WorkbookError
 from kehoach.sheetdata import workbook_values
@@ -241,3 +245,29 @@ def test_the_core_does_not_import_xlwings() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_master_with_iso_text_dates_reads_as_one_with_date_cells(
+    reported: Path, summary: Summary, tmp_path: Path
+) -> None:
+    # Masters collected before the date cells held "2023-12-20" text in TienDo: still read.
+    old = Path(shutil.copy2(reported, tmp_path / "cu.xlsm"))
+    wb = load_workbook(old, keep_vba=True)
+    ws = wb[pl.PROGRESS_SHEET]
+    texts = 0
+    for key in ("report_date", "received_at"):
+        col = layout.column_index(pl.PROGRESS_COLUMNS, key)
+        for row in range(pl.FIRST_DATA_ROW, ws.max_row + 1):
+            cell = ws.cell(row, col)
+            if isinstance(cell.value, datetime):
+                cell.value = cell.value.isoformat(sep="T" if key == "received_at" else " ")[
+                    : 19 if key == "received_at" else 10
+                ]
+                cell.number_format = "@"
+                texts += 1
+    wb.save(old)
+    assert texts >= 2 * (len(REPORTS) - 1)
+    again = summarize(workbook_values(old), AS_OF, file=old)
+    cols = ["task_id", "agency", "status", "report_date"]
+    assert again.items[cols].equals(summary.items[cols])
+    assert again.overall == summary.overall

@@ -35,6 +35,7 @@ from kehoach import layout
 from kehoach.errors import BuildError
 from kehoach.model import APPENDIX_IDS
 from kehoach.sheetdata import SheetValues, is_blank
+from kehoach.sheetorder import insert_position, style_tab
 
 # Sheets whose contents come from elsewhere than the build (a button writes them) and are
 # copied as they are: the manifest of the agency files last generated.
@@ -272,7 +273,9 @@ def apply_carry(wb: Workbook, carry: Carry) -> None:
             if _is_formula(v.value):
                 cell.data_type = "s"  # a rule's text is never a formula
     for name, sheet_rows in carry.sheets.items():
-        ws = wb.create_sheet(name)
+        existing = [(w.title, w.sheet_state != "visible") for w in wb.worksheets]
+        ws = wb.create_sheet(name, insert_position(existing, name))  # in the workflow's order
+        style_tab(ws)
         for r, cells in enumerate(sheet_rows, start=1):
             for c, value in enumerate(cells, start=1):
                 if not is_blank(value):

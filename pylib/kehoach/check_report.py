@@ -104,12 +104,27 @@ def report_edits(
         padded(summary),
         [c.header for c in layout.CHECK_COLUMNS],
     ]
+    texts = {r.id: r.description for r in rules}
     for number, f in enumerate(findings, start=1):
-        block.append([number, f.severity_label, f.rule, f.appendix, f.code, None, f.message])
+        block.append(
+            [
+                number,
+                f.severity_label,
+                f.rule,
+                f.appendix,
+                f.code,
+                None,
+                f.message,
+                texts.get(f.rule) or None,
+            ]
+        )
+    link_index = layout.column_index(layout.CHECK_COLUMNS, "cell")
     edits: list[Edit] = [
         EnsureSheet(sheet),
-        # Old rows go with their links; the headings keep the builder's formats.
-        ClearRows(sheet, layout.FIRST_DATA_ROW, formats=True),
+        # Old rows go; the links with their formats, the other cells keep the builder's
+        # (wrapped text, the severity's colour rule).
+        ClearRows(sheet, layout.FIRST_DATA_ROW),
+        ClearRows(sheet, layout.FIRST_DATA_ROW, True, link_index, link_index),
         WriteValues(sheet, f"A{layout.TITLE_ROW}", block),
     ]
     link_col = layout.column_letter(layout.CHECK_COLUMNS, "cell")

@@ -230,11 +230,11 @@ MANIFEST_SHEET = "Tệp gửi cơ quan"
 MANIFEST_TITLE = "Các tệp gửi cơ quan (lần tạo gần nhất)"
 MANIFEST_COLUMNS: tuple[Column, ...] = (
     Column("number", "STT", 6, "0"),
-    Column("agency", "Mã cơ quan", 14),
-    Column("agency_name", "Tên cơ quan", 40),
-    Column("file", "Tệp", 40),
-    Column("lead_tasks", "Số nhiệm vụ chủ trì", 11, "0"),
-    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 11, "0"),
+    Column("agency", "Mã cơ quan", 18),
+    Column("agency_name", "Tên cơ quan", 36),
+    Column("file", "Tệp", 34),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 11, "#,##0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 11, "#,##0"),
     Column("sha256", "SHA-256 của tệp", 66),
 )
 MANIFEST_FILE = "manifest.json"

@@ -37,19 +37,20 @@ class Column:
 def _appendix_columns(
     max_h: str, s22_h: str, target_h: str, fmt: str, gaps: Sequence[Column] = ()
 ) -> tuple[Column, ...]:
+    # Widths: the printed table (A–L) fits A4 landscape at about 60%, the smallest readable.
     return (
         Column("id", "Mã định danh", 17),
         Column("tt", "TT", 6),
         Column("code", "Mã tiêu chí", 12),
-        Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 42),
+        Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 34),
         Column("max", max_h, 10, fmt),
         Column("score_2022", s22_h, 11, fmt),
-        Column("target", target_h, 30, fmt),
-        Column("survey", "Điều tra XHH", 9),
-        Column("task", "Nhiệm vụ, giải pháp", 60),
-        Column("lead", "Cơ quan chủ trì thực hiện", 28),
-        Column("coordinating", "Cơ quan phối hợp thực hiện", 28),
-        Column("timeline", "Thời gian thực hiện", 16),
+        Column("target", target_h, 18, fmt),
+        Column("survey", "Điều tra XHH", 7),
+        Column("task", "Nhiệm vụ, giải pháp", 50),
+        Column("lead", "Cơ quan chủ trì thực hiện", 22),
+        Column("coordinating", "Cơ quan phối hợp thực hiện", 22),
+        Column("timeline", "Thời gian thực hiện", 12),
         # The gap columns (kehoach.gaps, kehoach.gapsheet): the 2023 result officials type in
         # and formulas over the plan's figures. Not printed: the plan's table already takes
         # ~270 character widths fitted onto A4 landscape; seven more columns would shrink its
@@ -166,6 +167,20 @@ ACHIEVED = "Đạt"
 NOT_ACHIEVED = "Chưa đạt"
 NO_TARGET = "Không có mục tiêu số"
 INPUT_FILL = "FFF2CC"  # light yellow: a cell for officials to type into
+# Columns of an appendix sheet folded away (outline, collapsed): the gap figures "Chênh lệch"
+# shows, and what the reader needs to rebuild the model. "Kết quả năm 2023" (typed in) and
+# "Đạt mục tiêu 2023?" stay beside the plan's table.
+FOLDED_APPENDIX_KEYS: tuple[str, ...] = (
+    "lost_2022",
+    "pct_2022",
+    "gap_target",
+    "gap_2023",
+    "change_2022",
+    "kind",
+    "inherited",
+    "variants",
+    "line",
+)
 
 # The summary sheet: appendix totals as formulas (rows SUMMARY_FIRST_ROW..), points lost per
 # PAR INDEX field (PL2), charts at the right; from GAPS_BLOCK_ROW down, what the button
@@ -210,28 +225,36 @@ FIELD_COLUMNS: tuple[Column, ...] = (
 GAPS_BLOCK_ROW = 48
 GAPS_TOP_N = 10
 
+# Widths: the visible columns print on A4 landscape at about 60%; rows stay a few lines tall.
 TASK_COLUMNS: tuple[Column, ...] = (
-    Column("id", "Mã nhiệm vụ", 20),
+    Column("id", "Mã nhiệm vụ", 17),
     Column("appendix", "Phụ lục", 8),
     Column("criterion_id", "Mã định danh tiêu chí", 20),
     Column("code", "Mã tiêu chí", 12),
-    Column("criterion", "Tiêu chí", 40),
-    Column("text", "Nhiệm vụ, giải pháp", 60),
-    Column("lead", "Cơ quan chủ trì (như văn bản)", 30),
-    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 30),
+    Column("criterion", "Tiêu chí", 26),
+    Column("text", "Nhiệm vụ, giải pháp", 46),
+    Column("lead", "Cơ quan chủ trì (như văn bản)", 22),
+    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 22),
     # The agencies the resolver found in the two columns before (kehoach.resolve: codes of
-    # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits.
-    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 26),
-    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 26),
-    Column("timeline", "Thời gian thực hiện", 18),
+    # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A group
+    # lists all its members' codes (a filter on a code finds every task of that agency): the
+    # cells do not wrap, so a row stays as tall as its texts; the whole list is in the cell.
+    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 16),
+    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 16),
+    Column("timeline", "Thời gian thực hiện", 14),
     # The timeline as read by kehoach.timelines, written at build time (the reader ignores
     # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
-    Column("timeline_kind", "Loại thời hạn", 12),
-    Column("due", "Hạn", 13, DATE_FORMAT),
+    Column("timeline_kind", "Loại thời hạn", 10),
+    Column("due", "Hạn", 11, DATE_FORMAT),
     Column("inherited", "Lấy từ ô gộp phía trên", 16),
     Column("misplaced", "Giá trị nằm sai cột", 14),
     Column("line", "Dòng trong văn bản", 9),
 )
+# Columns of the tasks sheet folded away (outline, collapsed): the criterion's identifier
+# (its code is beside) and the reader's own columns.
+FOLDED_TASK_KEYS: tuple[str, ...] = ("criterion_id", "inherited", "misplaced", "line")
+# Columns of the tasks sheet whose cells do not wrap (one line shown, all in the cell).
+UNWRAPPED_TASK_KEYS: tuple[str, ...] = ("lead_resolved", "coordinating_resolved")
 
 # The agency directory (kehoach.directory), maintained by the officials: one row per agency,
 # group of agencies or phrase that names no agency; built from templates/co-quan.tsv, their
@@ -312,13 +335,20 @@ CHECK_COLUMNS: tuple[Column, ...] = (
     Column("appendix", "Phụ lục", 9),
     Column("code", "Mã tiêu chí", 12),
     Column("cell", "Ô (bấm để tới ô)", 22),
-    Column("message", "Nội dung", 90),
+    Column("message", "Nội dung", 70),
+    # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
+    # NV-O-GOP means something to the reader.
+    Column("rule_text", "Quy tắc kiểm tra gì", 45),
 )
+# Columns of the check report that wrap their text.
+CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")
 # Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).
 SEVERITY_LABELS: dict[str, str] = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 LABEL_SEVERITIES: dict[str, str] = {v: k for k, v in SEVERITY_LABELS.items()}
 # Fill of a plan-sheet cell that a finding points at; "info" findings are not highlighted.
 SEVERITY_FILL_COLORS: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C"}
+# Fill of the "Mức độ" cell of the check report, for every severity.
+SEVERITY_LABEL_COLORS: dict[str, str] = {**SEVERITY_FILL_COLORS, "info": "DDEBF7"}
 
 # Field names stored in the "inherited"/"misplaced" columns, shown in Vietnamese.
 FIELD_LABELS: dict[str, str] = {
@@ -349,6 +379,16 @@ KIND_ROWS: dict[str, str] = {v: k for k, v in ROW_KINDS.items()}
 # Base fill ("RRGGBB") of every cell of an appendix row, by row kind; other kinds have none.
 # The builder paints with it and the checker restores it when a highlight is removed.
 ROW_FILL_COLORS: dict[str, str] = {"total": "FCE4D6", "group": "BDD7EE", "section": "DDEBF7"}
+# Row 2 of an appendix sheet, right of the subtitle: what its colours and marks mean, one
+# sample cell per colour above the column it concerns: (column key, text, fill, font kind).
+APPENDIX_LEGEND: tuple[tuple[str, str, str | None, str], ...] = (
+    ("target", "Chú thích: dòng tổng", ROW_FILL_COLORS["total"], "bold"),
+    ("task", "Chữ nghiêng xám: giá trị lấy từ ô gộp phía trên, không ghi ở dòng này", None, "grey"),
+    ("lead", "Nhóm tiêu chí", ROW_FILL_COLORS["group"], "bold"),
+    ("coordinating", "Lĩnh vực", ROW_FILL_COLORS["section"], "bold"),
+    ("timeline", "Đỏ: lỗi; vàng: cảnh báo", "FFC7CE", ""),
+    (RESULT_KEY, "Ô nhập kết quả", INPUT_FILL, ""),
+)
 TOTAL_LABEL = "Tổng"
 # Appendices whose table opens with a totals row (others get one only if they have totals).
 TOTAL_ROW_APPENDICES: tuple[str, ...] = ("PL3", "PL4")

@@ -18,9 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import mail_layout as ml
-from kehoach.edits import Edit, WriteValues
+from kehoach.edits import Edit, WriteValues, grow_row
 from kehoach.errors import BuildError
 from kehoach.layout import Column
+from kehoach.sheetstyle import RESULT_COLORS, color_by_value, fit_header, wrap_columns
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -45,6 +46,7 @@ def _heading(ws: Worksheet, columns: tuple[Column, ...], title: str, note: str) 
         ws.column_dimensions[get_column_letter(i)].width = col.width
         if col.number_format != "General":
             ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
+    fit_header(ws, ml.HEADER_ROW, columns)
     ws.freeze_panes = f"A{ml.FIRST_DATA_ROW}"
     ws.print_title_rows = f"{ml.HEADER_ROW}:{ml.HEADER_ROW}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -71,8 +73,11 @@ def write_mail_sheets(wb: Workbook) -> None:
         for cell in (label, value, note):
             cell.border = _BORDER
             cell.alignment = _WRAP
+        grow_row(ws, row)  # as a rebuild's carried value would grow it
     log = wb.create_sheet(ml.LOG_SHEET)
     _heading(log, ml.LOG_COLUMNS, ml.LOG_TITLE, ml.LOG_NOTE)
+    wrap_columns(log, ml.LOG_COLUMNS, ("agency_name", "to", "cc", "detail"))
+    color_by_value(log, ml.LOG_COLUMNS, "result", ml.FIRST_DATA_ROW, RESULT_COLORS)
     last = get_column_letter(len(ml.LOG_COLUMNS))
     log.auto_filter.ref = f"A{ml.HEADER_ROW}:{last}{ml.HEADER_ROW}"
 

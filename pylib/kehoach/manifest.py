@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from kehoach import extract_layout as ex
 from kehoach import layout
-from kehoach.edits import ClearRows, Edit, EnsureSheet, WriteValues
+from kehoach.edits import ClearRows, Edit, EnsureSheet, FormatTable, WriteValues
 
 ALERT_TITLE = "Tạo file cho cơ quan"
 
@@ -69,7 +70,7 @@ class Manifest:
 def manifest_edits(manifest: Manifest, folder: str) -> list[Edit]:
     """The master's manifest sheet, rewritten: title, where and when, headers, one row a file."""
     summary = (
-        f"Kế hoạch {manifest.plan_id}; tạo lúc {manifest.generated_at}; thư mục {folder}; "
+        f"Kế hoạch {manifest.plan_id}; tạo lúc {_when(manifest.generated_at)}; thư mục {folder}; "
         f"{len(manifest.entries)} tệp; mã khóa ký {manifest.key_id}."
     )
     rows: list[list[Any]] = [
@@ -85,8 +86,18 @@ def manifest_edits(manifest: Manifest, folder: str) -> list[Edit]:
     return [
         EnsureSheet(ex.MANIFEST_SHEET),
         ClearRows(ex.MANIFEST_SHEET, 1),
+        # Before the values: the cells written take the columns' formats.
+        FormatTable(ex.MANIFEST_SHEET, 3, ex.MANIFEST_COLUMNS, ("agency_name", "file")),
         WriteValues(ex.MANIFEST_SHEET, "A1", rows),
     ]
+
+
+def _when(iso: str) -> str:
+    """ "2023-07-01T09:30:00" → "01/07/2023 09:30"; other text unchanged."""
+    try:
+        return f"{datetime.fromisoformat(iso):%d/%m/%Y %H:%M}"
+    except ValueError:
+        return iso
 
 
 def summary_text(manifest: Manifest, folder: str, unresolved: int = 0) -> str:

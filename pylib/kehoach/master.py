@@ -46,11 +46,21 @@ from kehoach.directory import (
 from kehoach.edits import LINK_FONT
 from kehoach.errors import BuildError, os_error_text, template_error_text
 from kehoach.gapsheet import write_gap_cells, write_summary
+from kehoach.housestyle import apply_house_font
 from kehoach.mailsheet import write_mail_sheets
 from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 from kehoach.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.resources import templates_dir
 from kehoach.rules import RULES_TEMPLATE, rule_table
+from kehoach.sheetorder import order_sheets
+from kehoach.sheetstyle import (
+    RESULT_COLORS,
+    STATUS_COLORS,
+    color_by_value,
+    finish_printing,
+    fit_header,
+    wrap_columns,
+)
 from kehoach.summary_layout import SUMMARY_SHEET
 from kehoach.summarysheet import write_summary_sheet
 from kehoach.timelines import Timeline, due_dates, parse_timeline
@@ -61,6 +71,7 @@ COMMENT_AUTHOR = "kehoach"
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -84,6 +95,17 @@ _COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 100.0}
 # the default 11-point font; Vietnamese text runs a little narrower), 15 points a line.
 _LINE_POINTS = 15.0
 _CHARS_PER_WIDTH_UNIT = 1.05
+# Long texts of the progress sheets: wrapped in their columns, rows grow to fit.
+_PROGRESS_WRAPPED = (
+    "agency_name",
+    "due",
+    "results",
+    "evidence",
+    "explanation",
+    "difficulties",
+    "reason",
+    "details",
+)
 
 
 def date_text(iso: str) -> str:
@@ -164,6 +186,9 @@ def fill_master(
         ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
         _write_appendix(ws, plan, appendix)
         write_gap_cells(ws, appendix.id)
+        fit_header(ws, layout.HEADER_ROW, layout.APPENDIX_COLUMNS[appendix.id])
+        _fold_columns(ws, layout.APPENDIX_COLUMNS[appendix.id], layout.FOLDED_APPENDIX_KEYS)
+        _appendix_legend(ws, layout.APPENDIX_COLUMNS[appendix.id])
     _write_tasks(wb.create_sheet(layout.TASKS_SHEET), plan, directory, resolution)
     _write_directory(wb.create_sheet(layout.DIRECTORY_SHEET), directory, resolution)
     _write_unresolved(wb.create_sheet(layout.UNRESOLVED_SHEET), resolution)
@@ -177,6 +202,9 @@ def fill_master(
     _write_directory(base, seed, None)
     base.sheet_state = "hidden"
     wb.active = 0
+    order_sheets(wb)
+    finish_printing(wb, plan.number)
+    apply_house_font(wb)
 
 
 # --- cover -------------------------------------------------------------------------------
@@ -464,6 +492,40 @@ def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
     _finish_table(ws, columns, row - 1, landscape=True)
 
 
+def _fold_columns(ws: Worksheet, columns: Sequence[layout.Column], keys: Sequence[str]) -> None:
+    """Fold the columns of ``keys`` away: an outline level, hidden (collapsed), so that what an
+    official needs sits together; the "+" above the column headers opens them again."""
+    folded = [i for i, col in enumerate(columns, start=1) if col.key in keys]
+    runs: list[list[int]] = []
+    for index in folded:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in runs:
+        for index in run:  # one by one: openpyxl's group() would give them all one width
+            dim = ws.column_dimensions[get_column_letter(index)]
+            dim.outline_level = 1
+            dim.hidden = True
+        ws.column_dimensions[get_column_letter(run[-1] + 1)].collapsed = True
+    ws.sheet_properties.outlinePr.summaryRight = True
+
+
+def _appendix_legend(ws: Worksheet, columns: Sequence[layout.Column]) -> None:
+    """Row 2, right of the subtitle: a sample cell per colour and mark of the sheet."""
+    keys = [c.key for c in columns]
+    for key, text, color, kind in layout.APPENDIX_LEGEND:
+        if key not in keys:
+            continue
+        cell = ws.cell(layout.SUBTITLE_ROW, keys.index(key) + 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        cell.font = _BOLD if kind == "bold" else (_INHERITED_FONT if kind == "grey" else Font())
+        if color:
+            cell.fill = PatternFill("solid", fgColor=color)
+    ws.row_dimensions[layout.SUBTITLE_ROW].height = 3 * _LINE_POINTS + 2
+
+
 # --- tasks and agencies -------------------------------------------------------------------
 
 
@@ -522,12 +584,13 @@ def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Re
             value = values[col.key]
             cell = _put(ws, row, i, value)
             cell.number_format = col.number_format
-            cell.alignment = _WRAP_TOP
+            cell.alignment = _TOP if col.key in layout.UNWRAPPED_TASK_KEYS else _WRAP_TOP
             cell.border = _BORDER
             if col.key in inherited:
                 cell.font = _INHERITED_FONT
         row += 1
-    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="criterion")
+    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="code")
+    _fold_columns(ws, columns, layout.FOLDED_TASK_KEYS)
 
 
 def _write_directory(ws: Worksheet, directory: Directory, resolution: Resolution | None) -> None:
@@ -633,6 +696,7 @@ def _write_heading(ws: Worksheet, columns: Sequence[layout.Column], title: str, 
         cell.alignment = _HEADER_ALIGN
         cell.border = _BORDER
         ws.column_dimensions[get_column_letter(i)].width = col.width
+    fit_header(ws, layout.HEADER_ROW, columns)
 
 
 def _write_check_sheet(ws: Worksheet) -> None:
@@ -641,7 +705,13 @@ def _write_check_sheet(ws: Worksheet) -> None:
     The button fills rows from ``layout.FIRST_DATA_ROW`` (see ``check_report``); the
     column widths, frozen header and page setup set here stay across its runs.
     """
-    _write_heading(ws, layout.CHECK_COLUMNS, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    columns = layout.CHECK_COLUMNS
+    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    wrap_columns(ws, columns, layout.CHECK_WRAPPED)
+    colors = {
+        layout.SEVERITY_LABELS[key]: color for key, color in layout.SEVERITY_LABEL_COLORS.items()
+    }
+    color_by_value(ws, columns, "severity", layout.FIRST_DATA_ROW, colors)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
     _print_setup(ws, landscape=True)
@@ -669,6 +739,14 @@ def write_progress_sheets(wb: Workbook) -> None:
             if col.number_format != "General":
                 # Column style: Excel and LibreOffice show later values in this format.
                 ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
+        wrap_columns(ws, columns, _PROGRESS_WRAPPED)
+        if name == pl.PROGRESS_SHEET:
+            # Where each row came from (file, its SHA-256, when): LichSu keeps it too; folded,
+            # the progress itself fits a page's width.
+            _fold_columns(ws, columns, ("file", "sha256", "received_at"))
+        for key, colors in (("status", STATUS_COLORS), ("result", RESULT_COLORS)):
+            if key in [c.key for c in columns]:
+                color_by_value(ws, columns, key, pl.FIRST_DATA_ROW, colors)
         ws.freeze_panes = f"A{pl.FIRST_DATA_ROW}"
         ws.print_title_rows = f"{pl.HEADER_ROW}:{pl.HEADER_ROW}"
         _print_setup(ws, landscape=True)
@@ -694,7 +772,7 @@ def _finish_table(
     last = max(last_row, layout.HEADER_ROW)
     ws.auto_filter.ref = f"A{layout.HEADER_ROW}:{last_col}{last}"
     widths = {i: col.width for i, col in enumerate(columns, start=1)}
-    _fit_row_heights(ws, range(layout.HEADER_ROW, last + 1), widths)
+    _fit_row_heights(ws, range(layout.FIRST_DATA_ROW, last + 1), widths)
     printed = get_column_letter(layout.printed_columns(columns))
     ws.print_area = f"A{layout.TITLE_ROW}:{printed}{last}"
     freeze_col = get_column_letter(layout.column_index(columns, freeze_key) + 1)

@@ -18,22 +18,27 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import xlwings as xw
+from openpyxl.utils import get_column_letter
 
 from kehoach import layout
 from kehoach.edits import (
+    HEADER_FILL,
     ClearRows,
     Edit,
     EnsureSheet,
     Fill,
+    FormatTable,
     HideSheet,
     Link,
     NumberFormat,
     RowHeights,
     WriteValues,
+    header_lines,
 )
 from kehoach.errors import KeHoachError
 from kehoach.setup_report import TITLE as SETUP_TITLE
 from kehoach.setup_report import setup_message
+from kehoach.sheetorder import TAB_COLORS, insert_position
 
 ERROR_TITLE = "Lỗi"
 _XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
@@ -61,7 +66,15 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
         names = [s.name for s in book.sheets]
         if isinstance(edit, EnsureSheet):
             if edit.sheet not in names:
-                book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
+                existing = [(s.name, not s.visible) for s in book.sheets]
+                place = insert_position(existing, edit.sheet)
+                if place < len(existing):
+                    added = book.sheets.add(edit.sheet, before=book.sheets[place])
+                else:
+                    added = book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
+                color = TAB_COLORS.get(edit.sheet)
+                if color is not None and book.app.engine.name == "excel":
+                    added.api.Tab.Color = int(color[4:] + color[2:4] + color[:2], 16)  # BGR
             continue
         sheet = book.sheets[edit.sheet]
         if isinstance(edit, HideSheet):
@@ -70,8 +83,9 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
                 sheet.api.Visible = _XL_SHEET_VERY_HIDDEN  # COM: out of Excel's Unhide list
         elif isinstance(edit, ClearRows):
             last = sheet.used_range.last_cell
-            if last.row >= edit.first_row:
-                cells = sheet.range((edit.first_row, 1), (last.row, last.column))
+            right = edit.last_column or last.column
+            if last.row >= edit.first_row and right >= edit.first_column:
+                cells = sheet.range((edit.first_row, edit.first_column), (last.row, right))
                 if edit.formats:
                     cells.clear()
                 else:
@@ -89,6 +103,28 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
             sheet.range(edit.cells).number_format = edit.number_format
         elif isinstance(edit, Link):
             sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
+        elif isinstance(edit, FormatTable):
+            _format_table(book, sheet, edit)
+
+
+def _format_table(book: xw.Book, sheet: xw.Sheet, edit: FormatTable) -> None:
+    """``FormatTable`` in Excel (the remote engines take values only: their sheets keep
+    Excel's defaults)."""
+    if book.app.engine.name != "excel":
+        return
+    for i, col in enumerate(edit.columns, start=1):
+        letter = get_column_letter(i)
+        column = sheet.range(f"{letter}:{letter}")
+        column.column_width = col.width
+        column.number_format = col.number_format
+        column.wrap_text = col.key in edit.wrapped
+        header = sheet.range((edit.header_row, i))
+        header.font.bold = True
+        header.color = f"#{HEADER_FILL}"
+        header.wrap_text = True
+    sheet.range((edit.header_row, 1)).row_height = header_lines(edit) * 15 + 3
+    sheet.range((1, 1)).font.bold = True
+    sheet.range((1, 1)).font.size = 14
 
 
 def _runs(first_row: int, heights: Sequence[float]) -> list[tuple[int, int, float]]:
