@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from kehoach.cli import main as kehoach  # noqa: E402
+from lo_support import soffice_convert  # noqa: E402
 from summary_support import AS_OF, write_progress  # noqa: E402
 
 RESOLUTION = 80  # dpi: an A4 page of about 660 x 935 pixels
@@ -40,20 +41,7 @@ def render(workbook: Path | None, as_of: date, out: Path) -> Path:
         args = [str(workbook), "--as-of", as_of.isoformat(), "--out", str(docx)]
         if kehoach(["report", *args]) != 0:
             raise SystemExit(1)
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder),
-                str(docx),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        soffice_convert([docx], "pdf", folder, folder / "profile")
         subprocess.run(
             [
                 pdftoppm,

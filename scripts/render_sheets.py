@@ -36,6 +36,10 @@ from kehoach.importer import load_default_plan
 from kehoach.resolve import resolve_plan
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from lo_support import sheet_alone, soffice_convert  # noqa: E402
+
 RESOLUTION = 60  # dpi: an A4 landscape page of about 700 x 495 pixels
 KEY = bytes(32)  # a demonstration key: these files are pictures, never sent
 GENERATED_AT = datetime(2023, 7, 1, 9, 30)
@@ -59,30 +63,16 @@ SAMPLE_INPUTS = {
 }
 
 
-def _tools() -> tuple[str, str, str]:
+def _tools() -> tuple[str, str]:
+    """pdftoppm and pdftotext, once LibreOffice is known to be there."""
     soffice, pdftoppm, pdftotext = (shutil.which(t) for t in ("soffice", "pdftoppm", "pdftotext"))
     if soffice is None or pdftoppm is None or pdftotext is None:
         raise SystemExit("Cần LibreOffice (soffice) và poppler-utils (pdftoppm, pdftotext).")
-    return soffice, pdftoppm, pdftotext
+    return pdftoppm, pdftotext
 
 
-def _to_pdf(soffice: str, source: Path, folder: Path) -> Path:
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return folder / (source.stem + ".pdf")
+def _to_pdf(source: Path, folder: Path) -> Path:
+    return soffice_convert([source], "pdf", folder, folder / "profile")[0]
 
 
 def _page_png(pdftoppm: str, pdf: Path, page: int, out: Path) -> Path:
@@ -103,7 +93,7 @@ def _find_page(pdftotext: str, pdf: Path, text: str) -> int:
 def render_agency_file(out: Path) -> list[Path]:
     """Sở Y tế's agency workbook, a few rows filled in: the first printed page of «Nhiệm vụ»
     and the page of «Hướng dẫn»."""
-    soffice, pdftoppm, pdftotext = _tools()
+    pdftoppm, pdftotext = _tools()
     plan = load_default_plan()
     directory = read_seed(ROOT / "templates" / "co-quan.tsv")
     assignments = resolve_plan(plan, directory).assignments
@@ -117,7 +107,7 @@ def render_agency_file(out: Path) -> list[Path]:
         folder = Path(tmp)
         source = folder / "So-Y-te.xlsx"
         wb.save(source)
-        pdf = _to_pdf(soffice, source, folder)
+        pdf = _to_pdf(source, folder)
         guide = _find_page(pdftotext, pdf, "HƯỚNG DẪN ĐIỀN BÁO CÁO")
         return [
             _page_png(pdftoppm, pdf, 1, out / "tep-co-quan-nhiem-vu.png"),
@@ -148,8 +138,7 @@ def first_pages(pdftotext: str, pdf: Path) -> dict[str, int]:
 
 def render_master_sheets(out: Path) -> list[Path]:
     """The master's key sheets after a build, a collection of sample returns and a check."""
-    soffice, pdftoppm, pdftotext = _tools()
-    sys.path.insert(0, str(ROOT / "tests"))
+    pdftoppm, pdftotext = _tools()
     from collect_support import make_source, write_returns
 
     shots = {
@@ -165,7 +154,7 @@ def render_master_sheets(out: Path) -> list[Path]:
         write_returns(extracts, folder / "TraLoi")
         _kehoach("collect", str(master), "--from", str(folder / "TraLoi"))
         _kehoach("check", str(master), "--write")
-        pdf = _to_pdf(soffice, master, folder)
+        pdf = _to_pdf(master, folder)
         pages = first_pages(pdftotext, pdf)
         return [_page_png(pdftoppm, pdf, pages[s], out / name) for s, name in shots.items()]
 
@@ -181,9 +170,7 @@ def _kehoach(*args: str) -> None:
 def render_master_analysis(out: Path) -> list[Path]:
     """TongHop and "Chênh lệch" of a master with a round of returns: their first two printed
     pages each."""
-    soffice, pdftoppm, _ = _tools()
-    sys.path.insert(0, str(ROOT / "tests"))
-    from lo_support import sheet_alone
+    pdftoppm, _ = _tools()
     from summary_support import write_round_of_returns
 
     made: list[Path] = []
@@ -195,7 +182,7 @@ def render_master_analysis(out: Path) -> list[Path]:
         _kehoach("summary", str(master), "--write", "--as-of", "2024-01-15")
         _kehoach("gaps", str(master), "--write")
         for sheet, stem in {"TongHop": "tonghop", "Chênh lệch": "chenh-lech"}.items():
-            pdf = _to_pdf(soffice, sheet_alone(master, sheet, work / f"{stem}.xlsx"), work)
+            pdf = _to_pdf(sheet_alone(master, sheet, work / f"{stem}.xlsx"), work)
             for old in out.glob(f"{stem}-*.png"):
                 old.unlink()
             for page in (1, 2):

@@ -31,9 +31,7 @@ GUIDE = ROOT / "docs" / "CaiDat-IT.md"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def stage(
-    target: Path, wheels: Path, workbook: Path, python_installer: Path | None = None
-) -> Path:
+def stage(target: Path, wheels: Path, workbook: Path, python_installer: Path | None = None) -> Path:
     """Copy the bundle's files into ``target`` (emptied first); returns ``target``."""
     if target.exists():
         shutil.rmtree(target)
