@@ -28,7 +28,9 @@ SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
 # The design's budget of A4 landscape pages, with the seeded round of returns on the embedded
 # plan (42 agencies, 128 criteria): TongHop's table of agencies and plan nodes, "Chênh lệch"
 # the tables and charts on page 1, the button's blocks on page 2.
-PAGE_BUDGET = {sl.SUMMARY_SHEET: 4, layout.GAPS_SHEET: 2}
+# «Chênh lệch»: the tables on page 1, the charts on page 2 (page breaks), the button's block
+# from page 3.
+PAGE_BUDGET = {sl.SUMMARY_SHEET: 4, layout.GAPS_SHEET: 4}
 PLAN_NUMBER = "365/KH-UBND"
 
 
@@ -170,6 +172,12 @@ def test_fonts_page_setup_and_bounded_formatting(book: dict[str, Worksheet], she
 @pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdftotext") is None, reason="no soffice or poppler"
 )
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
     copies = [
         sheet_alone(written, sheet, tmp_path / f"sheet{i}.xlsx") for i, sheet in enumerate(SHEETS)
@@ -179,6 +187,9 @@ def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
         pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
         assert 1 <= pages <= PAGE_BUDGET[sheet], (sheet, pages)
+        if sheet == layout.GAPS_SHEET:  # no chart cut by a page break: page 2 is the charts'
+            charts_page = text.split("\f")[1] if (text := _pdf_text(pdf)) else ""
+            assert "% điểm tối đa: năm 2022 và mục tiêu 2023" in charts_page
         text = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout

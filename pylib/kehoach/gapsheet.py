@@ -39,11 +39,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach import layout
 from kehoach.model import APPENDIX_IDS
-from kehoach.sheetgeometry import place_chart
+from kehoach.sheetgeometry import LINE_POINTS, place_chart, wrapped_lines
 from kehoach.summarysheet import FONT_NAME, chart_title, page_setup, text_properties
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
@@ -454,6 +455,13 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
         end_row=note + LEGEND_ROWS - 1,
         end_column=len(layout.SUMMARY_COLUMNS),
     )
+    # A merged cell never makes its rows taller: they share the legend's measured lines, on
+    # the safe side (with Times New Roman as the workbook's default font a unit of column
+    # width is narrower than the estimate's, so a line holds about a fifth less).
+    width = 0.8 * sum(c.width for c in layout.SUMMARY_COLUMNS)
+    lines = wrapped_lines(SUMMARY_NOTE, width)
+    for r in range(note, note + LEGEND_ROWS):
+        ws.row_dimensions[r].height = LINE_POINTS * lines / LEGEND_ROWS + 1
 
     header = _fields_header_row()
     ws.cell(header - 1, 1, "Điểm bị mất năm 2022 theo lĩnh vực (PL2)").font = _BOLD
@@ -497,11 +505,17 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
             cell.font = _BODY
             cell.alignment = _WRAP
         # The name is a formula: its height comes from the PL2 sheet's text, at the width of
-        # column B (about 1.1 characters of Times New Roman 11 per unit of width).
+        # column B (about 0.9 characters of Times New Roman 11 per unit of width, on the safe
+        # side: with it as the default font a unit of width is narrower).
         name = str(wb[pl2][ref("name", section).split("!")[1]].value or "")
-        lines = max(1, -(-len(name) // int(layout.SUMMARY_COLUMNS[1].width * 1.1)))
+        lines = max(1, -(-len(name) // int(layout.SUMMARY_COLUMNS[1].width * 0.9)))
         ws.row_dimensions[out].height = 15 * lines + 1
-    _charts(ws, rows, out_rows, chart_rows(wb))
+    box = chart_rows(wb)
+    _charts(ws, rows, out_rows, box)
+    # Printed: the tables on a page, the charts on the next (a chart is never cut by a page
+    # break), the button's block from a new page.
+    ws.row_breaks.append(Break(id=box[0] - 1))
+    ws.row_breaks.append(Break(id=layout.GAPS_BLOCK_ROW - 1))
     _style_block(ws, block_last_row(wb))
     ws.freeze_panes = f"C{layout.SUMMARY_HEADER_ROW + 1}"
     page_setup(ws, "1:2", plan_number)
