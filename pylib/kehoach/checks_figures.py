@@ -194,15 +194,7 @@ def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                     continue
                 values = [f for f in figures if f is not None]
                 d = _decimals(ctx, appendix, key, [parent, *values])
-                unit = 0.5 * 10.0**-d
-                if mode == "sum":
-                    expected = sum(values)
-                    derived = unit * (len(values) + 1)
-                    how = "tổng"
-                else:
-                    expected = sum(values) / len(values)
-                    derived = 2 * unit
-                    how = "trung bình cộng"
+                expected, derived, how = _aggregate(values, mode, d)
                 tolerance = override if override is not None else derived
                 if abs(parent - expected) <= tolerance + _EPSILON:
                     continue
@@ -335,11 +327,7 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             typed = float(results[row])
             values = [float(f) for f in figures]
             d = _decimals(ctx, appendix, layout.RESULT_KEY, [typed, *values])
-            unit = 0.5 * 10.0**-d
-            if mode == "sum":
-                expected, derived, how = sum(values), unit * (len(values) + 1), "tổng"
-            else:
-                expected, derived, how = sum(values) / len(values), 2 * unit, "trung bình cộng"
+            expected, derived, how = _aggregate(values, mode, d)
             tolerance = override if override is not None else derived
             if abs(typed - expected) <= tolerance + _EPSILON:
                 continue
@@ -356,3 +344,12 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 f"phép {_tolerance_text(tolerance)}). Số nhập ở dòng này được dùng; kiểm tra "
                 "lại số liệu công bố.",
             )
+
+
+def _aggregate(values: list[float], mode: str, decimals: int) -> tuple[float, float, str]:
+    """The sum or the mean of ``values`` (``mode`` "sum" or "mean"), the rounding it allows at
+    ``decimals`` printed decimals (each value off by half a unit, the total too), and its name."""
+    unit = 0.5 * 10.0**-decimals
+    if mode == "sum":
+        return sum(values), unit * (len(values) + 1), "tổng"
+    return sum(values) / len(values), 2 * unit, "trung bình cộng"
