@@ -3,7 +3,7 @@
 macros/ and templates/ stay at the top of the checkout, their one source (the workbook build,
 the tests and the docs name them there); the wheel carries them as ``kehoach/macros`` and
 ``kehoach/templates``, every file, recursively, so a file added there needs no change here.
-Everything else about the package is in pyproject.toml. ``kehoach.resources`` finds them.
+Everything else about the package is in pyproject.toml. ``kehoach.common.resources`` finds them.
 """
 
 from __future__ import annotations

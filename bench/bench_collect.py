@@ -25,7 +25,7 @@ Measured per variant: wall time, CPU time, peak resident memory of the process (
 ``getrusage`` elsewhere) and its growth during the work. ``--repeat N`` (default 3) runs the
 pair N times, alternating, and keeps each variant's fastest run: on a shared virtual machine
 one run's times vary by a third. The table gives ours/floor; the aim is within 2×. Ours also
-reports how many files each reader read (``kehoach.return_book``: calamine for plain files).
+reports how many files each reader read (``kehoach.collect.return_book``: calamine for plain files).
 ``--profile N`` runs ours once more under cProfile and prints its N costliest functions
 (cumulative and own time).
 
@@ -69,7 +69,7 @@ from bench_extracts import (  # noqa: E402
     side_by_side,
 )
 
-from kehoach import extract_layout as ex  # noqa: E402
+from kehoach.sheets import extract_layout as ex  # noqa: E402
 
 VARIANTS = ("ours", "floor")
 WHOLE = ("first", "again")  # kehoach collect on the province's master, then once more
@@ -160,8 +160,8 @@ def prepare(agencies: int, tasks: int, seed: int, work: Path) -> dict[str, Any]:
     ``work``: ``{"folder", "plan_id", "rows" (file name → signed task rows), "prepare_s"}``."""
     from synthetic import synthetic_province
 
-    from kehoach.extract_files import generate_extracts
-    from kehoach.resolve import resolve_plan
+    from kehoach.agencies.resolve import resolve_plan
+    from kehoach.extract.files import generate_extracts
 
     base = work / f"province-{agencies}-{tasks}-{seed}"
     ready = base / "ready.json"
@@ -196,8 +196,8 @@ def prepare(agencies: int, tasks: int, seed: int, work: Path) -> dict[str, Any]:
 def run_ours(folder: Path, plan_id: str) -> Callable[[], dict[str, Any]]:
     """What ``kehoach collect`` does before writing: one intake of the whole folder; returns
     how to count what it read (outside the timing)."""
-    from kehoach.intake import intake_folder
-    from kehoach.intake_values import is_blank
+    from kehoach.collect.intake import intake_folder
+    from kehoach.collect.values import is_blank
 
     outcomes = intake_folder(folder, KEY, plan_id)
 
@@ -214,9 +214,9 @@ def run_ours(folder: Path, plan_id: str) -> Callable[[], dict[str, Any]]:
 
 def readers(folder: Path) -> dict[str, int]:
     """How many files each of intake's readers reads (after the timing: it opens them again)."""
-    from kehoach.return_book import open_return
-    from kehoach.returns import Limits
-    from kehoach.zipguard import Package, unpack
+    from kehoach.collect.return_book import open_return
+    from kehoach.collect.returns import Limits
+    from kehoach.collect.zipguard import Package, unpack
 
     counts: dict[str, int] = {}
     for path in sorted(folder.iterdir()):
@@ -233,10 +233,10 @@ def master_for(agencies: int, tasks: int, seed: int, work: Path) -> Path:
     beside its returns: what ``kehoach collect`` reads and writes in ``--whole``."""
     from synthetic import synthetic_province
 
-    from kehoach.edits import apply_to_workbook
-    from kehoach.master import fill_master
-    from kehoach.signing import key_edits
-    from kehoach.xlsm import build_xlsm
+    from kehoach.extract.signing import key_edits
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.workbook.master import fill_master
+    from kehoach.workbook.xlsm import build_xlsm
 
     path = work / f"province-{agencies}-{tasks}-{seed}" / "master.xlsm"
     if not path.is_file():
@@ -302,7 +302,7 @@ def run_floor(folder: Path, rows: dict[str, int]) -> Callable[[], dict[str, Any]
 
 def child(variant: str, prepared: dict[str, Any], profile: int) -> dict[str, Any]:
     """Run one variant on the prepared folder; what it measured (printed as JSON)."""
-    for module in ("kehoach.intake", "python_calamine"):
+    for module in ("kehoach.collect.intake", "python_calamine"):
         importlib.import_module(module)  # importing is not what is measured
 
     folder = Path(prepared["folder"])

@@ -45,8 +45,8 @@ sys.path[:0] = [str(BENCH), str(BENCH.parent / "pylib")]
 
 from synthetic import synthetic_province  # noqa: E402
 
-from kehoach.directory import Directory  # noqa: E402
-from kehoach.model import Plan  # noqa: E402
+from kehoach.agencies.directory import Directory  # noqa: E402
+from kehoach.plan.model import Plan  # noqa: E402
 
 KEY = b"k" * 32
 GENERATED_AT = datetime(2023, 7, 1, 8, 0, 0)
@@ -58,8 +58,8 @@ VARIANTS = ("ours", "floor")
 
 def run_ours(plan: Plan, directory: Directory, out_dir: Path) -> dict[str, float]:
     """Our extract generation for every agency: the one call to plug in, timed by phase."""
-    from kehoach.extract_files import generate_extracts
-    from kehoach.resolve import resolve_plan
+    from kehoach.agencies.resolve import resolve_plan
+    from kehoach.extract.files import generate_extracts
 
     start = time.perf_counter()
     assignments = resolve_plan(plan, directory).assignments
@@ -71,19 +71,19 @@ def run_ours(plan: Plan, directory: Directory, out_dir: Path) -> dict[str, float
 def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
     """What the floor writes, per agency: every cell value, row height and formula, computed
     with our code before any timing (the floor itself decides nothing)."""
-    from kehoach import extract_layout as ex
-    from kehoach.extract_files import file_names
-    from kehoach.extract_select import agency_extracts
-    from kehoach.extracts import (
+    from kehoach.agencies.resolve import resolve_plan
+    from kehoach.extract.book import (
         MAX_ROW_LINES,
         ExtractOptions,
         extract_meta,
         extract_title,
         guide_lines,
     )
-    from kehoach.master import estimated_lines
-    from kehoach.resolve import resolve_plan
-    from kehoach.signing import meta_rows
+    from kehoach.extract.files import file_names
+    from kehoach.extract.select import agency_extracts
+    from kehoach.extract.signing import meta_rows
+    from kehoach.sheets import extract_layout as ex
+    from kehoach.sheets.geometry import wrapped_lines
 
     options = ExtractOptions()
     extracts = agency_extracts(plan, directory, resolve_plan(plan, directory).assignments)
@@ -99,7 +99,7 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
             lines = max(
                 [1]
                 + [
-                    estimated_lines(v, widths[c.key])
+                    wrapped_lines(v, widths[c.key], 1.05)
                     for v, c in zip(cells, ex.TASK_COLUMNS, strict=True)
                     if isinstance(v, str) and v
                 ]
@@ -122,7 +122,7 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
                 "rows": rows,
                 "heights": heights,
                 "formulas": formulas,
-                "guide": [(t, estimated_lines(t, 95)) for t in guide],
+                "guide": [(t, wrapped_lines(t, 95, 1.05)) for t in guide],
                 "meta": meta_rows(meta, tasks),
                 "issuer": plan.issuer,
                 "evidence": f"{letters[ex.EVIDENCE_KEY]}{{first}}:{letters[ex.EXPLANATION_KEY]}"
@@ -164,8 +164,9 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
     import xlsxwriter
     from xlsxwriter.worksheet import Worksheet
 
-    from kehoach import extract_layout as ex
-    from kehoach import extracts, layout
+    from kehoach.extract import book as extracts
+    from kehoach.sheets import extract_layout as ex
+    from kehoach.sheets import layout
 
     class Book(xlsxwriter.Workbook):  # type: ignore[misc]
         def _write_book_views(self) -> None:  # the same structure lock as ours
@@ -369,7 +370,7 @@ def _peak_rss_kb() -> int:
 
 def child(variant: str, input_path: Path, out_dir: Path, trace: bool) -> dict[str, Any]:
     """Run one variant on its pickled input; what it measured (printed as JSON)."""
-    for module in ("kehoach.extract_files", "kehoach.resolve", "xlsxwriter"):
+    for module in ("kehoach.extract.files", "kehoach.agencies.resolve", "xlsxwriter"):
         importlib.import_module(module)  # importing is not what is measured
 
     data = pickle.loads(input_path.read_bytes())

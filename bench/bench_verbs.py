@@ -139,9 +139,9 @@ def prepare(master: Path, work: Path) -> Work:
     from bench_collect import fill_returned
     from openpyxl import load_workbook
 
-    from kehoach import layout
-    from kehoach import mail_layout as ml
-    from kehoach.xlsm import save_xlsm
+    from kehoach.sheets import layout
+    from kehoach.sheets import mail_layout as ml
+    from kehoach.workbook.xlsm import save_xlsm
 
     work.mkdir(parents=True, exist_ok=True)
     prepared = Work(

@@ -23,9 +23,9 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from kehoach.directory import Agency, Directory, read_seed
-from kehoach.importer import load_default_plan
-from kehoach.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
+from kehoach.agencies.directory import Agency, Directory, read_seed
+from kehoach.plan.importer import load_default_plan
+from kehoach.plan.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIRECTORY = ROOT / "templates" / "co-quan.tsv"

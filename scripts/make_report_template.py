@@ -1,7 +1,7 @@
 """Write templates/bao-cao.docx, the Word template of the report "Báo cáo kết quả".
 
 Usage: .venv/bin/python scripts/make_report_template.py [OUT]
-The template is built by kehoach.report_template (python-docx); the same code, the same bytes.
+The template is built by kehoach.report.template (python-docx); the same code, the same bytes.
 A test checks that the committed template is what this script makes.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kehoach.report_template import write_template
+from kehoach.report.template import write_template
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,12 +28,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from kehoach import extract_layout as ex
-from kehoach.directory import read_seed
-from kehoach.extract_select import agency_extracts
-from kehoach.extracts import extract_bytes
-from kehoach.importer import load_default_plan
-from kehoach.resolve import resolve_plan
+from kehoach.agencies.directory import read_seed
+from kehoach.agencies.resolve import resolve_plan
+from kehoach.extract.book import extract_bytes
+from kehoach.extract.select import agency_extracts
+from kehoach.plan.importer import load_default_plan
+from kehoach.sheets import extract_layout as ex
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

@@ -8,4 +8,5 @@ bash scripts/setup.sh
 .venv/bin/ruff format --check pylib tests bench
 .venv/bin/mypy
 MYPYPATH=bench .venv/bin/mypy bench
+(cd pylib && ../.venv/bin/lint-imports ../pyproject.toml)
 .venv/bin/pytest -q "$@"

@@ -13,10 +13,10 @@ from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
-from kehoach import layout
-from kehoach.master import new_master
-from kehoach.model import Appendix, Criterion, Plan, Section, Task, Totals
-from kehoach.sheetdata import SheetValues
+from kehoach.plan.model import Appendix, Criterion, Plan, Section, Task, Totals
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import SheetValues
+from kehoach.workbook.master import new_master
 
 
 def _task(task_id: str, lead: str = "Sở Nội vụ") -> Task:

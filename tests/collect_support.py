@@ -15,9 +15,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kehoach import extract_layout as ex
-from kehoach import progress_layout as pl
 from kehoach.cli import main
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
 from returns_corpus import DONE, GOING, edit, fill
 
 GENERATED_AT = "2023-07-01T09:30:00"
@@ -79,7 +79,7 @@ def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
 def changes(path: Path) -> list[list[Any]]:
     """The cell-level history of the master at ``path``: the rows of every history workbook its
     LichSu names, in LichSu's order (each file once)."""
-    from kehoach.history_file import read_history
+    from kehoach.collect.history_file import read_history
 
     details = pl.HISTORY_COLUMNS.index(next(c for c in pl.HISTORY_COLUMNS if c.key == "details"))
     names = dict.fromkeys(r[details] for r in sheet_rows(path, pl.HISTORY_SHEET) if r[details])

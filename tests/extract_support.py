@@ -10,9 +10,9 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from kehoach import extract_layout as ex
-from kehoach.directory import Agency, Assignment, Directory
-from kehoach.model import Plan
+from kehoach.agencies.directory import Agency, Assignment, Directory
+from kehoach.plan.model import Plan
+from kehoach.sheets import extract_layout as ex
 
 KEY = bytes(range(32))
 AT = datetime(2023, 7, 1, 9, 30)

@@ -8,9 +8,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kehoach import layout
-from kehoach.gaps import compute_gaps
-from kehoach.sheetdata import workbook_values
+from kehoach.gaps.compute import compute_gaps
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import workbook_values
 
 # Results typed on section, group and total rows too (over their formulas), on top of RESULTS:
 # PL1 field II; PL2 field I over its three typed criteria (3.5) and field II without any; SIPAS

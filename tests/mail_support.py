@@ -11,12 +11,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kehoach import layout
-from kehoach import mail_layout as ml
-from kehoach.directory import Agency, Directory
-from kehoach.mail_compose import MailSettings
-from kehoach.mail_send import ManifestFile
-from kehoach.sheetdata import workbook_values
+from kehoach.agencies.directory import Agency, Directory
+from kehoach.mail.compose import MailSettings
+from kehoach.mail.send import ManifestFile
+from kehoach.sheets import layout
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets.sheetdata import workbook_values
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SNV = Agency("SNV", "Sở Nội vụ", "department", ("snv@backan.gov.vn", "vanthu.snv@backan.gov.vn"))

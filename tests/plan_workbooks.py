@@ -1,4 +1,4 @@
-"""Plan workbooks for tests: the real master, and small ones laid out from kehoach.layout."""
+"""Plan workbooks for tests: the real master, and small ones laid out from kehoach.sheets.layout."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
-from kehoach import layout
+from kehoach.sheets import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,8 +36,9 @@ def save_layout_workbook(path: Path) -> Path:
 
 
 def build_layout_xlsm(path: Path) -> Path:
-    """The same sheets in a macro workbook built by kehoach.xlsm (VBA and ribbon included)."""
-    from kehoach.xlsm import build_xlsm
+    """The same sheets in a macro workbook built by kehoach.workbook.xlsm (VBA and ribbon
+    included)."""
+    from kehoach.workbook.xlsm import build_xlsm
 
     build_xlsm(path, layout_workbook, ROOT / "macros")
     return path
@@ -45,8 +46,8 @@ def build_layout_xlsm(path: Path) -> Path:
 
 def build_real_master(path: Path) -> Path:
     """The master workbook as `kehoach build` makes it, from the embedded plan."""
-    from kehoach.importer import load_default_plan
-    from kehoach.xlsm import build_master
+    from kehoach.plan.importer import load_default_plan
+    from kehoach.workbook.xlsm import build_master
 
     build_master(path, load_default_plan(), ROOT / "macros", ROOT / "templates")
     return path

@@ -11,7 +11,7 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
-from kehoach.report_template import APPENDIX_HEADERS
+from kehoach.report.template import APPENDIX_HEADERS
 
 
 @dataclass(frozen=True)

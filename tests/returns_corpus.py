@@ -23,12 +23,12 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from extract_support import AT, KEY, small_assignments, small_directory
-from kehoach import extract_layout as ex
-from kehoach import intake_reasons as why
-from kehoach.extract_files import generate_extracts
-from kehoach.intake_text import storable
-from kehoach.model import Plan
-from kehoach.returns import Limits
+from kehoach.collect import reasons as why
+from kehoach.collect.returns import Limits
+from kehoach.common.untrusted_text import storable
+from kehoach.extract.files import generate_extracts
+from kehoach.plan.model import Plan
+from kehoach.sheets import extract_layout as ex
 from sample_plans import small_plan
 
 ROOT = Path(__file__).resolve().parents[1]

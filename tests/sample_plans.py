@@ -9,7 +9,7 @@ I and II. PL4: totals and section figures.
 
 from __future__ import annotations
 
-from kehoach.model import Appendix, Criterion, Plan, Section, Task, Totals, Variant
+from kehoach.plan.model import Appendix, Criterion, Plan, Section, Task, Totals, Variant
 
 
 def small_plan() -> Plan:

@@ -15,9 +15,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kehoach import layout
-from kehoach import progress_layout as pl
-from kehoach import summary_layout as sl
+from kehoach.sheets import layout
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets import summary_layout as sl
 
 AS_OF = date(2024, 1, 15)
 RECEIVED = datetime(2024, 1, 12, 9, 0, 0)
@@ -113,8 +113,8 @@ def write_round_of_returns(path: Path, seed: int = 7) -> Path:
     the others send nothing. For the sheets' renders, not for exact counts."""
     import random
 
-    from kehoach.sheetdata import workbook_values
-    from kehoach.summary import SHEETS_READ, summarize
+    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.summary.compute import SHEETS_READ, summarize
 
     summary = summarize(workbook_values(path, sheets=SHEETS_READ), AS_OF, file=path)
     rnd = random.Random(seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kehoach.agency_names import count_agencies, normalize, sort_key, split_agencies
+from kehoach.agencies.names import count_agencies, normalize, sort_key, split_agencies
 
 CASES: list[tuple[str, list[str]]] = [
     ("Sở Nội vụ", ["Sở Nội vụ"]),
@@ -84,7 +84,7 @@ def test_count_agencies_counts_each_task_once_per_role() -> None:
 
 
 def test_real_plan_names_stay_whole() -> None:
-    from kehoach.importer import load_default_plan
+    from kehoach.plan.importer import load_default_plan
 
     plan = load_default_plan()
     names = [

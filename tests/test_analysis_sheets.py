@@ -15,12 +15,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach import layout
-from kehoach import summary_layout as sl
 from kehoach.cli import main
-from kehoach.gapsheet import block_last_row, field_rows
-from kehoach.sheetgeometry import Box, cell_box, chart_boxes, row_height, used_boxes
-from kehoach.summarysheet import FONT_NAME, formatted_last_row
+from kehoach.gaps.sheet import block_last_row, field_rows
+from kehoach.sheets import layout
+from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.geometry import Box, cell_box, chart_boxes, row_height, used_boxes
+from kehoach.sheets.housestyle import FONT_NAME
+from kehoach.summary.sheet import formatted_last_row
 from lo_support import SOFFICE, sheet_alone, soffice_convert
 from summary_support import write_round_of_returns
 

@@ -14,9 +14,9 @@ sys.path.insert(0, str(BENCH))
 
 import bench_collect  # noqa: E402
 
-from kehoach import extract_layout as ex  # noqa: E402
-from kehoach.intake import intake_folder  # noqa: E402
-from kehoach.intake_values import is_blank  # noqa: E402
+from kehoach.collect.intake import intake_folder  # noqa: E402
+from kehoach.collect.values import is_blank  # noqa: E402
+from kehoach.sheets import extract_layout as ex  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ sys.path.insert(0, str(BENCH))
 import bench_extracts  # noqa: E402
 from synthetic import synthetic_province  # noqa: E402
 
-from kehoach.model import APPENDIX_IDS  # noqa: E402
-from kehoach.resolve import resolve_plan  # noqa: E402
+from kehoach.agencies.resolve import resolve_plan  # noqa: E402
+from kehoach.plan.model import APPENDIX_IDS  # noqa: E402
 
 
 def test_synthetic_province_has_the_asked_size_and_is_deterministic() -> None:

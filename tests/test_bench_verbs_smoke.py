@@ -16,7 +16,7 @@ sys.path.insert(0, str(BENCH))
 import bench_verbs  # noqa: E402
 
 from collect_support import sheet_rows  # noqa: E402
-from kehoach import progress_layout as pl  # noqa: E402
+from kehoach.sheets import progress_layout as pl  # noqa: E402
 
 
 def test_every_verb_runs_once_beside_the_floors(
@@ -57,8 +57,9 @@ def test_the_verbs_that_do_not_need_pandas_do_not_import_it() -> None:
     fifth of a second) is not theirs to pay."""
     code = (
         "import sys\n"
-        "import kehoach.cli, kehoach.reader, kehoach.master, kehoach.extract_files\n"
-        "import kehoach.collect, kehoach.sheetdata, kehoach.xlsm, kehoach.leftovers\n"
+        "import kehoach.cli, kehoach.plan.reader, kehoach.workbook.master, kehoach.extract.files\n"
+        "import kehoach.collect.run, kehoach.sheets.sheetdata\n"
+        "import kehoach.workbook.xlsm, kehoach.workbook.leftovers\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pandas'))"
     )
     env = {**os.environ, "PYTHONPATH": str(BENCH.parent / "pylib")}

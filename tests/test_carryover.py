@@ -1,4 +1,5 @@
-"""What officials typed in a master survives ``kehoach build --out`` (kehoach.carryover)."""
+"""What officials typed in a master survives ``kehoach build --out``
+(kehoach.workbook.carryover)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import extract_layout as ex
-from kehoach import layout
+from kehoach.checks.rules import rules_from_values
 from kehoach.cli import main
-from kehoach.errors import BuildError
-from kehoach.importer import load_default_plan
-from kehoach.model import Plan
-from kehoach.rules import rules_from_values
-from kehoach.sheetdata import workbook_values
-from kehoach.xlsm import build_master
+from kehoach.common.errors import BuildError
+from kehoach.plan.importer import load_default_plan
+from kehoach.plan.model import Plan
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.workbook.xlsm import build_master
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = layout.RULES_SHEET

@@ -14,10 +14,10 @@ import pytest
 from openpyxl.workbook.workbook import Workbook
 
 from check_plans import cell_of, clean_workbook, put, values_of
-from kehoach import layout
-from kehoach.checks import CHECKS, run_checks
-from kehoach.findings import Finding
-from kehoach.rules import RULE_PARAMS, ParamValue, Rule, default_rules, rules_from_values
+from kehoach.checks.findings import Finding
+from kehoach.checks.rules import RULE_PARAMS, ParamValue, Rule, default_rules, rules_from_values
+from kehoach.checks.run import CHECKS, run_checks
+from kehoach.sheets import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = layout.TASKS_SHEET

@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 
 from check_plans import cell_of, clean_plan, clean_workbook
-from kehoach import layout
-from kehoach.checks import CHECK_ALERT_TITLE, check_workbook
+from kehoach.checks.findings import Finding
+from kehoach.checks.run import CHECK_ALERT_TITLE, check_workbook
 from kehoach.cli import main
-from kehoach.findings import Finding
-from kehoach.master import fill_master
-from kehoach.sheetdata import workbook_values
-from kehoach.xlsm import build_xlsm, save_xlsm, vba_modules
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.workbook.master import fill_master
+from kehoach.workbook.xlsm import build_xlsm, save_xlsm, vba_modules
 from xlharness import run_entry
 
 ROOT = Path(__file__).resolve().parents[1]

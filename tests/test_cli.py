@@ -71,7 +71,7 @@ def test_import_prints_the_same_model_as_export(capsys: pytest.CaptureFixture[st
 def test_build_from_a_bad_plan_names_the_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kehoach.importer import default_plan_path
+    from kehoach.plan.importer import default_plan_path
 
     text = default_plan_path().read_text(encoding="utf-8").splitlines()
     lineno = next(i for i, ln in enumerate(text, 1) if ln.startswith("2\tTC 1.5."))

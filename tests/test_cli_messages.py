@@ -123,7 +123,7 @@ def test_a_folder_for_a_file_and_a_file_for_a_folder_are_named(
 def test_a_broken_mail_template_is_explained_in_vietnamese(
     tmp_path: Path, source: str, expected: str
 ) -> None:
-    from kehoach.mail_compose import MailError, render
+    from kehoach.mail.compose import MailError, render
 
     (tmp_path / "email-x.txt.j2").write_text(source, encoding="utf-8")
     (tmp_path / "email-x.html.j2").write_text("<p>x</p>", encoding="utf-8")
@@ -134,7 +134,7 @@ def test_a_broken_mail_template_is_explained_in_vietnamese(
 
 
 def test_a_missing_mail_template_is_named(tmp_path: Path) -> None:
-    from kehoach.mail_compose import MailError, render
+    from kehoach.mail.compose import MailError, render
 
     with pytest.raises(MailError, match=r"không thấy tệp mẫu «email-x\.txt\.j2»"):
         render(tmp_path, "x", {})

@@ -1,4 +1,4 @@
-"""The merge of returned reports (kehoach.collect.plan_collection), cell by cell, on outcomes
+"""The merge of returned reports (kehoach.collect.run.plan_collection), cell by cell, on outcomes
 made by hand: which report wins, what the history gets (the cell-level changes of the run's
 history workbook, LichSu's row per file), idempotence, what ThuThap says."""
 
@@ -12,14 +12,14 @@ from weakref import WeakKeyDictionary
 import pytest
 from openpyxl import Workbook
 
-from kehoach import collect
-from kehoach import extract_layout as ex
-from kehoach import progress_layout as pl
-from kehoach.collect import Collection, RowContext, plan_collection
-from kehoach.edits import WriteValues, apply_to_workbook
-from kehoach.errors import WorkbookError
-from kehoach.master import write_progress_sheets
-from kehoach.returns import FileOutcome, ReportRow
+from kehoach.collect import run as collect
+from kehoach.collect.returns import FileOutcome, ReportRow
+from kehoach.collect.run import Collection, RowContext, plan_collection
+from kehoach.common.errors import WorkbookError
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.edits import WriteValues, apply_to_workbook
+from kehoach.workbook.master import write_progress_sheets
 
 T0 = datetime(2023, 10, 2, 9, 0, 0)
 T1 = datetime(2023, 10, 9, 9, 0, 0)

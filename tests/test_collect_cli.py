@@ -28,11 +28,11 @@ from collect_support import (
     returned_master,
     sheet_rows,
 )
-from kehoach import extract_layout as ex
-from kehoach import progress_layout as pl
 from kehoach.cli import main
-from kehoach.history_file import read_history
-from kehoach.xlsm import package_problems, save_xlsm
+from kehoach.collect.history_file import read_history
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
+from kehoach.workbook.xlsm import package_problems, save_xlsm
 from lo_support import SOFFICE, soffice_convert
 
 ROOT = Path(__file__).resolve().parents[1]

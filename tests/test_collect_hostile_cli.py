@@ -13,10 +13,10 @@ import pytest
 from openpyxl import load_workbook
 
 from collect_support import RECEIVED_AT, make_source, progress, returned_master
-from kehoach import extract_layout as ex
-from kehoach import progress_layout as pl
 from kehoach.cli import main
-from kehoach.intake_text import storable
+from kehoach.common.untrusted_text import storable
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
 from returns_corpus import COL, DONE, GOING, Case, fill, hostile_returns, special_files
 
 

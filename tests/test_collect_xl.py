@@ -19,10 +19,10 @@ from collect_support import (
     returned_master,
     sheet_rows,
 )
-from kehoach import progress_layout as pl
 from kehoach import xl
 from kehoach.cli import main
-from kehoach.xlsm import save_xlsm
+from kehoach.sheets import progress_layout as pl
+from kehoach.workbook.xlsm import save_xlsm
 from xlharness import run_entry
 
 

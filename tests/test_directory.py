@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kehoach import layout
-from kehoach.directory import (
+from kehoach.agencies.directory import (
     AGENCY_KINDS,
     ENTRY_KEYS,
     Agency,
@@ -21,8 +20,8 @@ from kehoach.directory import (
     merge_directory,
     read_seed,
 )
-from kehoach.errors import BuildError, WorkbookError
-from kehoach.safenames import (
+from kehoach.common.errors import BuildError, WorkbookError
+from kehoach.common.safenames import (
     SHEET_FORBIDDEN,
     WINDOWS_FORBIDDEN,
     WINDOWS_RESERVED,
@@ -30,6 +29,7 @@ from kehoach.safenames import (
     safe_file_name,
     safe_sheet_name,
 )
+from kehoach.sheets import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PATH = ROOT / "templates" / "co-quan.tsv"

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import layout
-from kehoach.agency_report import refresh_resolution
-from kehoach.directory import ENTRY_KEYS, load_base, load_directory, read_seed
-from kehoach.edits import apply_to_workbook
-from kehoach.errors import WorkbookError
-from kehoach.importer import load_default_plan
-from kehoach.sheetdata import workbook_values
-from kehoach.xlsm import build_master
+from kehoach.agencies.agency_report import refresh_resolution
+from kehoach.agencies.directory import ENTRY_KEYS, load_base, load_directory, read_seed
+from kehoach.common.errors import WorkbookError
+from kehoach.plan.importer import load_default_plan
+from kehoach.sheets import layout
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.workbook.xlsm import build_master
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = read_seed(ROOT / "templates" / "co-quan.tsv")
@@ -157,7 +157,7 @@ def test_refresh_after_editing_the_directory(master_xlsm: Path) -> None:
 
 
 def test_check_uses_the_directory(master_xlsm: Path) -> None:
-    from kehoach.checks import check_workbook
+    from kehoach.checks.run import check_workbook
 
     wb = load_workbook(master_xlsm, keep_vba=True)
     tasks = wb[layout.TASKS_SHEET]

@@ -13,9 +13,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from kehoach import doctor as d
-from kehoach import doctor_facts as f
 from kehoach.cli import main
+from kehoach.install import doctor as d
+from kehoach.install import facts as f
 
 WB = r"C:\KeHoach\KeHoach2023.xlsm"
 TL = r"Software\Microsoft\Office\16.0\Excel\Security\Trusted Locations"

@@ -11,8 +11,8 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from kehoach import xl
-from kehoach.edits import ClearRows, EnsureSheet, Fill, Link, WriteValues, apply_to_workbook
-from kehoach.xlsm import save_xlsm
+from kehoach.sheets.edits import ClearRows, EnsureSheet, Fill, Link, WriteValues, apply_to_workbook
+from kehoach.workbook.xlsm import save_xlsm
 from xlharness import run_entry
 
 EDITS = [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.errors import KeHoachError
-from kehoach.excel_setup import (
+from kehoach.common.errors import KeHoachError
+from kehoach.install.excel_setup import (
     ConfigChange,
     configure_xlwings,
     interpreter_setting,

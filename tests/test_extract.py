@@ -22,14 +22,14 @@ from extract_support import (
     small_directory,
     task_rows,
 )
-from kehoach import extract_files
-from kehoach import extract_layout as ex
-from kehoach.directory import Agency, Assignment, Directory
-from kehoach.extract_files import file_names, generate_extracts
-from kehoach.extract_select import AgencyExtract, ExtractError, Selection, agency_extracts
-from kehoach.extracts import ExtractOptions, extract_bytes
-from kehoach.model import Plan
-from kehoach.signing import verify
+from kehoach.agencies.directory import Agency, Assignment, Directory
+from kehoach.extract import files as extract_files
+from kehoach.extract.book import ExtractOptions, extract_bytes
+from kehoach.extract.files import file_names, generate_extracts
+from kehoach.extract.select import AgencyExtract, ExtractError, Selection, agency_extracts
+from kehoach.extract.signing import verify
+from kehoach.plan.model import Plan
+from kehoach.sheets import extract_layout as ex
 from sample_plans import small_plan
 
 

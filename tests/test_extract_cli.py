@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import extract_layout as ex
 from kehoach.cli import main
-from kehoach.sheetdata import workbook_values
-from kehoach.signing import master_key, stored_key, verify
+from kehoach.extract.signing import master_key, stored_key, verify
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets.sheetdata import workbook_values
 
 AT = "2023-07-01T09:30:00"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kehoach import extract_layout as ex
-from kehoach.completion import cites_document, completion_problems
+from kehoach.collect.completion import cites_document, completion_problems
+from kehoach.sheets import extract_layout as ex
 
 DONE = ex.STATUS_DONE
 DOC = "Số 12/QĐ-UBND ngày 05/6/2023"

@@ -19,14 +19,14 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from extract_support import AT, KEY
-from kehoach import extract_layout as ex
-from kehoach import layout
-from kehoach.directory import read_seed
-from kehoach.extract_select import AgencyExtract, agency_extracts
-from kehoach.extracts import FONT, LEGEND_CHECK, LEGEND_INPUT, LEGEND_LOCKED, extract_bytes
-from kehoach.importer import load_default_plan
-from kehoach.model import Plan
-from kehoach.resolve import resolve_plan
+from kehoach.agencies.directory import read_seed
+from kehoach.agencies.resolve import resolve_plan
+from kehoach.extract.book import FONT, LEGEND_CHECK, LEGEND_INPUT, LEGEND_LOCKED, extract_bytes
+from kehoach.extract.select import AgencyExtract, agency_extracts
+from kehoach.plan.importer import load_default_plan
+from kehoach.plan.model import Plan
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import layout
 from lo_support import SOFFICE, soffice_convert
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,16 +15,16 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from extract_support import AT, KEY, small_assignments, small_directory
-from kehoach import extract_layout as ex
-from kehoach import progress_layout as pl
-from kehoach.collect import plan_collection, row_context
-from kehoach.edits import apply_to_workbook
-from kehoach.extract_select import agency_extracts
-from kehoach.extracts import extract_bytes
-from kehoach.intake import intake_bytes
-from kehoach.master import write_progress_sheets
-from kehoach.returns import FileOutcome
-from kehoach.signing import verify
+from kehoach.collect.intake import intake_bytes
+from kehoach.collect.returns import FileOutcome
+from kehoach.collect.run import plan_collection, row_context
+from kehoach.extract.book import extract_bytes
+from kehoach.extract.select import agency_extracts
+from kehoach.extract.signing import verify
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.workbook.master import write_progress_sheets
 from returns_corpus import PLAN_ID
 from sample_plans import small_plan
 

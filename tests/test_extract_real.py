@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from extract_support import AT, KEY, open_extract, task_rows
-from kehoach import extract_layout as ex
-from kehoach.directory import ROLES, Assignment, read_seed
-from kehoach.extract_files import generate_extracts
-from kehoach.importer import load_default_plan
-from kehoach.manifest import Manifest
-from kehoach.model import Plan
-from kehoach.resolve import resolve_plan
-from kehoach.signing import verify
+from kehoach.agencies.directory import ROLES, Assignment, read_seed
+from kehoach.agencies.resolve import resolve_plan
+from kehoach.extract.files import generate_extracts
+from kehoach.extract.manifest import Manifest
+from kehoach.extract.signing import verify
+from kehoach.plan.importer import load_default_plan
+from kehoach.plan.model import Plan
+from kehoach.sheets import extract_layout as ex
 from lo_support import SOFFICE, soffice_convert
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The signing key in the master, canonical cell values, digests (kehoach.signing)."""
+"""The signing key in the master, canonical cell values, digests (kehoach.extract.signing)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from kehoach import extract_layout as ex
-from kehoach.edits import apply_to_workbook
-from kehoach.errors import WorkbookError
-from kehoach.sheetdata import workbook_values
-from kehoach.signing import (
+from kehoach.common.errors import WorkbookError
+from kehoach.extract.signing import (
     RowDigests,
     canonical_value,
     key_edits,
@@ -30,6 +27,9 @@ from kehoach.signing import (
     signature,
     stored_key,
 )
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.sheets.sheetdata import workbook_values
 
 
 def test_new_keys_are_random_and_32_bytes() -> None:

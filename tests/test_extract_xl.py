@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import extract_layout as ex
 from kehoach import xl
 from kehoach.cli import main
-from kehoach.sheetdata import workbook_values
-from kehoach.signing import key_id, master_key, verify
+from kehoach.extract.signing import key_id, master_key, verify
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets.sheetdata import workbook_values
 from xlharness import run_entry
 
 

@@ -1,4 +1,5 @@
-"""kehoach.gaps on the real plan: figures checked by hand, typed 2023 results, damage, CLI."""
+"""kehoach.gaps.compute on the real plan: figures checked by hand, typed 2023 results, damage,
+CLI."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from gap_support import RESULTS, criterion_rows, result_cell, type_results
-from kehoach import layout
 from kehoach.cli import main
-from kehoach.edits import Link, WriteValues
-from kehoach.errors import WorkbookError
-from kehoach.gaps import GapsReport, compute_gaps, gap_edits, number_text
-from kehoach.sheetdata import workbook_values
+from kehoach.common.errors import WorkbookError
+from kehoach.gaps.compute import GapsReport, compute_gaps, gap_edits, number_text
+from kehoach.sheets import layout
+from kehoach.sheets.edits import Link, WriteValues
+from kehoach.sheets.sheetdata import workbook_values
 
 APPROX = 1e-9
 

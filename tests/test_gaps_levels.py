@@ -15,11 +15,12 @@ import pytest
 from openpyxl import load_workbook
 
 from gap_support import type_levels
-from kehoach import layout, xl
-from kehoach.checks import check_workbook
+from kehoach import xl
+from kehoach.checks.run import check_workbook
 from kehoach.cli import main
-from kehoach.gaps import compute_gaps
-from kehoach.sheetdata import workbook_values
+from kehoach.gaps.compute import compute_gaps
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import workbook_values
 from xlharness import run_entry
 
 # PAPI 2023 content-index scores for Bắc Kạn: plausible values, not the official ones (the
@@ -226,7 +227,7 @@ def test_section_result_cells_are_input_cells(master_xlsm: Path) -> None:
 
 def test_a_highlight_on_a_result_cell_gives_back_the_input_fill(master_xlsm: Path) -> None:
     """KQ-PHAN-CAP highlights a section's result cell; the next check restores it yellow."""
-    from kehoach.check_report import base_fill
+    from kehoach.checks.report import base_fill
 
     values = workbook_values(master_xlsm)
     col = layout.column_letter(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY)
@@ -237,8 +238,8 @@ def test_a_highlight_on_a_result_cell_gives_back_the_input_fill(master_xlsm: Pat
 
 
 def test_a_typed_level_out_of_range_is_listed(master_xlsm: Path, tmp_path: Path) -> None:
-    from kehoach.edits import Link, WriteValues
-    from kehoach.gaps import gap_edits
+    from kehoach.gaps.compute import gap_edits
+    from kehoach.sheets.edits import Link, WriteValues
 
     path = type_levels(master_xlsm, tmp_path / "over.xlsx", {"PL4": {"PL4-1": 12.5}})
     edits = gap_edits(compute_gaps(workbook_values(path)))

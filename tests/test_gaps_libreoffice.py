@@ -2,7 +2,7 @@
 
 The built master (and a copy with 2023 results typed in) goes through
 ``soffice --headless --convert-to xlsx``, which recalculates; each formula cell of the gap
-columns and of the sheet "Chênh lệch" is then compared with kehoach.gaps, to 1e-9.
+columns and of the sheet "Chênh lệch" is then compared with kehoach.gaps.compute, to 1e-9.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 from openpyxl import load_workbook
 
 from gap_support import LEVEL_RESULTS, type_levels, type_results
-from kehoach import layout
-from kehoach.gaps import GapsReport, compute_gaps
-from kehoach.gapsheet import field_rows, summary_rows
-from kehoach.sheetdata import workbook_values
+from kehoach.gaps.compute import GapsReport, compute_gaps
+from kehoach.gaps.sheet import field_rows, summary_rows
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import workbook_values
 from lo_support import SOFFICE, soffice_convert
 
 pytestmark = [

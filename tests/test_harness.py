@@ -257,7 +257,7 @@ def test_every_supported_action_is_one_the_engine_emits() -> None:
 
 
 def test_xlsm_keeps_its_vba_and_ribbon(xl_remote: Any, tmp_path: Path) -> None:
-    from kehoach.xlsm import package_problems, ribbon_xml, vba_modules
+    from kehoach.workbook.xlsm import package_problems, ribbon_xml, vba_modules
     from plan_workbooks import build_layout_xlsm
 
     src = build_layout_xlsm(tmp_path / "k.xlsm")

@@ -1,4 +1,5 @@
-"""The history workbook of a collection (kehoach.history_file, collect.save_history): where it
+"""The history workbook of a collection (kehoach.collect.history_file, collect.save_history): where
+it
 goes, what it holds, text kept as text, sheets continued at the row limit, never overwritten,
 a clear error when it cannot be written."""
 
@@ -11,11 +12,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import progress_layout as pl
-from kehoach.collect import plan_collection, save_history
-from kehoach.edits import WriteValues
-from kehoach.history_file import HistoryError, history_dir, read_history, write_history
-from kehoach.returns import FileOutcome, ReportRow
+from kehoach.collect.history_file import HistoryError, history_dir, read_history, write_history
+from kehoach.collect.returns import FileOutcome, ReportRow
+from kehoach.collect.run import plan_collection, save_history
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.edits import WriteValues
 
 WHEN = datetime(2023, 12, 1, 8, 0, 0)
 

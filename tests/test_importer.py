@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from kehoach.importer import default_plan_path, load_default_plan, load_plan, parse_plan
-from kehoach.model import Criterion, Plan, Section, Task
-from kehoach.numbers import parse_decimal
-from kehoach.tables import roman_prefix
-from kehoach.taskrows import misplaced_fields
-from kehoach.textclean import clean, list_items, paragraphs
+from kehoach.plan.importer import default_plan_path, load_default_plan, load_plan, parse_plan
+from kehoach.plan.model import Criterion, Plan, Section, Task
+from kehoach.plan.numbers import parse_decimal
+from kehoach.plan.tables import roman_prefix
+from kehoach.plan.taskrows import misplaced_fields
+from kehoach.plan.textclean import clean, list_items, paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -712,7 +712,7 @@ def test_decomposed_input_comes_out_nfc() -> None:
 
 
 def test_importing_the_importer_leaves_xlwings_out() -> None:
-    code = "import sys, kehoach.importer; print('xlwings' in sys.modules)"
+    code = "import sys, kehoach.plan.importer; print('xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.errors import PlanTextError
-from kehoach.importer import load_plan, parse_plan
+from kehoach.common.errors import PlanTextError
+from kehoach.plan.importer import load_plan, parse_plan
 
 
 def row(*cells: str) -> str:

@@ -1,4 +1,5 @@
-"""Intake of returned agency workbooks (kehoach.intake): every file of the corpus accepted or
+"""Intake of returned agency workbooks (kehoach.collect.intake): every file of the corpus accepted
+or
 rejected with its reason; values read as text, never as formulas; forged dimensions, stray
 cells, defusedxml, no xlwings."""
 
@@ -17,11 +18,11 @@ import pytest
 from openpyxl import load_workbook
 
 from extract_support import KEY
-from kehoach import extract_layout as ex
-from kehoach import intake_reasons as why
-from kehoach.intake import IntakeError, intake_bytes, intake_file, intake_folder
-from kehoach.intake_values import ValueProblem, input_value, looks_like_formula
-from kehoach.returns import FileOutcome, Limits
+from kehoach.collect import reasons as why
+from kehoach.collect.intake import IntakeError, intake_bytes, intake_file, intake_folder
+from kehoach.collect.returns import FileOutcome, Limits
+from kehoach.collect.values import ValueProblem, input_value, looks_like_formula
+from kehoach.sheets import extract_layout as ex
 from lo_support import SOFFICE, soffice_convert
 from returns_corpus import (
     COL,
@@ -277,7 +278,7 @@ def test_formula_prefixes() -> None:
 
 def test_intake_never_imports_xlwings() -> None:
     code = (
-        "import sys, kehoach.intake, kehoach.zipguard, kehoach.intake_values;"
+        "import sys, kehoach.collect.intake, kehoach.collect.zipguard, kehoach.collect.values;"
         "assert 'xlwings' not in sys.modules, 'xlwings imported'"
     )
     subprocess.run(

@@ -27,16 +27,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from extract_support import KEY
-from kehoach import extract_layout as ex
-from kehoach import intake_reasons as why
-from kehoach import progress_layout as pl
-from kehoach.collect import plan_collection
-from kehoach.edits import apply_to_workbook
-from kehoach.history_file import read_history, write_history
-from kehoach.intake import intake_bytes, intake_folder
-from kehoach.intake_text import storable
-from kehoach.master import write_progress_sheets
-from kehoach.returns import FileOutcome
+from kehoach.collect import reasons as why
+from kehoach.collect.history_file import read_history, write_history
+from kehoach.collect.intake import intake_bytes, intake_folder
+from kehoach.collect.returns import FileOutcome
+from kehoach.collect.run import plan_collection
+from kehoach.common.untrusted_text import storable
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.workbook.master import write_progress_sheets
 from returns_corpus import (
     CORPUS_LIMITS,
     META_XML,

@@ -1,4 +1,5 @@
-"""Hostile returns (kehoach.intake, intake_text): one outcome per file whatever it holds; a bug
+"""Hostile returns (kehoach.collect.intake, intake_text): one outcome per file whatever it holds; a
+bug
 becomes the file's rejection, logged; only regular files read, with a cap; every text that
 leaves intake storable in the master, the change noted; reasons quote short, visible
 excerpts; the hidden values' shapes checked before use."""
@@ -16,16 +17,16 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from extract_support import KEY
-from kehoach import extract_layout as ex
-from kehoach import intake
-from kehoach import intake_reasons as why
-from kehoach import progress_layout as pl
-from kehoach.collect import plan_collection
-from kehoach.edits import apply_to_workbook
-from kehoach.intake import intake_bytes, intake_file, intake_folder, read_regular_file
-from kehoach.intake_text import excerpt, storable
-from kehoach.master import write_progress_sheets
-from kehoach.signing import ExtractMeta, meta_from_rows, meta_shape_problem
+from kehoach.collect import intake
+from kehoach.collect import reasons as why
+from kehoach.collect.intake import intake_bytes, intake_file, intake_folder, read_regular_file
+from kehoach.collect.run import plan_collection
+from kehoach.common.untrusted_text import excerpt, storable
+from kehoach.extract.signing import ExtractMeta, meta_from_rows, meta_shape_problem
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.workbook.master import write_progress_sheets
 from returns_corpus import (
     COL,
     CORPUS_LIMITS,
@@ -147,7 +148,7 @@ def test_a_bug_inside_becomes_the_files_rejection_and_a_log_line(
     monkeypatch.setattr(intake, "_read_book", broken)
     (tmp_path / "a.xlsx").write_bytes(snv)
     (tmp_path / "b.xlsx").write_bytes(snv)
-    with caplog.at_level(logging.ERROR, logger="kehoach.intake"):
+    with caplog.at_level(logging.ERROR, logger="kehoach.collect.intake"):
         outcomes = intake_folder(tmp_path, KEY, PLAN_ID)
     assert [(o.name, o.accepted) for o in outcomes] == [("a.xlsx", False), ("b.xlsx", False)]
     assert outcomes[0].reason == why.PROGRAM_ERROR.format(kind="KeyError")
@@ -265,7 +266,7 @@ def test_intake_file_outside_its_root_still_gets_an_outcome(snv: bytes, tmp_path
 
 
 def test_many_changed_rows_are_counted_not_all_listed(snv: bytes) -> None:
-    from kehoach.signing import key_id, row_digest, signature, verify_rows
+    from kehoach.extract.signing import key_id, row_digest, signature, verify_rows
 
     tasks = tuple((f"NV{i}", row_digest(KEY, [f"hàng {i}"])) for i in range(40))
     fields = {

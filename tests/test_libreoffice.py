@@ -59,7 +59,7 @@ def test_libreoffice_reads_the_sheets(ods: Path) -> None:
 
 def test_libreoffice_opens_the_committed_workbook(tmp_path: Path) -> None:
     """The real artifact, not only the stand-in: its plan sheets and our modules are there."""
-    from kehoach import layout
+    from kehoach.sheets import layout
     from xlsm_support import COMMITTED_WORKBOOK
 
     if not COMMITTED_WORKBOOK.is_file():

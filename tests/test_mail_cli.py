@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from kehoach import mail_layout as ml
 from kehoach.cli import main
-from kehoach.sheetdata import workbook_values
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets.sheetdata import workbook_values
 from mail_support import attachments, log_rows, make_folder, parse, prepare_master
 from summary_support import AS_OF, write_progress
 from test_mail_smtp import Collector, plain_server  # noqa: F401  (fixture)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kehoach import mail_layout as ml
-from kehoach.directory import Agency
-from kehoach.mail_compose import (
+from kehoach.agencies.directory import Agency
+from kehoach.mail.compose import (
     Counts,
     Item,
     MailError,
@@ -21,7 +20,8 @@ from kehoach.mail_compose import (
     compose,
     settings_from_values,
 )
-from kehoach.mail_send import EmlDirTransport, log_edits, prepare, send_all, sent_before
+from kehoach.mail.send import EmlDirTransport, log_edits, prepare, send_all, sent_before
+from kehoach.sheets import mail_layout as ml
 from mail_support import (
     BABE,
     DIRECTORY,
@@ -184,7 +184,7 @@ def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
     edits = log_edits({}, results)
     from openpyxl import Workbook
 
-    from kehoach.edits import apply_to_workbook
+    from kehoach.sheets.edits import apply_to_workbook
 
     wb = Workbook()
     apply_to_workbook(wb, edits)
@@ -221,9 +221,9 @@ def test_too_large_is_refused_before_sending(tmp_path: Path) -> None:
 
 
 def test_core_does_not_import_xlwings() -> None:
-    assert "kehoach.mail_send" in sys.modules
+    assert "kehoach.mail.send" in sys.modules
     import subprocess
 
-    code = "import sys, kehoach.mail_send, kehoach.mail_compose; print('xlwings' in sys.modules)"
+    code = "import sys, kehoach.mail.send, kehoach.mail.compose; print('xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

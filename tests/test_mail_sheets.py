@@ -7,10 +7,10 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-from kehoach import mail_layout as ml
-from kehoach.edits import WriteValues, apply_to_workbook
-from kehoach.mail_compose import settings_from_values
-from kehoach.mailsheet import kept_mail, write_mail_sheets
+from kehoach.mail.compose import settings_from_values
+from kehoach.mail.sheet import kept_mail, write_mail_sheets
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets.edits import WriteValues, apply_to_workbook
 
 
 def _values(wb: Workbook) -> dict[str, list[list[object]]]:

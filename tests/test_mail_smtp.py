@@ -18,9 +18,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from kehoach import mail_layout as ml
-from kehoach.mail_compose import MailError
-from kehoach.mail_send import SmtpTransport, prepare, send_all
+from kehoach.mail.compose import MailError
+from kehoach.mail.send import SmtpTransport, prepare, send_all
+from kehoach.sheets import mail_layout as ml
 from mail_support import DIRECTORY, SETTINGS, TEMPLATES, attachments, bodies, make_files, parse
 
 TODAY = date(2023, 9, 1)
@@ -150,7 +150,7 @@ def _port(controller: Controller) -> int:
 
 
 def _outgoing(files: Path) -> list[Any]:
-    from kehoach.mail_send import read_manifest
+    from kehoach.mail.send import read_manifest
     from mail_support import make_files as _  # noqa: F401
 
     todo, _skipped = prepare(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kehoach import mail_layout as ml
 from kehoach import xl
-from kehoach.sheetdata import workbook_values
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets.sheetdata import workbook_values
 from mail_support import make_folder, parse, prepare_master
 from xlharness import run_entry
 

@@ -15,11 +15,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach import layout, master
-from kehoach.errors import BuildError
-from kehoach.master import date_text, fill_master, new_master, render_cover
-from kehoach.resources import templates_dir
-from kehoach.timelines import parse_timeline
+from kehoach.common.errors import BuildError
+from kehoach.common.resources import templates_dir
+from kehoach.plan.timelines import parse_timeline
+from kehoach.sheets import layout
+from kehoach.workbook import master
+from kehoach.workbook.master import date_text, fill_master, new_master, render_cover
 from sample_plans import small_plan
 
 BUTTONS = [
@@ -42,7 +43,7 @@ def row_values(ws: Worksheet, row: int) -> list[Any]:
 
 
 def plan_values(ws: Worksheet, row: int) -> list[Any]:
-    """The row without the gap columns (kehoach.gapsheet fills those; tested in test_gaps*)."""
+    """The row without the gap columns (kehoach.gaps.sheet fills those; tested in test_gaps*)."""
     columns = layout.APPENDIX_COLUMNS[ws.title]
     return [ws.cell(row, i).value for i, c in enumerate(columns, 1) if c.key not in layout.GAP_KEYS]
 
@@ -109,7 +110,7 @@ def test_every_font_and_style_is_times_new_roman() -> None:
 
 
 def test_progress_sheets_are_laid_out_and_empty(wb: Workbook) -> None:
-    from kehoach import progress_layout as pl
+    from kehoach.sheets import progress_layout as pl
 
     for name, columns, title in (
         (pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS, pl.PROGRESS_TITLE),
@@ -576,7 +577,7 @@ def test_unresolved_sheet(wb: Workbook) -> None:
 
 
 def test_real_plan_sheets() -> None:
-    from kehoach.importer import load_default_plan
+    from kehoach.plan.importer import load_default_plan
 
     plan = load_default_plan()
     book = new_master(plan, BUTTONS)
@@ -606,7 +607,7 @@ def test_real_plan_sheets() -> None:
 
 def test_importing_master_and_reader_leaves_xlwings_out() -> None:
     code = (
-        "import sys, kehoach.master, kehoach.reader, kehoach.agency_names; "
+        "import sys, kehoach.workbook.master, kehoach.plan.reader, kehoach.agencies.names; "
         "print('xlwings' in sys.modules)"
     )
     out = subprocess.run(
@@ -646,7 +647,7 @@ def test_plan_year_from_the_plans_date() -> None:
     ["PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "KiemTra", "TienDo", "ThuThap", "LichSu", "Quy tắc"],
 )
 def test_printed_columns_fit_a_page_wide_at_a_readable_scale(wb: Workbook, sheet: str) -> None:
-    from kehoach.sheetstyle import MIN_SCALE, fit_scale
+    from kehoach.sheets.sheetstyle import MIN_SCALE, fit_scale
 
     ws = wb[sheet]
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import extract_layout as ex
-from kehoach import layout
-from kehoach import mail_layout as ml
-from kehoach import progress_layout as pl
 from kehoach.cli import main
-from kehoach.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, LINE_POINTS, lines_of
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import layout
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, LINE_POINTS, lines_of
 from lo_support import SOFFICE, soffice_convert
 from plan_workbooks import build_real_master
 

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from kehoach import layout
-from kehoach.errors import WorkbookError
-from kehoach.master import new_master
-from kehoach.model import Plan
-from kehoach.reader import read_plan
+from kehoach.common.errors import WorkbookError
+from kehoach.plan.model import Plan
+from kehoach.plan.reader import read_plan
+from kehoach.sheets import layout
+from kehoach.workbook.master import new_master
 from sample_plans import lines, small_plan
 
 
@@ -83,7 +83,7 @@ def test_round_trip_keeps_the_shapes_that_matter() -> None:
 
 
 def test_round_trip_real_plan(tmp_path: Path) -> None:
-    from kehoach.importer import load_default_plan
+    from kehoach.plan.importer import load_default_plan
 
     plan = load_default_plan()
     got = read_plan(saved(new_master(plan), tmp_path / "m.xlsx"))
@@ -102,7 +102,7 @@ def test_round_trip_real_plan(tmp_path: Path) -> None:
 
 
 def test_read_plan_of_an_xlsm_built_by_the_packager(master_xlsm: Path) -> None:
-    from kehoach.importer import load_default_plan
+    from kehoach.plan.importer import load_default_plan
 
     assert_same_plan(read_plan(master_xlsm), load_default_plan())
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from kehoach.reader import read_plan, read_plan_values
-from kehoach.sheetdata import workbook_values
+from kehoach.plan.reader import read_plan, read_plan_values
+from kehoach.sheets.sheetdata import workbook_values
 
 
 def names_of(path: Path) -> dict[str, str]:

@@ -1,5 +1,5 @@
-"""The report «Báo cáo kết quả»: its figures (kehoach.report_data) against `summary --json` and
-`gaps --json`, its Word document (kehoach.report_docx) read back with python-docx against
+"""The report «Báo cáo kết quả»: its figures (kehoach.report.data) against `summary --json` and
+`gaps --json`, its Word document (kehoach.report.docx) read back with python-docx against
 Nghị định 30/2020/NĐ-CP, the template against the code that builds it, the same bytes twice."""
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from kehoach import mail_layout as ml
-from kehoach import summary_layout as sl
 from kehoach.cli import main, project_root
-from kehoach.report_data import (
+from kehoach.report.data import (
     PERIODS,
     ReportData,
     ReportError,
@@ -29,8 +27,8 @@ from kehoach.report_data import (
     report_data,
     report_settings,
 )
-from kehoach.report_docx import render_report
-from kehoach.report_template import (
+from kehoach.report.docx import render_report
+from kehoach.report.template import (
     APPENDIX_KEYS,
     FONT,
     MARGINS_MM,
@@ -41,7 +39,9 @@ from kehoach.report_template import (
     docx_bytes,
     write_template,
 )
-from kehoach.sheetdata import workbook_contents
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.sheetdata import workbook_contents
 from report_support import (
     appendix_tables,
     number,
@@ -386,7 +386,7 @@ def test_openpyxl_stays_off_lxml_so_returns_go_through_defusedxml(
     import lxml.etree
     import openpyxl.xml
 
-    from kehoach.intake import IntakeError, require_defusedxml
+    from kehoach.collect.intake import IntakeError, require_defusedxml
 
     assert lxml.etree.LXML_VERSION  # installed with python-docx
     assert openpyxl.xml.LXML is False and openpyxl.xml.DEFUSEDXML is True

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from kehoach import xl
 from kehoach.cli import main
-from kehoach.report_data import ALERT_TITLE
+from kehoach.report.data import ALERT_TITLE
 from lo_support import SOFFICE, soffice_convert
 from report_support import appendix_tables, number, open_docx, texts
 from summary_support import write_progress

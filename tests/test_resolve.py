@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kehoach.directory import Agency, Directory, read_seed
-from kehoach.importer import load_default_plan
-from kehoach.resolve import Resolver, TaskAgencies, resolve_plan, shown_text
+from kehoach.agencies.directory import Agency, Directory, read_seed
+from kehoach.agencies.resolve import Resolver, TaskAgencies, resolve_plan, shown_text
+from kehoach.plan.importer import load_default_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = read_seed(ROOT / "templates" / "co-quan.tsv")
@@ -187,7 +187,7 @@ def real() -> object:
 
 
 def test_real_plan_every_text_resolves_or_is_listed(real: object) -> None:
-    from kehoach.resolve import Resolution
+    from kehoach.agencies.resolve import Resolution
 
     assert isinstance(real, Resolution)
     plan = load_default_plan()
@@ -214,7 +214,7 @@ def test_real_plan_every_text_resolves_or_is_listed(real: object) -> None:
 
 
 def test_real_plan_no_fragment_becomes_an_agency(real: object) -> None:
-    from kehoach.resolve import Resolution
+    from kehoach.agencies.resolve import Resolution
 
     assert isinstance(real, Resolution)
     recipients = {a.code for a in SEED.recipients()}
@@ -228,7 +228,7 @@ def test_real_plan_no_fragment_becomes_an_agency(real: object) -> None:
 
 
 def test_real_plan_commune_tasks_and_districts(real: object) -> None:
-    from kehoach.resolve import Resolution
+    from kehoach.agencies.resolve import Resolution
 
     assert isinstance(real, Resolution)
     commune = {(a.task_id, a.agency) for a in real.assignments if a.commune}

@@ -1,4 +1,5 @@
-"""The two readers of a returned workbook (kehoach.return_book, kehoach.xlsx_scan): calamine for
+"""The two readers of a returned workbook (kehoach.collect.return_book, kehoach.collect.xlsx_scan):
+calamine for
 plain files, openpyxl for the rest, the same outcome either way; the scan that keeps calamine
 away from files that would abort the process; what the scan reads that calamine does not."""
 
@@ -14,13 +15,13 @@ import pytest
 from openpyxl import load_workbook
 
 from extract_support import KEY
-from kehoach import extract_layout as ex
-from kehoach import intake_reasons as why
-from kehoach import return_book, xlsx_scan
-from kehoach.intake import intake_bytes, intake_folder
-from kehoach.return_book import CALAMINE, OPENPYXL, open_return
-from kehoach.returns import FileOutcome, Limits
-from kehoach.zipguard import Package, unpack
+from kehoach.collect import reasons as why
+from kehoach.collect import return_book, xlsx_scan
+from kehoach.collect.intake import intake_bytes, intake_folder
+from kehoach.collect.return_book import CALAMINE, OPENPYXL, open_return
+from kehoach.collect.returns import FileOutcome, Limits
+from kehoach.collect.zipguard import Package, unpack
+from kehoach.sheets import extract_layout as ex
 from returns_corpus import (
     COL,
     CORPUS_LIMITS,
@@ -98,9 +99,9 @@ def test_two_far_cells_never_reach_calamine(snv: bytes, tmp_path: Path) -> None:
         (
             "import sys",
             "from pathlib import Path",
-            "from kehoach.zipguard import unpack",
-            "from kehoach.returns import Limits",
-            "from kehoach.return_book import UnreadableReturn, open_return",
+            "from kehoach.collect.zipguard import unpack",
+            "from kehoach.collect.returns import Limits",
+            "from kehoach.collect.return_book import UnreadableReturn, open_return",
             "data = Path(sys.argv[1]).read_bytes()",
             "try:",
             "    print(open_return(data, unpack(data, Limits())).reader)",
@@ -175,7 +176,7 @@ def test_both_readers_give_the_same_outcome_for_every_file_of_the_corpus(
         read.append(book.reader)
         return book
 
-    monkeypatch.setattr("kehoach.intake.open_return", spy)
+    monkeypatch.setattr("kehoach.collect.intake.open_return", spy)
     fast = intake_folder(folder, KEY, PLAN_ID, limits=CORPUS_LIMITS)
     assert read.count(CALAMINE) >= 25 and read.count(OPENPYXL) == 0, read
     monkeypatch.setattr(return_book, "_plain", lambda parts: False)

@@ -9,10 +9,10 @@ import pytest
 from openpyxl.workbook.workbook import Workbook
 
 from check_plans import clean_workbook, put, values_of
-from kehoach import layout
-from kehoach.checks import check_workbook, run_checks
-from kehoach.errors import BuildError, WorkbookError
-from kehoach.rules import RULE_PARAMS, default_rules, rule_table, rules_from_values
+from kehoach.checks.rules import RULE_PARAMS, default_rules, rule_table, rules_from_values
+from kehoach.checks.run import check_workbook, run_checks
+from kehoach.common.errors import BuildError, WorkbookError
+from kehoach.sheets import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "quy-tac.tsv"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kehoach.doctor import ERROR, NOT_APPLICABLE, OK, Check
-from kehoach.setup_report import SHEETS_INTACT, setup_message
+from kehoach.install.doctor import ERROR, NOT_APPLICABLE, OK, Check
+from kehoach.install.setup_report import SHEETS_INTACT, setup_message
 
 WORKBOOK = "C:\\KeHoach\\KeHoach2023.xlsm"
 SOUND = [

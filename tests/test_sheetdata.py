@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kehoach import layout
 from kehoach.cli import default_workbook
-from kehoach.errors import WorkbookError
-from kehoach.sheetdata import appendix_table, cell_ref, workbook_values
+from kehoach.common.errors import WorkbookError
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import appendix_table, cell_ref, workbook_values
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kehoach.checks import SHEETS_READ as CHECK_SHEETS
-from kehoach.checks import check_workbook
+from kehoach.checks.run import SHEETS_READ as CHECK_SHEETS
+from kehoach.checks.run import check_workbook
 from kehoach.cli import main
-from kehoach.gaps import SHEETS_READ as GAP_SHEETS
-from kehoach.gaps import compute_gaps
-from kehoach.sheetdata import workbook_values
-from kehoach.summary import SHEETS_READ as SUMMARY_SHEETS
-from kehoach.summary import summarize
+from kehoach.gaps.compute import SHEETS_READ as GAP_SHEETS
+from kehoach.gaps.compute import compute_gaps
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.summary.compute import SHEETS_READ as SUMMARY_SHEETS
+from kehoach.summary.compute import summarize
 from summary_support import AS_OF, write_progress
 
 

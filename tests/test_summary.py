@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import layout
-from kehoach import progress_layout as pl
-from kehoach import summary_layout as sl
-from kehoach.errors import WorkbookError
-from kehoach.sheetdata import workbook_values
-from kehoach.summary import (
+from kehoach.common.errors import WorkbookError
+from kehoach.plan.timelines import parse_timeline
+from kehoach.sheets import layout
+from kehoach.sheets import progress_layout as pl
+from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.summary.compute import (
     Summary,
     classify,
     deadline,
@@ -25,7 +26,6 @@ from kehoach.summary import (
     summarize,
     summary_lines,
 )
-from kehoach.timelines import parse_timeline
 from summary_support import AS_OF, HDND_EMAIL, REPORTS, write_progress
 
 D = date
@@ -240,7 +240,7 @@ def test_a_moved_header_names_its_cell(reported: Path) -> None:
 
 def test_the_core_does_not_import_xlwings() -> None:
     code = (
-        "import sys, kehoach.summary, kehoach.summarysheet, kehoach.pdfexport; "
+        "import sys, kehoach.summary.compute, kehoach.summary.sheet, kehoach.workbook.pdfexport; "
         "print('xlwings' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from kehoach import summary_layout as sl
 from kehoach import xl
 from kehoach.cli import main
-from kehoach.edits import apply_to_workbook
-from kehoach.sheetdata import workbook_values
-from kehoach.summary import summarize
-from kehoach.summarysheet import summary_edits
-from kehoach.xlsm import package_problems
+from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.summary.compute import summarize
+from kehoach.summary.sheet import summary_edits
+from kehoach.workbook.xlsm import package_problems
 from summary_support import write_progress
 from xlharness import run_entry
 
@@ -86,7 +86,7 @@ def test_damaged_directory_is_a_clear_message(
 def test_pdf_without_libreoffice_says_what_to_do(
     reported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("kehoach.pdfexport.find_soffice", lambda: None)
+    monkeypatch.setattr("kehoach.workbook.pdfexport.find_soffice", lambda: None)
     code, _, err = run(capsys, str(reported), "--pdf", str(tmp_path / "tong-hop.pdf"))
     assert code == 2 and "Không tìm thấy LibreOffice" in err
     assert not (tmp_path / "tong-hop.pdf").exists()

@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach import layout
-from kehoach import summary_layout as sl
-from kehoach.edits import apply_to_workbook
-from kehoach.sheetdata import workbook_values
-from kehoach.summary import summarize
-from kehoach.summarysheet import agency_order, formatted_last_row, summary_edits
+from kehoach.sheets import layout
+from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.sheets.sheetdata import workbook_values
+from kehoach.summary.compute import summarize
+from kehoach.summary.sheet import agency_order, formatted_last_row, summary_edits
 from summary_support import AS_OF, HDND_EMAIL, write_progress
 
 COL = {c.key: i for i, c in enumerate(sl.COLUMNS)}

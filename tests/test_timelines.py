@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kehoach.importer import load_default_plan
-from kehoach.timelines import (
+from kehoach.plan.importer import load_default_plan
+from kehoach.plan.timelines import (
     KIND_LABELS,
     KINDS,
     QUARTERLY,

@@ -17,8 +17,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from pyopenvba import ExcelFile
 from pyopenvba.apps.excel import ExcelApplication
 
-from kehoach import progress_layout as pl
-from kehoach.xlsm import CUSTOMUI_NS, ribbon_buttons, ribbon_xml, save_xlsm, vba_modules
+from kehoach.sheets import progress_layout as pl
+from kehoach.workbook.xlsm import CUSTOMUI_NS, ribbon_buttons, ribbon_xml, save_xlsm, vba_modules
 from xlsm_support import (
     MACROS,
     OUR_MODULES,

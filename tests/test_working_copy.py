@@ -9,15 +9,15 @@ import openpyxl
 import pytest
 
 from kehoach.cli import main
-from kehoach.doctor_facts import conf_sheet_values
-from kehoach.excel_setup import (
+from kehoach.common.resources import checkout_root
+from kehoach.install.excel_setup import (
     configure_xlwings,
     env_var_path,
     workbook_settings,
     write_conf_sheet,
 )
-from kehoach.resources import checkout_root
-from kehoach.xlsm import package_problems
+from kehoach.install.facts import conf_sheet_values
+from kehoach.workbook.xlsm import package_problems
 
 ENV = {
     "USERPROFILE": r"C:\Users\Nguyễn Thị Hường",

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from collect_support import RECEIVED_AT, Returned, make_source, returned_master
-from kehoach import progress_layout as pl
 from kehoach.cli import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USER_ERROR, main
-from kehoach.leftovers import STALE_AFTER, clear_stale_temporaries, is_stale
+from kehoach.sheets import progress_layout as pl
+from kehoach.workbook.leftovers import STALE_AFTER, clear_stale_temporaries, is_stale
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "pylib")}
@@ -79,7 +79,7 @@ def test_a_file_system_error_is_the_users_to_mend_exit_2(master_xlsm: Path) -> N
     done = run(
         "export",
         str(master_xlsm),
-        code="import kehoach.reader as r\n"
+        code="import kehoach.plan.reader as r\n"
         "def refuse(path, *a, **k):\n"
         "    raise PermissionError(13, 'Permission denied', str(path))\n"
         "r.read_plan = refuse",
@@ -99,7 +99,7 @@ def test_a_program_error_exits_3_with_a_vietnamese_line_then_the_traceback(
         "gaps",
         str(master_xlsm),
         "--write",
-        code="import kehoach.gaps as g\n"
+        code="import kehoach.gaps.compute as g\n"
         "def boom(*a, **k):\n"
         "    raise ZeroDivisionError('hỏng')\n"
         "g.compute_gaps = boom",
@@ -305,7 +305,7 @@ def test_a_save_killed_midway_leaves_a_temporary_the_next_run_removes(
         [
             sys.executable,
             "-c",
-            "import sys, time, kehoach.xlsm as x\n"
+            "import sys, time, kehoach.workbook.xlsm as x\n"
             "real = x._pack\n"
             "def slow(parts):\n"
             "    sys.stderr.write('writing\\n'); sys.stderr.flush(); time.sleep(60)\n"

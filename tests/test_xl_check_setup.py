@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 
 import kehoach
-from kehoach import layout
-from kehoach.errors import WorkbookError
-from kehoach.setup_report import SHEETS_INTACT, TITLE
-from kehoach.xlsm import save_xlsm
+from kehoach.common.errors import WorkbookError
+from kehoach.install.setup_report import SHEETS_INTACT, TITLE
+from kehoach.sheets import layout
+from kehoach.workbook.xlsm import save_xlsm
 from plan_workbooks import save_layout_workbook
 from xlharness import run_entry
 

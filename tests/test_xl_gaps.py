@@ -8,10 +8,11 @@ from typing import Any
 from openpyxl import load_workbook
 
 from gap_support import type_results
-from kehoach import layout, xl
-from kehoach.edits import apply_to_workbook
-from kehoach.gaps import compute_gaps, gap_edits
-from kehoach.sheetdata import workbook_values
+from kehoach import xl
+from kehoach.gaps.compute import compute_gaps, gap_edits
+from kehoach.sheets import layout
+from kehoach.sheets.edits import apply_to_workbook
+from kehoach.sheets.sheetdata import workbook_values
 from xlharness import run_entry
 
 

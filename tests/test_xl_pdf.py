@@ -62,7 +62,7 @@ WINDOWS_ENV = {
 
 
 def test_the_cli_finds_libreoffice_where_windows_installs_it() -> None:
-    from kehoach.pdfexport import find_soffice, windows_soffice_candidates
+    from kehoach.workbook.pdfexport import find_soffice, windows_soffice_candidates
 
     assert windows_soffice_candidates(WINDOWS_ENV) == [
         r"C:\Program Files\LibreOffice\program\soffice.exe",

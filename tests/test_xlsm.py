@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from pyopenvba import ExcelFile
 
-from kehoach import xlsm
-from kehoach.errors import BuildError, WorkbookError
-from kehoach.xlsm import (
+from kehoach.common.errors import BuildError, WorkbookError
+from kehoach.workbook import xlsm
+from kehoach.workbook.xlsm import (
     CUSTOMUI14_REL,
     CUSTOMUI_PART,
     CUSTOMUI_REL,
@@ -112,8 +112,8 @@ def test_rebuilding_a_changed_workbook_backs_the_old_one_up(built: Path, tmp_pat
 def test_committed_workbook_equals_a_fresh_build(tmp_path: Path) -> None:
     """CI guard: workbook/KeHoach2023.xlsm is what `kehoach build` makes from the sources."""
     try:
-        from kehoach.importer import load_default_plan
-        from kehoach.master import fill_master  # noqa: F401
+        from kehoach.plan.importer import load_default_plan
+        from kehoach.workbook.master import fill_master  # noqa: F401
     except ImportError as err:
         pytest.skip(f"the master builder is not there yet ({err})")
     hint = (
@@ -349,7 +349,7 @@ def test_a_ribbon_of_another_schema_is_a_build_error(tmp_path: Path) -> None:
 
 
 def test_importing_kehoach_xlsm_does_not_import_xlwings() -> None:
-    code = "import sys, kehoach.xlsm; sys.exit('xlwings' in sys.modules)"
+    code = "import sys, kehoach.workbook.xlsm; sys.exit('xlwings' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "pylib")}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
 

@@ -666,7 +666,7 @@ def _load(src: Path) -> Workbook:
 
 def _save(wb: Workbook, src: Path, dst: Path) -> None:
     if src.suffix.lower() == ".xlsm":
-        from kehoach.xlsm import ribbon_xml, save_xlsm
+        from kehoach.workbook.xlsm import ribbon_xml, save_xlsm
 
         if ribbon_xml(src) is not None:
             # Puts back the ribbon relationship a plain openpyxl save drops, and checks the

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kehoach.xlsm import build_xlsm, macro_sources
+from kehoach.workbook.xlsm import build_xlsm, macro_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 MACROS = ROOT / "macros"
@@ -21,7 +21,8 @@ OUR_MODULES = {src.name: src for src in macro_sources(MACROS)}
 
 
 def stand_in_fill(wb: Any) -> None:
-    """A small fill(wb) standing in for kehoach.master.fill_master: a cover and one sheet."""
+    """A small fill(wb) standing in for kehoach.workbook.master.fill_master: a cover and one
+    sheet."""
     cover = wb.worksheets[0]
     cover.title = "Giới thiệu"
     cover["A1"] = "Kế hoạch 365/KH-UBND"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from kehoach import __version__
-from kehoach.errors import KeHoachError
+from kehoach.common.errors import KeHoachError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -36,7 +36,7 @@ EXIT_BUG = 3
 def project_root() -> Path:
     """The source checkout this package runs from (holds macros/, templates/, workbook/);
     the current folder when kehoach is installed from a wheel."""
-    from kehoach.resources import checkout_root
+    from kehoach.common.resources import checkout_root
 
     return checkout_root() or Path.cwd()
 
@@ -44,7 +44,7 @@ def project_root() -> Path:
 def default_workbook() -> Path:
     """The workbook ``kehoach build`` writes by default: ``workbook/`` of the checkout, or
     the current folder for an installed kehoach."""
-    from kehoach.resources import WORKBOOK_NAME, checkout_root
+    from kehoach.common.resources import WORKBOOK_NAME, checkout_root
 
     root = checkout_root()
     return root / "workbook" / WORKBOOK_NAME if root else Path.cwd() / WORKBOOK_NAME
@@ -65,7 +65,7 @@ def _notes(lines: Sequence[str]) -> None:
 def _ready_to_write(path: Path, *, whole: bool = False) -> None:
     """The checks of every verb that writes the master, before it reads anything
     (``xlsm.prepare_master_write``): open in Excel, not named .xlsm, leftovers."""
-    from kehoach.xlsm import prepare_master_write
+    from kehoach.workbook.xlsm import prepare_master_write
 
     _notes(prepare_master_write(path, whole=whole))
 
@@ -80,7 +80,7 @@ def _prepare(path: Path, *, write: bool) -> None:
 
 def _read_note(path: Path) -> None:
     """Advice for a master renamed to .xlsx, for the verbs that only read it."""
-    from kehoach.xlsm import misnamed_macro_workbook
+    from kehoach.workbook.xlsm import misnamed_macro_workbook
 
     advice = misnamed_macro_workbook(path)
     if advice is not None:
@@ -88,9 +88,9 @@ def _read_note(path: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from kehoach.importer import load_default_plan, load_plan
-    from kehoach.resources import macros_dir, templates_dir
-    from kehoach.xlsm import build_master
+    from kehoach.common.resources import macros_dir, templates_dir
+    from kehoach.plan.importer import load_default_plan, load_plan
+    from kehoach.workbook.xlsm import build_master
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
     out = Path(args.out) if args.out else default_workbook()
@@ -111,7 +111,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kehoach.importer import load_default_plan, load_plan
+    from kehoach.plan.importer import load_default_plan, load_plan
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
     _print_json(plan.to_dict())
@@ -119,8 +119,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kehoach.master import date_text
-    from kehoach.reader import read_plan
+    from kehoach.plan.reader import read_plan
+    from kehoach.plan.timelines import date_text
 
     _read_note(Path(args.workbook))
     plan = read_plan(Path(args.workbook))
@@ -139,11 +139,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_gaps(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.edits import apply_to_workbook
-    from kehoach.gaps import SHEETS_READ, compute_gaps, gap_edits, summary_lines
-    from kehoach.layout import GAPS_SHEET
-    from kehoach.sheetdata import workbook_values
-    from kehoach.xlsm import save_xlsm
+    from kehoach.gaps.compute import SHEETS_READ, compute_gaps, gap_edits, summary_lines
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.sheets.layout import GAPS_SHEET
+    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
@@ -166,12 +166,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.checks import SHEETS_READ, check_workbook
-    from kehoach.edits import apply_to_workbook
-    from kehoach.findings import counts_text
-    from kehoach.layout import CHECK_SHEET
-    from kehoach.sheetdata import workbook_values
-    from kehoach.xlsm import save_xlsm
+    from kehoach.checks.findings import counts_text
+    from kehoach.checks.run import SHEETS_READ, check_workbook
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.sheets.layout import CHECK_SHEET
+    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
@@ -212,14 +212,14 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int, str], None]:
 def cmd_extract(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.edits import apply_to_workbook
-    from kehoach.extract_files import extract_inputs, generate_extracts
-    from kehoach.extract_layout import MANIFEST_SHEET
-    from kehoach.manifest import manifest_edits, summary_text
-    from kehoach.reader import read_plan_values
-    from kehoach.sheetdata import workbook_contents
-    from kehoach.signing import key_id
-    from kehoach.xlsm import save_xlsm
+    from kehoach.extract.files import extract_inputs, generate_extracts
+    from kehoach.extract.manifest import manifest_edits, summary_text
+    from kehoach.extract.signing import key_id
+    from kehoach.plan.reader import read_plan_values
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.sheets.extract_layout import MANIFEST_SHEET
+    from kehoach.sheets.sheetdata import workbook_contents
+    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _ready_to_write(path)
@@ -259,13 +259,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.edits import apply_to_workbook
-    from kehoach.pdfexport import export_sheet_pdf
-    from kehoach.sheetdata import workbook_values
-    from kehoach.summary import SHEETS_READ, summarize, summary_lines
-    from kehoach.summary_layout import SUMMARY_SHEET
-    from kehoach.summarysheet import summary_edits
-    from kehoach.xlsm import save_xlsm
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.sheets.summary_layout import SUMMARY_SHEET
+    from kehoach.summary.compute import SHEETS_READ, summarize, summary_lines
+    from kehoach.summary.sheet import summary_edits
+    from kehoach.workbook.pdfexport import export_sheet_pdf
+    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
@@ -301,10 +301,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kehoach.report_data import report_data
-    from kehoach.report_docx import TEMPLATE_NAME, write_report
-    from kehoach.resources import templates_dir
-    from kehoach.sheetdata import workbook_contents
+    from kehoach.common.resources import templates_dir
+    from kehoach.report.data import report_data
+    from kehoach.report.docx import TEMPLATE_NAME, write_report
+    from kehoach.sheets.sheetdata import workbook_contents
 
     path = Path(args.workbook)
     as_of = args.as_of or date.today()
@@ -339,13 +339,13 @@ def _iso_datetime(text: str) -> datetime:
 def cmd_collect(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach import progress_layout as pl
-    from kehoach.collect import collect_folder, save_history
-    from kehoach.edits import apply_to_workbook
-    from kehoach.leftovers import history_references, unreferenced_histories
-    from kehoach.reader import read_plan_values
-    from kehoach.sheetdata import workbook_contents
-    from kehoach.xlsm import ensure_closed, save_xlsm
+    from kehoach.collect.run import collect_folder, save_history
+    from kehoach.plan.reader import read_plan_values
+    from kehoach.sheets import progress_layout as pl
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.sheets.sheetdata import workbook_contents
+    from kehoach.workbook.leftovers import history_references, unreferenced_histories
+    from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     _existing_file(path)
@@ -408,14 +408,14 @@ def _host_port(text: str) -> tuple[str, int | None]:
 def cmd_mail(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach import mail_layout as ml
-    from kehoach.edits import apply_to_workbook
-    from kehoach.mail_run import dry_run_lines, finish, plan_mail, stored_password
-    from kehoach.mail_send import EmlDirTransport, SmtpTransport, Transport, is_loopback
-    from kehoach.mail_send import summary_text as mail_summary
-    from kehoach.resources import templates_dir
-    from kehoach.sheetdata import workbook_values
-    from kehoach.xlsm import ensure_closed, save_xlsm
+    from kehoach.common.resources import templates_dir
+    from kehoach.mail.run import dry_run_lines, finish, plan_mail, stored_password
+    from kehoach.mail.send import EmlDirTransport, SmtpTransport, Transport, is_loopback
+    from kehoach.mail.send import summary_text as mail_summary
+    from kehoach.sheets import mail_layout as ml
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     _existing_file(path)
@@ -472,8 +472,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
 
 def cmd_setup_excel(args: argparse.Namespace) -> int:
     import kehoach
-    from kehoach.excel_setup import configure_workbook, configure_xlwings, workbook_settings
-    from kehoach.resources import checkout_root
+    from kehoach.common.resources import checkout_root
+    from kehoach.install.excel_setup import configure_workbook, configure_xlwings, workbook_settings
 
     # pylib/ of a checkout, site-packages of an installed kehoach: the folder holding kehoach/.
     here = Path(kehoach.__file__).resolve().parents[1]
@@ -501,7 +501,7 @@ def cmd_setup_excel(args: argparse.Namespace) -> int:
 
 
 def cmd_new_copy(args: argparse.Namespace) -> int:
-    from kehoach.working_copy import create_working_copy
+    from kehoach.install.working_copy import create_working_copy
 
     target, changes = create_working_copy(Path(args.folder))
     print(f"Đã tạo sổ làm việc {target}.")
@@ -515,8 +515,8 @@ def cmd_new_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from kehoach.doctor import ERROR, checks_json, report_text, run_checks
-    from kehoach.doctor_facts import gather_facts
+    from kehoach.install.doctor import ERROR, checks_json, report_text, run_checks
+    from kehoach.install.facts import gather_facts
 
     workbook = Path(args.workbook) if args.workbook else None
     if workbook is not None:
@@ -531,7 +531,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def _existing_file(path: Path) -> None:
     """KeHoachError naming the mistake when ``path`` is a folder or does not exist."""
-    from kehoach.errors import missing_file_text
+    from kehoach.common.errors import missing_file_text
 
     if not path.is_file():
         raise KeHoachError(missing_file_text(path, "tệp sổ tính (.xlsm)"), file=path)
@@ -539,7 +539,7 @@ def _existing_file(path: Path) -> None:
 
 def _existing_folder(path: Path, what: str) -> None:
     """KeHoachError naming the mistake when ``path`` is a file or does not exist."""
-    from kehoach.errors import missing_folder_text
+    from kehoach.common.errors import missing_folder_text
 
     if not path.is_dir():
         raise KeHoachError(missing_folder_text(path, what), file=path)
@@ -884,7 +884,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"Lỗi: {err}\n")
         return EXIT_USER_ERROR
     except OSError as err:  # a path missing, not writable, a full disk: the user can mend it
-        from kehoach.errors import os_error_text
+        from kehoach.common.errors import os_error_text
 
         where = f"tệp {err.filename}: " if err.filename else ""
         sys.stderr.write(f"Lỗi: {where}không đọc hoặc ghi được ({os_error_text(err)}).\n")

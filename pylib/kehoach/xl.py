@@ -20,8 +20,11 @@ from typing import Any, TypeVar
 import xlwings as xw
 from openpyxl.utils import get_column_letter
 
-from kehoach import layout
-from kehoach.edits import (
+from kehoach.common.errors import KeHoachError
+from kehoach.install.setup_report import TITLE as SETUP_TITLE
+from kehoach.install.setup_report import setup_message
+from kehoach.sheets import layout
+from kehoach.sheets.edits import (
     HEADER_FILL,
     ClearRows,
     Edit,
@@ -35,10 +38,7 @@ from kehoach.edits import (
     WriteValues,
     header_lines,
 )
-from kehoach.errors import KeHoachError
-from kehoach.setup_report import TITLE as SETUP_TITLE
-from kehoach.setup_report import setup_message
-from kehoach.sheetorder import TAB_COLORS, insert_position
+from kehoach.sheets.sheetorder import TAB_COLORS, insert_position
 
 ERROR_TITLE = "Lỗi"
 _XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
@@ -61,7 +61,7 @@ def _user_errors(func: F) -> F:
 
 
 def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
-    """Apply core edits to the open workbook (see kehoach.edits; openpyxl's twin there)."""
+    """Apply core edits to the open workbook (see kehoach.sheets.edits; openpyxl's twin there)."""
     for edit in edits:
         names = [s.name for s in book.sheets]
         if isinstance(edit, EnsureSheet):
@@ -174,8 +174,8 @@ def sheet_values(book: xw.Book) -> dict[str, list[list[Any]]]:
 @_user_errors
 def compute_gaps(book: xw.Book) -> None:
     """Button "Tính chênh lệch": gap figures on the sheet "Chênh lệch", totals in an alert."""
-    from kehoach.gaps import GAPS_ALERT_TITLE, alert_text, gap_edits
-    from kehoach.gaps import compute_gaps as core_gaps
+    from kehoach.gaps.compute import GAPS_ALERT_TITLE, alert_text, gap_edits
+    from kehoach.gaps.compute import compute_gaps as core_gaps
 
     report = core_gaps(sheet_values(book), file=book.name)
     apply_edits(book, gap_edits(report))
@@ -185,7 +185,7 @@ def compute_gaps(book: xw.Book) -> None:
 @_user_errors
 def check_data(book: xw.Book) -> None:
     """Button "Kiểm tra dữ liệu": findings on the sheet KiemTra, cells highlighted, counts."""
-    from kehoach.checks import CHECK_ALERT_TITLE, alert_text, check_workbook
+    from kehoach.checks.run import CHECK_ALERT_TITLE, alert_text, check_workbook
 
     result = check_workbook(sheet_values(book), file=book.name)
     apply_edits(book, result.edits)
@@ -206,10 +206,10 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
     sheet, then the workbook is saved (it keeps the signing key) and an alert gives counts."""
     from datetime import datetime
 
-    from kehoach.extract_files import extract_inputs, generate_extracts
-    from kehoach.extract_layout import DEFAULT_FOLDER
-    from kehoach.manifest import ALERT_TITLE, manifest_edits, summary_text
-    from kehoach.reader import read_plan_values
+    from kehoach.extract.files import extract_inputs, generate_extracts
+    from kehoach.extract.manifest import ALERT_TITLE, manifest_edits, summary_text
+    from kehoach.plan.reader import read_plan_values
+    from kehoach.sheets.extract_layout import DEFAULT_FOLDER
 
     values = sheet_values(book)
     names = {n.name: n.refers_to or "" for n in book.names}
@@ -242,9 +242,9 @@ def summarize_progress(book: xw.Book) -> None:
     alert; in Excel also the sheet as a PDF beside the workbook (Excel prints it itself)."""
     from datetime import date
 
-    from kehoach.summary import alert_text, summarize
-    from kehoach.summary_layout import ALERT_TITLE, SUMMARY_SHEET
-    from kehoach.summarysheet import summary_edits
+    from kehoach.sheets.summary_layout import ALERT_TITLE, SUMMARY_SHEET
+    from kehoach.summary.compute import alert_text, summarize
+    from kehoach.summary.sheet import summary_edits
 
     today = date.today()
     summary = summarize(sheet_values(book), today, file=book.name)
@@ -277,10 +277,10 @@ def write_report(book: xw.Book, out_dir: str | None = None) -> None:
     this workbook (``out_dir`` for tests); an alert gives its path."""
     from datetime import date
 
-    from kehoach.report_data import ALERT_TITLE, alert_text, report_data
-    from kehoach.report_docx import TEMPLATE_NAME
-    from kehoach.report_docx import write_report as write_docx
-    from kehoach.resources import templates_dir
+    from kehoach.common.resources import templates_dir
+    from kehoach.report.data import ALERT_TITLE, alert_text, report_data
+    from kehoach.report.docx import TEMPLATE_NAME
+    from kehoach.report.docx import write_report as write_docx
 
     values = sheet_values(book)
     names = {n.name: n.refers_to or "" for n in book.names}
@@ -303,8 +303,8 @@ def collect_returns(
     read and checked before anything is written; then the changed cells go to a history
     workbook beside this one (``master``: where this workbook is, for tests), the workbook is
     saved and an alert gives the counts and the rejected files' reasons."""
-    from kehoach.collect import ALERT_TITLE, collect_folder, folder_setting, save_history
-    from kehoach.reader import read_plan_values
+    from kehoach.collect.run import ALERT_TITLE, collect_folder, folder_setting, save_history
+    from kehoach.plan.reader import read_plan_values
 
     values = sheet_values(book)
     names = {n.name: n.refers_to or "" for n in book.names}
@@ -331,8 +331,8 @@ def collect_returns(
 def check_setup(book: xw.Book, path: str | None = None) -> None:
     """Button "Kiểm tra cài đặt": every link from Excel to Python (``kehoach doctor``) and
     whether the plan sheets are intact. ``path``: where the workbook is, for tests."""
-    from kehoach.doctor import run_checks
-    from kehoach.doctor_facts import gather_facts
+    from kehoach.install.doctor import run_checks
+    from kehoach.install.facts import gather_facts
 
     file = Path(path or book.fullname)
     facts = gather_facts(file if file.is_file() else None)
@@ -353,11 +353,11 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
     Sending through SMTP is the CLI's (``kehoach mail --smtp``): no password in Excel."""
     from datetime import date
 
-    from kehoach import mail_layout as ml
-    from kehoach.extract_layout import DEFAULT_FOLDER
-    from kehoach.mail_run import ALERT_TITLE, alert_text, finish, plan_mail
-    from kehoach.mail_send import EmlDirTransport
-    from kehoach.resources import templates_dir
+    from kehoach.common.resources import templates_dir
+    from kehoach.mail.run import ALERT_TITLE, alert_text, finish, plan_mail
+    from kehoach.mail.send import EmlDirTransport
+    from kehoach.sheets import mail_layout as ml
+    from kehoach.sheets.extract_layout import DEFAULT_FOLDER
 
     here = Path(book.fullname).parent
     folder = Path(files_dir) if files_dir else here / DEFAULT_FOLDER

@@ -1,0 +1,1 @@
+"""The agency directory and resolving the names the plan uses to agencies."""

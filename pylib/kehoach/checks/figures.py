@@ -1,0 +1,355 @@
+"""Rules about the figures of the appendix sheets: types, ranges, hierarchy, targeting rules.
+
+Rounding tolerance. A figure printed with d decimals stands for any value within half a unit of
+its last decimal, u = 0.5·10⁻ᵈ (d from the column's number format in ``layout``: two decimals
+for PL1, PL3, PL4, four for PL2). So:
+
+- a sum of n printed children may differ from the printed parent by up to u·(n + 1)
+  (each child's rounding, and the parent's);
+- a mean of printed children, by up to 2u (the mean's rounding is at most u, plus the parent's);
+- "target = 2022 + k" and "target = max", by up to 2u (two printed values, k exact).
+
+With two decimals: a parent 0.01 off the mean of its children, or a target 0.01 off
+2022 + 0.50, is not flagged; 0.02 off is. A ``dung_sai`` parameter on the rule's row in the
+"Quy tắc" sheet replaces the derived tolerance by a fixed one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kehoach.checks.context import (
+    FIGURE_KEYS,
+    FIGURE_LEVELS,
+    CheckContext,
+    blank,
+    fmt_number,
+    number,
+    text,
+    value_decimals,
+)
+from kehoach.checks.findings import Finding
+from kehoach.checks.rules import Rule
+from kehoach.sheets import layout
+
+_EPSILON = 1e-9
+# A number someone typed as text: "1,5", "1.5", " 85,24 ", "75,24%".
+_TEXT_NUMBER = re.compile(r"\s*[+-]?[0-9]+(?:[.,][0-9]+)?\s*%?\s*")
+
+
+def _decimals(ctx: CheckContext, appendix: str, key: str, values: list[float]) -> int:
+    printed = layout.decimals(ctx.column(appendix, key))
+    if printed is not None:
+        return printed
+    return max((value_decimals(v) for v in values), default=0)
+
+
+def _pair_tolerance(
+    ctx: CheckContext,
+    appendix: str,
+    first: tuple[str, float],
+    second: tuple[str, float],
+    override: float | None,
+) -> tuple[int, float]:
+    """Decimals shown when two figures of a row are compared, and the difference allowed:
+    ``override`` (the rule's "dung_sai"), else each rounded by half a unit of the last decimal
+    shown."""
+    d = min(_decimals(ctx, appendix, key, [value]) for key, value in (first, second))
+    return d, override if override is not None else 2 * 0.5 * 10.0**-d
+
+
+def _header(ctx: CheckContext, appendix: str, key: str) -> str:
+    return ctx.column(appendix, key).header
+
+
+def _tolerance_text(tolerance: float) -> str:
+    return fmt_number(tolerance, None)
+
+
+# --- types and ranges ----------------------------------------------------------------------
+
+
+def check_numbers(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """SO-HOP-LE: figure cells hold numbers; a number stored as text, or other text, is flagged.
+
+    Words are allowed in the target column (the plan states many targets in words); a target
+    that reads as a number but is stored as text is still flagged.
+    """
+    for appendix, table in ctx.appendices.items():
+        for row, _depth in ctx.figure_rows(appendix):
+            for key in FIGURE_KEYS:
+                value = table.at[row, key]
+                if blank(value) or number(value) is not None:
+                    continue
+                header = _header(ctx, appendix, key)
+                shown = text(value)
+                label = ctx.label(appendix, row)
+                if isinstance(value, str) and _TEXT_NUMBER.fullmatch(value):
+                    message = (
+                        f"{label}: ô «{header}» chứa số lưu dạng văn bản «{shown}»: "
+                        "cần nhập lại thành số (Excel không tính được với văn bản)."
+                    )
+                elif key == "target" and isinstance(value, str):
+                    continue
+                else:
+                    message = f"{label}: ô «{header}» phải là một số, đang là «{shown}»."
+                yield ctx.finding(rule, appendix, label, key, row, message)
+
+
+def check_ranges(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """PHAM-VI: no negative figure; 2022 and target at most the max; percentages ≤ ty_le_toi_da."""
+    percent = rule.appendices("ty_le")
+    ceiling = rule.number("ty_le_toi_da")
+    for appendix, table in ctx.appendices.items():
+        for row, _depth in ctx.figure_rows(appendix):
+            label = ctx.label(appendix, row)
+            figures = {key: number(table.at[row, key]) for key in FIGURE_KEYS}
+            decimals = {
+                key: _decimals(ctx, appendix, key, [v] if v is not None else [])
+                for key, v in figures.items()
+            }
+            top = figures["max"]
+            for key, value in figures.items():
+                if value is None:
+                    continue
+                header = _header(ctx, appendix, key)
+                shown = fmt_number(value, decimals[key])
+                if value < 0:
+                    yield ctx.finding(
+                        rule,
+                        appendix,
+                        label,
+                        key,
+                        row,
+                        f"{label}: «{header}» không được âm, đang là {shown}.",
+                    )
+                elif key != "max" and top is not None and value > top + _EPSILON:
+                    yield ctx.finding(
+                        rule,
+                        appendix,
+                        label,
+                        key,
+                        row,
+                        f"{label}: «{header}» phải ≤ điểm tối đa "
+                        f"{fmt_number(top, decimals['max'])}, đang là {shown}.",
+                    )
+                elif appendix in percent and ceiling is not None and value > ceiling + _EPSILON:
+                    yield ctx.finding(
+                        rule,
+                        appendix,
+                        label,
+                        key,
+                        row,
+                        f"{label}: «{header}» là tỷ lệ phần trăm, phải ≤ "
+                        f"{fmt_number(ceiling, None)}, đang là {shown}.",
+                    )
+
+
+# --- hierarchy -----------------------------------------------------------------------------
+
+
+def _children(
+    ctx: CheckContext, appendix: str, rows: list[tuple[int, int]], i: int, key: str
+) -> list[int] | None:
+    """Rows whose figures make up row ``i``'s: the next depth below it that carries ``key``."""
+    table = ctx.appendices[appendix]
+    depth = rows[i][1]
+    span: list[tuple[int, int]] = []
+    for row, d in rows[i + 1 :]:
+        if d <= depth:
+            break
+        span.append((row, d))
+    for level in sorted({d for _r, d in span}):
+        kids = [r for r, d in span if d == level]
+        if any(not blank(table.at[r, key]) for r in kids):
+            return kids
+    return None
+
+
+def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """PHAN-CAP: a parent's figure is the sum (``tong``) or mean (``trung_binh``) of its children.
+
+    Parents are the total, group and section rows; the children of a row are the rows of the
+    next depth below it that carry the figure (a PL3 total is the mean of its sections, its
+    group rows having no figures). A parent is not checked when a child's figure is missing or
+    not a number (SO-HOP-LE reports those).
+    """
+    modes = {a: "sum" for a in rule.appendices("tong")}
+    modes.update({a: "mean" for a in rule.appendices("trung_binh")})
+    override = rule.number("dung_sai")
+    for appendix, mode in modes.items():
+        table = ctx.appendices[appendix]
+        rows = ctx.figure_rows(appendix)
+        for i, (row, depth) in enumerate(rows):
+            if depth >= FIGURE_LEVELS["criterion"]:
+                continue
+            for key in FIGURE_KEYS:
+                parent = number(table.at[row, key])
+                kids = _children(ctx, appendix, rows, i, key) if parent is not None else None
+                if parent is None or not kids:
+                    continue
+                figures = [number(table.at[r, key]) for r in kids]
+                if any(f is None for f in figures):
+                    continue
+                values = [f for f in figures if f is not None]
+                d = _decimals(ctx, appendix, key, [parent, *values])
+                expected, derived, how = _aggregate(values, mode, d)
+                tolerance = override if override is not None else derived
+                if abs(parent - expected) <= tolerance + _EPSILON:
+                    continue
+                label = ctx.label(appendix, row)
+                names = ", ".join(ctx.label(appendix, r) for r in kids)
+                yield ctx.finding(
+                    rule,
+                    appendix,
+                    label,
+                    key,
+                    row,
+                    f"{label}: «{_header(ctx, appendix, key)}» phải bằng {how} của "
+                    f"{len(values)} dòng con ({names}) = {fmt_number(expected, d)} "
+                    f"(sai số cho phép {_tolerance_text(tolerance)}); "
+                    f"đang là {fmt_number(parent, d)}.",
+                )
+
+
+# --- the plan's targeting rules ------------------------------------------------------------
+
+
+def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """MT-SIPAS, MT-PAPI: target = 2022 + ``muc_tieu_cong`` on the rows of ``cap``."""
+    plus = rule.number("muc_tieu_cong")
+    override = rule.number("dung_sai")
+    criteria_only = rule.word("cap") == "tieu_chi"
+    assert plus is not None  # a required parameter
+    for appendix in rule.appendices("phu_luc"):
+        table = ctx.appendices[appendix]
+        for row, depth in ctx.figure_rows(appendix):
+            if criteria_only and depth != FIGURE_LEVELS["criterion"]:
+                continue
+            score, target = number(table.at[row, "score_2022"]), number(table.at[row, "target"])
+            if score is None or target is None:
+                continue
+            d, tolerance = _pair_tolerance(
+                ctx, appendix, ("score_2022", score), ("target", target), override
+            )
+            expected = score + plus
+            if abs(target - expected) <= tolerance + _EPSILON:
+                continue
+            label = ctx.label(appendix, row)
+            yield ctx.finding(
+                rule,
+                appendix,
+                label,
+                "target",
+                row,
+                f"{label}: mục tiêu năm 2023 phải bằng kết quả năm 2022 "
+                f"({fmt_number(score, d)}) + {fmt_number(plus, d)} = {fmt_number(expected, d)} "
+                f"(sai số cho phép {_tolerance_text(tolerance)}); "
+                f"đang là {fmt_number(target, d)}.",
+            )
+
+
+def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """MT-TOI-DA-PL1/PL2: a criterion's numeric target is its max (survey ones exempt if asked).
+
+    Targets stated in words cannot be compared and are left alone.
+    """
+    override = rule.number("dung_sai")
+    skip_survey = rule.flag("tru_dieu_tra_xhh")
+    for appendix in rule.appendices("phu_luc"):
+        table = ctx.appendices[appendix]
+        for row, depth in ctx.figure_rows(appendix):
+            if depth != FIGURE_LEVELS["criterion"]:
+                continue
+            if skip_survey and not blank(table.at[row, "survey"]):
+                continue
+            top, target = number(table.at[row, "max"]), number(table.at[row, "target"])
+            if top is None or target is None:
+                continue
+            pair = ("max", top), ("target", target)
+            d, tolerance = _pair_tolerance(ctx, appendix, *pair, override)
+            if abs(target - top) <= tolerance + _EPSILON:
+                continue
+            label = ctx.label(appendix, row)
+            yield ctx.finding(
+                rule,
+                appendix,
+                label,
+                "target",
+                row,
+                f"{label}: mục tiêu năm 2023 phải là điểm tối đa {fmt_number(top, d)}; "
+                f"đang là {fmt_number(target, d)}.",
+            )
+
+
+# --- 2023 results typed at more than one level ---------------------------------------------
+
+
+def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """KQ-PHAN-CAP: a 2023 result typed on a total, group or section row (the indexes publish
+    them: PAR INDEX per field, SIPAS per group, PAPI per content index) agrees with its
+    children's results, when every child has one, within rounding: the sum (``tong``) or mean
+    (``trung_binh``) of n children printed with d decimals may be u·(n + 1) or 2u off,
+    u = ½·10⁻ᵈ (``dung_sai`` overrides). The typed value is the one that counts
+    (``kehoach.gaps.compute``); this says the two levels disagree. A result cell holding text is
+    reported at its cell; text in a figure cell (SO-HOP-LE) leaves that appendix unchecked.
+    """
+    from kehoach.common.errors import WorkbookError
+    from kehoach.gaps.compute import appendix_gaps
+
+    modes = {a: "sum" for a in rule.appendices("tong")}
+    modes.update({a: "mean" for a in rule.appendices("trung_binh")})
+    override = rule.number("dung_sai")
+    for appendix, mode in modes.items():
+        try:
+            gaps = appendix_gaps(ctx.values, appendix)
+        except WorkbookError as err:
+            # Text in a result cell is reported here; in a figure cell it is SO-HOP-LE's, and
+            # this appendix's results cannot be compared until it is fixed.
+            cell = err.cell or ""
+            letters = cell.rstrip("0123456789")
+            row = int(cell[len(letters) :] or 0)
+            result_col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix], layout.RESULT_KEY)
+            if letters == result_col and row in ctx.appendices[appendix].index:
+                label = ctx.label(appendix, row)
+                yield ctx.finding(
+                    rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {err.message}"
+                )
+            continue
+        results = gaps.rows["result_2023"]
+        header = _header(ctx, appendix, layout.RESULT_KEY)
+        for row in sorted(gaps.typed):
+            kids = gaps.tree.get(row, [])
+            figures = [results[k] for k in kids]
+            if not kids or any(f is None for f in figures):
+                continue
+            typed = float(results[row])
+            values = [float(f) for f in figures]
+            d = _decimals(ctx, appendix, layout.RESULT_KEY, [typed, *values])
+            expected, derived, how = _aggregate(values, mode, d)
+            tolerance = override if override is not None else derived
+            if abs(typed - expected) <= tolerance + _EPSILON:
+                continue
+            label = ctx.label(appendix, row)
+            names = ", ".join(ctx.label(appendix, k) for k in kids)
+            yield ctx.finding(
+                rule,
+                appendix,
+                label,
+                layout.RESULT_KEY,
+                row,
+                f"{label}: «{header}» nhập {fmt_number(typed, d)}, khác {how} kết quả của "
+                f"{len(values)} dòng con ({names}) = {fmt_number(expected, d)} (sai số cho "
+                f"phép {_tolerance_text(tolerance)}). Số nhập ở dòng này được dùng; kiểm tra "
+                "lại số liệu công bố.",
+            )
+
+
+def _aggregate(values: list[float], mode: str, decimals: int) -> tuple[float, float, str]:
+    """The sum or the mean of ``values`` (``mode`` "sum" or "mean"), the rounding it allows at
+    ``decimals`` printed decimals (each value off by half a unit, the total too), and its name."""
+    unit = 0.5 * 10.0**-decimals
+    if mode == "sum":
+        return sum(values), unit * (len(values) + 1), "tổng"
+    return sum(values) / len(values), 2 * unit, "trung bình cộng"

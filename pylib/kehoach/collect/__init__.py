@@ -1,0 +1,1 @@
+"""Collecting the returned agency files: safe reading, validation, progress and history."""

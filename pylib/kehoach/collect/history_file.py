@@ -1,0 +1,140 @@
+"""The history workbook of one collection: every changed cell of TienDo, old → new.
+
+One workbook per run that changed anything, in ``<master stem>_LichSu/`` beside the master,
+named by the run's time (``LichSu_2023-10-01_080000.xlsx``; ``_2``, ``_3`` … when that name is
+taken), created once and never rewritten. The master's LichSu names it on every row of the run.
+
+XlsxWriter in constant-memory mode streams the rows (a province of hundreds of agencies changes
+millions of cells in its first collection) and writes text as text: a value such as "=1+1" an
+agency typed stays a string, never a formula. A worksheet holds 1,048,576 rows, so a run that
+changed more cells goes on in "LichSu (2)", "LichSu (3)" …, each with the same heading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from kehoach.common.atomic import replaced_on_success
+from kehoach.common.errors import KeHoachError
+from kehoach.sheets import progress_layout as pl
+
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+class HistoryError(KeHoachError):
+    """The history workbook cannot be written (folder not writable, disk full)."""
+
+
+def history_dir(master: Path) -> Path:
+    """The folder of ``master``'s history workbooks: ``<folder>/<stem>_LichSu``."""
+    return master.parent / f"{master.stem}{pl.HISTORY_DIR_SUFFIX}"
+
+
+def _free_name(folder: Path, received_at: datetime) -> Path:
+    base = f"LichSu_{received_at:%Y-%m-%d_%H%M%S}"
+    path, n = folder / f"{base}.xlsx", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{base}_{n}.xlsx"
+    return path
+
+
+def write_history(
+    rows: Iterable[Sequence[Any]],
+    master: Path,
+    received_at: datetime,
+    *,
+    rows_per_sheet: int = pl.EXCEL_MAX_ROWS - pl.FIRST_DATA_ROW + 1,
+) -> str:
+    """Write ``rows`` (``CHANGES_COLUMNS`` order) to a new history workbook beside ``master``;
+    return its path relative to the master's folder, with "/" (what LichSu shows), or "" when
+    there are no rows (no file is made). Written to a temporary file first, then renamed:
+    a history workbook is whole or absent. HistoryError when the folder cannot be written."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return ""
+    folder = history_dir(master)
+    try:
+        folder.mkdir(exist_ok=True)
+        path = _free_name(folder, received_at)
+        with replaced_on_success(path, ".tmp.xlsx") as tmp:
+            rest = chain([first], iterator)
+            _write(str(tmp), rest, master.name, received_at, rows_per_sheet)
+    except OSError as err:
+        raise HistoryError(
+            "Không ghi được tệp lịch sử chi tiết của lần thu thập này; workbook chưa bị thay "
+            f"đổi gì. ({err.strerror or err})",
+            file=folder,
+        ) from err
+    return f"{folder.name}/{path.name}"
+
+
+def _write(
+    path: str,
+    rows: Iterable[Sequence[Any]],
+    master: str,
+    received_at: datetime,
+    rows_per_sheet: int,
+) -> None:
+    wb = xlsxwriter.Workbook(path, _OPTIONS)
+    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    title_format = wb.add_format({"bold": True, "font_size": 13})
+    formats = {
+        i: wb.add_format({"num_format": c.number_format})
+        for i, c in enumerate(pl.CHANGES_COLUMNS)
+        if c.number_format != "General"
+    }
+    title = pl.CHANGES_TITLE.format(when=received_at, master=master)
+    ws, used, sheets = None, rows_per_sheet, 0
+    for row in rows:
+        if used == rows_per_sheet:
+            sheets += 1
+            name = pl.CHANGES_SHEET if sheets == 1 else f"{pl.CHANGES_SHEET} ({sheets})"
+            ws = wb.add_worksheet(name)
+            ws.write_string(pl.TITLE_ROW - 1, 0, title, title_format)
+            ws.write_string(pl.NOTE_ROW - 1, 0, pl.CHANGES_NOTE)
+            for c, col in enumerate(pl.CHANGES_COLUMNS):
+                ws.set_column(c, c, col.width)
+                ws.write_string(pl.HEADER_ROW - 1, c, col.header, bold)
+            ws.freeze_panes(pl.FIRST_DATA_ROW - 1, 0)
+            used = 0
+        assert ws is not None
+        r = pl.FIRST_DATA_ROW - 1 + used
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                ws.write_datetime(r, c, value, formats.get(c))
+            elif isinstance(value, str):
+                ws.write_string(r, c, value, formats.get(c))
+            else:
+                ws.write(r, c, value, formats.get(c))
+        used += 1
+    wb.close()
+
+
+def read_history(path: Path) -> list[tuple[Any, ...]]:
+    """The data rows of a history workbook, every sheet in order (for tests and tools)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        return [
+            tuple(row)
+            for ws in wb.worksheets
+            for row in ws.iter_rows(min_row=pl.FIRST_DATA_ROW, values_only=True)
+        ]
+    finally:
+        wb.close()

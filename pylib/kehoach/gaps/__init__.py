@@ -1,0 +1,1 @@
+"""Gaps: each criterion's distance to the maximum and the target, and the «Chênh lệch» sheet."""

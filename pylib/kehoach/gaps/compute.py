@@ -1,0 +1,811 @@
+"""Gaps: how far the province is from each target, and where the points were lost.
+
+Pure core (pandas, never xlwings). Input: the sheet values both shells read
+(``sheetdata.workbook_values`` in the CLI, ``used_range`` in Excel); output: a
+:class:`GapsReport` of DataFrames and dataclasses, JSON-able with ``to_dict``, and
+:func:`gap_edits`, what the button "Tính chênh lệch" writes on the sheet "Chênh lệch".
+
+The figures, per row of an appendix sheet (the same as the formulas that
+``kehoach.gaps.sheet`` writes into the sheet, cell for cell):
+
+- criterion rows: ``lost_2022`` = max − 2022; ``pct_2022`` = 2022 / max; ``gap_target`` =
+  target − 2022; ``result_2023`` as typed; ``gap_2023`` = max(0, target − result);
+  ``change_2022`` = result − 2022; ``achieved`` "Đạt" when ``gap_2023`` rounds to 0 at 4
+  decimals, "Chưa đạt" otherwise, "Không có mục tiêu số" when the criterion has no numeric
+  target, empty without a result. The numeric target is: PL1 the max (PL1 lists criteria at
+  full marks in 2022, so 2022 = max = target there); PL2 the max for criteria not scored by
+  survey, none for survey ones ("Điều tra XHH": the plan, body §II.2, targets full marks
+  "trừ các tiêu chí điều tra xã hội học"); PL3 and PL4 the plan's number.
+- section/total rows of PL3 and PL4 carry the plan's own max/2022/target: their figures come
+  from those, and their result aggregates the children's (PL3: mean, PL4: sum) once every
+  child has one. Rows without own figures (PL1/PL2 sections, PL3 groups) aggregate their
+  children's figures (PL1/PL2: sum of criteria; PL3 groups: mean of their sections), the
+  ratio ``pct_2022`` excepted (sum of 2022 / sum of max).
+- on every section, group and total row a number typed over the result formula (the indexes
+  publish results per field, group, content index and in total) is that row's result, and the
+  rows above aggregate it (``typed_or_children``); a typed row without own figures (PL1/PL2
+  fields, PL3 groups) is measured against its children's targets, a child without a numeric
+  target held at its 2022 figure.
+
+Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, 2022,
+target from the total row where the plan gives one (PL3, PL4), else summed over criteria;
+the PL2 target is the score if every targeted criterion reaches full marks and survey ones
+stay as in 2022; ``lost_2022`` = max − 2022, split for PAR INDEX (PL1, PL2) into survey
+criteria and the others, the points the province can win back by its own actions.
+
+Text in a number cell ("0,5" typed as text, "abc") raises WorkbookError naming the cell.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kehoach.common.errors import WorkbookError
+from kehoach.plan.model import APPENDIX_IDS
+from kehoach.sheets import layout
+from kehoach.sheets.edits import (
+    ClearRows,
+    Edit,
+    EnsureSheet,
+    Link,
+    NumberFormat,
+    RowHeights,
+    WriteValues,
+)
+from kehoach.sheets.geometry import LINE_POINTS, row_height
+from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_blank
+
+FIGURES: tuple[str, ...] = (
+    "max",
+    "score_2022",
+    "target",
+    "lost_2022",
+    "pct_2022",
+    "gap_target",
+    "result_2023",
+    "achieved",
+    "gap_2023",
+    "change_2022",
+)
+ROW_FIELDS: tuple[str, ...] = ("kind", "id", "code", "name", "survey", *FIGURES)
+TOTAL_FIELDS: tuple[str, ...] = (
+    "criteria",
+    "max",
+    "score_2022",
+    "target",
+    "lost_2022",
+    "lost_2022_survey",
+    "lost_2022_other",
+    "pct_2022",
+    "pct_target",
+    "results",
+    "achieved",
+    "not_achieved",
+    "result_2023",
+    "change_2022",
+    "result_achieved",
+    "typed_levels",
+)
+ACHIEVED_DECIMALS = 4  # the plan writes scores to 4 decimals
+GAPS_ALERT_TITLE = "Chênh lệch so với mục tiêu"
+# What a typed section/group/total row is called in each appendix (PAR INDEX fields, SIPAS
+# groups and criteria, PAPI content indexes), in the button's sentences.
+LEVEL_WORDS: dict[str, str] = {
+    "PL1": "dòng lĩnh vực",
+    "PL2": "dòng lĩnh vực",
+    "PL3": "dòng nhóm/tiêu chí/tổng",
+    "PL4": "dòng chỉ số nội dung/tổng",
+}
+
+
+def hierarchy(kinds: Mapping[int, str]) -> dict[int, list[int]]:
+    """Children of each section, group and total row, from the rows' kinds (layout keys).
+
+    A section's children are its criteria; a group's, its sections; the total row's, every
+    section. Task rows belong to nobody.
+    """
+    children: dict[int, list[int]] = {}
+    total: int | None = None
+    group: int | None = None
+    section: int | None = None
+    for row in sorted(kinds):
+        kind = kinds[row]
+        if kind == "total":
+            total = row
+            children[row] = []
+        elif kind == "group":
+            group = row
+            children[row] = []
+        elif kind == "section":
+            section = row
+            children[row] = []
+            if group is not None:
+                children[group].append(row)
+            if total is not None:
+                children[total].append(row)
+        elif kind == "criterion" and section is not None:
+            children[section].append(row)
+    return children
+
+
+def own_figures(appendix_id: str, kind: str) -> bool:
+    """Whether a row's gap figures come from its own plan figures (else from its children)."""
+    if kind == "criterion":
+        return True
+    return appendix_id in layout.OWN_FIGURE_APPENDICES and kind in ("section", "total")
+
+
+@dataclass
+class AppendixGaps:
+    """The gap figures of one appendix: ``rows`` (index: Excel row) and its ``totals``."""
+
+    id: str
+    sheet: str
+    rows: pd.DataFrame  # columns ROW_FIELDS; criterion, section, group and total rows
+    totals: dict[str, float | int | str | None]
+    fields: pd.DataFrame = field(default_factory=pd.DataFrame)  # PL2: points lost per field
+    tree: Mapping[int, list[int]] = field(default_factory=dict)  # children of each row
+    typed: frozenset[int] = frozenset()  # section, group, total rows whose result was typed
+
+    @property
+    def criteria(self) -> pd.DataFrame:
+        return self.rows[self.rows["kind"] == "criterion"]
+
+    def to_dict(self) -> dict[str, Any]:
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {"row": int(row), **{k: _json(v) for k, v in values.items()}}
+                for row, values in frame.iterrows()
+            ]
+
+        aggregates = self.rows[self.rows["kind"] != "criterion"]
+        aggregates = aggregates.assign(
+            result_typed=[int(str(r)) in self.typed for r in aggregates.index]
+        )
+        return {
+            "id": self.id,
+            "sheet": self.sheet,
+            "aggregation": layout.AGGREGATION[self.id],
+            "totals": {k: _json(v) for k, v in self.totals.items()},
+            "sections": records(aggregates.drop(columns=["code", "survey"])),
+            "criteria": records(self.criteria.drop(columns=["kind"])),
+            **({"fields": records(self.fields)} if not self.fields.empty else {}),
+        }
+
+
+@dataclass
+class GapsReport:
+    appendices: dict[str, AppendixGaps]
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"appendices": [a.to_dict() for a in self.appendices.values()]}
+
+
+def _json(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value
+    return str(value) if value != "" else None
+
+
+# --- reading the cells -------------------------------------------------------------------------
+
+
+class _Cells:
+    def __init__(self, appendix_id: str, file: str | Path | None) -> None:
+        self.appendix_id = appendix_id
+        self.sheet = layout.APPENDIX_SHEETS[appendix_id]
+        self.columns = layout.APPENDIX_COLUMNS[appendix_id]
+        self.file = file
+
+    def number(self, value: Any, key: str, row: int) -> float | None:
+        if is_blank(value):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            header = self.columns[layout.column_index(self.columns, key) - 1].header
+            raise WorkbookError(
+                f"cột «{header}» phải là số, đang là chữ «{value}». Hãy gõ lại số "
+                "(dấu thập phân theo cài đặt của Excel) hoặc để trống.",
+                file=self.file,
+                sheet=self.sheet,
+                cell=f"{layout.column_letter(self.columns, key)}{row}",
+            )
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return number
+
+
+def _agg(values: Sequence[float | None], how: str) -> float | None:
+    numbers = [v for v in values if v is not None]
+    if not numbers:
+        return None
+    total = math.fsum(numbers)
+    return total / len(numbers) if how == "mean" else total
+
+
+def is_formula(value: Any) -> bool:
+    """A cell read with its formula (openpyxl without data_only): "=SUM(P5,P7)"."""
+    return isinstance(value, str) and value.startswith("=")
+
+
+def same_result(a: float, b: float) -> bool:
+    """Equal up to the floating-point noise of Excel's and Python's sums."""
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _all_agg(values: Sequence[float | None], how: str) -> float | None:
+    """The aggregate when every value is there (a result counts once all children have one)."""
+    if not values or any(v is None for v in values):
+        return None
+    return _agg(values, how)
+
+
+def achieved_label(result: float | None, gap: float | None) -> str:
+    if result is None:
+        return ""
+    if gap is None:
+        return layout.NO_TARGET
+    return layout.NOT_ACHIEVED if round(gap, ACHIEVED_DECIMALS) > 0 else layout.ACHIEVED
+
+
+def _sub(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+# --- the computation ---------------------------------------------------------------------------
+
+
+def appendix_gaps(
+    values: Mapping[str, SheetValues], appendix_id: str, *, file: str | Path | None = None
+) -> AppendixGaps:
+    """The gap figures of one appendix sheet (see the module's docstring for each figure)."""
+    table = appendix_table(values, appendix_id, file=file)
+    cells = _Cells(appendix_id, file)
+    how = layout.AGGREGATION[appendix_id]
+    kind_col = layout.column_letter(cells.columns, "kind")
+    kinds: dict[int, str] = {}
+    for row, text in table["kind"].items():
+        kind = layout.KIND_ROWS.get(str(text).strip()) if text is not None else None
+        if kind is None:
+            raise WorkbookError(
+                f"loại dòng «{'' if text is None else text}» không hợp lệ (phải là một trong "
+                + ", ".join(f"«{k}»" for k in layout.ROW_KINDS.values())
+                + ").",
+                file=file,
+                sheet=cells.sheet,
+                cell=f"{kind_col}{row}",
+            )
+        if kind != "task":
+            kinds[int(str(row))] = kind
+    tree = hierarchy(kinds)
+    out: dict[int, dict[str, Any]] = {}
+    typed: set[int] = set()
+
+    def typed_or_children(row: int) -> float | None:
+        """The result of a section, group or total row: a number typed over its formula, else
+        the children's aggregate once every child has a result. A number equal to that
+        aggregate is what the formula shows (the button reads values, not formulas) and
+        counts as not typed: the result is the same."""
+        children = _all_agg([out[c]["result_2023"] for c in tree[row]], how)
+        raw = table.at[row, layout.RESULT_KEY]
+        if is_formula(raw):
+            return children
+        value = cells.number(raw, layout.RESULT_KEY, row)
+        if value is None or (children is not None and same_result(value, children)):
+            return children
+        typed.add(row)
+        return value
+
+    def base(row: int, kind: str) -> dict[str, Any]:
+        data = table.loc[row]
+        survey = not is_blank(data["survey"]) and str(data["survey"]).strip().lower() == "x"
+        return {
+            "kind": kind,
+            "id": "" if is_blank(data["id"]) else str(data["id"]),
+            "code": "" if is_blank(data["code"]) else str(data["code"]),
+            "name": "" if is_blank(data["name"]) else str(data["name"]),
+            "survey": survey,
+        }
+
+    def own(row: int, kind: str) -> dict[str, Any]:
+        data = table.loc[row]
+        rec = base(row, kind)
+        max_ = cells.number(data["max"], "max", row)
+        numeric_target = appendix_id in ("PL3", "PL4")
+        if appendix_id == "PL1":
+            s22 = max_  # PL1: the criteria kept full marks in 2022
+            cells.number(data["score_2022"], "score_2022", row)  # text there is still an error
+        else:
+            s22 = cells.number(data["score_2022"], "score_2022", row)
+        if numeric_target:
+            target = cells.number(data["target"], "target", row)
+        elif appendix_id == "PL2":
+            target = None if rec["survey"] else max_
+        else:
+            target = max_
+        if kind == "criterion":
+            result = cells.number(data[layout.RESULT_KEY], layout.RESULT_KEY, row)
+        else:
+            result = typed_or_children(row)
+        gap_2023 = None if result is None or target is None else max(0.0, target - result)
+        rec.update(
+            max=max_,
+            score_2022=s22,
+            target=target,
+            lost_2022=_sub(max_, s22),
+            pct_2022=_ratio(s22, max_),
+            gap_target=_sub(target, s22),
+            result_2023=result,
+            gap_2023=gap_2023,
+            change_2022=_sub(result, s22),
+            achieved=achieved_label(result, gap_2023),
+        )
+        return rec
+
+    def aggregate(row: int, kind: str) -> dict[str, Any]:
+        rec = base(row, kind)
+        kids = [out[c] for c in tree[row]]
+        sum_max = math.fsum(k["max"] or 0.0 for k in kids)
+        sum_s22 = math.fsum(k["score_2022"] or 0.0 for k in kids)
+        result = typed_or_children(row)
+        score_2022 = _agg([k["score_2022"] for k in kids], how)
+        if result is None:
+            gap_2023 = None
+        elif row in typed:
+            # Typed over the children's aggregate: against the children's targets, a child
+            # without a numeric target (a PL2 survey criterion) held at its 2022 score.
+            goal = _agg(
+                [k["score_2022"] if k["target"] is None else k["target"] for k in kids], how
+            )
+            gap_2023 = None if goal is None else max(0.0, goal - result)
+        else:
+            gap_2023 = _agg([k["gap_2023"] for k in kids], how)
+        rec.update(
+            max=_agg([k["max"] for k in kids], how),
+            score_2022=score_2022,
+            target=_agg([k["target"] for k in kids], how),
+            lost_2022=_agg([k["lost_2022"] for k in kids], how),
+            pct_2022=None if sum_max == 0 else sum_s22 / sum_max,
+            gap_target=_agg([k["gap_target"] for k in kids], how),
+            result_2023=result,
+            gap_2023=gap_2023,
+            change_2022=_sub(result, score_2022),
+            achieved=achieved_label(result, gap_2023),
+        )
+        return rec
+
+    # Children before parents: criteria, then sections, then groups and the total.
+    for order in ("criterion", "section", "group", "total"):
+        for row, kind in kinds.items():
+            if kind == order:
+                out[row] = (
+                    own(row, kind) if own_figures(appendix_id, kind) else aggregate(row, kind)
+                )
+    rows = pd.DataFrame.from_dict(out, orient="index", columns=list(ROW_FIELDS)).sort_index()
+    rows = rows.astype(object).where(rows.notna(), None)
+    rows.index.name = "row"
+    gaps = AppendixGaps(
+        appendix_id,
+        cells.sheet,
+        rows,
+        _totals(appendix_id, rows, frozenset(typed)),
+        tree=tree,
+        typed=frozenset(typed),
+    )
+    if appendix_id == layout.FIELDS_APPENDIX:
+        gaps.fields = _fields(rows, tree)
+    return gaps
+
+
+def _totals(
+    appendix_id: str, rows: pd.DataFrame, typed: frozenset[int]
+) -> dict[str, float | int | str | None]:
+    crit = rows[rows["kind"] == "criterion"]
+    totals_rows = rows[rows["kind"] == "total"]
+
+    def col_sum(frame: pd.DataFrame, key: str) -> float:
+        return math.fsum(v for v in frame[key] if v is not None)
+
+    survey = crit[crit["survey"].astype(bool)]
+    results = [v for v in crit["result_2023"] if v is not None]
+    if appendix_id in layout.OWN_FIGURE_APPENDICES and not totals_rows.empty:
+        top = totals_rows.iloc[0]
+        max_, s22, target = top["max"], top["score_2022"], top["target"]
+        result = top["result_2023"]
+    else:
+        max_ = col_sum(crit, "max")
+        s22 = max_ if appendix_id == "PL1" else col_sum(crit, "score_2022")
+        if appendix_id == "PL2":
+            target = max_ - col_sum(survey, "max") + col_sum(survey, "score_2022")
+        else:
+            target = max_
+        # The sum of the fields' results: typed for a field, or summed from its criteria.
+        fields = [v for v in rows.loc[rows["kind"] == "section", "result_2023"]]
+        complete = bool(fields) and all(v is not None for v in fields)
+        result = math.fsum(fields) if complete else None
+    lost = _sub(max_, s22)
+    gap = None if result is None or target is None else max(0.0, target - result)
+    split = appendix_id in layout.SURVEY_SPLIT_APPENDICES
+    lost_survey = (0.0 if appendix_id == "PL1" else col_sum(survey, "lost_2022")) if split else None
+    return {
+        "criteria": len(crit),
+        "max": max_,
+        "score_2022": s22,
+        "target": target,
+        "lost_2022": lost,
+        "lost_2022_survey": lost_survey,
+        "lost_2022_other": _sub(lost, lost_survey),
+        "pct_2022": _ratio(s22, max_),
+        "pct_target": _ratio(target, max_),
+        "results": len(results),
+        "achieved": int((crit["achieved"] == layout.ACHIEVED).sum()),
+        "not_achieved": int((crit["achieved"] == layout.NOT_ACHIEVED).sum()),
+        "result_2023": result,
+        "change_2022": _sub(result, s22),
+        "result_achieved": achieved_label(result, gap) or None,
+        "typed_levels": len(typed),
+    }
+
+
+def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
+    """Points lost in 2022 per field (section) of PL2, split survey / other."""
+    out: dict[int, dict[str, Any]] = {}
+    for row, data in rows[rows["kind"] == "section"].iterrows():
+        kids = rows.loc[tree[int(str(row))]]
+        survey = kids[kids["survey"].astype(bool)]
+        lost_survey = math.fsum(v for v in survey["lost_2022"] if v is not None)
+        lost = data["lost_2022"]
+        out[int(str(row))] = {
+            "id": data["id"],
+            "name": data["name"],
+            "max": data["max"],
+            "score_2022": data["score_2022"],
+            "lost_2022_survey": lost_survey,
+            "lost_2022_other": (lost or 0.0) - lost_survey,
+            "lost_2022": lost,
+        }
+    frame = pd.DataFrame.from_dict(out, orient="index")
+    frame.index.name = "row"
+    return frame
+
+
+# The sheets compute_gaps reads (``sheetdata.workbook_values(path, sheets=...)``).
+SHEETS_READ: tuple[str, ...] = tuple(layout.APPENDIX_SHEETS[a] for a in APPENDIX_IDS)
+
+
+def compute_gaps(
+    values: Mapping[str, SheetValues], *, file: str | Path | None = None
+) -> GapsReport:
+    """The gap figures of every appendix (from the sheets of ``SHEETS_READ``). Raises
+    WorkbookError for a damaged plan sheet."""
+    return GapsReport(
+        {a: appendix_gaps(values, a, file=file) for a in APPENDIX_IDS},
+        file=None if file is None else str(file),
+    )
+
+
+# --- what the button writes --------------------------------------------------------------------
+
+
+def number_text(value: object, digits: int = 2) -> str:
+    """ "12,34": a number as Vietnamese text (decimal comma), "" for anything else (None)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def summary_lines(report: GapsReport) -> list[str]:
+    """One sentence per appendix: the totals at a glance (the alert and the sheet use them)."""
+    lines: list[str] = []
+    for a in report.appendices.values():
+        t = a.totals
+        unit = "%" if a.id == "PL3" else " điểm"
+        text = (
+            f"{a.id}: năm 2022 đạt {number_text(t['score_2022'])}/{number_text(t['max'])}{unit}, "
+            f"mục tiêu 2023 {number_text(t['target'])}{unit}"
+        )
+        if a.id == "PL1":
+            text += " (giữ điểm tối đa)"
+        elif t["lost_2022_survey"] is not None:
+            text += (
+                f"; bị mất {number_text(t['lost_2022'])} điểm, trong đó "
+                f"{number_text(t['lost_2022_survey'])} ở tiêu chí điều tra XHH và "
+                f"{number_text(t['lost_2022_other'])} ở tiêu chí khác (tỉnh tự khắc phục được)"
+            )
+        else:
+            text += f"; còn thiếu {number_text(t['lost_2022'])}{unit} so với tối đa"
+        if t["results"]:
+            text += (
+                f". Kết quả 2023 đã nhập {t['results']}/{t['criteria']} tiêu chí: "
+                f"đạt {t['achieved']}, chưa đạt {t['not_achieved']}"
+            )
+        if t["typed_levels"]:
+            text += f". Kết quả 2023 nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
+        if t["result_2023"] is not None:
+            text += (
+                f". Kết quả 2023 cả phụ lục: {number_text(t['result_2023'])}{unit} "
+                f"({str(t['result_achieved']).lower()} mục tiêu)"
+            )
+        lines.append(text + ".")
+    return lines
+
+
+# The blocks the button writes: the name in column B (wide, wrapped, shared with the names of
+# the tables above), the code in column C as a link to its row.
+LINK_COLUMN = "C"
+BLOCK_HEADERS: tuple[str, ...] = (
+    "Phụ lục",
+    "Tên tiêu chí",
+    "Mã tiêu chí",
+    "Điều tra XHH",
+    "Điểm tối đa",
+    "Năm 2022",
+    "Bị mất năm 2022",
+    "Còn thiếu so với mục tiêu",
+    "Kết quả năm 2023",
+    "Đạt mục tiêu 2023?",
+    "Còn thiếu (2023)",
+)
+
+
+def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
+    """Typed 2023 results outside 0..max, on criteria and on typed section, group and total
+    rows: (appendix, row, message)."""
+    out: list[tuple[str, int, str]] = []
+    for a in report.appendices.values():
+        typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
+        for row, c in typed.iterrows():
+            result, max_ = c["result_2023"], c["max"]
+            if result is None:
+                continue
+            if result < 0 or (max_ is not None and result > max_):
+                out.append(
+                    (
+                        a.id,
+                        int(str(row)),
+                        f"Kết quả năm 2023 ({number_text(result, 4)}) nằm ngoài khoảng "
+                        f"0..{number_text(max_, 4)}.",
+                    )
+                )
+    return out
+
+
+def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
+    """What the button writes on the summary sheet, from row ``layout.GAPS_BLOCK_ROW`` down.
+
+    The totals in words, the typed 2023 results that are out of range, then per appendix the
+    criteria that lost most points in 2022 (top ``top_n``) and, once results are typed, those
+    still short of their target, each with a link to its row.
+    """
+    sheet = layout.GAPS_SHEET
+    edits: list[Edit] = [EnsureSheet(sheet), ClearRows(sheet, layout.GAPS_BLOCK_ROW)]
+    row = layout.GAPS_BLOCK_ROW
+    rows: list[list[Any]] = [["Kết quả bấm nút «Tính chênh lệch» (tính lại mỗi lần bấm)"]]
+    rows += [[line] for line in summary_lines(report)]
+    problems = _problems(report)
+    rows.append([None])
+    rows.append([f"Kết quả năm 2023 cần xem lại: {len(problems) or 'không có'}"])
+    edits.append(WriteValues(sheet, f"A{row}", rows))
+    row += len(rows)
+    for appendix_id, source_row, message in problems:
+        a = report.appendices[appendix_id]
+        code = a.rows.loc[source_row, "code"] or a.rows.loc[source_row, "id"]
+        col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
+        label = criterion_label(appendix_id, str(code), str(a.rows.loc[source_row, "id"]))
+        edits.append(WriteValues(sheet, f"A{row}", [[appendix_id, message, None]]))
+        edits.append(Link(sheet, f"{LINK_COLUMN}{row}", cell_ref(a.sheet, col, source_row), label))
+        row += 1
+    for title, pick in (
+        ("bị mất nhiều điểm nhất năm 2022", _top_lost),
+        ("chưa đạt mục tiêu 2023, xếp theo phần còn thiếu", _top_short),
+    ):
+        picked = [(a, pick(a, top_n)) for a in report.appendices.values()]
+        picked = [(a, p) for a, p in picked if not p.empty]
+        if not picked:
+            continue
+        row += 1
+        edits.append(
+            WriteValues(sheet, f"A{row}", [[f"Các tiêu chí {title} (tối đa {top_n} mỗi phụ lục)"]])
+        )
+        row += 1
+        edits.append(WriteValues(sheet, f"A{row}", [list(BLOCK_HEADERS)]))
+        row += 1
+        for a, frame in picked:
+            for source_row, c in frame.iterrows():
+                edits.append(WriteValues(sheet, f"A{row}", [_block_row(a.id, c)]))
+                label = criterion_label(a.id, str(c["code"] or ""), str(c["id"]))
+                target = cell_ref(a.sheet, "A", int(str(source_row)))
+                edits.append(Link(sheet, f"{LINK_COLUMN}{row}", target, label))
+                row += 1
+    levels = [(a, _level_results(a)) for a in report.appendices.values()]
+    levels = [(a, frame) for a, frame in levels if not frame.empty]
+    if levels:
+        row += 1
+        edits.append(WriteValues(sheet, f"A{row}", [[LEVELS_TITLE]]))
+        row += 1
+        edits.append(WriteValues(sheet, f"A{row}", [list(LEVEL_HEADERS)]))
+        row += 1
+        for a, frame in levels:
+            for source_row, c in frame.iterrows():
+                number = int(str(source_row))
+                typed = "Có" if number in a.typed else "Không"
+                edits.append(WriteValues(sheet, f"A{row}", [_level_row(a, number, c, typed)]))
+                target = cell_ref(a.sheet, "A", number)
+                edits.append(Link(sheet, f"{LINK_COLUMN}{row}", target, str(c["id"])))
+                row += 1
+    edits.append(_block_heights(edits))
+    edits.extend(_block_formats(edits))
+    return edits
+
+
+# Points with 2 decimals; SIPAS (PL3) in percent (75.24 is 75.24 %).
+BLOCK_NUMBER_FORMAT = "0.00"
+SIPAS_NUMBER_FORMAT = '0.00" %"'
+
+
+def _block_formats(edits: Sequence[Edit]) -> list[NumberFormat]:
+    """Number formats of the block's table rows (from column E), by appendix; every row,
+    since a row keeps its format from the previous click."""
+    out: list[NumberFormat] = []
+    for edit in edits:
+        if isinstance(edit, WriteValues) and edit.cell.startswith("A"):
+            top = int(edit.cell[1:])
+            for i, values in enumerate(edit.rows):
+                if len(values) > 4 and values[0] in APPENDIX_IDS:
+                    fmt = SIPAS_NUMBER_FORMAT if values[0] == "PL3" else BLOCK_NUMBER_FORMAT
+                    out.append(NumberFormat(layout.GAPS_SHEET, f"E{top + i}:K{top + i}", fmt))
+    return out
+
+
+def _block_heights(edits: Sequence[Edit]) -> RowHeights:
+    """Heights of the rows written from ``layout.GAPS_BLOCK_ROW``: column A's lines run over to
+    the right; names and headers wrap at the widths of the sheet's columns."""
+    widths: list[float | None] = [None, *(c.width for c in layout.SUMMARY_COLUMNS[1:])]
+    heights: dict[int, float] = {}
+    for edit in edits:
+        if isinstance(edit, WriteValues) and edit.cell.startswith("A"):
+            top = int(edit.cell[1:])
+            for i, values in enumerate(edit.rows):
+                height = row_height(values, widths)
+                if values and values[0] == BLOCK_HEADERS[0]:  # bold headers: 3 lines
+                    height = max(height, 3 * LINE_POINTS + 2)
+                heights[top + i] = max(heights.get(top + i, 0.0), height)
+    first = layout.GAPS_BLOCK_ROW
+    last = max(heights, default=first)
+    return RowHeights(
+        layout.GAPS_SHEET, first, [heights.get(r, LINE_POINTS + 1) for r in range(first, last + 1)]
+    )
+
+
+LEVELS_TITLE = (
+    "Kết quả năm 2023 theo lĩnh vực, nhóm, chỉ số nội dung và cả phụ lục "
+    "(số nhập ở dòng đó, hoặc tính từ các dòng con)"
+)
+LEVEL_HEADERS: tuple[str, ...] = (
+    "Phụ lục",
+    "Tên",
+    "Dòng",
+    "Nhập trực tiếp?",
+    "Điểm tối đa",
+    "Năm 2022",
+    "Mục tiêu năm 2023",
+    "Kết quả năm 2023",
+    "Đạt mục tiêu 2023?",
+    "Còn thiếu (2023)",
+    "Thay đổi so với 2022",
+)
+
+
+def _level_results(a: AppendixGaps) -> pd.DataFrame:
+    """The total, group and section rows that have a 2023 result, in sheet order."""
+    rows = a.rows[a.rows["kind"] != "criterion"]
+    return rows[rows["result_2023"].notna()]
+
+
+def level_goal(a: AppendixGaps, row: int) -> float | None:
+    """What a total, group or section row's 2023 result is measured against: its own target
+    (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
+    criterion) held at its 2022 figure, as for a typed result."""
+    c = a.rows.loc[row]
+    if own_figures(a.id, str(c["kind"])):
+        return c["target"]  # type: ignore[no-any-return]
+    kids = a.rows.loc[a.tree.get(row, [])]
+    goals = [k["score_2022"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    return _agg(goals, layout.AGGREGATION[a.id])
+
+
+def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]:
+    return [
+        a.id,
+        c["name"],
+        None,  # the link
+        typed,
+        c["max"],
+        c["score_2022"],
+        level_goal(a, row),
+        c["result_2023"],
+        c["achieved"] or None,
+        c["gap_2023"],
+        c["change_2022"],
+    ]
+
+
+def criterion_label(appendix_id: str, code: str, row_id: str) -> str:
+    """A criterion's code as the blocks show it: SIPAS (PL3) numbers its criteria again in each
+    group, so its codes take the group ("I.3.5", "II.3.5", from the id "PL3-II-3.5")."""
+    if appendix_id == "PL3":
+        parts = row_id.split("-")
+        if len(parts) == 3 and parts[2] == code:
+            return f"{parts[1]}.{code}"
+    return code or row_id
+
+
+def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
+    return [
+        appendix_id,
+        c["name"],
+        None,  # the link
+        layout.SURVEY_MARK if c["survey"] else None,
+        c["max"],
+        c["score_2022"],
+        c["lost_2022"],
+        c["gap_target"],
+        c["result_2023"],
+        c["achieved"] or None,
+        c["gap_2023"],
+    ]
+
+
+def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
+    crit = a.criteria
+    ranked = crit.assign(_key=pd.to_numeric(crit["lost_2022"], errors="coerce").fillna(0.0))
+    ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
+    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
+    return ranked.drop(columns=["_key"])
+
+
+def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
+    """The ``n`` criteria of ``a`` that lost most points the year before, most first."""
+    return _top_lost(a, n)
+
+
+def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
+    crit = a.criteria
+    ranked = crit.assign(_key=pd.to_numeric(crit["gap_2023"], errors="coerce").fillna(0.0))
+    ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
+    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
+    return ranked.drop(columns=["_key"])
+
+
+def alert_text(report: GapsReport) -> str:
+    """The short message the button shows."""
+    problems = _problems(report)
+    tail = (
+        f"\n{len(problems)} kết quả năm 2023 nằm ngoài khoảng cho phép: xem trang "
+        f"'{layout.GAPS_SHEET}'."
+        if problems
+        else ""
+    )
+    return (
+        "\n".join(summary_lines(report))
+        + f"\nChi tiết: trang '{layout.GAPS_SHEET}' từ dòng {layout.GAPS_BLOCK_ROW}."
+        + tail
+    )

@@ -1,0 +1,3 @@
+"""The office PC: checking the installation, connecting Excel to Python, and the
+officials' working copy.
+"""

@@ -1,0 +1,1 @@
+"""E-mail: composing each agency's letter from templates, sending it, and the send log."""

@@ -1,0 +1,206 @@
+"""A run of the button "Tạo thư nháp" / ``kehoach mail``: from the master's values to messages
+and log edits.
+
+``plan_mail`` reads the settings sheet, the directory and the manifest of the agency files, and
+prepares one ``Outgoing`` per agency (``mail_send.prepare``): the agency files, or, with
+``reminders``, a reminder to each agency that has not reported or has overdue tasks, listing
+only that agency's outstanding items (``reminder_counts``, from ``kehoach.summary.compute``). A file
+already delivered to an agency (send log) is skipped unless ``resend``. An agency that cannot
+get a message (no address, file too large or missing) stays in the list with its reason.
+``dry_run_lines`` says what would go where; ``finish`` sends and gives the log edits. Nothing
+here prints, asks or reads a password from the user (the shells do).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kehoach.agencies.directory import load_directory
+from kehoach.mail.compose import (
+    Counts,
+    Item,
+    MailError,
+    MailSettings,
+    Outgoing,
+    settings_from_values,
+)
+from kehoach.mail.send import (
+    SendResult,
+    Transport,
+    log_edits,
+    prepare,
+    read_manifest,
+    send_all,
+    sent_before,
+)
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.edits import Edit
+
+ALERT_TITLE = "Tạo thư nháp email"
+WOULD_SEND = "Sẽ gửi"
+
+
+@dataclass
+class MailPlan:
+    """What a run will do: ``todo`` (messages, and agencies with a problem), ``skipped``
+    (already delivered, not sent again)."""
+
+    settings: MailSettings
+    kind: str
+    channel: str
+    todo: list[Outgoing]
+    skipped: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Outgoing]:
+        return [o for o in self.todo if o.message is None]
+
+
+def reminder_counts(
+    values: Mapping[str, list[list[Any]]], today: date, *, file: str | Path | None = None
+) -> dict[str, Counts]:
+    """Per agency to remind: its task counts and outstanding items (overdue on ``today``).
+    An agency is reminded when it has sent no accepted file or has an overdue task."""
+    from kehoach.summary.compute import not_reported, summarize
+
+    summary = summarize(values, today, file=file)
+    items = summary.items
+    silent = {n.code for n in not_reported(summary)}
+    out: dict[str, Counts] = {}
+    for agency, group in items.groupby("agency", sort=False):
+        overdue = group[group["status"] == sl.OVERDUE]
+        if agency not in silent and overdue.empty:
+            continue
+        listed = tuple(
+            Item(
+                str(r["task_id"]),
+                str(r["appendix"]),
+                str(r["code"]),
+                _due_text(r["due"]),
+                f"{sl.STATUS_LABELS[sl.OVERDUE]} ({r['status_text'] or 'chưa báo cáo'})",
+            )
+            for _, r in overdue.iterrows()
+        )
+        lead = int((group["role"] == "lead").sum())
+        out[str(agency)] = Counts(lead, len(group) - lead, listed, agency in silent)
+    return out
+
+
+def _due_text(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else ""
+
+
+def plan_mail(
+    values: Mapping[str, list[list[Any]]],
+    folder: Path,
+    channel: str,
+    *,
+    templates: Path,
+    today: date,
+    reminders: bool = False,
+    resend: bool = False,
+    file: str | Path | None = None,
+) -> MailPlan:
+    """Prepare the run (see the module's docstring); raises MailError / WorkbookError before
+    anything is sent when the settings, directory or manifest are not usable."""
+    settings = settings_from_values(values, file=file)
+    if not settings.sender_address:
+        label = next(s.label for s in ml.SETTINGS if s.key == "sender_address")
+        raise MailError(
+            f"Chưa có «{label}» ở trang «{ml.SETTINGS_SHEET}»: điền vào cột «Giá trị» rồi gửi lại.",
+            file=file,
+            sheet=ml.SETTINGS_SHEET,
+        )
+    directory = load_directory(values, file=file)
+    files = read_manifest(folder)
+    kind = ml.KIND_REMINDER if reminders else ml.KIND_COVER
+    counts = reminder_counts(values, today, file=file) if reminders else None
+    skip = set() if resend else sent_before(values, channel)
+    todo, skipped = prepare(
+        directory,
+        files,
+        folder,
+        settings,
+        kind,
+        templates=templates,
+        today=today,
+        counts=counts,
+        skip=skip,
+    )
+    if counts is not None:  # an agency to remind without a file of its own: listed too
+        index = directory.index()
+        in_manifest = {f.agency for f in files}
+        for code in counts:
+            if code not in in_manifest:
+                agency = index.get(code)
+                name = agency.name if agency else code
+                to, cc = (agency.emails[:1], agency.emails[1:]) if agency else ((), ())
+                todo.append(
+                    Outgoing(code, name, kind, to, cc, "", "", problem=ml.NO_FILE, detail="")
+                )
+    return MailPlan(settings, kind, channel, todo, skipped)
+
+
+def dry_run_lines(plan: MailPlan) -> list[str]:
+    """What would go where, one line per agency (nothing is sent)."""
+    lines = []
+    for o in plan.todo:
+        where = ", ".join(o.to + o.cc) or "—"
+        result = WOULD_SEND if o.message is not None else o.problem
+        detail = f": {o.detail}" if o.detail else ""
+        lines.append(f"[{result}] {o.agency} {o.agency_name} → {where} ({o.file}){detail}")
+    for o in plan.skipped:
+        lines.append(f"[đã gửi trước đó, bỏ qua] {o.agency} {o.agency_name} ({o.file})")
+    return lines
+
+
+def finish(
+    plan: MailPlan,
+    transport: Transport,
+    values: Mapping[str, list[list[Any]]],
+    now: datetime,
+) -> tuple[list[SendResult], list[Edit]]:
+    """Send (or draft) every message; the results and the edits appending them to the log."""
+    results = send_all(plan.todo, transport, now)
+    return results, log_edits(values, results)
+
+
+def stored_password(user: str) -> str | None:
+    """The SMTP password from the environment variable ``mail_layout.PASSWORD_ENV``, else from
+    the OS keyring (service ``mail_layout.KEYRING_SERVICE``) when the ``keyring`` package is
+    installed; None when neither has it (the shell then asks)."""
+    password = os.environ.get(ml.PASSWORD_ENV)
+    if password:
+        return password
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password(ml.KEYRING_SERVICE, user)
+    except KeyringError:
+        return None
+    return str(value) if value else None
+
+
+def alert_text(results: Sequence[SendResult], skipped: int, folder: str) -> str:
+    """The button's message: counts, where the drafts are, who got nothing and why."""
+    from kehoach.mail.send import summary_text
+
+    lines = [summary_text(results, skipped)]
+    if any(r.result == ml.DRAFTED for r in results):
+        lines.append(f"Bản nháp (.eml) ở thư mục {folder}: mở bằng Outlook để xem và gửi.")
+    missing = [r for r in results if not r.ok]
+    if missing:
+        lines.append("Không tạo được thư cho:")
+        lines += [f"- {r.outgoing.agency_name} ({r.outgoing.agency}): {r.result}" for r in missing]
+    return "\n".join(lines)

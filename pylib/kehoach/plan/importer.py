@@ -1,0 +1,159 @@
+"""Import the plan text (Kế hoạch 365/KH-UBND) into the plan model.
+
+The text renders the signed plan: a header (number, place and date, title), body
+paragraphs, then four appendices "Phụ lục 1." .. "Phụ lục 4.", each a Word table
+written as tab-separated rows whose header rows repeat after every page break.
+``kehoach.plan.tables`` reads the rows of one appendix; ``kehoach.plan.taskrows`` turns task
+cells into tasks. Every problem is a ``PlanTextError`` naming the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
+from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
+from kehoach.plan.tables import LAYOUTS, Line, read_appendix
+from kehoach.plan.textclean import clean
+
+DEFAULT_PLAN_FILE = "ke-hoach-365-2023.txt"
+
+_NUMBER_LINE = re.compile(r"^Số\s*:\s*(\S.*)$")
+_DATE_LINE = re.compile(
+    r"^(?P<place>[^,]+),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+)
+_TITLE_LINE = "KẾ HOẠCH"
+_APPENDIX_HEADING = re.compile(r"^Phụ lục\s+(?P<n>[^\s.]+)\s*\.\s*(?P<title>.*)$", re.IGNORECASE)
+
+
+def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
+    """The plan in ``text``; ``source`` names it in error messages."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise PlanTextError("Văn bản kế hoạch trống.", file=source)
+    lines = [Line(n, clean(raw), raw) for n, raw in enumerate(text.split("\n"), start=1)]
+    body, parts = _split_appendices(lines, source)
+    number, date, place, title = _read_header(body, source)
+    plan = Plan(number=number, date=date, title=title, issuer=f"UBND tỉnh {place}")
+    for appendix_id in APPENDIX_IDS:
+        heading, rows = parts[appendix_id]
+        appendix = Appendix(id=appendix_id, title=heading.text)
+        read_appendix(appendix, LAYOUTS[appendix_id], rows, source)
+        if not appendix.sections:
+            raise PlanTextError(
+                f"Phụ lục {appendix_id[2:]} không có bảng nào.",
+                file=source,
+                line=heading.number,
+                text=heading.raw,
+            )
+        plan.appendices.append(appendix)
+    return plan
+
+
+def load_plan(path: Path) -> Plan:
+    """The plan in the UTF-8 text file at ``path``."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        if isinstance(err, FileNotFoundError | IsADirectoryError) or Path(path).is_dir():
+            raise PlanTextError(missing_file_text(Path(path), "tệp kế hoạch"), file=path) from err
+        raise PlanTextError(
+            f"Không đọc được tệp kế hoạch ({os_error_text(err)}).", file=path
+        ) from err
+    if not data.strip():
+        raise PlanTextError("Tệp kế hoạch trống.", file=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        shown = data.split(b"\n")[line - 1].decode("utf-8", errors="replace")
+        raise PlanTextError(
+            "Tệp kế hoạch không phải văn bản UTF-8; hãy lưu lại với mã hóa UTF-8.",
+            file=path,
+            line=line,
+            text=shown,
+        ) from err
+    return parse_plan(text, source=str(path))
+
+
+def default_plan_path() -> Path:
+    """Path of the plan text shipped with the package."""
+    return Path(str(resources.files("kehoach") / "data" / DEFAULT_PLAN_FILE))
+
+
+def load_default_plan() -> Plan:
+    """The plan shipped with the package (Kế hoạch 365/KH-UBND, 08/6/2023)."""
+    return load_plan(default_plan_path())
+
+
+def _split_appendices(
+    lines: list[Line], source: str
+) -> tuple[list[Line], dict[str, tuple[Line, list[Line]]]]:
+    body: list[Line] = []
+    parts: dict[str, tuple[Line, list[Line]]] = {}
+    current: list[Line] = body
+    for line in lines:
+        m = _APPENDIX_HEADING.match(line.text)
+        if m and "\t" not in line.raw:
+            appendix_id = f"PL{m['n']}"
+            if appendix_id not in APPENDIX_IDS:
+                raise PlanTextError(
+                    f"Phụ lục không có trong kế hoạch: «Phụ lục {m['n']}» "
+                    "(chỉ có Phụ lục 1 đến Phụ lục 4).",
+                    file=source,
+                    line=line.number,
+                    text=line.raw,
+                )
+            if appendix_id in parts:
+                raise PlanTextError(
+                    f"Phụ lục {m['n']} xuất hiện hai lần.",
+                    file=source,
+                    line=line.number,
+                    text=line.raw,
+                )
+            current = []
+            parts[appendix_id] = (line, current)
+        else:
+            current.append(line)
+    for appendix_id in APPENDIX_IDS:
+        if appendix_id not in parts:
+            raise PlanTextError(
+                f"Thiếu Phụ lục {appendix_id[2:]}: không thấy dòng «Phụ lục {appendix_id[2:]}. …».",
+                file=source,
+                line=len(lines),
+            )
+    return body, parts
+
+
+def _read_header(body: list[Line], source: str) -> tuple[str, str, str, str]:
+    number = date = place = title = ""
+    for i, line in enumerate(body):
+        if not number and (m := _NUMBER_LINE.match(line.text)):
+            number = re.sub(r"\s*/\s*", "/", m[1]).strip()
+        elif not date and (m := _DATE_LINE.match(line.text)):
+            try:
+                date = dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+            except ValueError as err:
+                raise PlanTextError(
+                    "Ngày ban hành không hợp lệ.", file=source, line=line.number, text=line.raw
+                ) from err
+            place = m["place"].strip()
+        elif not title and line.text == _TITLE_LINE:
+            title = next((later.text for later in body[i + 1 :] if later.text), "")
+    missing = [
+        label
+        for label, value in (
+            ("số hiệu «Số: …»", number),
+            ("ngày ban hành «…, ngày … tháng … năm …»", date),
+            ("tên kế hoạch (dòng sau «KẾ HOẠCH»)", title),
+        )
+        if not value
+    ]
+    if missing:
+        raise PlanTextError(
+            f"Không tìm thấy {', '.join(missing)} ở phần đầu kế hoạch.", file=source, line=1
+        )
+    return number, date, place, title

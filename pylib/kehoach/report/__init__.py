@@ -1,0 +1,1 @@
+"""The Word report «Báo cáo kết quả»."""

@@ -1,0 +1,294 @@
+"""What a button changes in the master workbook, as data.
+
+A core function (gaps, checks, …) returns a list of edits; a shell applies them:
+``kehoach.xl.apply_edits`` through xlwings (the open workbook in Excel), and
+``apply_to_workbook`` here through openpyxl (the CLI, which then saves with
+``kehoach.workbook.xlsm.save_xlsm``). One description, two appliers, the same result.
+
+Text is always written as text: a string that starts like a formula ("=", "+", "-",
+"@") never becomes one. Workbook formulas are written at build time, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.numbers import is_date_format
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kehoach.sheets.housestyle import FONT_NAME, apply_house_font
+from kehoach.sheets.layout import Column
+from kehoach.sheets.sheetorder import insert_position, style_tab
+from kehoach.sheets.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, LINE_POINTS, lines_of
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
+
+
+@dataclass(frozen=True)
+class EnsureSheet:
+    """The sheet exists (created in its place of ``kehoach.sheets.sheetorder`` when missing, with
+    its
+    tab colour); its contents are left alone."""
+
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ClearRows:
+    """Clear the values of rows ``first_row``.. of ``sheet`` (formats stay), in columns
+    ``first_column``..``last_column`` (1-based; None: to the last used column).
+
+    With ``formats``, clear everything like Excel's Clear: values, formats and links (Excel's
+    ClearContents leaves a cell's hyperlink behind).
+    """
+
+    sheet: str
+    first_row: int
+    formats: bool = False
+    first_column: int = 1
+    last_column: int | None = None
+
+
+@dataclass(frozen=True)
+class WriteValues:
+    """Write a block of values whose top-left cell is ``cell`` ("A4")."""
+
+    sheet: str
+    cell: str
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Fill:
+    """Set (color "RRGGBB") or remove (None) the fill of one cell."""
+
+    sheet: str
+    cell: str
+    color: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """Write ``text`` into ``cell`` as a link to a place in the workbook, e.g. "'PL2'!F12"."""
+
+    sheet: str
+    cell: str
+    target: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RowHeights:
+    """Set the heights, in points, of rows ``first_row``, ``first_row`` + 1… (values written by
+    a script do not make a row taller, in Excel as in a file: wrapped text needs its height)."""
+
+    sheet: str
+    first_row: int
+    heights: Sequence[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """Set the number format of the cells ``cells`` ("E5:K5")."""
+
+    sheet: str
+    cells: str
+    number_format: str
+
+
+@dataclass(frozen=True)
+class HideSheet:
+    """Hide ``sheet`` so that Excel's Unhide does not list it ("very hidden") where the applier
+    can say so; xlwings' remote engines (Office.js) only know plain hidden."""
+
+    sheet: str
+
+
+@dataclass(frozen=True)
+class FormatTable:
+    """Lay out a table of ``columns`` whose headers are in ``header_row``: widths, the columns'
+    number formats, wrapped text in ``wrapped`` columns, headers bold on grey, wrapped and as
+    tall as their text, the rows above them frozen, A4 landscape one page wide with the header
+    repeated. For sheets a button creates (the build lays out its own sheets itself)."""
+
+    sheet: str
+    header_row: int
+    columns: tuple[Column, ...]
+    wrapped: tuple[str, ...] = ()
+
+
+Edit = (
+    EnsureSheet
+    | ClearRows
+    | WriteValues
+    | Fill
+    | Link
+    | RowHeights
+    | NumberFormat
+    | HideSheet
+    | FormatTable
+)
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+# The formats openpyxl gives a date or datetime written into a cell without a date format.
+_ISO_FORMATS = ("yyyy-mm-dd", "yyyy-mm-dd h:mm:ss", "h:mm:ss")
+
+
+def date_format(value: date) -> str:
+    """The house format of a date cell: dd/mm/yyyy, with the time when it has one."""
+    if isinstance(value, datetime) and value.time() != time():
+        return DATETIME_FORMAT
+    return DATE_FORMAT
+
+
+class _ColumnStyles:
+    """A new cell takes its column's style, as in Excel, where a value written into an empty
+    cell shows in the column's number format (openpyxl writes it with the default style)."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self._spans: list[tuple[int, int, Any]] = []
+        for dim in ws.column_dimensions.values():
+            if dim.has_style:
+                # min/max come from a loaded file; a dimension made in memory has its letter.
+                first = dim.min or column_index_from_string(dim.index)
+                self._spans.append((first, dim.max or first, dim._style))
+
+    def give(self, cell: Cell) -> None:
+        for first, last, style in self._spans:
+            if first <= cell.column <= last:
+                cell._style = copy(style)
+                return
+
+
+HEADER_FILL = "D9D9D9"
+_THIN = Side(style="thin", color="808080")
+
+
+def header_lines(edit: FormatTable) -> int:
+    """Lines of the tallest header of ``edit`` once wrapped (bold text)."""
+    return max(lines_of(c.header, c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT) for c in edit.columns)
+
+
+def _format_table(ws: Worksheet, edit: FormatTable) -> None:
+    border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    for i, col in enumerate(edit.columns, start=1):
+        letter = get_column_letter(i)
+        dim = ws.column_dimensions[letter]
+        dim.width = col.width
+        dim.number_format = col.number_format
+        dim.alignment = Alignment(wrap_text=col.key in edit.wrapped, vertical="top")
+        dim.font = Font(name=FONT_NAME, size=11)
+        cell = ws.cell(edit.header_row, i)
+        cell.font = Font(name=FONT_NAME, size=11, bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = border
+    ws.row_dimensions[edit.header_row].height = header_lines(edit) * 15 + 3
+    ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
+    ws.freeze_panes = f"A{edit.header_row + 1}"
+    ws.print_title_rows = f"{edit.header_row}:{edit.header_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if not ws.oddFooter.left.text:
+        ws.oddFooter.left.text = "&A"  # the sheet's name
+    if not ws.oddFooter.center.text:
+        ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def grow_row(ws: Worksheet, row: int) -> None:
+    """Make ``row`` tall enough for the wrapped text in it, as Excel does when a value is typed
+    into a wrapped cell (openpyxl leaves the height; LibreOffice would not grow it either)."""
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and cell.value and cell.alignment.wrap_text:
+            dim = ws.column_dimensions.get(get_column_letter(cell.column))
+            width = dim.width if dim is not None and dim.width else 8.43
+            lines = max(lines, lines_of(cell.value, width - 1))
+    height = ws.row_dimensions[row].height
+    if lines > 1 and (height is None or height < lines * LINE_POINTS):
+        ws.row_dimensions[row].height = lines * LINE_POINTS
+
+
+def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
+    """Apply ``edits`` to an openpyxl workbook, in order; then name the house font in every
+    style (the fonts the edits added included)."""
+    _apply(wb, edits)
+    apply_house_font(wb)
+
+
+def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
+    for edit in edits:
+        if isinstance(edit, EnsureSheet):
+            if edit.sheet not in wb.sheetnames:
+                existing = [(ws.title, ws.sheet_state != "visible") for ws in wb.worksheets]
+                style_tab(wb.create_sheet(edit.sheet, insert_position(existing, edit.sheet)))
+            continue
+        ws = wb[edit.sheet]
+        if isinstance(edit, HideSheet):
+            ws.sheet_state = "veryHidden"
+        elif isinstance(edit, ClearRows):
+            for row in ws.iter_rows(
+                min_row=edit.first_row,
+                max_row=max(ws.max_row, 1),
+                min_col=edit.first_column,
+                max_col=edit.last_column or max(ws.max_column, edit.first_column),
+            ):
+                for cell in row:
+                    cell.value = None
+                    cell.hyperlink = None
+                    if edit.formats:
+                        cell.style = "Normal"
+        elif isinstance(edit, WriteValues):
+            top, left = coordinate_to_tuple(edit.cell)
+            styles = _ColumnStyles(ws)
+            for r, values in enumerate(edit.rows):
+                for c, value in enumerate(values):
+                    cell = ws.cell(top + r, left + c)
+                    if not cell.has_style:
+                        styles.give(cell)
+                    cell.value = value
+                    if isinstance(value, date) and (
+                        cell.number_format in _ISO_FORMATS or not is_date_format(cell.number_format)
+                    ):
+                        cell.number_format = date_format(value)
+                    if looks_like_formula(value):
+                        cell.data_type = "s"  # openpyxl would take "=…" for a formula
+            for r in range(len(edit.rows)):
+                grow_row(ws, top + r)
+        elif isinstance(edit, FormatTable):
+            _format_table(ws, edit)
+        elif isinstance(edit, Fill):
+            ws[edit.cell].fill = (
+                PatternFill("solid", fgColor=edit.color) if edit.color else PatternFill()
+            )
+        elif isinstance(edit, RowHeights):
+            for i, height in enumerate(edit.heights):
+                ws.row_dimensions[edit.first_row + i].height = height
+        elif isinstance(edit, NumberFormat):
+            for row in ws[edit.cells]:
+                for cell in row:
+                    cell.number_format = edit.number_format
+        elif isinstance(edit, Link):
+            cell = ws[edit.cell]
+            cell.value = edit.text
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=edit.target)
+            cell.font = LINK_FONT

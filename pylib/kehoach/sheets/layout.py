@@ -1,0 +1,492 @@
+"""The one mapping between the master workbook's Vietnamese sheets/headers and the model.
+
+Everything that writes or reads the master workbook (builder, reader, the xlwings
+entry points, later the gaps and checks) takes sheet names, header rows and
+column letters from here, never from literals of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+COVER_SHEET = "Giới thiệu"
+TASKS_SHEET = "Nhiệm vụ"
+
+APPENDIX_SHEETS: dict[str, str] = {"PL1": "PL1", "PL2": "PL2", "PL3": "PL3", "PL4": "PL4"}
+
+# Rows of an appendix sheet: 1 title, 2 subtitle, 3 headers, data from 4.
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # English name used in code and in DataFrames
+    header: str  # Vietnamese header shown in the sheet
+    width: float
+    number_format: str = "General"
+    printed: bool = True  # part of the printed table (technical columns are not)
+
+
+def _appendix_columns(
+    max_h: str, s22_h: str, target_h: str, fmt: str, gaps: Sequence[Column] = ()
+) -> tuple[Column, ...]:
+    # Widths: the printed table (A–L) fits A4 landscape at about 60%, the smallest readable.
+    return (
+        Column("id", "Mã định danh", 17),
+        Column("tt", "TT", 6),
+        Column("code", "Mã tiêu chí", 12),
+        Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 34),
+        Column("max", max_h, 10, fmt),
+        Column("score_2022", s22_h, 11, fmt),
+        Column("target", target_h, 18, fmt),
+        Column("survey", "Điều tra XHH", 7),
+        Column("task", "Nhiệm vụ, giải pháp", 50),
+        Column("lead", "Cơ quan chủ trì thực hiện", 22),
+        Column("coordinating", "Cơ quan phối hợp thực hiện", 22),
+        Column("timeline", "Thời gian thực hiện", 12),
+        # The gap columns (kehoach.gaps.compute, kehoach.gaps.sheet): the 2023 result officials
+        # type in
+        # and formulas over the plan's figures. Not printed: the plan's table already takes
+        # ~270 character widths fitted onto A4 landscape; seven more columns would shrink its
+        # text by another quarter. The sheet "Chênh lệch" prints the gap figures on its own.
+        *gaps,
+        # Beyond the plan's own table: what the reader needs to rebuild the model.
+        Column("kind", "Loại dòng", 11, printed=False),
+        Column("inherited", "Lấy từ ô gộp phía trên", 14, printed=False),
+        Column("variants", "Giá trị khác ở dòng lặp lại", 26, printed=False),
+        Column("line", "Dòng trong văn bản", 9, "0", printed=False),
+    )
+
+
+# --- gap columns ---------------------------------------------------------------------------
+# Keys: lost_2022 (max − 2022), pct_2022 (2022 / max), gap_target (target − 2022),
+# result_2023 (typed by officials), achieved (Đạt / Chưa đạt / no numeric target),
+# gap_2023 (max(0, target − result)), change_2022 (result − 2022). See kehoach.gaps.compute.
+RESULT_KEY = "result_2023"
+GAP_KEYS: tuple[str, ...] = (
+    "lost_2022",
+    "pct_2022",
+    "gap_target",
+    RESULT_KEY,
+    "achieved",
+    "gap_2023",
+    "change_2022",
+)
+PCT_FORMAT = "0.0%"
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
+    widths = {"achieved": 11.0, "pct_2022": 10.0}
+    return tuple(
+        Column(
+            key,
+            headers[key],
+            widths.get(key, 12.0),
+            PCT_FORMAT if key == "pct_2022" else ("General" if key == "achieved" else fmt),
+            printed=False,
+        )
+        for key in GAP_KEYS
+        if key in headers
+    )
+
+
+_RESULT_HEADERS = {
+    RESULT_KEY: "Kết quả năm 2023",
+    "achieved": "Đạt mục tiêu 2023?",
+    "gap_2023": "Còn thiếu so với mục tiêu (2023)",
+    "change_2022": "Thay đổi so với 2022",
+}
+_PAR_HEADERS = {
+    "lost_2022": "Điểm bị mất năm 2022",
+    "pct_2022": "% điểm tối đa năm 2022",
+    "gap_target": "Còn thiếu so với mục tiêu",
+}
+GAP_HEADERS: dict[str, dict[str, str]] = {
+    # PL1 holds the criteria at full marks in 2022: 2022 = max = target, nothing was lost.
+    "PL1": dict(_RESULT_HEADERS),
+    "PL2": {**_PAR_HEADERS, **_RESULT_HEADERS},
+    "PL3": {
+        "lost_2022": "Còn thiếu so với tối đa năm 2022 (%)",
+        "gap_target": "Mục tiêu − 2022 (%)",
+        **_RESULT_HEADERS,
+        RESULT_KEY: "Kết quả năm 2023 (%)",
+    },
+    "PL4": {**_PAR_HEADERS, "gap_target": "Mục tiêu − 2022", **_RESULT_HEADERS},
+}
+
+APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "PL1": _appendix_columns(
+        "Điểm tối đa",
+        "Điểm đạt được năm 2022",
+        "Mục tiêu năm 2023",
+        "0.00",
+        _gap_columns("0.00", GAP_HEADERS["PL1"]),
+    ),
+    "PL2": _appendix_columns(
+        "Điểm tối đa",
+        "Điểm đạt được năm 2022",
+        "Mục tiêu năm 2023",
+        "0.0000",
+        _gap_columns("0.0000", GAP_HEADERS["PL2"]),
+    ),
+    "PL3": _appendix_columns(
+        "Tỷ lệ tối đa (%)",
+        "Kết quả năm 2022 (%)",
+        "Mục tiêu năm 2023 (%)",
+        "0.00",
+        _gap_columns("0.00", GAP_HEADERS["PL3"]),
+    ),
+    "PL4": _appendix_columns(
+        "Điểm tối đa",
+        "Điểm đạt được năm 2022",
+        "Mục tiêu năm 2023",
+        "0.00",
+        _gap_columns("0.00", GAP_HEADERS["PL4"]),
+    ),
+}
+
+# How a section/group/total row aggregates its children: PAR INDEX and PAPI add up
+# points, SIPAS averages percentages (the plan's section = mean of its criteria, its
+# total = mean of the sections).
+AGGREGATION: dict[str, str] = {"PL1": "sum", "PL2": "sum", "PL3": "mean", "PL4": "sum"}
+# Appendices whose section and total rows carry their own max/2022/target in the plan; their
+# gap figures come from those. Elsewhere (PL1/PL2 sections, PL3 groups) they aggregate the
+# children's.
+OWN_FIGURE_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
+# Appendices where "Điều tra XHH" splits the points lost: PAR INDEX. SIPAS and PAPI are
+# surveys of citizens as a whole and the plan marks none of their criteria.
+SURVEY_SPLIT_APPENDICES: tuple[str, ...] = ("PL1", "PL2")
+ACHIEVED = "Đạt"
+NOT_ACHIEVED = "Chưa đạt"
+NO_TARGET = "Không có mục tiêu số"
+INPUT_FILL = "FFF2CC"  # light yellow: a cell for officials to type into
+# Columns of an appendix sheet folded away (outline, collapsed): the gap figures "Chênh lệch"
+# shows, and what the reader needs to rebuild the model. "Kết quả năm 2023" (typed in) and
+# "Đạt mục tiêu 2023?" stay beside the plan's table.
+FOLDED_APPENDIX_KEYS: tuple[str, ...] = (
+    "lost_2022",
+    "pct_2022",
+    "gap_target",
+    "gap_2023",
+    "change_2022",
+    "kind",
+    "inherited",
+    "variants",
+    "line",
+)
+
+# The summary sheet: appendix totals as formulas (rows SUMMARY_FIRST_ROW..), points lost per
+# PAR INDEX field (PL2), charts at the right; from GAPS_BLOCK_ROW down, what the button
+# "Tính chênh lệch" writes (cleared and rewritten on each click).
+GAPS_SHEET = "Chênh lệch"
+GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm 2023"
+SUMMARY_HEADER_ROW = 4
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("appendix", "Phụ lục", 8),
+    Column("index", "Chỉ số", 34),
+    Column("criteria", "Số tiêu chí", 12, "0"),
+    Column("max", "Điểm tối đa", 10, "0.00"),
+    Column("score_2022", "Năm 2022", 10, "0.00"),
+    Column("target", "Mục tiêu năm 2023", 11, "0.00"),
+    Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
+    Column("lost_2022_survey", "trong đó: tiêu chí điều tra XHH", 12, "0.00"),
+    Column("lost_2022_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
+    Column("pct_2022", "% tối đa năm 2022", 12, PCT_FORMAT),
+    Column("pct_target", "% tối đa của mục tiêu", 10, PCT_FORMAT),
+    Column("results", "Số tiêu chí đã nhập kết quả 2023", 12, "0"),
+    Column("achieved", "Số tiêu chí đạt", 9, "0"),
+    Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
+    Column("result_2023", "Kết quả năm 2023", 10, "0.00"),
+    Column("change_2022", "Thay đổi so với 2022", 10, "0.00"),
+)
+INDEX_NAMES: dict[str, str] = {
+    "PL1": "PAR INDEX (giữ điểm tối đa)",
+    "PL2": "PAR INDEX (chưa đạt tối đa)",
+    "PL3": "SIPAS (%)",
+    "PL4": "PAPI",
+}
+FIELDS_APPENDIX = "PL2"  # the per-field table and chart of points lost
+FIELD_COLUMNS: tuple[Column, ...] = (
+    Column("tt", "TT", 8),
+    Column("name", "Lĩnh vực (PL2)", 14),
+    Column("max", "Điểm tối đa", 9, "0.00"),
+    Column("score_2022", "Năm 2022", 10, "0.00"),
+    Column("lost_2022_survey", "Bị mất: điều tra XHH", 10, "0.00"),
+    Column("lost_2022_other", "Bị mất: tiêu chí khác", 10, "0.00"),
+    Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
+)
+GAPS_BLOCK_ROW = 48
+GAPS_TOP_N = 10
+
+# Widths: the visible columns print on A4 landscape at about 60%; rows stay a few lines tall.
+TASK_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Mã nhiệm vụ", 17),
+    Column("appendix", "Phụ lục", 8),
+    Column("criterion_id", "Mã định danh tiêu chí", 20),
+    Column("code", "Mã tiêu chí", 12),
+    Column("criterion", "Tiêu chí", 26),
+    Column("text", "Nhiệm vụ, giải pháp", 46),
+    Column("lead", "Cơ quan chủ trì (như văn bản)", 22),
+    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 22),
+    # The agencies the resolver found in the two columns before (kehoach.agencies.resolve: codes of
+    # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A group
+    # lists all its members' codes (a filter on a code finds every task of that agency): the
+    # cells do not wrap, so a row stays as tall as its texts; the whole list is in the cell.
+    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 16),
+    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 16),
+    Column("timeline", "Thời gian thực hiện", 14),
+    # The timeline as read by kehoach.plan.timelines, written at build time (the reader ignores
+    # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
+    Column("timeline_kind", "Loại thời hạn", 10),
+    Column("due", "Hạn", 11, DATE_FORMAT),
+    Column("inherited", "Lấy từ ô gộp phía trên", 16),
+    Column("misplaced", "Giá trị nằm sai cột", 14),
+    Column("line", "Dòng trong văn bản", 9),
+)
+# Columns of the tasks sheet folded away (outline, collapsed): the criterion's identifier
+# (its code is beside) and the reader's own columns.
+FOLDED_TASK_KEYS: tuple[str, ...] = ("criterion_id", "inherited", "misplaced", "line")
+# Columns of the tasks sheet whose cells do not wrap (one line shown, all in the cell).
+UNWRAPPED_TASK_KEYS: tuple[str, ...] = ("lead_resolved", "coordinating_resolved")
+
+# The agency directory (kehoach.agencies.directory), maintained by the officials: one row per
+# agency,
+# group of agencies or phrase that names no agency; built from templates/co-quan.tsv, their
+# edits kept on rebuild. The counts are written at build time and by resolution_edits.
+DIRECTORY_SHEET = "Danh bạ cơ quan"
+AGENCIES_SHEET = DIRECTORY_SHEET  # the agencies sheet is the directory
+DIRECTORY_TITLE = "Danh bạ cơ quan: cơ quan, nhóm cơ quan và cách Kế hoạch ghi tên"
+DIRECTORY_HINT = (
+    "Sửa được: Email, Người liên hệ, Tên khác, Thành viên, Ghi chú; thêm dòng cho cơ quan mới. "
+    "Tên khác, thành viên, email cách nhau bằng «;». Thành viên của nhóm: mã cơ quan, mã nhóm, "
+    "hoặc kind:department (mọi sở, ban, ngành), kind:district (mọi UBND cấp huyện), …; "
+    "để trống = cần quyết định. Khi tạo lại workbook, những gì đã sửa ở đây được giữ."
+)
+DIRECTORY_COLUMNS: tuple[Column, ...] = (
+    Column("code", "Mã (tên tệp)", 16),
+    Column("name", "Tên cơ quan", 36),
+    Column("kind", "Loại", 20),
+    Column("emails", "Email", 26),
+    Column("contact", "Người liên hệ", 20),
+    Column("aliases", "Tên khác trong văn bản", 36),
+    Column("members", "Thành viên (nhóm)", 26),
+    Column("commune", "Cấp xã (qua UBND cấp huyện)", 11),
+    Column("note", "Ghi chú", 36),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 10, "0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 10, "0"),
+)
+# The directory as last built from the seed, hidden: a rebuild tells the officials' edits
+# (cells that differ from it) from the seed's own values
+# (kehoach.agencies.directory.merge_directory).
+DIRECTORY_BASE_SHEET = "DanhBaGoc"
+# What the resolver could not turn into agencies, for a person: fragments that name nothing
+# in the directory, and groups whose members nobody has decided yet.
+UNRESOLVED_SHEET = "Cơ quan chưa xác định"
+UNRESOLVED_TITLE = "Tên cơ quan trong nhiệm vụ chưa xác định được cơ quan nào"
+UNRESOLVED_HINT = (
+    "Chưa xác định: thêm cách viết này vào cột «Tên khác trong văn bản» của cơ quan ở trang "
+    "«Danh bạ cơ quan» (hoặc thêm dòng). Cần quyết định: điền cột «Thành viên» của nhóm."
+)
+UNRESOLVED_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", 6, "0"),
+    Column("status", "Tình trạng", 16),
+    Column("task", "Mã nhiệm vụ", 20),
+    Column("code", "Mã tiêu chí", 12),
+    Column("role", "Vai trò", 10),
+    Column("fragment", "Tên như văn bản", 40),
+    Column("entry", "Mã nhóm trong danh bạ", 18),
+    Column("cell", "Ô (bấm để tới ô)", 18),
+)
+UNRESOLVED_STATUS: dict[str, str] = {
+    "unresolved": "Chưa xác định",
+    "undecided": "Cần quyết định",
+}
+
+# The consistency checker's rules, editable by the officials (built from templates/quy-tac.tsv).
+RULES_SHEET = "Quy tắc"
+RULES_TITLE = "Quy tắc kiểm tra dữ liệu (sửa được: Áp dụng, Mức độ, Tham số)"
+RULE_COLUMNS: tuple[Column, ...] = (
+    Column("rule", "Mã quy tắc", 18),
+    Column("description", "Nội dung quy tắc", 70),
+    Column("enabled", "Áp dụng", 9),
+    Column("severity", "Mức độ", 11),
+    Column("params", "Tham số", 40),
+)
+RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
+# Workbook-level name (hidden) holding the codes of the rules the build offered, comma-separated:
+# a rule offered and no longer on the sheet was deleted by the officials, and a rebuild leaves
+# it out (kehoach.workbook.carryover.deleted_rules); a rule not offered before is new and comes in.
+RULES_OFFERED_NAME = "KH_QuyTacMau"
+
+# The checker's report ("Kiểm tra dữ liệu"): title, summary, headers, one row per finding.
+CHECK_SHEET = "KiemTra"
+CHECK_TITLE = "Kết quả kiểm tra dữ liệu"
+CHECK_NOT_RUN = "Chưa kiểm tra: bấm nút «Kiểm tra dữ liệu» trên tab «Kế hoạch CCHC»."
+CHECK_SUMMARY_ROW = 2
+CHECK_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", 6, "0"),
+    Column("severity", "Mức độ", 11),
+    Column("rule", "Quy tắc", 18),
+    Column("appendix", "Phụ lục", 9),
+    Column("code", "Mã tiêu chí", 12),
+    Column("cell", "Ô (bấm để tới ô)", 22),
+    Column("message", "Nội dung", 70),
+    # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
+    # NV-O-GOP means something to the reader.
+    Column("rule_text", "Quy tắc kiểm tra gì", 45),
+)
+# Columns of the check report that wrap their text.
+CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")
+# Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).
+SEVERITY_LABELS: dict[str, str] = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
+LABEL_SEVERITIES: dict[str, str] = {v: k for k, v in SEVERITY_LABELS.items()}
+# Fill of a plan-sheet cell that a finding points at; "info" findings are not highlighted.
+SEVERITY_FILL_COLORS: dict[str, str] = {"error": "FFC7CE", "warning": "FFEB9C"}
+# Fill of the "Mức độ" cell of the check report, for every severity.
+SEVERITY_LABEL_COLORS: dict[str, str] = {**SEVERITY_FILL_COLORS, "info": "DDEBF7"}
+
+# Field names stored in the "inherited"/"misplaced" columns, shown in Vietnamese.
+FIELD_LABELS: dict[str, str] = {
+    "text": "nhiệm vụ",
+    "lead": "chủ trì",
+    "coordinating": "phối hợp",
+    "timeline": "thời gian",
+    "target_text": "mục tiêu",
+    "name": "tên tiêu chí",
+    "max": "điểm tối đa",
+    "score_2022": "năm 2022",
+    "target": "mục tiêu",
+}
+LABEL_FIELDS: dict[str, str] = {v: k for k, v in FIELD_LABELS.items() if k != "target"}
+
+SURVEY_MARK = "x"
+
+# Values of the "kind" column of an appendix sheet: what each row holds, so that
+# the reader never has to guess a group row from a section row.
+ROW_KINDS: dict[str, str] = {
+    "total": "Tổng",
+    "group": "Nhóm tiêu chí",
+    "section": "Lĩnh vực",
+    "criterion": "Tiêu chí",
+    "task": "Nhiệm vụ",
+}
+KIND_ROWS: dict[str, str] = {v: k for k, v in ROW_KINDS.items()}
+# Base fill ("RRGGBB") of every cell of an appendix row, by row kind; other kinds have none.
+# The builder paints with it and the checker restores it when a highlight is removed.
+ROW_FILL_COLORS: dict[str, str] = {"total": "FCE4D6", "group": "BDD7EE", "section": "DDEBF7"}
+# Row 2 of an appendix sheet, right of the subtitle: what its colours and marks mean, one
+# sample cell per colour above the column it concerns: (column key, text, fill, font kind).
+APPENDIX_LEGEND: tuple[tuple[str, str, str | None, str], ...] = (
+    ("target", "Chú thích: dòng tổng", ROW_FILL_COLORS["total"], "bold"),
+    ("task", "Chữ nghiêng xám: giá trị lấy từ ô gộp phía trên, không ghi ở dòng này", None, "grey"),
+    ("lead", "Nhóm tiêu chí", ROW_FILL_COLORS["group"], "bold"),
+    ("coordinating", "Lĩnh vực", ROW_FILL_COLORS["section"], "bold"),
+    ("timeline", "Đỏ: lỗi; vàng: cảnh báo", "FFC7CE", ""),
+    (RESULT_KEY, "Ô nhập kết quả", INPUT_FILL, ""),
+)
+TOTAL_LABEL = "Tổng"
+# Appendices whose table opens with a totals row (others get one only if they have totals).
+TOTAL_ROW_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
+
+# Labels of Variant.field in the "variants" column; unlike FIELD_LABELS each is distinct,
+# because a variant of "target" (a number) and of "target_text" must read back apart.
+VARIANT_LABELS: dict[str, str] = {
+    "name": FIELD_LABELS["name"],
+    "max": FIELD_LABELS["max"],
+    "score_2022": FIELD_LABELS["score_2022"],
+    "target": "mục tiêu (số)",
+    "target_text": FIELD_LABELS["target_text"],
+}
+VARIANT_FIELDS: dict[str, str] = {v: k for k, v in VARIANT_LABELS.items()}
+
+# Row 1 titles of the sheets that are not in the plan text; row 2 of every data sheet.
+TASKS_TITLE = "Danh sách nhiệm vụ, giải pháp của Kế hoạch"
+SUBTITLE = "(Kèm theo Kế hoạch số {number} ngày {date} của {issuer})"
+
+# Workbook-level defined names pointing at the cover's cells that hold the plan header;
+# the reader finds the header through them, wherever the cover's text puts those cells.
+PLAN_NAMES: dict[str, str] = {
+    "number": "KH_SoKeHoach",
+    "date": "KH_NgayBanHanh",
+    "issuer": "KH_CoQuanBanHanh",
+    "title": "KH_TenKeHoach",
+}
+
+
+def printed_columns(columns: Sequence[Column]) -> int:
+    """How many leading columns make up the printed table."""
+    count = 0
+    for col in columns:
+        if not col.printed:
+            break
+        count += 1
+    return count
+
+
+def column_letter(columns: Sequence[Column], key: str) -> str:
+    """Column letter of ``key`` in ``columns`` ("A" is the first)."""
+    for i, col in enumerate(columns, start=1):
+        if col.key == key:
+            return str(get_column_letter(i))
+    raise KeyError(key)
+
+
+def column_index(columns: Sequence[Column], key: str) -> int:
+    """1-based column index of ``key`` in ``columns``."""
+    for i, col in enumerate(columns, start=1):
+        if col.key == key:
+            return i
+    raise KeyError(key)
+
+
+def expected_sheets() -> dict[str, tuple[Column, ...]]:
+    """Every sheet that holds plan data, with the header row it must have."""
+    out: dict[str, tuple[Column, ...]] = {
+        APPENDIX_SHEETS[a]: cols for a, cols in APPENDIX_COLUMNS.items()
+    }
+    out[TASKS_SHEET] = TASK_COLUMNS
+    out[DIRECTORY_SHEET] = DIRECTORY_COLUMNS
+    out[RULES_SHEET] = RULE_COLUMNS
+    return out
+
+
+def decimals(column: Column) -> int | None:
+    """Decimals a number format prints ("0.00" → 2, "0" → 0); None for "General"."""
+    fmt = column.number_format
+    if fmt == "General":
+        return None
+    _, _, fraction = fmt.partition(".")
+    return len(fraction) - len(fraction.lstrip("0"))
+
+
+def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]:
+    """Vietnamese descriptions of what is wrong with the plan sheets.
+
+    ``header_rows`` maps each sheet name present in the workbook to the values of
+    its header row (row ``HEADER_ROW``), or ``None`` when not read. An empty list
+    means every plan sheet is present with its headers in place.
+    """
+    problems: list[str] = []
+    for sheet, columns in expected_sheets().items():
+        if sheet not in header_rows:
+            problems.append(f"Thiếu trang tính '{sheet}'.")
+            continue
+        row = list(header_rows[sheet] or [])
+        for i, col in enumerate(columns):
+            found = row[i] if i < len(row) else None
+            if (str(found).strip() if found is not None else "") != col.header:
+                cell = f"{get_column_letter(i + 1)}{HEADER_ROW}"
+                problems.append(
+                    f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là «{col.header}», "
+                    f"đang là «{found if found is not None else ''}»."
+                )
+                break
+    return problems

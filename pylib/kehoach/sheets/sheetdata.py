@@ -1,0 +1,129 @@
+"""Plan sheets as tables of raw cell values, the input of gaps and checks.
+
+Both shells feed the core the same thing: the values of each sheet as a row-major
+list of lists starting at A1. The CLI gets them with openpyxl (``workbook_values``),
+the xlwings entry points from ``sheet.used_range`` (see ``kehoach.xl``). ``plan_table``
+turns one plan sheet into a DataFrame whose index is the Excel row number and whose
+columns are layout's English keys, so every figure can be traced to its cell.
+Values stay as found (a number typed as text stays a str) for the checks to judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
+from kehoach.sheets import layout
+
+if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
+    import pandas as pd
+
+SheetValues = list[list[Any]]
+
+
+def workbook_values(path: Path, *, sheets: Collection[str] | None = None) -> dict[str, SheetValues]:
+    """Values of every sheet of the workbook at ``path`` (formulas as their text); with
+    ``sheets``, of those of them the workbook has (the others are not parsed)."""
+    return workbook_contents(path, sheets=sheets)[0]
+
+
+def workbook_contents(
+    path: Path, *, data_only: bool = False, sheets: Collection[str] | None = None
+) -> tuple[dict[str, SheetValues], dict[str, str]]:
+    """Values of every sheet of the workbook at ``path`` (formulas as their text; with
+    ``data_only``, as the values Excel last computed, what ``reader.read_plan`` reads) and
+    its workbook-level defined names, name → refers-to (``reader.read_plan_values`` takes
+    both): one opening of the file. With ``sheets``, only those sheets are read: a sheet
+    the caller does not need (TienDo of a province) costs nothing."""
+    if not path.is_file():
+        raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
+    try:
+        values = {
+            ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
+            for ws in wb.worksheets
+            if sheets is None or ws.title in sheets
+        }
+        names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
+        return values, names
+    finally:
+        wb.close()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_ref(sheet: str, column: str, row: int) -> str:
+    """An A1 reference with the sheet, as a hyperlink target: 'PL2'!F12."""
+    return f"{quote_sheetname(sheet)}!{column}{row}"
+
+
+def plan_table(
+    values: Mapping[str, SheetValues],
+    sheet: str,
+    columns: Sequence[layout.Column],
+    *,
+    file: str | Path | None = None,
+) -> pd.DataFrame:
+    """The data rows of ``sheet`` as a DataFrame (index: Excel row; columns: layout keys).
+
+    Raises WorkbookError naming the sheet and cell when the sheet is missing, its header
+    row is not where the layout puts it, or it has no data rows. Rows that are blank in
+    every column are dropped.
+    """
+    if sheet not in values:
+        raise WorkbookError(
+            f"Thiếu trang tính '{sheet}' (bị xóa hoặc đổi tên?).", file=file, sheet=sheet
+        )
+    rows = values[sheet]
+    header = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
+    for i, col in enumerate(columns):
+        found = header[i] if i < len(header) else None
+        if (str(found).strip() if found is not None else "") != col.header:
+            raise WorkbookError(
+                f"tiêu đề cột phải là «{col.header}», đang là «{'' if found is None else found}» "
+                f"(hàng tiêu đề phải là hàng {layout.HEADER_ROW}).",
+                file=file,
+                sheet=sheet,
+                cell=f"{get_column_letter(i + 1)}{layout.HEADER_ROW}",
+            )
+    keys = [c.key for c in columns]
+    records: dict[int, list[Any]] = {}
+    for number, row in enumerate(rows[layout.FIRST_DATA_ROW - 1 :], start=layout.FIRST_DATA_ROW):
+        cells = [row[i] if i < len(row) else None for i in range(len(keys))]
+        cells = [None if is_blank(v) else v for v in cells]
+        if any(v is not None for v in cells):
+            records[number] = cells
+    if not records:
+        raise WorkbookError(
+            "trang tính không có dòng dữ liệu nào.",
+            file=file,
+            sheet=sheet,
+            cell=f"A{layout.FIRST_DATA_ROW}",
+        )
+    import pandas as pd
+
+    frame = pd.DataFrame.from_dict(records, orient="index", columns=keys, dtype=object)
+    frame.index.name = "row"
+    return frame
+
+
+def appendix_table(
+    values: Mapping[str, SheetValues], appendix_id: str, *, file: str | Path | None = None
+) -> pd.DataFrame:
+    """``plan_table`` of the sheet of appendix ``appendix_id`` ("PL1".."PL4")."""
+    return plan_table(
+        values,
+        layout.APPENDIX_SHEETS[appendix_id],
+        layout.APPENDIX_COLUMNS[appendix_id],
+        file=file,
+    )

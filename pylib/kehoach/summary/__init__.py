@@ -1,0 +1,1 @@
+"""Summaries of the progress agencies reported, and the «TongHop» sheet."""

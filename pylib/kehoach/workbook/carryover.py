@@ -1,0 +1,286 @@
+"""What officials typed in a master workbook, carried into its rebuild (``kehoach build --out``).
+
+The build writes every sheet anew from the plan and the templates; the directory, the signing
+key, the collected reports and the e-mail sheets have their own carriers
+(``kehoach.agencies.directory``,
+``kehoach.extract.signing``, ``kehoach.collect.run``, ``kehoach.mail.sheet``). This module carries
+the rest
+of what an official can type, each value keyed by something that survives a changed plan:
+
+- "Kết quả năm 2023" on PL1–PL4, at every level (criterion, section, group, total), by the row's
+  "Mã định danh"; on the rows the build fills with a formula, a formula is the program's and
+  is not carried, a typed value is;
+- the "Quy tắc" columns "Áp dụng", "Mức độ", "Tham số", by the rule's code, and the rules
+  deleted from that sheet (``deleted_rules``: they stay deleted);
+- the sheet "Tệp gửi cơ quan" (the list of the files last sent), as it is.
+
+A value with no place in the rebuilt workbook (a result for a criterion the new plan no longer
+has, a rule the program no longer knows, a sheet the officials added) is "unmatched": the build
+refuses and names each one (sheet, cell, value), unless the user asked to drop them, and then
+they are listed. Columns are found by their headers in the old workbook, so a master built by
+an earlier layout is read right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kehoach.common.errors import BuildError
+from kehoach.plan.model import APPENDIX_IDS
+from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import layout
+from kehoach.sheets.sheetdata import SheetValues, is_blank
+from kehoach.sheets.sheetorder import insert_position, style_tab
+
+# Sheets whose contents come from elsewhere than the build (a button writes them) and are
+# copied as they are: the manifest of the agency files last generated.
+COPIED_SHEETS: tuple[str, ...] = (ex.MANIFEST_SHEET,)
+RULE_INPUT_KEYS: tuple[str, ...] = ("enabled", "severity", "params")
+DROP_FLAG = "--drop-unmatched"
+_SHOWN = 30  # unmatched values listed in the refusal before "… và N giá trị khác"
+
+
+@dataclass(frozen=True)
+class TypedValue:
+    """One value an official typed: where it was in the old workbook, what it is keyed by."""
+
+    sheet: str
+    cell: str  # in the old workbook
+    key: str  # row identity: "Mã định danh", rule code, or "" for a whole sheet
+    column: str  # layout key of the column ("result_2023", "enabled", …), "" for a sheet
+    value: Any
+    reason: str = ""  # why it cannot be carried (unmatched values only)
+
+    def text(self) -> str:
+        """ "trang tính 'PL2', ô P5 (PL2-TC-9.9): «0.5»" and, when unmatched, why."""
+        where = f"trang tính '{self.sheet}', ô {self.cell}"
+        if self.key:
+            where += f" ({self.key})"
+        out = f"{where}: «{_shown(self.value)}»"
+        return f"{out}: {self.reason}" if self.reason else out
+
+
+@dataclass(frozen=True)
+class Carry:
+    values: tuple[TypedValue, ...]  # each goes into the rebuilt workbook
+    unmatched: tuple[TypedValue, ...]  # nowhere to go
+    sheets: Mapping[str, SheetValues]  # COPIED_SHEETS found in the old workbook, by name
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+def _header_index(rows: SheetValues, header: str) -> int | None:
+    """0-based column of ``header`` in the header row of a sheet's values, None when absent."""
+    if len(rows) < layout.HEADER_ROW:
+        return None
+    for i, found in enumerate(rows[layout.HEADER_ROW - 1]):
+        if found is not None and str(found).strip() == header:
+            return i
+    return None
+
+
+def _cell(row: Sequence[Any], index: int | None) -> Any:
+    if index is None or index >= len(row):
+        return None
+    return row[index]
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _data_rows(rows: SheetValues) -> list[tuple[int, Sequence[Any]]]:
+    return list(enumerate(rows[layout.FIRST_DATA_ROW - 1 :], start=layout.FIRST_DATA_ROW))
+
+
+def _ids(ws: Worksheet, column: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
+        value = ws.cell(row, column).value
+        if not is_blank(value):
+            out.setdefault(str(value).strip(), row)
+    return out
+
+
+def _results(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
+    """Typed "Kết quả năm 2023" of every appendix sheet, matched (reason "") or not."""
+    out: list[TypedValue] = []
+    for appendix in APPENDIX_IDS:
+        sheet = layout.APPENDIX_SHEETS[appendix]
+        rows = old.get(sheet)
+        if not rows:
+            continue
+        columns = layout.APPENDIX_COLUMNS[appendix]
+        header = {c.key: c.header for c in columns}
+        id_at = _header_index(rows, header["id"])
+        kind_at = _header_index(rows, header["kind"])
+        result_at = _header_index(rows, header[layout.RESULT_KEY])
+        if result_at is None:
+            continue
+        ws = new[sheet]
+        new_ids = _ids(ws, layout.column_index(columns, "id"))
+        new_kind = layout.column_index(columns, "kind")
+        letter = get_column_letter(result_at + 1)
+        for number, row in _data_rows(rows):
+            value = _cell(row, result_at)
+            if is_blank(value):
+                continue
+            kind = layout.KIND_ROWS.get(str(_cell(row, kind_at) or "").strip())
+            if _is_formula(value) and kind not in ("criterion", None):
+                continue  # the program's own formula of a section, group or total row
+            key = "" if is_blank(_cell(row, id_at)) else str(_cell(row, id_at)).strip()
+            reason = ""
+            if not key:
+                reason = "dòng không có «Mã định danh» nên không biết thuộc tiêu chí nào"
+            elif key not in new_ids:
+                reason = "kế hoạch mới không còn dòng có mã định danh này"
+            elif ws.cell(new_ids[key], new_kind).value == layout.ROW_KINDS["task"]:
+                reason = "trong kế hoạch mới đây là dòng nhiệm vụ, không có ô kết quả"
+            out.append(
+                TypedValue(sheet, f"{letter}{number}", key, layout.RESULT_KEY, value, reason)
+            )
+    return out
+
+
+def _rules(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
+    """The "Quy tắc" inputs that differ from the rebuilt sheet's, by rule code."""
+    sheet = layout.RULES_SHEET
+    rows = old.get(sheet)
+    if not rows or sheet not in new.sheetnames:
+        return []
+    header = {c.key: c.header for c in layout.RULE_COLUMNS}
+    code_at = _header_index(rows, header["rule"])
+    if code_at is None:
+        return []
+    at = {key: _header_index(rows, header[key]) for key in RULE_INPUT_KEYS}
+    ws = new[sheet]
+    new_rows = _ids(ws, layout.column_index(layout.RULE_COLUMNS, "rule"))
+    out: list[TypedValue] = []
+    for number, row in _data_rows(rows):
+        code = _cell(row, code_at)
+        if is_blank(code):
+            continue
+        code = str(code).strip()
+        target = new_rows.get(code)
+        for key in RULE_INPUT_KEYS:
+            if at[key] is None:
+                continue
+            value = _cell(row, at[key])
+            value = None if is_blank(value) else value
+            cell = f"{get_column_letter(at[key] + 1)}{number}"  # type: ignore[operator]
+            if target is None:
+                if value is not None:
+                    reason = "chương trình không còn quy tắc này"
+                    out.append(TypedValue(sheet, cell, code, key, value, reason))
+                continue
+            now = ws.cell(target, layout.column_index(layout.RULE_COLUMNS, key)).value
+            if (None if is_blank(now) else now) != value:
+                out.append(TypedValue(sheet, cell, code, key, value))
+    return out
+
+
+def deleted_rules(old: Mapping[str, SheetValues], names: Mapping[str, str]) -> set[str]:
+    """Codes of the rules the officials deleted from the old "Quy tắc" sheet: offered by its
+    build (the name ``layout.RULES_OFFERED_NAME``) and no longer on the sheet. Empty for a
+    master built before that name existed: its missing rules come back."""
+    offered = names.get(layout.RULES_OFFERED_NAME, "").strip().lstrip("=").strip('"')
+    rows = old.get(layout.RULES_SHEET)
+    if not offered or not rows:
+        return set()
+    code_at = _header_index(rows, layout.RULE_COLUMNS[0].header)
+    if code_at is None:
+        return set()
+    present = {
+        str(_cell(row, code_at)).strip()
+        for _, row in _data_rows(rows)
+        if not is_blank(_cell(row, code_at))
+    }
+    return {c for c in offered.split(",") if c and c not in present}
+
+
+def _foreign_sheets(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
+    """Sheets of the old workbook the build does not write (added by an official), with data."""
+    out: list[TypedValue] = []
+    for name, rows in old.items():
+        if name in new.sheetnames or name in COPIED_SHEETS:
+            continue
+        filled = [
+            (r, c, v)
+            for r, row in enumerate(rows, start=1)
+            for c, v in enumerate(row, start=1)
+            if not is_blank(v)
+        ]
+        if filled:
+            r, c, v = filled[0]
+            reason = (
+                f"trang tính này không do chương trình tạo ({len(filled)} ô có dữ liệu), "
+                "workbook mới không có nó"
+            )
+            out.append(TypedValue(name, f"{get_column_letter(c)}{r}", "", "", v, reason))
+    return out
+
+
+def typed_inputs(old: Mapping[str, SheetValues], new: Workbook) -> Carry:
+    """What the officials typed in the old master (``old``: its ``sheetdata.workbook_values``,
+    formulas as text) and where each value goes in the rebuilt workbook ``new``."""
+    found = [*_results(old, new), *_rules(old, new), *_foreign_sheets(old, new)]
+    sheets = {
+        name: old[name] for name in COPIED_SHEETS if old.get(name) and name not in new.sheetnames
+    }
+    return Carry(
+        tuple(v for v in found if not v.reason),
+        tuple(v for v in found if v.reason),
+        sheets,
+    )
+
+
+def refusal(unmatched: Sequence[TypedValue], file: str | Path | None = None) -> BuildError:
+    """The error that stops a rebuild which would lose ``unmatched`` values."""
+    lines = [f"- {v.text()}" for v in unmatched[:_SHOWN]]
+    if len(unmatched) > _SHOWN:
+        lines.append(f"- … và {len(unmatched) - _SHOWN} giá trị khác.")
+    return BuildError(
+        f"Không tạo lại workbook: {len(unmatched)} giá trị cán bộ đã nhập không còn chỗ trong "
+        "workbook mới và sẽ bị mất:\n"
+        + "\n".join(lines)
+        + "\nKhông ghi gì. Chép các giá trị này ra nơi khác (hoặc sửa kế hoạch), rồi chạy lại; "
+        f"thêm {DROP_FLAG} để tạo lại và bỏ các giá trị trên (chúng được liệt kê khi tạo xong).",
+        file=file,
+    )
+
+
+def apply_carry(wb: Workbook, carry: Carry) -> None:
+    """Write the carried values into the rebuilt workbook ``wb`` (see ``typed_inputs``)."""
+    for v in carry.values:
+        if v.column == layout.RESULT_KEY:
+            appendix = next(a for a, s in layout.APPENDIX_SHEETS.items() if s == v.sheet)
+            columns = layout.APPENDIX_COLUMNS[appendix]
+            row = _ids(wb[v.sheet], layout.column_index(columns, "id"))[v.key]
+            wb[v.sheet].cell(row, layout.column_index(columns, layout.RESULT_KEY)).value = v.value
+        else:
+            ws = wb[v.sheet]
+            row = _ids(ws, layout.column_index(layout.RULE_COLUMNS, "rule"))[v.key]
+            cell = ws.cell(row, layout.column_index(layout.RULE_COLUMNS, v.column))
+            cell.value = v.value
+            if _is_formula(v.value):
+                cell.data_type = "s"  # a rule's text is never a formula
+    for name, sheet_rows in carry.sheets.items():
+        existing = [(w.title, w.sheet_state != "visible") for w in wb.worksheets]
+        ws = wb.create_sheet(name, insert_position(existing, name))  # in the workflow's order
+        style_tab(ws)
+        for r, cells in enumerate(sheet_rows, start=1):
+            for c, value in enumerate(cells, start=1):
+                if not is_blank(value):
+                    cell = ws.cell(r, c, value)
+                    if _is_formula(value):
+                        cell.data_type = "s"
