@@ -163,7 +163,7 @@ def test_the_readme_buttons_table_names_every_button() -> None:
 def test_the_slug_is_githubs() -> None:
     assert (
         slug("Returned files: intake, `kehoach.collect.intake`")
-        == "returned-files-intake-kehoachintake"
+        == "returned-files-intake-kehoachcollectintake"
     )
     assert slug("2. Các nút trên tab «Kế hoạch CCHC»") == "2-các-nút-trên-tab-kế-hoạch-cchc"
     assert slug("Tests, and what was not run") == "tests-and-what-was-not-run"

@@ -19,6 +19,7 @@ from kehoach.common.errors import BuildError
 from kehoach.common.resources import templates_dir
 from kehoach.plan.timelines import parse_timeline
 from kehoach.sheets import layout
+from kehoach.sheets.geometry import wrapped_lines
 from kehoach.workbook import master
 from kehoach.workbook.master import date_text, fill_master, new_master, render_cover
 from sample_plans import small_plan
@@ -480,11 +481,11 @@ def test_rows_are_tall_enough_for_their_wrapped_text(wb: Workbook) -> None:
     assert short.height is None
 
 
-def test_estimated_lines() -> None:
-    assert master.estimated_lines("", 10) == 1
-    assert master.estimated_lines("x" * 10, 10) == 1
-    assert master.estimated_lines("x" * 11, 10) == 2
-    assert master.estimated_lines("a\nb\nc", 60) == 3
+def test_wrapped_lines() -> None:
+    assert wrapped_lines("", 10, 1.05) == 1
+    assert wrapped_lines("x" * 10, 10, 1.05) == 1
+    assert wrapped_lines("x" * 11, 10, 1.05) == 2
+    assert wrapped_lines("a\nb\nc", 60, 1.05) == 3
 
 
 # --- tasks and agencies ---------------------------------------------------------------------
