@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
+from kehoach.plan.docx_reader import is_word_file, render_docx
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.plan.tables import LAYOUTS, Line, read_appendix
 from kehoach.plan.textclean import clean
@@ -35,6 +36,11 @@ def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
     if not text.strip():
         raise PlanTextError("Văn bản kế hoạch trống.", file=source)
     lines = [Line(n, clean(raw), raw) for n, raw in enumerate(text.split("\n"), start=1)]
+    return plan_from_lines(lines, source)
+
+
+def plan_from_lines(lines: list[Line], source: str) -> Plan:
+    """The plan in ``lines``: the text's lines, or a Word file rendered as such lines."""
     body, parts = _split_appendices(lines, source)
     number, date, place, title = _read_header(body, source)
     plan = Plan(number=number, date=date, title=title, issuer=f"UBND tỉnh {place}")
@@ -54,7 +60,8 @@ def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
 
 
 def load_plan(path: Path) -> Plan:
-    """The plan in the UTF-8 text file at ``path``."""
+    """The plan in the file at ``path``: its Word file (.docx) or its UTF-8 text,
+    told apart by the content, not the extension."""
     try:
         data = Path(path).read_bytes()
     except OSError as err:
@@ -65,6 +72,12 @@ def load_plan(path: Path) -> Plan:
         ) from err
     if not data.strip():
         raise PlanTextError("Tệp kế hoạch trống.", file=path)
+    if is_word_file(data):
+        rendered = render_docx(data, str(path))
+        try:
+            return plan_from_lines(rendered.lines, str(path))
+        except PlanTextError as err:
+            raise rendered.relocate(err) from err
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
