@@ -77,14 +77,15 @@ def write_plan_docx(
         if "\t" in line:
             table.append((number, line.split("\t")))
             continue
+        if not line.strip():
+            continue  # the text's blank lines: page breaks inside a table, or spacing
         if table:
             assert appendix is not None
             _write_table(document, appendix, table, merges, unmerged)
             table = []
         if line.startswith("Phụ lục "):
             appendix = "PL" + line.split()[2].rstrip(".")
-        if line.strip():
-            document.add_paragraph(line)
+        document.add_paragraph(line)
     if table:
         assert appendix is not None
         _write_table(document, appendix, table, merges, unmerged)

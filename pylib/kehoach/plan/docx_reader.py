@@ -46,6 +46,7 @@ from kehoach.plan.model import APPENDIX_IDS
 from kehoach.plan.tables import LAYOUTS, Layout, Line
 from kehoach.plan.textclean import clean
 
+MAX_PLAN_BYTES = 32 * 1024**2  # the plan file, Word or text
 MAX_DOCUMENT_XML = 64 * 1024**2  # uncompressed word/document.xml
 MAX_TABLES = 200
 MAX_ROWS = 5_000  # per table
@@ -110,6 +111,7 @@ class RenderedDocx:
 def render_docx(data: bytes, source: str) -> RenderedDocx:
     """The lines of the Word plan in ``data``; ``source`` names it in messages."""
     document = _open(data, source)
+    _check_headings(document, source)
     out = RenderedDocx(source)
     appendix: str | None = None
     tables = 0
@@ -133,13 +135,31 @@ def render_docx(data: bytes, source: str) -> RenderedDocx:
                     out.add(text, f"đoạn văn {paragraph_no} (trong bảng)")
             else:
                 _render_table(out, element, document, appendix, tables)
-    if not any(_APPENDIX_HEADING.match(line.text) for line in out.lines):
+    return out
+
+
+def _check_headings(document: DocxDocument, source: str) -> None:
+    """Every appendix has its heading paragraph (else its table would be read as the
+    previous appendix's, and refused for the wrong reason)."""
+    found: set[str] = set()
+    for element in document.element.body.iterchildren(qn("w:p")):
+        if isinstance(element, CT_P):
+            m = _APPENDIX_HEADING.match(clean(_paragraph_text(element, document)))
+            if m:
+                found.add(f"PL{m['n']}")
+    if not found & set(APPENDIX_IDS):
         raise PlanTextError(
             "Tệp Word không có phụ lục nào: không thấy đoạn «Phụ lục 1. …» "
             "và bảng nhiệm vụ, giải pháp của nó.",
             file=source,
         )
-    return out
+    missing = [f"Phụ lục {a[2:]}" for a in APPENDIX_IDS if a not in found]
+    if missing:
+        raise PlanTextError(
+            f"Thiếu {', '.join(missing)}: không thấy đoạn tiêu đề «Phụ lục … . …» "
+            "phía trên bảng của phụ lục.",
+            file=source,
+        )
 
 
 # -- the package ---------------------------------------------------------------------------
@@ -221,9 +241,9 @@ def _render_table(
             f"{name}: không thấy hàng tiêu đề (hàng đầu có ô «TT»).", file=out.source
         )
     _check_header(grid[:header], layout, name, out.source)
-    repeated = [row.cells for row in grid[:header]]
+    first = [row.cells for row in grid[:header]]
     for i, row in enumerate(grid[header:], start=header + 1):
-        if row.header_mark or row.cells in repeated:
+        if row.header_mark or any(_repeats(row.cells, cells) for cells in first):
             continue
         cells = row.cells + [""] * (len(layout.columns) - len(row.cells))
         out.add("\t".join(cells), f"{name}, hàng {i}", row.merged)
@@ -281,6 +301,16 @@ def _header_rows(grid: list[_Row]) -> int:
     while n < len(grid) and _under_header(grid[n].cells):
         n += 1
     return n
+
+
+def _repeats(cells: list[str], header: list[str]) -> bool:
+    """True when ``cells`` retype the header row ``header`` (a header after a page break):
+    the same first cell and at most one other cell different (a typo fixed or made)."""
+    a = [clean(c).casefold() for c in cells]
+    b = [clean(c).casefold() for c in header]
+    if len(a) != len(b) or a[0] != b[0]:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
 
 
 def _under_header(cells: list[str]) -> bool:

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
-from kehoach.plan.docx_reader import is_word_file, render_docx
+from kehoach.plan.docx_reader import MAX_PLAN_BYTES, is_word_file, render_docx
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.plan.tables import LAYOUTS, Line, read_appendix
 from kehoach.plan.textclean import clean
@@ -63,6 +63,10 @@ def load_plan(path: Path) -> Plan:
     """The plan in the file at ``path``: its Word file (.docx) or its UTF-8 text,
     told apart by the content, not the extension."""
     try:
+        if Path(path).is_file() and Path(path).stat().st_size > MAX_PLAN_BYTES:
+            raise PlanTextError(
+                f"Tệp kế hoạch quá lớn (tối đa {MAX_PLAN_BYTES // 1024**2} MB).", file=path
+            )
         data = Path(path).read_bytes()
     except OSError as err:
         if isinstance(err, FileNotFoundError | IsADirectoryError) or Path(path).is_dir():
