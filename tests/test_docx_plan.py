@@ -290,3 +290,20 @@ def test_header_rows_without_word_marks(plan_docx: Path, tmp_path: Path) -> None
     assert _without_lines(load_plan(unmarked).to_dict()) == _without_lines(
         load_plan(plan_docx).to_dict()
     )
+
+
+def test_line_numbers_are_rows_of_the_word_table(plan_docx: Path) -> None:
+    """«Dòng trong văn bản» of a Word plan: the row of the appendix table, counted in Word."""
+    word = load_plan(plan_docx)
+    tables = docx.Document(str(plan_docx)).tables
+    for number, appendix in enumerate(word.appendices, start=1):
+        rows = tables[number].rows
+        for section in appendix.sections:
+            for criterion in section.criteria:
+                cells = rows[criterion.line - 1].cells
+                assert cells[0].text == criterion.tt
+                assert criterion.code in cells[1].text or criterion.name in cells[1].text
+                for task in criterion.tasks:
+                    assert task.line >= criterion.line
+    variants = [v for *_, c, _ in word.iter_tasks() for v in c.variants]
+    assert variants and all(v.line > 0 for v in variants)

@@ -42,7 +42,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from kehoach.common.errors import PlanTextError
-from kehoach.plan.model import APPENDIX_IDS
+from kehoach.plan.model import APPENDIX_IDS, Plan
 from kehoach.plan.tables import LAYOUTS, Layout, Line
 from kehoach.plan.textclean import clean
 
@@ -94,11 +94,27 @@ class RenderedDocx:
     source: str
     lines: list[Line] = field(default_factory=list)
     where: dict[int, str] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)  # line -> row of its Word table
 
-    def add(self, raw: str, where: str, merged: frozenset[int] | None = None) -> None:
+    def add(self, raw: str, where: str, merged: frozenset[int] | None = None, row: int = 0) -> None:
         number = len(self.lines) + 1
         self.lines.append(Line(number, clean(raw), raw, merged))
         self.where[number] = where
+        self.rows[number] = row
+
+    def renumber(self, plan: Plan) -> Plan:
+        """``plan`` with its line numbers («Dòng trong văn bản») turned into the rows of the
+        appendix tables, the numbers an official finds counting rows in Word."""
+        for appendix in plan.appendices:
+            for section in appendix.sections:
+                section.line = self.rows.get(section.line, 0)
+                for criterion in section.criteria:
+                    criterion.line = self.rows.get(criterion.line, 0)
+                    for variant in criterion.variants:
+                        variant.line = self.rows.get(variant.line, 0)
+                    for task in criterion.tasks:
+                        task.line = self.rows.get(task.line, 0)
+        return plan
 
     def relocate(self, err: PlanTextError) -> PlanTextError:
         """``err`` (raised on a rendered line) naming the place in the Word file."""
@@ -246,7 +262,7 @@ def _render_table(
         if row.header_mark or any(_repeats(row.cells, cells) for cells in first):
             continue
         cells = row.cells + [""] * (len(layout.columns) - len(row.cells))
-        out.add("\t".join(cells), f"{name}, hàng {i}", row.merged)
+        out.add("\t".join(cells), f"{name}, hàng {i}", row.merged, i)
 
 
 def _row(tr: CT_Row, document: DocxDocument, where: str, source: str) -> _Row:

@@ -79,7 +79,7 @@ def load_plan(path: Path) -> Plan:
     if is_word_file(data):
         rendered = render_docx(data, str(path))
         try:
-            return plan_from_lines(rendered.lines, str(path))
+            return rendered.renumber(plan_from_lines(rendered.lines, str(path)))
         except PlanTextError as err:
             raise rendered.relocate(err) from err
     try:
