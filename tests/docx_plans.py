@@ -141,16 +141,16 @@ def _write_table(
         for k, (column, raw) in enumerate(zip(columns, cells, strict=True)):
             if column in continuing and (line, column) not in unmerged:
                 _vmerge(tcs[k], "continue")
-                if above[k] is not None and not _continues(above[k]):
-                    _vmerge(above[k], "restart")
+                if (tc := above[k]) is not None and not _continues(tc):
+                    _vmerge(tc, "restart")
                 continue
             _fill(row.cells[k], raw)
         if header and not clean(cells[0]) and not clean(cells[1]):
             # PL3's second header row: TT, name and task cells merge with the row above.
             for k in (0, 1, *range(n - 4, n)):
                 _vmerge(tcs[k], "continue")
-                if above[k] is not None and not _continues(above[k]):
-                    _vmerge(above[k], "restart")
+                if (tc := above[k]) is not None and not _continues(tc):
+                    _vmerge(tc, "restart")
         above = list(tcs)
         _span(table, row_index=len(table.rows) - 1, cells=cells, header=header)
 

@@ -14,7 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from docx_plans import plan_text, write_plan_docx
-from kehoach.__main__ import main
+from kehoach.cli import main
 from kehoach.common.errors import PlanTextError
 from kehoach.plan import docx_reader
 from kehoach.plan.importer import load_default_plan, load_plan
