@@ -307,3 +307,27 @@ def test_line_numbers_are_rows_of_the_word_table(plan_docx: Path) -> None:
                     assert task.line >= criterion.line
     variants = [v for *_, c, _ in word.iter_tasks() for v in c.variants]
     assert variants and all(v.line > 0 for v in variants)
+
+
+def test_a_table_attribute_word_would_not_write(plan_docx: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(plan_docx) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    xml = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = xml.replace(
+        'w:gridSpan w:val="', 'w:gridSpan w:val="x', 1
+    ).encode()
+    path = tmp_path / "span.docx"
+    path.write_bytes(_package(parts))
+    assert "nội dung không hợp lệ" in _error(path)
+
+
+def test_a_part_whose_compressed_data_is_damaged(plan_docx: Path, tmp_path: Path) -> None:
+    data = bytearray(plan_docx.read_bytes())
+    with zipfile.ZipFile(plan_docx) as zf:
+        info = zf.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 100, start + 140):
+        data[k] ^= 0x5A
+    path = tmp_path / "zlib.docx"
+    path.write_bytes(bytes(data))
+    assert "bị hỏng" in _error(path)

@@ -29,12 +29,14 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
@@ -127,6 +129,18 @@ class RenderedDocx:
 def render_docx(data: bytes, source: str) -> RenderedDocx:
     """The lines of the Word plan in ``data``; ``source`` names it in messages."""
     document = _open(data, source)
+    try:
+        return _render(document, source)
+    except (ValueError, InvalidXmlError) as err:
+        # python-docx refusing an attribute value (w:gridSpan="abc", …)
+        raise PlanTextError(
+            "Tệp Word có nội dung không hợp lệ (thuộc tính bảng hoặc đoạn văn sai); "
+            "hãy mở và lưu lại bằng Word.",
+            file=source,
+        ) from err
+
+
+def _render(document: DocxDocument, source: str) -> RenderedDocx:
     _check_headings(document, source)
     out = RenderedDocx(source)
     appendix: str | None = None
@@ -205,7 +219,7 @@ def _open(data: bytes, source: str) -> DocxDocument:
                     file=source,
                 )
             bad = zf.testzip()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as err:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, zlib.error) as err:
         raise PlanTextError(damaged, file=source) from err
     if bad is not None:
         raise PlanTextError(f"{damaged} (phần hỏng: {bad})", file=source)
@@ -217,6 +231,7 @@ def _open(data: bytes, source: str) -> DocxDocument:
         ValueError,
         zipfile.BadZipFile,
         etree.XMLSyntaxError,
+        zlib.error,
     ) as err:
         raise PlanTextError(damaged, file=source) from err
 
