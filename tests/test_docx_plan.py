@@ -18,6 +18,7 @@ from kehoach.cli import main
 from kehoach.common.errors import PlanTextError
 from kehoach.plan import docx_reader
 from kehoach.plan.importer import load_default_plan, load_plan
+from lo_support import SOFFICE, soffice_convert
 
 # A cell the text leaves empty and the text importer fills from the row above (it
 # cannot tell an empty cell from a merged one): the Word file writes it empty and
@@ -62,11 +63,10 @@ def test_the_word_file_has_what_word_writes(plan_docx: Path) -> None:
     assert len(restarts) >= 40 and len(merges) - len(restarts) >= 60
 
 
-def test_the_word_file_imports_to_the_text_model(plan_docx: Path) -> None:
+def expected_model() -> dict[str, Any]:
+    """The text's model, with the one difference where the text had to guess (UNMERGED)."""
     text = load_default_plan()
-    word = load_plan(plan_docx)
-    expected = _without_lines(text.to_dict())
-    # The one difference, where the text had to guess (see UNMERGED).
+    expected: dict[str, Any] = _without_lines(text.to_dict())
     changed = 0
     for appendix, plan_appendix in zip(expected["appendices"], text.appendices, strict=True):
         for section, plan_section in zip(appendix["sections"], plan_appendix.sections, strict=True):
@@ -80,13 +80,30 @@ def test_the_word_file_imports_to_the_text_model(plan_docx: Path) -> None:
                         task["inherited"].remove("timeline")
                         changed += 1
     assert changed == 2  # two tasks (two paragraphs) on that row
-    assert _without_lines(word.to_dict()) == expected
+    return expected
+
+
+def test_the_word_file_imports_to_the_text_model(plan_docx: Path) -> None:
+    text = load_default_plan()
+    word = load_plan(plan_docx)
+    assert _without_lines(word.to_dict()) == expected_model()
     assert (word.number, word.date, word.issuer, word.title) == (
         "365/KH-UBND",
         "2023-06-08",
         "UBND tỉnh Bắc Kạn",
         text.title,
     )
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_the_word_file_as_libreoffice_writes_it(plan_docx: Path, tmp_path: Path) -> None:
+    """Opened and saved again by another writer (LibreOffice, «Word 2007-365»), which
+    spells merges its own way (w:vMerge w:val="continue", w:tblHeader w:val="true")."""
+    outdir = tmp_path / "out"
+    (resaved,) = soffice_convert([plan_docx], "docx:MS Word 2007 XML", outdir, tmp_path / "profile")
+    assert resaved.read_bytes() != plan_docx.read_bytes()
+    assert b'w:val="continue"' in zipfile.ZipFile(resaved).read("word/document.xml")
+    assert _without_lines(load_plan(resaved).to_dict()) == expected_model()
 
 
 def test_merged_cells_inherit_and_are_flagged(plan_docx: Path) -> None:
