@@ -348,3 +348,23 @@ def test_a_part_whose_compressed_data_is_damaged(plan_docx: Path, tmp_path: Path
     path = tmp_path / "zlib.docx"
     path.write_bytes(bytes(data))
     assert "bị hỏng" in _error(path)
+
+
+def test_an_empty_unmerged_target_stays_empty(plan_docx: Path, tmp_path: Path) -> None:
+    """PL2 TCTP 2.4.2's «Mục tiêu năm 2023» continues the merged cell above; written
+    empty and unmerged instead, it stays empty (the text would inherit it)."""
+    row = next(
+        c.line for _, _, c, _ in load_plan(plan_docx).iter_tasks() if c.id == "PL2-TCTP-2.4.2"
+    )
+
+    def unmerge(document: Any) -> None:
+        tc = document.tables[2].rows[row - 1]._tr.tc_lst[4]  # PL2: TT, name, max, 2022, target
+        vmerge = tc.tcPr.find(qn("w:vMerge"))
+        assert vmerge is not None
+        tc.tcPr.remove(vmerge)
+
+    merged = next(c for _, _, c, _ in load_plan(plan_docx).iter_tasks() if c.id == "PL2-TCTP-2.4.2")
+    assert merged.inherited == ["target_text"] and merged.target_text
+    word = load_plan(_edit(plan_docx, tmp_path, unmerge))
+    criterion = next(c for _, _, c, _ in word.iter_tasks() if c.id == "PL2-TCTP-2.4.2")
+    assert (criterion.target_text, criterion.inherited) == ("", [])
