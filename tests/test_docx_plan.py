@@ -11,6 +11,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from docx_plans import plan_text, write_plan_docx
@@ -368,3 +369,37 @@ def test_an_empty_unmerged_target_stays_empty(plan_docx: Path, tmp_path: Path) -
     word = load_plan(_edit(plan_docx, tmp_path, unmerge))
     criterion = next(c for _, _, c, _ in word.iter_tasks() if c.id == "PL2-TCTP-2.4.2")
     assert (criterion.target_text, criterion.inherited) == ("", [])
+
+
+def test_tracked_changes_and_content_controls(plan_docx: Path, tmp_path: Path) -> None:
+    """Text inserted with «Theo dõi thay đổi» (w:ins) counts, deleted text (w:del) does
+    not, and a content control (w:sdt) around the header block hides nothing."""
+
+    def track(document: Any) -> None:
+        cell = document.tables[1].rows[2].cells[4]  # PL1 TC 1.1, its task
+        p = cell.paragraphs[0]._p
+        ins = OxmlElement("w:ins", {qn("w:id"): "1", qn("w:author"): "A"})
+        for run in p.findall(qn("w:r")):
+            ins.append(run)
+        p.append(ins)
+        deleted = OxmlElement("w:del", {qn("w:id"): "2", qn("w:author"): "A"})
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:delText")
+        text.text = " ĐÃ XÓA"
+        run.append(text)
+        deleted.append(run)
+        p.append(deleted)
+        body = document.element.body
+        head = body.find(qn("w:tbl"))
+        sdt = OxmlElement("w:sdt")
+        content = OxmlElement("w:sdtContent")
+        sdt.append(content)
+        head.addprevious(sdt)
+        content.append(head)
+
+    edited = _edit(plan_docx, tmp_path, track)
+    xml = zipfile.ZipFile(edited).read("word/document.xml")
+    assert b"<w:ins " in xml and b"<w:sdtContent>" in xml
+    assert _without_lines(load_plan(edited).to_dict()) == _without_lines(
+        load_plan(plan_docx).to_dict()
+    )

@@ -40,7 +40,6 @@ from docx.oxml.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from kehoach.common.errors import PlanTextError
@@ -146,10 +145,10 @@ def _render(document: DocxDocument, source: str) -> RenderedDocx:
     appendix: str | None = None
     tables = 0
     paragraph_no = 0
-    for element in document.element.body.iterchildren():
+    for element in _blocks(document.element.body):
         if isinstance(element, CT_P):
             paragraph_no += 1
-            text = _paragraph_text(element, document)
+            text = _paragraph_text(element)
             m = _APPENDIX_HEADING.match(clean(text))
             if m and f"PL{m['n']}" in APPENDIX_IDS:
                 appendix = f"PL{m['n']}"
@@ -160,21 +159,32 @@ def _render(document: DocxDocument, source: str) -> RenderedDocx:
             if tables > MAX_TABLES or len(out.lines) > MAX_TABLES * MAX_ROWS:
                 raise PlanTextError("Tệp Word có quá nhiều bảng.", file=source)
             if appendix is None:
-                for text in _cell_paragraphs(element, document):
+                for text in _cell_paragraphs(element):
                     paragraph_no += 1
                     out.add(text, f"đoạn văn {paragraph_no} (trong bảng)")
             else:
-                _render_table(out, element, document, appendix, tables)
+                _render_table(out, element, appendix, tables)
     return out
+
+
+def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs and tables of the body in order, those inside content controls
+    (``w:sdt``) included."""
+    for element in parent.iterchildren():
+        if element.tag == qn("w:sdt"):
+            for content in element.iterchildren(qn("w:sdtContent")):
+                yield from _blocks(content)
+        else:
+            yield element
 
 
 def _check_headings(document: DocxDocument, source: str) -> None:
     """Every appendix has its heading paragraph (else its table would be read as the
     previous appendix's, and refused for the wrong reason)."""
     found: set[str] = set()
-    for element in document.element.body.iterchildren(qn("w:p")):
+    for element in _blocks(document.element.body):
         if isinstance(element, CT_P):
-            m = _APPENDIX_HEADING.match(clean(_paragraph_text(element, document)))
+            m = _APPENDIX_HEADING.match(clean(_paragraph_text(element)))
             if m:
                 found.add(f"PL{m['n']}")
     if not found & set(APPENDIX_IDS):
@@ -236,15 +246,27 @@ def _open(data: bytes, source: str) -> DocxDocument:
         raise PlanTextError(damaged, file=source) from err
 
 
-def _paragraph_text(p: CT_P, document: DocxDocument) -> str:
-    text = Paragraph(p, document).text
-    return unicodedata.normalize("NFC", text.replace("\t", " ").replace("\n", " "))
+# The visible text of a paragraph. python-docx's Paragraph.text reads only the runs that
+# are children of the paragraph or of a hyperlink: it drops tracked insertions (w:ins),
+# content controls (w:sdt) and simple fields (w:fldSimple). Deleted text is w:delText,
+# never w:t; text boxes (w:txbxContent) are drawings, not the paragraph's text.
+_TEXT_NODES = etree.XPath(
+    ".//w:t[not(ancestor::w:txbxContent)] | .//w:tab[not(ancestor::w:tabs)] | .//w:br | .//w:cr",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
+)
 
 
-def _cell_paragraphs(tbl: CT_Tbl, document: DocxDocument) -> Iterator[str]:
+def _paragraph_text(p: CT_P) -> str:
+    nodes = _TEXT_NODES(p)
+    assert isinstance(nodes, list)
+    text = "".join(n.text or "" if n.tag == qn("w:t") else " " for n in nodes)
+    return unicodedata.normalize("NFC", text)
+
+
+def _cell_paragraphs(tbl: CT_Tbl) -> Iterator[str]:
     for p in tbl.iter(qn("w:p")):
         if isinstance(p, CT_P):
-            yield _paragraph_text(p, document)
+            yield _paragraph_text(p)
 
 
 # -- appendix tables -------------------------------------------------------------------------
@@ -257,15 +279,13 @@ class _Row:
     header_mark: bool  # w:tblHeader
 
 
-def _render_table(
-    out: RenderedDocx, tbl: CT_Tbl, document: DocxDocument, appendix: str, number: int
-) -> None:
+def _render_table(out: RenderedDocx, tbl: CT_Tbl, appendix: str, number: int) -> None:
     layout = LAYOUTS[appendix]
     name = f"Phụ lục {appendix[2:]}, bảng {number}"
     rows = tbl.tr_lst
     if len(rows) > MAX_ROWS:
         raise PlanTextError(f"{name} có quá nhiều hàng ({len(rows)}).", file=out.source)
-    grid = [_row(tr, document, f"{name}, hàng {i}", out.source) for i, tr in enumerate(rows, 1)]
+    grid = [_row(tr, f"{name}, hàng {i}", out.source) for i, tr in enumerate(rows, 1)]
     header = _header_rows(grid)
     if not header:
         raise PlanTextError(
@@ -280,7 +300,7 @@ def _render_table(
         out.add("\t".join(cells), f"{name}, hàng {i}", row.merged, i)
 
 
-def _row(tr: CT_Row, document: DocxDocument, where: str, source: str) -> _Row:
+def _row(tr: CT_Row, where: str, source: str) -> _Row:
     cells: list[str] = [""] * tr.grid_before
     merged: set[int] = set()
     for tc in tr.tc_lst:
@@ -291,7 +311,7 @@ def _row(tr: CT_Row, document: DocxDocument, where: str, source: str) -> _Row:
             merged.update(range(len(cells), len(cells) + span))
             cells.extend([""] * span)
         else:
-            cells.append(_cell_text(tc, document))
+            cells.append(_cell_text(tc))
             cells.extend([""] * (span - 1))
     trpr = tr.trPr
     mark = trpr is not None and any(
@@ -309,8 +329,10 @@ def _continues_merge(tc: CT_Tc) -> bool:
     return vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
 
 
-def _cell_text(tc: CT_Tc, document: DocxDocument) -> str:
-    paragraphs = [text for p in tc.p_lst if (text := _paragraph_text(p, document).strip())]
+def _cell_text(tc: CT_Tc) -> str:
+    paragraphs = [
+        text for p in _blocks(tc) if isinstance(p, CT_P) and (text := _paragraph_text(p).strip())
+    ]
     if len(paragraphs) == 1:
         return html.escape(paragraphs[0], quote=False)
     return "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs)
