@@ -403,3 +403,15 @@ def test_tracked_changes_and_content_controls(plan_docx: Path, tmp_path: Path) -
     assert _without_lines(load_plan(edited).to_dict()) == _without_lines(
         load_plan(plan_docx).to_dict()
     )
+
+
+def test_too_many_tables(plan_docx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx_reader, "MAX_TABLES", 4)  # the header block and PL1–PL4: 5
+    assert "quá nhiều bảng" in _error(plan_docx)
+    monkeypatch.setattr(docx_reader, "MAX_TABLES", 5)
+    assert load_plan(plan_docx).appendices[3].id == "PL4"
+
+
+def test_too_many_rows(plan_docx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx_reader, "MAX_ROWS", 20)
+    assert "Phụ lục 1, bảng 1 có quá nhiều hàng" in _error(plan_docx)

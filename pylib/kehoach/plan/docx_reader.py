@@ -49,7 +49,7 @@ from kehoach.plan.textclean import clean
 
 MAX_PLAN_BYTES = 32 * 1024**2  # the plan file, Word or text
 MAX_DOCUMENT_XML = 64 * 1024**2  # uncompressed word/document.xml
-MAX_TABLES = 200
+MAX_TABLES = 200  # in the whole document
 MAX_ROWS = 5_000  # per table
 MAX_COLUMNS = 64
 
@@ -143,7 +143,7 @@ def _render(document: DocxDocument, source: str) -> RenderedDocx:
     _check_headings(document, source)
     out = RenderedDocx(source)
     appendix: str | None = None
-    tables = 0
+    tables = all_tables = 0
     paragraph_no = 0
     for element in _blocks(document.element.body):
         if isinstance(element, CT_P):
@@ -156,7 +156,8 @@ def _render(document: DocxDocument, source: str) -> RenderedDocx:
             out.add(text, f"đoạn văn {paragraph_no}")
         elif isinstance(element, CT_Tbl):
             tables += 1
-            if tables > MAX_TABLES or len(out.lines) > MAX_TABLES * MAX_ROWS:
+            all_tables += 1
+            if all_tables > MAX_TABLES:
                 raise PlanTextError("Tệp Word có quá nhiều bảng.", file=source)
             if appendix is None:
                 for text in _cell_paragraphs(element):
