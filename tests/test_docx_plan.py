@@ -262,8 +262,12 @@ def test_a_package_with_broken_xml(plan_docx: Path, tmp_path: Path) -> None:
 
 
 def test_size_caps(plan_docx: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx_reader, "MAX_PARTS", 5)
+    assert "quá nhiều phần" in _error(plan_docx)
+    monkeypatch.setattr(docx_reader, "MAX_UNPACKED", 100_000)
+    assert "Tệp Word quá lớn" in _error(plan_docx)
     monkeypatch.setattr(docx_reader, "MAX_DOCUMENT_XML", 1000)
-    assert "quá lớn" in _error(plan_docx)
+    assert "Nội dung văn bản quá lớn" in _error(plan_docx)
     monkeypatch.setattr("kehoach.plan.importer.MAX_PLAN_BYTES", 1000)
     assert "Tệp kế hoạch quá lớn" in _error(plan_docx)
 

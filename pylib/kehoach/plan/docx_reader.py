@@ -49,6 +49,8 @@ from kehoach.plan.textclean import clean
 
 MAX_PLAN_BYTES = 32 * 1024**2  # the plan file, Word or text
 MAX_DOCUMENT_XML = 64 * 1024**2  # uncompressed word/document.xml
+MAX_UNPACKED = 256 * 1024**2  # every part of the package, uncompressed
+MAX_PARTS = 2_000
 MAX_TABLES = 200  # in the whole document
 MAX_ROWS = 5_000  # per table
 MAX_COLUMNS = 64
@@ -222,11 +224,23 @@ def _open(data: bytes, source: str) -> DocxDocument:
     damaged = "Tệp Word (.docx) bị hỏng hoặc không đầy đủ; hãy mở và lưu lại bằng Word."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            info = zf.getinfo("word/document.xml")
-            if info.file_size > MAX_DOCUMENT_XML:
+            infos = zf.infolist()
+            document_size = zf.getinfo("word/document.xml").file_size
+            unpacked = sum(i.file_size for i in infos)
+            # python-docx loads every part (images too) into memory: cap them all.
+            for size, cap, what in (
+                (document_size, MAX_DOCUMENT_XML, "Nội dung văn bản"),
+                (unpacked, MAX_UNPACKED, "Tệp Word"),
+            ):
+                if size > cap:
+                    raise PlanTextError(
+                        f"{what} quá lớn ({size / 1024**2:.0f} MB sau khi giải nén; "
+                        f"tối đa {cap / 1024**2:.0f} MB).",
+                        file=source,
+                    )
+            if len(infos) > MAX_PARTS:
                 raise PlanTextError(
-                    f"Nội dung tệp Word quá lớn ({info.file_size / 1024**2:.0f} MB sau khi "
-                    f"giải nén; tối đa {MAX_DOCUMENT_XML / 1024**2:.0f} MB).",
+                    f"Tệp Word có quá nhiều phần ({len(infos)}; tối đa {MAX_PARTS}).",
                     file=source,
                 )
             bad = zf.testzip()
