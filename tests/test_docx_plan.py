@@ -419,3 +419,9 @@ def test_too_many_tables(plan_docx: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_too_many_rows(plan_docx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(docx_reader, "MAX_ROWS", 20)
     assert "Phụ lục 1, bảng 1 có quá nhiều hàng" in _error(plan_docx)
+
+
+def test_a_zip_that_is_no_word_file(tmp_path: Path) -> None:
+    path = tmp_path / "ke-hoach.docx"
+    path.write_bytes(_package({"xl/workbook.xml": b"<workbook/>"}))
+    assert "không phải tệp Word (.docx)" in _error(path)

@@ -76,18 +76,11 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
 
 
 def is_word_file(data: bytes) -> bool:
-    """True for a Word package (a zip holding ``word/document.xml``) and for the
-    compound files Word writes (.doc, encrypted .docx), which ``render_docx`` refuses
+    """True for a Word package (a zip holding ``word/document.xml``), and for what is
+    no text but may be meant as one: any zip (another Office file, a damaged package) and
+    the compound files Word writes (.doc, encrypted .docx), which ``render_docx`` refuses
     with a message saying what to do."""
-    if data.startswith(_OLE_MAGIC):
-        return True
-    if not data.startswith(_ZIP_MAGIC):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "word/document.xml" in zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return True  # a damaged package: let render_docx say so
+    return data.startswith((_OLE_MAGIC, _ZIP_MAGIC))
 
 
 @dataclass
@@ -225,6 +218,12 @@ def _open(data: bytes, source: str) -> DocxDocument:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            if "word/document.xml" not in zf.namelist():
+                raise PlanTextError(
+                    "Đây không phải tệp Word (.docx): tệp nén không có phần "
+                    "«word/document.xml» (có thể là tệp Excel hay tệp zip khác).",
+                    file=source,
+                )
             document_size = zf.getinfo("word/document.xml").file_size
             unpacked = sum(i.file_size for i in infos)
             # python-docx loads every part (images too) into memory: cap them all.
