@@ -5,6 +5,7 @@ paragraphs, then four appendices "Phụ lục 1." .. "Phụ lục 4.", each a Wo
 written as tab-separated rows whose header rows repeat after every page break.
 ``kehoach.plan.tables`` reads the rows of one appendix; ``kehoach.plan.taskrows`` turns task
 cells into tasks. Every problem is a ``PlanTextError`` naming the line.
+The plan's Word file is rendered to the same lines by ``kehoach.plan.docx_reader``.
 """
 
 from __future__ import annotations
