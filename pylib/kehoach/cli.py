@@ -654,7 +654,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="Tạo workbook/KeHoach2023.xlsm từ văn bản kế hoạch")
     p.add_argument(
-        "--plan", metavar="TỆP", help="tệp văn bản kế hoạch (mặc định: kế hoạch 365 kèm theo)"
+        "--plan",
+        metavar="TỆP",
+        help="tệp kế hoạch: tệp Word .docx hoặc văn bản (mặc định: kế hoạch 365 kèm theo)",
     )
     p.add_argument(
         "--out", metavar="TỆP", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)"
@@ -675,7 +677,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="Đọc văn bản kế hoạch và in mô hình dạng JSON")
     p.add_argument(
-        "plan", nargs="?", metavar="TỆP", help="tệp văn bản (mặc định: kế hoạch 365 kèm theo)"
+        "plan",
+        nargs="?",
+        metavar="TỆP",
+        help="tệp kế hoạch: Word .docx hoặc văn bản (mặc định: kế hoạch 365 kèm theo)",
     )
     p.set_defaults(func=cmd_import)
 

@@ -5,6 +5,7 @@ paragraphs, then four appendices "Phụ lục 1." .. "Phụ lục 4.", each a Wo
 written as tab-separated rows whose header rows repeat after every page break.
 ``kehoach.plan.tables`` reads the rows of one appendix; ``kehoach.plan.taskrows`` turns task
 cells into tasks. Every problem is a ``PlanTextError`` naming the line.
+The plan's Word file is rendered to the same lines by ``kehoach.plan.docx_reader``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
+from kehoach.plan.docx_reader import MAX_PLAN_BYTES, is_word_file, render_docx
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.plan.tables import LAYOUTS, Line, read_appendix
 from kehoach.plan.textclean import clean
@@ -35,6 +37,11 @@ def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
     if not text.strip():
         raise PlanTextError("Văn bản kế hoạch trống.", file=source)
     lines = [Line(n, clean(raw), raw) for n, raw in enumerate(text.split("\n"), start=1)]
+    return plan_from_lines(lines, source)
+
+
+def plan_from_lines(lines: list[Line], source: str) -> Plan:
+    """The plan in ``lines``: the text's lines, or a Word file rendered as such lines."""
     body, parts = _split_appendices(lines, source)
     number, date, place, title = _read_header(body, source)
     plan = Plan(number=number, date=date, title=title, issuer=f"UBND tỉnh {place}")
@@ -54,8 +61,13 @@ def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
 
 
 def load_plan(path: Path) -> Plan:
-    """The plan in the UTF-8 text file at ``path``."""
+    """The plan in the file at ``path``: its Word file (.docx) or its UTF-8 text,
+    told apart by the content, not the extension."""
     try:
+        if Path(path).is_file() and Path(path).stat().st_size > MAX_PLAN_BYTES:
+            raise PlanTextError(
+                f"Tệp kế hoạch quá lớn (tối đa {MAX_PLAN_BYTES // 1024**2} MB).", file=path
+            )
         data = Path(path).read_bytes()
     except OSError as err:
         if isinstance(err, FileNotFoundError | IsADirectoryError) or Path(path).is_dir():
@@ -65,6 +77,12 @@ def load_plan(path: Path) -> Plan:
         ) from err
     if not data.strip():
         raise PlanTextError("Tệp kế hoạch trống.", file=path)
+    if is_word_file(data):
+        rendered = render_docx(data, str(path))
+        try:
+            return rendered.renumber(plan_from_lines(rendered.lines, str(path)))
+        except PlanTextError as err:
+            raise rendered.relocate(err) from err
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -17,7 +17,8 @@ Header rows (TT = "TT") repeat after every page break and are skipped. A criteri
 code seen again in the same section (repeated after a page break) continues the
 same criterion: its tasks are appended and differing values become ``Variant``s.
 An empty "Mục tiêu năm 2023" text (PL1, PL2) inherits the one above in the same
-section (a merged cell), recorded in ``Criterion.inherited``.
+section (a merged cell), recorded in ``Criterion.inherited``. Lines rendered from a
+Word table say which cells are merged (``Line.merged``): only those inherit.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class Line:
     number: int  # 1-based
     text: str  # clean text
     raw: str  # as in the file
+    # Indexes of the cells that continue a vertically merged cell of the row above, when
+    # the source says so (a Word table); None when merges must be inferred (the text).
+    merged: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,9 @@ class _Row:
         self.line = line
         self.raw = dict(zip(layout.columns, cells, strict=False))
         self.cells = {col: clean(value) for col, value in self.raw.items()}
+        self.merged: frozenset[str] | None = None
+        if line.merged is not None:
+            self.merged = frozenset(layout.columns[i] for i in line.merged if i < wanted)
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "")
@@ -114,8 +121,14 @@ class _Row:
     def empty(self, columns: tuple[str, ...]) -> bool:
         return not any(self.get(c) for c in columns)
 
+    def may_inherit(self, column: str) -> bool:
+        """True when an empty ``column`` may take the value above (a merged cell)."""
+        return self.merged is None or column in self.merged
+
     def task_row(self) -> TaskRow:
-        return TaskRow(self.line.number, *(self.raw[c] for c in TASK_COLUMNS))
+        merged = None if self.merged is None else self.merged & frozenset(TASK_COLUMNS)
+        text, lead, coordinating, timeline = (self.raw[c] for c in TASK_COLUMNS)
+        return TaskRow(self.line.number, text, lead, coordinating, timeline, merged)
 
 
 def roman_prefix(tt: str) -> tuple[str, str] | None:
@@ -300,7 +313,12 @@ class _Reader:
                 tt=row.get("tt"),
                 line=row.line.number,
             )
-            if self.layout.kind == "par" and not target_text and self.target_carry:
+            if (
+                self.layout.kind == "par"
+                and not target_text
+                and self.target_carry
+                and row.may_inherit("target_text")
+            ):
                 criterion.target_text = self.target_carry
                 criterion.inherited.append("target_text")
             self.section.criteria.append(criterion)

@@ -13,7 +13,9 @@ coordinating agencies and the timeline. Three things happen, in this order:
    its paragraphs are joined with "; ".
 2. **Merged cells.** An empty cell takes the value of the row above *in the same
    section* (the caller resets ``Carry`` at each section), and the field goes into
-   ``Task.inherited``. The text cell inherits the whole list of tasks of the row
+   ``Task.inherited``. When the source marks its merged cells (a Word table,
+   ``TaskRow.merged``), only those inherit; an empty unmerged cell stays empty.
+   The text cell inherits the whole list of tasks of the row
    above (a merged text cell covers every row it spans). A continuation row with
    agencies but no text that is not the pairing case inherits the text likewise.
 3. **Misplaced values.** A timeline cell that reads as agency names, or an agency
@@ -59,6 +61,9 @@ class TaskRow:
     lead: str = ""
     coordinating: str = ""
     timeline: str = ""
+    # Fields whose cell continues a merged cell above, when the source says so (a Word
+    # table); None when merges are inferred from empty cells (the text rendering).
+    merged: frozenset[str] | None = None
 
 
 @dataclass
@@ -75,6 +80,7 @@ class Carry:
 class _Cells:
     line: int
     values: dict[str, list[str]]
+    merged: frozenset[str] | None = None
 
     def has_agency(self) -> bool:
         return any(self.values[f] for f in AGENCY_FIELDS)
@@ -115,6 +121,7 @@ def resolve(
                 "coordinating": paragraphs(r.coordinating),
                 "timeline": paragraphs(r.timeline),
             },
+            r.merged,
         )
         for r in rows
     ]
@@ -127,7 +134,7 @@ def resolve(
         if not misplaced:
             for f in FIELDS:
                 above: list[str] = getattr(carry, f)
-                if not c.values[f] and above:
+                if not c.values[f] and above and (c.merged is None or f in c.merged):
                     c.values[f] = list(above)
                     inherited.append(f)
         carry = Carry(**{f: [] if f in misplaced else c.values[f] for f in FIELDS})
