@@ -639,6 +639,19 @@ class VietnameseParser(argparse.ArgumentParser):
             super().error(message)
 
 
+def _add_when(
+    parser: argparse.ArgumentParser, flag: str, help_text: str, *, day: bool = False
+) -> None:
+    """An option that fixes the day (``day``: YYYY-MM-DD) or the moment (ISO) a verb takes
+    for today or now, so that a run can be repeated with the same result."""
+    parser.add_argument(
+        flag,
+        type=_iso_date if day else _iso_datetime,
+        metavar="YYYY-MM-DD" if day else "YYYY-MM-DDTHH:MM:SS",
+        help=help_text,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = VietnameseParser(
         prog="kehoach",
@@ -719,11 +732,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="chỉ tạo tệp của cơ quan có mã này (lặp lại được)",
     )
     p.add_argument("--json", action="store_true", help="in bảng kê các tệp dạng JSON")
-    p.add_argument(
+    _add_when(
+        p,
         "--generated-at",
-        type=_iso_datetime,
-        metavar="YYYY-MM-DDTHH:MM:SS",
-        help="thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
+        "thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
     )
     p.set_defaults(func=cmd_extract)
 
@@ -731,12 +743,7 @@ def build_parser() -> argparse.ArgumentParser:
         "summary", help="Tổng hợp tiến độ theo cơ quan và phụ lục (như nút «Tổng hợp tiến độ»)"
     )
     p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
-    p.add_argument(
-        "--as-of",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="tính quá hạn theo ngày này (mặc định: hôm nay)",
-    )
+    _add_when(p, "--as-of", "tính quá hạn theo ngày này (mặc định: hôm nay)", day=True)
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument("--write", action="store_true", help="ghi trang «TongHop» như nút bấm")
     p.add_argument("--pdf", metavar="TỆP", help="in trang «TongHop» ra tệp PDF (cần LibreOffice)")
@@ -747,11 +754,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="Báo cáo kết quả thực hiện Kế hoạch, tệp Word (như nút «Báo cáo kết quả»)",
     )
     p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
-    p.add_argument(
+    _add_when(
+        p,
         "--as-of",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="ngày cuối của kỳ báo cáo, ngày ghi trên báo cáo (mặc định: hôm nay)",
+        "ngày cuối của kỳ báo cáo, ngày ghi trên báo cáo (mặc định: hôm nay)",
+        day=True,
     )
     p.add_argument(
         "--period",
@@ -783,11 +790,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="from_dir", required=True, metavar="THƯ_MỤC", help="thư mục các tệp gửi lại"
     )
     p.add_argument("--json", action="store_true", help="in kết quả từng tệp dạng JSON")
-    p.add_argument(
+    _add_when(
+        p,
         "--received-at",
-        type=_iso_datetime,
-        metavar="YYYY-MM-DDTHH:MM:SS",
-        help="thời điểm thu thập ghi vào TienDo, LichSu và tệp lịch sử (mặc định: bây giờ)",
+        "thời điểm thu thập ghi vào TienDo, LichSu và tệp lịch sử (mặc định: bây giờ)",
     )
     p.set_defaults(func=cmd_collect)
 
