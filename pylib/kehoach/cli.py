@@ -90,11 +90,13 @@ def _read_note(path: Path) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from kehoach.common.resources import macros_dir, templates_dir
     from kehoach.plan.importer import load_default_plan, load_plan
+    from kehoach.workbook.previous import read_previous
     from kehoach.workbook.xlsm import build_master
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
     out = Path(args.out) if args.out else default_workbook()
     _ready_to_write(out, whole=True)
+    previous = read_previous(Path(args.previous), out, templates_dir()) if args.previous else None
     dropped = build_master(
         out,
         plan,
@@ -102,11 +104,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         templates_dir(),
         keep_directory=not args.new_directory,
         drop_unmatched=args.drop_unmatched,
+        previous=previous,
     )
     for value in dropped:
         print(f"Đã bỏ (không còn chỗ trong workbook mới): {value.text()}")
     counts = ", ".join(f"{a.id}: {len(a.criteria)} tiêu chí" for a in plan.appendices)
     print(f"Đã tạo {out} ({counts}; {len(plan.iter_tasks())} nhiệm vụ).")
+    if previous is not None:
+        print(previous.summary())
     return EXIT_OK
 
 
@@ -672,10 +677,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", metavar="TỆP", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)"
     )
-    p.add_argument(
+    start = p.add_mutually_exclusive_group()
+    start.add_argument(
         "--new-directory",
         action="store_true",
         help="lấy danh bạ cơ quan mặc định, bỏ danh bạ đã sửa trong tệp --out (nếu có)",
+    )
+    start.add_argument(
+        "--from",
+        dest="previous",
+        metavar="TỆP_CŨ.xlsm",
+        help="tạo workbook mới (--out chưa có) cho kế hoạch năm sau, mang sang từ workbook năm "
+        "trước danh bạ cơ quan, «Cài đặt» và quy tắc đã sửa; không mang tiến độ, kết quả",
     )
     p.add_argument(
         "--drop-unmatched",
