@@ -293,3 +293,39 @@ def test_an_untouched_master_carries_no_edits(master_xlsm: Path, tmp_path: Path)
     assert (previous.changed_settings, previous.edited_rules) == (0, 0)
     assert (previous.agencies, previous.with_email) == (len(SEED.recipients()), 0)
     assert previous.directory == SEED
+
+
+def test_a_damaged_directory_in_the_old_master_is_named(master_xlsm: Path, tmp_path: Path) -> None:
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb[layout.DIRECTORY_SHEET]
+    row = _row(ws, "SNV")
+    ws.cell(row, ENTRY_KEYS.index("kind") + 1).value = "Phòng ban"
+    wb.save(master_xlsm)
+    new = tmp_path / "KeHoach2024.xlsm"
+    code, _, err = run(["build", "--out", str(new), "--from", str(master_xlsm)])
+    assert code == EXIT_USER_ERROR
+    letter = chr(ord("A") + ENTRY_KEYS.index("kind"))
+    assert f"Lỗi: tệp {master_xlsm}, trang tính '{layout.DIRECTORY_SHEET}', ô {letter}{row}" in err
+    assert not new.exists()
+
+
+def test_a_rule_the_program_no_longer_knows_stops_then_is_dropped(
+    master_xlsm: Path, tmp_path: Path
+) -> None:
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb[layout.RULES_SHEET]
+    ws.append(["QT-CU", "Một quy tắc của bản trước", "Không"])
+    row = ws.max_row
+    wb.save(master_xlsm)
+    new = tmp_path / "KeHoach2024.xlsm"
+    argv = ["build", "--out", str(new), "--from", str(master_xlsm)]
+    code, _, err = run(argv)
+    assert code == EXIT_USER_ERROR
+    assert f"Lỗi: tệp {master_xlsm}: Không tạo lại workbook: 1 giá trị" in err
+    where = f"trang tính '{layout.RULES_SHEET}', ô C{row} (QT-CU): «Không»"
+    assert f"{where}: chương trình không còn quy tắc này" in err
+    assert not new.exists()
+    code, out, err = run([*argv, "--drop-unmatched"])
+    assert (code, err) == (EXIT_OK, "")
+    assert f"Đã bỏ (không còn chỗ trong workbook mới): {where}" in out
+    assert "QT-CU" not in {r.id for r in rules_from_values(workbook_values(new))}

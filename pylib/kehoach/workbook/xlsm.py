@@ -386,7 +386,7 @@ def build_master(
         apply_to_workbook(wb, mail)
         carry = typed_inputs(old, wb)
         if carry.unmatched and not drop_unmatched:
-            raise refusal(carry.unmatched, file=out)
+            raise refusal(carry.unmatched, file=out if previous is None else previous.path)
         apply_carry(wb, carry)
         dropped.extend(carry.unmatched)
 
