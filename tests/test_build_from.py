@@ -227,9 +227,14 @@ def test_rebuilding_last_years_master_still_keeps_its_progress(year: Year, tmp_p
     assert stored_key(copy) == stored_key(year.old)
 
 
-def test_from_the_same_file_as_out_is_refused(master_xlsm: Path) -> None:
+@pytest.mark.parametrize("spelled", ["as is", "through another folder"])
+def test_from_the_same_file_as_out_is_refused(master_xlsm: Path, spelled: str) -> None:
     before = _sha(master_xlsm)
-    code, out, err = run(["build", "--out", str(master_xlsm), "--from", str(master_xlsm)])
+    same = master_xlsm
+    if spelled != "as is":
+        (master_xlsm.parent / "khac").mkdir()
+        same = master_xlsm.parent / "khac" / ".." / master_xlsm.name
+    code, out, err = run(["build", "--out", str(master_xlsm), "--from", str(same)])
     assert (code, out) == (EXIT_USER_ERROR, "")
     assert f"Lỗi: tệp {master_xlsm}: --from và --out là cùng một tệp" in err
     assert "Không ghi gì" in err and "bỏ --from" in err

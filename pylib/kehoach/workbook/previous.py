@@ -78,7 +78,7 @@ class Previous:
 def check_target(previous: Path, out: Path) -> None:
     """BuildError unless ``out`` is a new file: never last year's master itself (its progress
     would be lost), never a master already built (rebuild that one without ``--from``)."""
-    if out.exists() and previous.exists() and out.resolve() == previous.resolve():
+    if out.exists() and previous.exists() and out.samefile(previous):
         raise BuildError(
             f"{FROM_FLAG} và --out là cùng một tệp: tạo kế hoạch mới đè lên workbook năm trước "
             "sẽ mất tiến độ và kết quả đã thu thập. Không ghi gì. Hãy ghi workbook mới ra tệp "
