@@ -90,11 +90,13 @@ def _read_note(path: Path) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from kehoach.common.resources import macros_dir, templates_dir
     from kehoach.plan.importer import load_default_plan, load_plan
+    from kehoach.workbook.previous import read_previous
     from kehoach.workbook.xlsm import build_master
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
     out = Path(args.out) if args.out else default_workbook()
     _ready_to_write(out, whole=True)
+    previous = read_previous(Path(args.previous), out, templates_dir()) if args.previous else None
     dropped = build_master(
         out,
         plan,
@@ -102,11 +104,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         templates_dir(),
         keep_directory=not args.new_directory,
         drop_unmatched=args.drop_unmatched,
+        previous=previous,
     )
     for value in dropped:
         print(f"Đã bỏ (không còn chỗ trong workbook mới): {value.text()}")
     counts = ", ".join(f"{a.id}: {len(a.criteria)} tiêu chí" for a in plan.appendices)
     print(f"Đã tạo {out} ({counts}; {len(plan.iter_tasks())} nhiệm vụ).")
+    if previous is not None:
+        print(previous.summary())
     return EXIT_OK
 
 
@@ -639,6 +644,19 @@ class VietnameseParser(argparse.ArgumentParser):
             super().error(message)
 
 
+def _add_when(
+    parser: argparse.ArgumentParser, flag: str, help_text: str, *, day: bool = False
+) -> None:
+    """An option that fixes the day (``day``: YYYY-MM-DD) or the moment (ISO) a verb takes
+    for today or now, so that a run can be repeated with the same result."""
+    parser.add_argument(
+        flag,
+        type=_iso_date if day else _iso_datetime,
+        metavar="YYYY-MM-DD" if day else "YYYY-MM-DDTHH:MM:SS",
+        help=help_text,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = VietnameseParser(
         prog="kehoach",
@@ -661,10 +679,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", metavar="TỆP", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)"
     )
-    p.add_argument(
+    start = p.add_mutually_exclusive_group()
+    start.add_argument(
         "--new-directory",
         action="store_true",
         help="lấy danh bạ cơ quan mặc định, bỏ danh bạ đã sửa trong tệp --out (nếu có)",
+    )
+    start.add_argument(
+        "--from",
+        dest="previous",
+        metavar="TỆP_CŨ.xlsm",
+        help="tạo workbook mới (--out chưa có) cho kế hoạch năm sau, mang sang từ workbook năm "
+        "trước danh bạ cơ quan, «Cài đặt» và quy tắc đã sửa; không mang tiến độ, kết quả",
     )
     p.add_argument(
         "--drop-unmatched",
@@ -724,11 +750,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="chỉ tạo tệp của cơ quan có mã này (lặp lại được)",
     )
     p.add_argument("--json", action="store_true", help="in bảng kê các tệp dạng JSON")
-    p.add_argument(
+    _add_when(
+        p,
         "--generated-at",
-        type=_iso_datetime,
-        metavar="YYYY-MM-DDTHH:MM:SS",
-        help="thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
+        "thời điểm ghi vào tệp (mặc định: bây giờ); cùng thời điểm, cùng kết quả từng byte",
     )
     p.set_defaults(func=cmd_extract)
 
@@ -736,12 +761,7 @@ def build_parser() -> argparse.ArgumentParser:
         "summary", help="Tổng hợp tiến độ theo cơ quan và phụ lục (như nút «Tổng hợp tiến độ»)"
     )
     p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
-    p.add_argument(
-        "--as-of",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="tính quá hạn theo ngày này (mặc định: hôm nay)",
-    )
+    _add_when(p, "--as-of", "tính quá hạn theo ngày này (mặc định: hôm nay)", day=True)
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument("--write", action="store_true", help="ghi trang «TongHop» như nút bấm")
     p.add_argument("--pdf", metavar="TỆP", help="in trang «TongHop» ra tệp PDF (cần LibreOffice)")
@@ -752,11 +772,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="Báo cáo kết quả thực hiện Kế hoạch, tệp Word (như nút «Báo cáo kết quả»)",
     )
     p.add_argument("workbook", help="tệp .xlsm của kế hoạch")
-    p.add_argument(
+    _add_when(
+        p,
         "--as-of",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="ngày cuối của kỳ báo cáo, ngày ghi trên báo cáo (mặc định: hôm nay)",
+        "ngày cuối của kỳ báo cáo, ngày ghi trên báo cáo (mặc định: hôm nay)",
+        day=True,
     )
     p.add_argument(
         "--period",
@@ -788,11 +808,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="from_dir", required=True, metavar="THƯ_MỤC", help="thư mục các tệp gửi lại"
     )
     p.add_argument("--json", action="store_true", help="in kết quả từng tệp dạng JSON")
-    p.add_argument(
+    _add_when(
+        p,
         "--received-at",
-        type=_iso_datetime,
-        metavar="YYYY-MM-DDTHH:MM:SS",
-        help="thời điểm thu thập ghi vào TienDo, LichSu và tệp lịch sử (mặc định: bây giờ)",
+        "thời điểm thu thập ghi vào TienDo, LichSu và tệp lịch sử (mặc định: bây giờ)",
     )
     p.set_defaults(func=cmd_collect)
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from kehoach.agencies.directory import Directory
     from kehoach.plan.model import Plan
     from kehoach.workbook.carryover import TypedValue
+    from kehoach.workbook.previous import Previous
 
 __all__ = [
     "BUILD_TIMESTAMP",
@@ -324,6 +325,7 @@ def build_master(
     *,
     keep_directory: bool = True,
     drop_unmatched: bool = False,
+    previous: Previous | None = None,
 ) -> list[TypedValue]:
     """Build the master workbook of ``plan``: the cover and plan sheets, the ribbon, the VBA.
 
@@ -343,6 +345,10 @@ def build_master(
     (:mod:`kehoach.workbook.carryover`). A typed value with no place in the new workbook stops the
     build (BuildError listing each, nothing written) unless ``drop_unmatched``; the values
     dropped then are returned.
+
+    With ``previous`` (last year's master, :func:`kehoach.workbook.previous.read_previous`),
+    ``out`` is a new file and the directory, the settings and the rule edits come from that
+    master instead, its progress and results staying behind.
     """
     from kehoach.collect.run import kept_progress
     from kehoach.extract.signing import key_edits, stored_key
@@ -354,11 +360,19 @@ def build_master(
 
     ribbon = _read_ribbon_source(macros_dir)
     buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
-    directory = kept_directory(out, templates_dir) if keep_directory else None
+    if previous is not None:
+        from kehoach.workbook.previous import check_target
+
+        check_target(previous.path, out)
+        directory: Directory | None = previous.directory if keep_directory else None
+        mail = list(previous.settings)
+        old, names = dict(previous.rules), dict(previous.names)
+    else:
+        directory = kept_directory(out, templates_dir) if keep_directory else None
+        mail = kept_mail_of(out)
+        old, names = workbook_contents(out) if out.is_file() else ({}, {})
     key = stored_key(out)
     progress = kept_progress(out)
-    mail = kept_mail_of(out)
-    old, names = workbook_contents(out) if out.is_file() else ({}, {})
     omit = deleted_rules(old, names)
     dropped: list[TypedValue] = []
 
@@ -372,7 +386,7 @@ def build_master(
         apply_to_workbook(wb, mail)
         carry = typed_inputs(old, wb)
         if carry.unmatched and not drop_unmatched:
-            raise refusal(carry.unmatched, file=out)
+            raise refusal(carry.unmatched, file=out if previous is None else previous.path)
         apply_carry(wb, carry)
         dropped.extend(carry.unmatched)
 
