@@ -8,8 +8,6 @@ signature mismatch, changed task rows) are used as it words them.
 
 from __future__ import annotations
 
-from kehoach.extract import signing
-
 ASK_AGAIN = "đề nghị cơ quan điền vào đúng tệp .xlsx đã được gửi rồi gửi lại"
 
 # --- before the file is opened -------------------------------------------------------------
@@ -67,7 +65,6 @@ META_OUT_OF_BOUNDS = (
     "Trang ẩn «{sheet}» có dữ liệu ngoài vùng của tệp đã gửi (ô {cell}): dữ liệu ẩn đã bị "
     "sửa; " + ASK_AGAIN + "."
 )
-META_SHAPE = signing.META_SHAPE
 OTHER_PLAN = "Tệp của kế hoạch «{found}», không phải Kế hoạch «{expected}»."
 MISSING_SHEET = "Thiếu trang tính «{sheet}» (đã bị xóa hoặc đổi tên): " + ASK_AGAIN + "."
 EXTRA_SHEET = "Có trang tính lạ «{sheet}» không có trong tệp đã gửi: " + ASK_AGAIN + "."
