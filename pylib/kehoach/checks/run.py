@@ -1,7 +1,7 @@
 """The consistency checker ("Kiểm tra dữ liệu", ``kehoach check``): general rules, as data.
 
-``run_checks(values, rules)`` runs the enabled rules of the "Quy tắc" sheet (see
-``kehoach.checks.rules``) over the plan sheets' values and returns findings
+``run_checks(state, rules)`` runs the enabled rules of the "Quy tắc" sheet (see
+``kehoach.checks.rules``) over the plan sheets of the master's ``MasterState`` and returns findings
 (``kehoach.checks.findings``),
 each naming its sheet and cell. None of the rules knows this particular plan: what is
 document-specific (which appendix sums and which averages, the plan's targeting rules, the

@@ -1,7 +1,7 @@
 """Gaps: how far the province is from each target, and where the points were lost.
 
-Pure core (pandas, never xlwings). Input: the sheet values both shells read
-(``sheetdata.workbook_values`` in the CLI, ``used_range`` in Excel); output: a
+Pure core (pandas, never xlwings). Input: the ``MasterState`` both shells build
+(``state.master.read_state`` in the CLI, ``kehoach.xl.book_state`` in Excel); output: a
 :class:`GapsReport` of DataFrames and dataclasses, JSON-able with ``to_dict``, and
 :func:`gap_edits`, what the button "Tính chênh lệch" writes on the sheet "Chênh lệch".
 

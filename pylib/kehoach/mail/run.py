@@ -1,4 +1,4 @@
-"""A run of the button "Tạo thư nháp" / ``kehoach mail``: from the master's values to messages
+"""A run of the button "Tạo thư nháp" / ``kehoach mail``: from the master's state to messages
 and log edits.
 
 ``plan_mail`` reads the settings sheet, the directory and the manifest of the agency files, and
