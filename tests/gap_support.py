@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from kehoach.gaps.compute import compute_gaps
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 
 # Results typed on section, group and total rows too (over their formulas), on top of RESULTS:
 # PL1 field II; PL2 field I over its three typed criteria (3.5) and field II without any; SIPAS
@@ -48,7 +49,7 @@ RESULTS: dict[str, dict[str, Any]] = {
 
 def criterion_rows(path: Path) -> dict[str, dict[str, int]]:
     """Excel row of every criterion, by appendix and criterion id."""
-    report = compute_gaps(workbook_values(path))
+    report = compute_gaps(state_from_values(workbook_values(path)))
     return {
         a.id: {str(c["id"]): int(str(row)) for row, c in a.criteria.iterrows()}
         for a in report.appendices.values()

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from kehoach.sheets import layout
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets import summary_layout as sl
+from kehoach.state.master import state_from_values
 
 AS_OF = date(2024, 1, 15)
 RECEIVED = datetime(2024, 1, 12, 9, 0, 0)
@@ -116,7 +117,9 @@ def write_round_of_returns(path: Path, seed: int = 7) -> Path:
     from kehoach.sheets.sheetdata import workbook_values
     from kehoach.summary.compute import SHEETS_READ, summarize
 
-    summary = summarize(workbook_values(path, sheets=SHEETS_READ), AS_OF, file=path)
+    summary = summarize(
+        state_from_values(workbook_values(path, sheets=SHEETS_READ), file=path), AS_OF
+    )
     rnd = random.Random(seed)
     agencies = sorted(set(summary.items["agency"]))
     reporting = set(rnd.sample(agencies, int(len(agencies) * 0.7)))

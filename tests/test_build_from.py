@@ -28,6 +28,7 @@ from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.workbook.previous import read_previous
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +188,7 @@ def test_settings_and_rule_edits_go_over(year: Year) -> None:
     settings = {r[0]: r[1] for r in rows if r and r[0]}
     assert {k: settings[k] for k in SETTINGS} == SETTINGS
     assert settings["Tên người gửi"] == "Sở Nội vụ tỉnh Bắc Kạn"  # the default, untouched
-    rules = {r.id: r for r in rules_from_values(values)}
+    rules = {r.id: r for r in rules_from_values(state_from_values(values))}
     assert rules["MT-PAPI"].enabled is False
     assert rules["NV-O-GOP"].severity == "info"
     assert DELETED_RULE not in rules
@@ -333,4 +334,4 @@ def test_a_rule_the_program_no_longer_knows_stops_then_is_dropped(
     code, out, err = run([*argv, "--drop-unmatched"])
     assert (code, err) == (EXIT_OK, "")
     assert f"Đã bỏ (không còn chỗ trong workbook mới): {where}" in out
-    assert "QT-CU" not in {r.id for r in rules_from_values(workbook_values(new))}
+    assert "QT-CU" not in {r.id for r in rules_from_values(state_from_values(workbook_values(new)))}

@@ -17,6 +17,7 @@ from kehoach.plan.model import Plan
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.workbook.xlsm import build_master
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +100,7 @@ def test_rebuild_keeps_everything_typed(master_xlsm: Path) -> None:
     assert _rebuild(master_xlsm) == []
     assert _typed_back(master_xlsm) == TYPED
     values = workbook_values(master_xlsm)
-    rules = {r.id: r for r in rules_from_values(values)}
+    rules = {r.id: r for r in rules_from_values(state_from_values(values))}
     assert rules["MT-PAPI"].enabled is False
     assert rules["NV-O-GOP"].severity == "info"
     assert rules["PHAN-CAP"].number("dung_sai") == 0.02
@@ -212,14 +213,18 @@ def test_a_rule_deleted_from_the_sheet_stays_deleted(master_xlsm: Path) -> None:
     ws.delete_rows(_row(ws, "NV-O-GOP"))
     wb.save(master_xlsm)
     _rebuild(master_xlsm)
-    ids = [r.id for r in rules_from_values(workbook_values(master_xlsm))]
+    ids = [r.id for r in rules_from_values(state_from_values(workbook_values(master_xlsm)))]
     assert "MA-TRUNG" not in ids
     assert "NV-O-GOP" in ids
     _rebuild(master_xlsm)  # and again: still deleted
-    assert "MA-TRUNG" not in [r.id for r in rules_from_values(workbook_values(master_xlsm))]
+    assert "MA-TRUNG" not in [
+        r.id for r in rules_from_values(state_from_values(workbook_values(master_xlsm)))
+    ]
     # A master built before the name existed: its missing rules come back.
     wb = load_workbook(master_xlsm, keep_vba=True)
     del wb.defined_names[layout.RULES_OFFERED_NAME]
     wb.save(master_xlsm)
     _rebuild(master_xlsm)
-    assert "MA-TRUNG" in [r.id for r in rules_from_values(workbook_values(master_xlsm))]
+    assert "MA-TRUNG" in [
+        r.id for r in rules_from_values(state_from_values(workbook_values(master_xlsm)))
+    ]

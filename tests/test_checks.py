@@ -18,6 +18,7 @@ from kehoach.checks.findings import Finding
 from kehoach.checks.rules import RULE_PARAMS, ParamValue, Rule, default_rules, rules_from_values
 from kehoach.checks.run import CHECKS, run_checks
 from kehoach.sheets import layout
+from kehoach.state.master import state_from_values
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = layout.TASKS_SHEET
@@ -33,7 +34,7 @@ def only(rule_id: str, **params: ParamValue) -> list[Rule]:
 
 
 def run(wb: Workbook, rule_id: str | None = None) -> list[Finding]:
-    return run_checks(values_of(wb), only(rule_id) if rule_id else rules())
+    return run_checks(state_from_values(values_of(wb)), only(rule_id) if rule_id else rules())
 
 
 def where(findings: list[Finding]) -> list[tuple[str, str, str]]:
@@ -183,17 +184,17 @@ def test_a_sum_of_two_allows_three_half_units(section: float, fires: bool) -> No
     wb = clean_workbook()
     put(wb, "PL4", "PL4-1", "score_2022", section)
     put(wb, "PL4", "PL4", "score_2022", section)
-    found = run_checks(values_of(wb), only("PHAN-CAP"))
+    found = run_checks(state_from_values(values_of(wb)), only("PHAN-CAP"))
     assert [f.cell for f in found] == ([cell_of(wb, "PL4", "PL4-1", "score_2022")] if fires else [])
 
 
 def test_dung_sai_overrides_the_derived_tolerance() -> None:
     wb = clean_workbook()
     put(wb, "PL4", "PL4-1.1", "target", 1.58)
-    assert run_checks(values_of(wb), only("MT-PAPI", dung_sai=0.05)) == []
-    assert len(run_checks(values_of(wb), only("MT-PAPI", dung_sai=0.001))) == 1
+    assert run_checks(state_from_values(values_of(wb)), only("MT-PAPI", dung_sai=0.05)) == []
+    assert len(run_checks(state_from_values(values_of(wb)), only("MT-PAPI", dung_sai=0.001))) == 1
     put(wb, "PL4", "PL4-1.1", "target", 1.565)
-    assert len(run_checks(values_of(wb), only("MT-PAPI", dung_sai=0.001))) == 1
+    assert len(run_checks(state_from_values(values_of(wb)), only("MT-PAPI", dung_sai=0.001))) == 1
 
 
 def test_messages_state_expected_and_found() -> None:
@@ -225,17 +226,34 @@ def test_the_rules_sheet_decides_what_runs_and_how_severe() -> None:
     wb = clean_workbook()
     put(wb, "PL4", "PL4", "target", 3.50)
     _sheet_cell(wb, "severity", "thông tin")
-    found = run_checks(values_of(wb), rules_from_values(values_of(wb)))
+    found = run_checks(
+        state_from_values(values_of(wb)), rules_from_values(state_from_values(values_of(wb)))
+    )
     assert [(f.rule, f.severity, f.severity_label) for f in found] == [
         ("PHAN-CAP", "info", "thông tin")
     ]
     _sheet_cell(wb, "enabled", "Không")
-    assert run_checks(values_of(wb), rules_from_values(values_of(wb))) == []
+    assert (
+        run_checks(
+            state_from_values(values_of(wb)), rules_from_values(state_from_values(values_of(wb)))
+        )
+        == []
+    )
     _sheet_cell(wb, "enabled", "Có")
     _sheet_cell(wb, "params", "tong=; trung_binh=PL3; dung_sai=")  # PL4 no longer summed
-    assert run_checks(values_of(wb), rules_from_values(values_of(wb))) == []
+    assert (
+        run_checks(
+            state_from_values(values_of(wb)), rules_from_values(state_from_values(values_of(wb)))
+        )
+        == []
+    )
     _sheet_cell(wb, "params", "tong=PL4; dung_sai=0,01")
-    assert run_checks(values_of(wb), rules_from_values(values_of(wb))) != []
+    assert (
+        run_checks(
+            state_from_values(values_of(wb)), rules_from_values(state_from_values(values_of(wb)))
+        )
+        != []
+    )
 
 
 def test_sort_errors_first_then_workbook_order() -> None:

@@ -18,6 +18,7 @@ from kehoach.checks.run import CHECK_ALERT_TITLE, check_workbook
 from kehoach.cli import main
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.workbook.master import fill_master
 from kehoach.workbook.xlsm import build_xlsm, save_xlsm, vba_modules
 from xlharness import run_entry
@@ -58,7 +59,7 @@ REAL_WARNINGS = {
 
 @pytest.fixture(scope="module")
 def real(_built_master: Path) -> list[Finding]:
-    return check_workbook(workbook_values(_built_master)).findings
+    return check_workbook(state_from_values(workbook_values(_built_master))).findings
 
 
 def test_errors_on_the_embedded_plan(real: list[Finding]) -> None:

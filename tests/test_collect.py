@@ -19,6 +19,7 @@ from kehoach.common.errors import WorkbookError
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import WriteValues, apply_to_workbook
+from kehoach.state.master import state_from_values
 from kehoach.workbook.master import write_progress_sheets
 
 T0 = datetime(2023, 10, 2, 9, 0, 0)
@@ -85,7 +86,9 @@ def run(
 ) -> Collection:
     """Plan on the workbook's values, apply the edits to it (as the CLI does) and keep the
     run's changed cells as its history workbook would get them (``history``)."""
-    collection = plan_collection(values_of(wb), outcomes, when, context=CONTEXT, **kw)
+    collection = plan_collection(
+        state_from_values(values_of(wb)), outcomes, when, context=CONTEXT, **kw
+    )
     apply_to_workbook(wb, collection.edits())
     _CHANGES.setdefault(wb, []).extend(c.cells() for c in collection.changes)
     return collection
@@ -373,7 +376,7 @@ def test_a_damaged_progress_header_names_the_cell_and_plans_nothing() -> None:
     wb = empty_master()
     wb[pl.PROGRESS_SHEET]["C3"] = "Cơ quan"
     with pytest.raises(WorkbookError) as err:
-        plan_collection(values_of(wb), [], T0)
+        plan_collection(state_from_values(values_of(wb)), [], T0)
     assert err.value.sheet == pl.PROGRESS_SHEET and err.value.cell == "C3"
 
 
@@ -396,9 +399,12 @@ def test_a_run_that_would_overflow_a_worksheet_writes_nothing(
     monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 1)
     more = outcome("b.xlsx", "STP", [report("PL1-NV1"), report("PL1-NV2")])
     with pytest.raises(collect.CollectError) as caught:
-        plan_collection(values_of(wb), [more], T0, context=CONTEXT)
+        plan_collection(state_from_values(values_of(wb)), [more], T0, context=CONTEXT)
     message = str(caught.value)
     assert pl.PROGRESS_SHEET in message and f"sẽ cần {used + 2} dòng" in message
     assert f"({used + 1})" in message and "không ghi gì" in message
     monkeypatch.setattr(collect, "EXCEL_MAX_ROWS", used + 2)
-    assert len(plan_collection(values_of(wb), [more], T0, context=CONTEXT).progress) == 3
+    assert (
+        len(plan_collection(state_from_values(values_of(wb)), [more], T0, context=CONTEXT).progress)
+        == 3
+    )

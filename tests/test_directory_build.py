@@ -14,6 +14,7 @@ from kehoach.plan.importer import load_default_plan
 from kehoach.sheets import layout
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.workbook.xlsm import build_master
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,7 +165,7 @@ def test_check_uses_the_directory(master_xlsm: Path) -> None:
     lead = layout.column_index(layout.TASK_COLUMNS, "lead")
     tasks.cell(layout.FIRST_DATA_ROW, lead).value = "Sở Nội vu; Sở Tư pháp"
     wb.save(master_xlsm)
-    findings = check_workbook(workbook_values(master_xlsm)).findings
+    findings = check_workbook(state_from_values(workbook_values(master_xlsm))).findings
     mine = [f for f in findings if f.rule == "NV-CO-QUAN"]
     assert len(mine) == 1
     assert mine[0].cell == f"G{layout.FIRST_DATA_ROW}" and "«Sở Nội vu»" in mine[0].message

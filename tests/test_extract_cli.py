@@ -12,6 +12,7 @@ from kehoach.cli import main
 from kehoach.extract.signing import master_key, stored_key, verify
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 
 AT = "2023-07-01T09:30:00"
 
@@ -31,7 +32,7 @@ def test_extract_writes_files_key_and_manifest(
     assert "Đã tạo 42 tệp cho 42 cơ quan" in out
     assert "Đã tạo khóa ký mới" in out and f"Đã ghi trang '{ex.MANIFEST_SHEET}'" in out
     assert "[##############################] 42/42" in err  # the progress bar, on stderr
-    key = master_key(workbook_values(master_xlsm))
+    key = master_key(state_from_values(workbook_values(master_xlsm)))
     assert key is not None
     wb = load_workbook(master_xlsm, keep_vba=True)
     assert wb[ex.KEY_SHEET].sheet_state == "veryHidden"

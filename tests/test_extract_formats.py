@@ -24,6 +24,7 @@ from kehoach.extract.signing import verify
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import apply_to_workbook
+from kehoach.state.master import state_from_values
 from kehoach.workbook.master import write_progress_sheets
 from returns_corpus import PLAN_ID
 from sample_plans import small_plan
@@ -78,7 +79,9 @@ def collected(outcome: FileOutcome) -> list[dict[str, Any]]:
     write_progress_sheets(wb)
     values = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
     context = row_context(plan, small_directory(), small_assignments(plan))
-    collection = plan_collection(values, [outcome], datetime(2023, 10, 2, 9), context=context)
+    collection = plan_collection(
+        state_from_values(values), [outcome], datetime(2023, 10, 2, 9), context=context
+    )
     apply_to_workbook(wb, collection.edits())
     keys = [c.key for c in pl.PROGRESS_COLUMNS]
     rows = wb[pl.PROGRESS_SHEET].iter_rows(min_row=pl.FIRST_DATA_ROW, values_only=True)

@@ -30,6 +30,7 @@ from kehoach.extract.signing import (
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 
 
 def test_new_keys_are_random_and_32_bytes() -> None:
@@ -51,30 +52,30 @@ def test_key_round_trips_through_the_master(tmp_path: Path) -> None:
     assert wb[ex.KEY_SHEET].sheet_state == "veryHidden"
     wb.save(tmp_path / "m.xlsx")
     assert load_workbook(tmp_path / "m.xlsx")[ex.KEY_SHEET].sheet_state == "veryHidden"
-    assert master_key(workbook_values(tmp_path / "m.xlsx")) == key
+    assert master_key(state_from_values(workbook_values(tmp_path / "m.xlsx"))) == key
 
 
 def test_no_key_sheet_means_no_key() -> None:
-    assert master_key({"PL1": [[1]]}) is None
+    assert master_key(state_from_values({"PL1": [[1]]})) is None
 
 
 @pytest.mark.parametrize("damage", ["abc", None, "0" * 63, "g" * 64])
 def test_a_damaged_key_names_its_cell(damage: Any) -> None:
     values = {ex.KEY_SHEET: [[ex.KEY_NOTE], [ex.KEY_LABEL, damage]]}
     with pytest.raises(WorkbookError) as err:
-        master_key(values, file="m.xlsm")
+        master_key(state_from_values(values, file="m.xlsm"))
     assert f"trang tính '{ex.KEY_SHEET}', ô B2" in str(err.value)
     assert "backup" in str(err.value)
 
 
 def test_a_key_sheet_without_key_row() -> None:
     with pytest.raises(WorkbookError, match=ex.KEY_LABEL):
-        master_key({ex.KEY_SHEET: [["x"]]})
+        master_key(state_from_values({ex.KEY_SHEET: [["x"]]}))
 
 
 def test_uppercase_hex_is_read() -> None:
     key = bytes(range(32))
-    assert master_key({ex.KEY_SHEET: [[ex.KEY_LABEL, key.hex().upper()]]}) == key
+    assert master_key(state_from_values({ex.KEY_SHEET: [[ex.KEY_LABEL, key.hex().upper()]]})) == key
 
 
 @pytest.mark.parametrize(

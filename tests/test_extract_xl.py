@@ -14,6 +14,7 @@ from kehoach.cli import main
 from kehoach.extract.signing import key_id, master_key, verify
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from xlharness import run_entry
 
 
@@ -47,7 +48,7 @@ def test_button_writes_files_key_manifest_and_alerts(
     # The key went into the workbook (hidden: Office.js knows no "very hidden") ...
     wb = load_workbook(result.path, keep_vba=True)
     assert wb[ex.KEY_SHEET].sheet_state == "hidden"
-    key = master_key(workbook_values(result.path))
+    key = master_key(state_from_values(workbook_values(result.path)))
     assert key is not None
     # ... and signed every file listed on the manifest sheet and in manifest.json.
     manifest = json.loads((folder / ex.MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -65,11 +66,11 @@ def test_button_reuses_the_key_and_matches_the_cli(
     """After `kehoach extract` made the key, the button signs with it and lists the same files."""
     assert main(["extract", str(master_xlsm), "--out", str(tmp_path / "cli")]) == 0
     capsys.readouterr()
-    key = master_key(workbook_values(master_xlsm))
+    key = master_key(state_from_values(workbook_values(master_xlsm)))
     folder = tmp_path / "button"
     result = run_entry(master_xlsm, lambda book: xl.make_extracts(book, out_dir=str(folder)))
     assert not any(a["func"] == "addSheet" and ex.KEY_SHEET in a["args"] for a in result.actions)
-    assert master_key(workbook_values(result.path)) == key
+    assert master_key(state_from_values(workbook_values(result.path))) == key
     cli = [r[:6] for r in manifest_rows(master_xlsm)[1:]]
     button = [r[:6] for r in manifest_rows(result.path)[1:]]
     assert cli == button

@@ -19,6 +19,7 @@ from kehoach.gaps.compute import GapsReport, compute_gaps, gap_edits, number_tex
 from kehoach.sheets import layout
 from kehoach.sheets.edits import Link, WriteValues
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 
 APPROX = 1e-9
 
@@ -28,7 +29,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> GapsReport:
     from plan_workbooks import build_real_master
 
     path = build_real_master(tmp_path_factory.mktemp("gaps") / "K.xlsm")
-    return compute_gaps(workbook_values(path))
+    return compute_gaps(state_from_values(workbook_values(path)))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> GapsReport:
 
     folder = tmp_path_factory.mktemp("typed")
     path = type_results(build_real_master(folder / "K.xlsm"), folder / "typed.xlsm")
-    return compute_gaps(workbook_values(path))
+    return compute_gaps(state_from_values(workbook_values(path)))
 
 
 def crit(report: GapsReport, appendix_id: str, criterion_id: str) -> dict[str, Any]:
@@ -209,7 +210,7 @@ def test_edits_rank_lost_points_and_link_rows(typed: GapsReport) -> None:
 
 def test_out_of_range_results_are_listed(tmp_path: Path, master_xlsm: Path) -> None:
     path = type_results(master_xlsm, tmp_path / "t.xlsm", {"PL2": {"PL2-TC-1.2": 0.75}})
-    edits = gap_edits(compute_gaps(workbook_values(path)))
+    edits = gap_edits(compute_gaps(state_from_values(workbook_values(path))))
     texts = [str(v) for e in edits if isinstance(e, WriteValues) for r in e.rows for v in r if v]
     assert any("nằm ngoài khoảng 0..0,5" in t for t in texts)
     assert any(isinstance(e, Link) and e.text == "TC 1.2" for e in edits)
@@ -302,7 +303,7 @@ def test_damaged_workbook_message_and_no_write(
     path = damaged(master_xlsm, damage)
     cell = RESULT_CELL if cell == "RESULT" else cell
     with pytest.raises(WorkbookError) as err:
-        compute_gaps(workbook_values(path), file=path)
+        compute_gaps(state_from_values(workbook_values(path), file=path))
     assert (err.value.sheet, err.value.cell) == (sheet, cell)
     assert words in str(err.value)
     before = digest(path)
@@ -361,7 +362,7 @@ def test_cli_text_and_write(master_xlsm: Path, capsys: pytest.CaptureFixture[str
 
 def test_results_typed_are_read(tmp_path: Path, master_xlsm: Path) -> None:
     path = type_results(master_xlsm, tmp_path / "t.xlsm")
-    report = compute_gaps(workbook_values(path))
+    report = compute_gaps(state_from_values(workbook_values(path)))
     typed = {
         a: {
             str(c["id"])

@@ -21,6 +21,7 @@ from kehoach.cli import main
 from kehoach.gaps.compute import compute_gaps
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from xlharness import run_entry
 
 # PAPI 2023 content-index scores for Bắc Kạn: plausible values, not the official ones (the
@@ -48,7 +49,7 @@ def _by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def test_papi_content_scores_typed_on_section_rows(papi: Path) -> None:
-    pl4 = compute_gaps(workbook_values(papi)).appendices["PL4"]
+    pl4 = compute_gaps(state_from_values(workbook_values(papi))).appendices["PL4"]
     sections = _by_id(pl4.to_dict()["sections"])
     for key, value in PAPI_2023.items():
         assert sections[key]["result_2023"] == value
@@ -104,16 +105,16 @@ def test_values_equal_to_the_formula_are_not_typed(papi: Path) -> None:
     """What the button sees in Excel: every section's cached value (no formula). A value equal
     to its children's sum reads as the formula's, a different one as typed."""
     values = workbook_values(papi)
-    report = compute_gaps(values)
+    report = compute_gaps(state_from_values(values))
     rows = values["PL4"]
     col = layout.column_index(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY) - 1
     total_row = next(r for r, c in report.appendices["PL4"].rows.iterrows() if c["id"] == "PL4")
     rows[int(str(total_row)) - 1][col] = PAPI_TOTAL  # the total's formula, as computed
-    again = compute_gaps(values).appendices["PL4"]
+    again = compute_gaps(state_from_values(values)).appendices["PL4"]
     assert int(str(total_row)) not in again.typed
     assert again.totals["result_2023"] == pytest.approx(PAPI_TOTAL)
     rows[int(str(total_row)) - 1][col] = 45.0  # typed over it: the published total wins
-    again = compute_gaps(values).appendices["PL4"]
+    again = compute_gaps(state_from_values(values)).appendices["PL4"]
     assert int(str(total_row)) in again.typed
     assert again.totals["result_2023"] == 45.0
 
@@ -129,14 +130,14 @@ def test_a_typed_field_wins_and_the_total_follows(master_xlsm: Path, tmp_path: P
         if r[layout.column_index(layout.APPENDIX_COLUMNS["PL1"], "kind") - 1]
         == layout.ROW_KINDS["section"]
     ]
-    pl1 = compute_gaps(values).appendices["PL1"]
+    pl1 = compute_gaps(state_from_values(values)).appendices["PL1"]
     maxes = {str(c["id"]): c["max"] for _, c in pl1.rows.iterrows()}
     typed = {k: maxes[k] for k in fields}
     typed[fields[0]] = maxes[fields[0]] - 0.25  # one field a quarter point short
     path = type_levels(
         master_xlsm, tmp_path / "fields.xlsx", {"PL1": typed, "PL2": {"PL2-IV": 5.0}}
     )
-    report = compute_gaps(workbook_values(path))
+    report = compute_gaps(state_from_values(workbook_values(path)))
     pl1 = report.appendices["PL1"]
     assert pl1.totals["result_2023"] == pytest.approx(sum(typed.values()))
     assert pl1.totals["result_achieved"] == "Chưa đạt"
@@ -169,7 +170,11 @@ def test_checker_reports_typed_levels_that_disagree(master_xlsm: Path, tmp_path:
         }
     }
     path = type_levels(master_xlsm, tmp_path / "both.xlsx", typed)
-    found = [f for f in check_workbook(workbook_values(path)).findings if f.rule == "KQ-PHAN-CAP"]
+    found = [
+        f
+        for f in check_workbook(state_from_values(workbook_values(path))).findings
+        if f.rule == "KQ-PHAN-CAP"
+    ]
     assert len(found) == 1
     finding = found[0]
     col = layout.column_letter(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY)
@@ -179,7 +184,7 @@ def test_checker_reports_typed_levels_that_disagree(master_xlsm: Path, tmp_path:
     )
     assert "sai số cho phép 0,025" in finding.message
     # The typed value is the section's result all the same.
-    pl4 = compute_gaps(workbook_values(path)).appendices["PL4"]
+    pl4 = compute_gaps(state_from_values(workbook_values(path))).appendices["PL4"]
     assert _by_id(pl4.to_dict()["sections"])["PL4-1"]["result_2023"] == 5.95
 
 
@@ -231,10 +236,14 @@ def test_a_highlight_on_a_result_cell_gives_back_the_input_fill(master_xlsm: Pat
 
     values = workbook_values(master_xlsm)
     col = layout.column_letter(layout.APPENDIX_COLUMNS["PL4"], layout.RESULT_KEY)
-    assert base_fill(values, "PL4", f"{col}5") == layout.INPUT_FILL  # content index 1
-    assert base_fill(values, "PL4", f"{col}6") == layout.INPUT_FILL  # sub-content 1.1
-    assert base_fill(values, "PL4", "E5") == layout.ROW_FILL_COLORS["section"]
-    assert base_fill(values, "PL4", f"{col}7") is None  # a task row
+    assert (
+        base_fill(state_from_values(values), "PL4", f"{col}5") == layout.INPUT_FILL
+    )  # content index 1
+    assert (
+        base_fill(state_from_values(values), "PL4", f"{col}6") == layout.INPUT_FILL
+    )  # sub-content 1.1
+    assert base_fill(state_from_values(values), "PL4", "E5") == layout.ROW_FILL_COLORS["section"]
+    assert base_fill(state_from_values(values), "PL4", f"{col}7") is None  # a task row
 
 
 def test_a_typed_level_out_of_range_is_listed(master_xlsm: Path, tmp_path: Path) -> None:
@@ -242,7 +251,7 @@ def test_a_typed_level_out_of_range_is_listed(master_xlsm: Path, tmp_path: Path)
     from kehoach.sheets.edits import Link, WriteValues
 
     path = type_levels(master_xlsm, tmp_path / "over.xlsx", {"PL4": {"PL4-1": 12.5}})
-    edits = gap_edits(compute_gaps(workbook_values(path)))
+    edits = gap_edits(compute_gaps(state_from_values(workbook_values(path))))
     texts = [str(v) for e in edits if isinstance(e, WriteValues) for r in e.rows for v in r]
     assert "Kết quả năm 2023 cần xem lại: 1" in texts
     assert "Kết quả năm 2023 (12,5000) nằm ngoài khoảng 0..10,0000." in texts

@@ -18,6 +18,7 @@ from kehoach.gaps.compute import GapsReport, compute_gaps
 from kehoach.gaps.sheet import field_rows, summary_rows
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from lo_support import SOFFICE, soffice_convert
 
 pytestmark = [
@@ -60,7 +61,7 @@ def same(found: Any, expected: Any, where: str) -> None:
 
 
 def check_every_formula(source: Path, calc: Path) -> int:
-    report: GapsReport = compute_gaps(workbook_values(source))
+    report: GapsReport = compute_gaps(state_from_values(workbook_values(source)))
     formulas = load_workbook(source)
     values = load_workbook(calc, data_only=True)
     checked = 0
@@ -127,7 +128,7 @@ def test_typed_levels_reach_the_summary(books: dict[str, tuple[Path, Path]]) -> 
     ws = load_workbook(calc, data_only=True)[layout.GAPS_SHEET]
     col = layout.column_letter(layout.SUMMARY_COLUMNS, "result_2023")
     assert ws[f"{col}{summary_rows()['PL4']}"].value == 44.0
-    report = compute_gaps(workbook_values(source))
+    report = compute_gaps(state_from_values(workbook_values(source)))
     assert report.appendices["PL2"].totals["result_2023"] is None  # fields III… not typed
     pl2 = load_workbook(calc, data_only=True)["PL2"]
     rows = {pl2.cell(r, 1).value: r for r in range(layout.FIRST_DATA_ROW, pl2.max_row + 1)}

@@ -17,6 +17,7 @@ from kehoach.collect.returns import FileOutcome, ReportRow
 from kehoach.collect.run import plan_collection, save_history
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import WriteValues
+from kehoach.state.master import state_from_values
 
 WHEN = datetime(2023, 12, 1, 8, 0, 0)
 
@@ -103,7 +104,7 @@ def test_save_history_names_the_workbook_on_the_rows_of_files_that_changed_cells
         )
 
     planned = plan_collection(
-        {}, [outcome("a.xlsx", "SNV", 40), outcome("b.xlsx", "STC", None)], WHEN
+        state_from_values({}), [outcome("a.xlsx", "SNV", 40), outcome("b.xlsx", "STC", None)], WHEN
     )
     saved = save_history(planned, tmp_path / "m.xlsm")
     assert saved.history_file == "m_LichSu/LichSu_2023-12-01_080000.xlsx"

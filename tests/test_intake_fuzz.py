@@ -36,6 +36,7 @@ from kehoach.common.untrusted_text import storable
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import apply_to_workbook
+from kehoach.state.master import state_from_values
 from kehoach.workbook.master import write_progress_sheets
 from returns_corpus import (
     CORPUS_LIMITS,
@@ -301,7 +302,7 @@ def test_a_folder_of_mutants_collects_into_a_master_that_opens(
     write_progress_sheets(wb)
     values = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     when = datetime(2023, 12, 1, 8, 0)
-    collection = plan_collection(values, outcomes, when)
+    collection = plan_collection(state_from_values(values), outcomes, when)
     master = folder.parent / f"{folder.name}-master.xlsx"
     history = write_history((c.cells() for c in collection.changes), master, when)
     apply_to_workbook(wb, collection.edits())

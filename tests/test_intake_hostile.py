@@ -26,6 +26,7 @@ from kehoach.extract.signing import ExtractMeta, meta_from_rows, meta_shape_prob
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import apply_to_workbook
+from kehoach.state.master import state_from_values
 from kehoach.workbook.master import write_progress_sheets
 from returns_corpus import (
     COL,
@@ -228,7 +229,7 @@ def test_odd_names_and_control_characters_reach_a_master_that_saves(
     wb = Workbook()
     write_progress_sheets(wb)
     values = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-    collection = plan_collection(values, outcomes, datetime(2023, 12, 1))
+    collection = plan_collection(state_from_values(values), outcomes, datetime(2023, 12, 1))
     # The three are Sở Nội vụ's: the cleaned text is among the run's changes either way.
     assert any("Thiếu\ufffd kinh phí" in c.cells() for c in collection.changes)
     apply_to_workbook(wb, collection.edits())

@@ -22,6 +22,7 @@ from kehoach.mail.compose import (
 )
 from kehoach.mail.send import EmlDirTransport, log_edits, prepare, send_all, sent_before
 from kehoach.sheets import mail_layout as ml
+from kehoach.state.master import state_from_values
 from mail_support import (
     BABE,
     DIRECTORY,
@@ -133,13 +134,13 @@ def test_settings_from_the_sheet_and_errors_name_the_cell() -> None:
     rows += [[s.label, None, s.note] for s in ml.SETTINGS]
     rows[3 + 1][1] = "a@b.vn"
     rows[3 + 3][1] = datetime(2023, 10, 1)
-    settings = settings_from_values({ml.SETTINGS_SHEET: rows})
+    settings = settings_from_values(state_from_values({ml.SETTINGS_SHEET: rows}))
     assert settings.sender_address == "a@b.vn" and settings.deadline == date(2023, 10, 1)
     assert settings.smtp_port == 587 and settings.max_attachment_mb == 10
-    assert settings_from_values({}) == MailSettings()
+    assert settings_from_values(state_from_values({})) == MailSettings()
     rows[3 + 7][1] = "tls"
     with pytest.raises(MailError, match="ô B11"):
-        settings_from_values({ml.SETTINGS_SHEET: rows})
+        settings_from_values(state_from_values({ml.SETTINGS_SHEET: rows}))
     with pytest.raises(MailError, match="Địa chỉ email người gửi"):
         compose(
             SNV,
@@ -181,7 +182,7 @@ def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
         ("Sở Nội vụ - KH 365.xlsx", (tmp_path / "GuiCoQuan" / "So-Noi-vu.xlsx").read_bytes())
     ]
     # The log, then a second run skips what was drafted; --resend (no skip) does not.
-    edits = log_edits({}, results)
+    edits = log_edits(state_from_values({}), results)
     from openpyxl import Workbook
 
     from kehoach.sheets.edits import apply_to_workbook
@@ -192,8 +193,8 @@ def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
     assert values[ml.LOG_SHEET][2][0] == "Thời điểm"
     assert values[ml.LOG_SHEET][5][1:3] == ["STP", "Sở Tư pháp"]
     assert values[ml.LOG_SHEET][5][9] == ml.NO_ADDRESS
-    skip = sent_before(values, ml.CHANNEL_DRAFT)
-    assert len(skip) == 2 and sent_before(values, ml.CHANNEL_SMTP) == set()
+    skip = sent_before(state_from_values(values), ml.CHANNEL_DRAFT)
+    assert len(skip) == 2 and sent_before(state_from_values(values), ml.CHANNEL_SMTP) == set()
     todo, skipped = prepare(
         DIRECTORY,
         files,
@@ -206,7 +207,9 @@ def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
     )
     assert [o.agency for o in skipped] == ["SNV", "UBND-BABE"]
     assert [(o.agency, o.problem) for o in todo] == [("STP", ml.NO_ADDRESS)]
-    more = log_edits(values, send_all(todo, EmlDirTransport(tmp_path / "ThuGui"), NOW))
+    more = log_edits(
+        state_from_values(values), send_all(todo, EmlDirTransport(tmp_path / "ThuGui"), NOW)
+    )
     assert more[-1].cell == "A7"  # type: ignore[union-attr]
 
 

@@ -11,6 +11,7 @@ from kehoach.mail.compose import settings_from_values
 from kehoach.mail.sheet import kept_mail, write_mail_sheets
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets.edits import WriteValues, apply_to_workbook
+from kehoach.state.master import state_from_values
 
 
 def _values(wb: Workbook) -> dict[str, list[list[object]]]:
@@ -25,7 +26,7 @@ def test_settings_sheet_has_every_setting_and_no_password() -> None:
     assert labels == [s.label for s in ml.SETTINGS]
     assert not any("mật khẩu" in str(v).lower() for v in labels)
     assert ws.freeze_panes == f"A{ml.FIRST_DATA_ROW}"
-    assert settings_from_values(_values(wb)).smtp_port == 587
+    assert settings_from_values(state_from_values(_values(wb))).smtp_port == 587
     log = wb[ml.LOG_SHEET]
     assert [c.value for c in log[ml.HEADER_ROW]] == [c.header for c in ml.LOG_COLUMNS]
     assert log.max_row == ml.HEADER_ROW and log.freeze_panes == f"A{ml.FIRST_DATA_ROW}"
@@ -45,7 +46,7 @@ def test_rebuild_keeps_settings_and_log() -> None:
     new = Workbook()
     write_mail_sheets(new)
     apply_to_workbook(new, kept_mail(_values(old)))
-    settings = settings_from_values(_values(new))
+    settings = settings_from_values(state_from_values(_values(new)))
     assert (settings.sender_address, settings.smtp_port) == ("cchc@backan.gov.vn", 465)
     assert new[ml.SETTINGS_SHEET].cell(row["sender_name"], 2).value is None
     assert new[ml.LOG_SHEET].cell(ml.FIRST_DATA_ROW, 1).value == when

@@ -42,6 +42,7 @@ from kehoach.report.template import (
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.sheetdata import workbook_contents
+from kehoach.state.master import state_from_values
 from report_support import (
     appendix_tables,
     number,
@@ -64,7 +65,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory, _built_master: Path) -> P
 @pytest.fixture(scope="module")
 def data(reported: Path) -> ReportData:
     values, names = workbook_contents(reported)
-    return report_data(values, names, AS_OF, "quy", file=reported)
+    return report_data(state_from_values(values, names, file=reported), AS_OF, "quy")
 
 
 @pytest.fixture(scope="module")
@@ -132,9 +133,9 @@ def test_unknown_period_is_a_vietnamese_error() -> None:
 
 def test_settings_default_on_a_master_without_the_report_rows() -> None:
     rows: list[list[Any]] = [[None]] * 3 + [["Tên người gửi", "Sở Nội vụ", None]]
-    settings = report_settings({ml.SETTINGS_SHEET: rows})
+    settings = report_settings(state_from_values({ml.SETTINGS_SHEET: rows}))
     assert settings == {s.key: str(s.default) for s in ml.REPORT_SETTINGS}
-    assert report_settings({}) == settings
+    assert report_settings(state_from_values({})) == settings
 
 
 def test_settings_from_the_sheet_reach_the_document(reported: Path, tmp_path: Path) -> None:
@@ -152,7 +153,9 @@ def test_settings_from_the_sheet_reach_the_document(reported: Path, tmp_path: Pa
         ws.cell(rows[label], 2, value)
     wb.save(path)
     values, names = workbook_contents(path)
-    doc = open_docx(render_report(report_data(values, names, AS_OF, file=path), TEMPLATE))
+    doc = open_docx(
+        render_report(report_data(state_from_values(values, names, file=path), AS_OF), TEMPLATE)
+    )
     lines = [t.strip() for t in texts(doc)]
     assert "KT. GIÁM ĐỐC" in lines and "PHÓ GIÁM ĐỐC" in lines and "Nguyễn Văn An" in lines
     assert "- Bộ Nội vụ (b/c);" in lines and "- Lưu: VT." in lines
@@ -301,7 +304,7 @@ def test_each_table_equals_summary_json(
 
 def test_before_any_return_the_report_says_so(reported: Path) -> None:
     values, names = workbook_contents(reported)
-    early = report_data(values, names, date(2023, 7, 15), "quy", file=reported)
+    early = report_data(state_from_values(values, names, file=reported), date(2023, 7, 15), "quy")
     assert not early.has_returns
     doc = open_docx(render_report(early, TEMPLATE))
     body = "\n".join(texts(doc))
@@ -319,7 +322,9 @@ def test_returns_count_from_the_day_they_were_collected(
 ) -> None:
     """The hand-made reports are dated up to 10/01/2024 and collected on 12/01/2024."""
     values, names = workbook_contents(reported)
-    assert report_data(values, names, as_of, file=reported).has_returns is collected
+    assert (
+        report_data(state_from_values(values, names, file=reported), as_of).has_returns is collected
+    )
 
 
 def test_same_inputs_same_bytes(data: ReportData, docx: bytes, reported: Path) -> None:
@@ -329,7 +334,7 @@ def test_same_inputs_same_bytes(data: ReportData, docx: bytes, reported: Path) -
         core = z.read("docProps/core.xml").decode()
     assert "2024-01-15T00:00:00Z" in core
     values, names = workbook_contents(reported)
-    later = report_data(values, names, date(2024, 1, 16), "quy", file=reported)
+    later = report_data(state_from_values(values, names, file=reported), date(2024, 1, 16), "quy")
     assert render_report(later, TEMPLATE) != docx
 
 

@@ -13,6 +13,7 @@ from kehoach.checks.rules import RULE_PARAMS, default_rules, rule_table, rules_f
 from kehoach.checks.run import check_workbook, run_checks
 from kehoach.common.errors import BuildError, WorkbookError
 from kehoach.sheets import layout
+from kehoach.state.master import state_from_values
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "quy-tac.tsv"
@@ -20,7 +21,7 @@ TEMPLATE = ROOT / "templates" / "quy-tac.tsv"
 
 def test_default_table_is_the_rules_sheet_of_a_new_workbook() -> None:
     wb = clean_workbook()
-    assert rules_from_values(values_of(wb)) == default_rules(TEMPLATE)
+    assert rules_from_values(state_from_values(values_of(wb))) == default_rules(TEMPLATE)
     ws = wb[layout.RULES_SHEET]
     assert [c.value for c in ws[layout.HEADER_ROW]] == [c.header for c in layout.RULE_COLUMNS]
     validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -65,7 +66,7 @@ def test_an_unreadable_rules_row_names_its_cell(
     row = _rule_row(wb, "PHAN-CAP")
     wb[layout.RULES_SHEET].cell(row, layout.column_index(layout.RULE_COLUMNS, key), value)
     with pytest.raises(WorkbookError) as err:
-        check_workbook(values_of(wb), file="k.xlsm")
+        check_workbook(state_from_values(values_of(wb), file="k.xlsm"))
     assert err.value.sheet == layout.RULES_SHEET
     assert err.value.cell == f"{column}{row}"
     assert text in str(err.value)
@@ -77,17 +78,17 @@ def test_required_parameter_missing_and_duplicate_rule() -> None:
     row = _rule_row(wb, "MT-PAPI")
     ws.cell(row, 5, "phu_luc=PL4")
     with pytest.raises(WorkbookError, match="cần tham số «muc_tieu_cong»"):
-        rules_from_values(values_of(wb))
+        rules_from_values(state_from_values(values_of(wb)))
     ws.cell(row, 5, "phu_luc=PL4; muc_tieu_cong=0,50")
     assert (
-        next(r for r in rules_from_values(values_of(wb)) if r.id == "MT-PAPI").number(
-            "muc_tieu_cong"
-        )
+        next(
+            r for r in rules_from_values(state_from_values(values_of(wb))) if r.id == "MT-PAPI"
+        ).number("muc_tieu_cong")
         == 0.5
     )
     ws.cell(row, 1, "MT-SIPAS")
     with pytest.raises(WorkbookError, match="đã có ở dòng") as err:
-        rules_from_values(values_of(wb))
+        rules_from_values(state_from_values(values_of(wb)))
     assert err.value.cell == f"A{row}"
 
 
@@ -95,9 +96,9 @@ def test_a_rule_deleted_from_the_sheet_does_not_run() -> None:
     wb = clean_workbook()
     put(wb, "PL4", "PL4-1.1", "target", 1.58)
     wb[layout.RULES_SHEET].delete_rows(_rule_row(wb, "MT-PAPI"))
-    rules = rules_from_values(values_of(wb))
+    rules = rules_from_values(state_from_values(values_of(wb)))
     assert "MT-PAPI" not in {r.id for r in rules}
-    assert {f.rule for f in run_checks(values_of(wb), rules)} == {"PHAN-CAP"}
+    assert {f.rule for f in run_checks(state_from_values(values_of(wb)), rules)} == {"PHAN-CAP"}
 
 
 def test_a_bad_default_file_names_its_line(tmp_path: Path) -> None:
@@ -154,7 +155,7 @@ def test_damaged_workbook_is_an_error_naming_sheet_and_cell(
     wb = clean_workbook()
     damage(wb)  # type: ignore[operator]
     with pytest.raises(WorkbookError) as err:
-        check_workbook(values_of(wb), file="k.xlsm")
+        check_workbook(state_from_values(values_of(wb), file="k.xlsm"))
     assert err.value.sheet == sheet
     assert err.value.cell == cell
     assert text in str(err.value)
@@ -166,7 +167,7 @@ def test_text_in_number_cells_is_a_finding_not_a_failure() -> None:
     put(wb, "PL4", "PL4-1.1", "score_2022", "1,06")
     put(wb, "PL4", "PL4-1.2", "max", "#VALUE!")
     put(wb, "PL3", "PL3-I-1.1", "target", "85,59")
-    result = check_workbook(values_of(wb))
+    result = check_workbook(state_from_values(values_of(wb)))
     assert {(f.rule, f.code) for f in result.findings} == {
         ("SO-HOP-LE", "1.1"),
         ("SO-HOP-LE", "1.2"),

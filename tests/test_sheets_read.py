@@ -11,6 +11,7 @@ from kehoach.cli import main
 from kehoach.gaps.compute import SHEETS_READ as GAP_SHEETS
 from kehoach.gaps.compute import compute_gaps
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.summary.compute import SHEETS_READ as SUMMARY_SHEETS
 from kehoach.summary.compute import summarize
 from summary_support import AS_OF, write_progress
@@ -24,12 +25,18 @@ def test_the_sheets_read_give_the_results_of_every_sheet(master_xlsm: Path) -> N
         assert set(sheets) < set(every)  # names of real sheets, fewer than all
     assert "TienDo" not in CHECK_SHEETS and "Nhiệm vụ" not in GAP_SHEETS
 
-    full = check_workbook(every, file=master_xlsm)
-    part = check_workbook(workbook_values(master_xlsm, sheets=CHECK_SHEETS), file=master_xlsm)
+    full = check_workbook(state_from_values(every, file=master_xlsm))
+    part = check_workbook(
+        state_from_values(workbook_values(master_xlsm, sheets=CHECK_SHEETS), file=master_xlsm)
+    )
     assert part.findings == full.findings and part.edits == full.edits
     assert full.findings
-    gaps = compute_gaps(workbook_values(master_xlsm, sheets=GAP_SHEETS), file=master_xlsm)
-    assert gaps.to_dict() == compute_gaps(every, file=master_xlsm).to_dict()
-    summary = summarize(workbook_values(master_xlsm, sheets=SUMMARY_SHEETS), AS_OF)
-    assert summary.to_dict() == summarize(every, AS_OF).to_dict()
+    gaps = compute_gaps(
+        state_from_values(workbook_values(master_xlsm, sheets=GAP_SHEETS), file=master_xlsm)
+    )
+    assert gaps.to_dict() == compute_gaps(state_from_values(every, file=master_xlsm)).to_dict()
+    summary = summarize(
+        state_from_values(workbook_values(master_xlsm, sheets=SUMMARY_SHEETS)), AS_OF
+    )
+    assert summary.to_dict() == summarize(state_from_values(every), AS_OF).to_dict()
     assert summary.to_dict()["overall"]["done_on_time"] > 0

@@ -18,6 +18,7 @@ from kehoach.sheets import layout
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.summary.compute import (
     Summary,
     classify,
@@ -41,7 +42,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def summary(reported: Path) -> Summary:
-    return summarize(workbook_values(reported), AS_OF, file=reported)
+    return summarize(state_from_values(workbook_values(reported), file=reported), AS_OF)
 
 
 @pytest.mark.parametrize(
@@ -177,12 +178,13 @@ def test_not_reported_lists_agencies_without_an_accepted_file(summary: Summary) 
 
 
 def test_as_of_moves_the_deadlines(reported: Path) -> None:
-    before = summarize(workbook_values(reported), D(2023, 12, 20))
+    before = summarize(state_from_values(workbook_values(reported)), D(2023, 12, 20))
     items = before.items.set_index(["task_id", "agency"])
     assert items.at[("PL1-TC-2.1/1", "SNV"), "status"] == sl.IN_PROGRESS  # due 31/12 not passed
     assert items.at[("PL1-TC-1.4/1", "SNV"), "status"] == sl.DONE_ON_TIME  # Q4's report counts
     assert (
-        before.overall[sl.OVERDUE] < summarize(workbook_values(reported), AS_OF).overall[sl.OVERDUE]
+        before.overall[sl.OVERDUE]
+        < summarize(state_from_values(workbook_values(reported)), AS_OF).overall[sl.OVERDUE]
     )
 
 
@@ -220,7 +222,7 @@ def test_a_master_without_progress_sheets_has_no_reports(master_xlsm: Path) -> N
     values = workbook_values(master_xlsm)
     for sheet in ("TienDo", "ThuThap", "LichSu"):
         values.pop(sheet, None)
-    s = summarize(values, D(2023, 7, 1))
+    s = summarize(state_from_values(values), D(2023, 7, 1))
     assert s.overall["reported"] == 0 and len(not_reported(s)) == 42
 
 
@@ -228,14 +230,14 @@ def test_a_bad_report_date_names_its_cell(reported: Path) -> None:
     values = workbook_values(reported)
     values["TienDo"][3][13] = "hôm qua"  # column N, "Ngày báo cáo"
     with pytest.raises(WorkbookError, match=r"trang tính 'TienDo', ô N4: .*«hôm qua»"):
-        summarize(values, AS_OF)
+        summarize(state_from_values(values), AS_OF)
 
 
 def test_a_moved_header_names_its_cell(reported: Path) -> None:
     values = workbook_values(reported)
     values["ThuThap"][2][3] = "Kết quả?"
     with pytest.raises(WorkbookError, match=r"trang tính 'ThuThap', ô D3"):
-        summarize(values, AS_OF)
+        summarize(state_from_values(values), AS_OF)
 
 
 def test_the_core_does_not_import_xlwings() -> None:
@@ -267,7 +269,7 @@ def test_a_master_with_iso_text_dates_reads_as_one_with_date_cells(
                 texts += 1
     wb.save(old)
     assert texts >= 2 * (len(REPORTS) - 1)
-    again = summarize(workbook_values(old), AS_OF, file=old)
+    again = summarize(state_from_values(workbook_values(old), file=old), AS_OF)
     cols = ["task_id", "agency", "status", "report_date"]
     assert again.items[cols].equals(summary.items[cols])
     assert again.overall == summary.overall

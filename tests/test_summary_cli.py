@@ -18,6 +18,7 @@ from kehoach.cli import main
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.summary.compute import summarize
 from kehoach.summary.sheet import summary_edits
 from kehoach.workbook.xlsm import package_problems
@@ -114,7 +115,7 @@ def test_button_writes_tonghop_and_alerts(reported: Path, tmp_path: Path, xl_rem
     assert alert.text.startswith("Tính đến ngày ") and "3868 lượt giao nhiệm vụ" in alert.text
     assert f"trang «{sl.SUMMARY_SHEET}»" in alert.text
     # The same sheet as the CLI's --write (openpyxl applier), for the same day.
-    summary = summarize(workbook_values(reported), date.today())
+    summary = summarize(state_from_values(workbook_values(reported)), date.today())
     wb = load_workbook(reported, keep_vba=True)
     apply_to_workbook(wb, summary_edits(summary))
     wb.save(tmp_path / "cli.xlsm")

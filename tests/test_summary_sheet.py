@@ -14,6 +14,7 @@ from kehoach.sheets import layout
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from kehoach.summary.compute import summarize
 from kehoach.summary.sheet import agency_order, formatted_last_row, summary_edits
 from summary_support import AS_OF, HDND_EMAIL, write_progress
@@ -28,7 +29,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = build_real_master(tmp_path_factory.mktemp("sheet") / "KeHoach2023.xlsm")
     write_progress(path)
-    summary = summarize(workbook_values(path), AS_OF)
+    summary = summarize(state_from_values(workbook_values(path)), AS_OF)
     wb = load_workbook(path, keep_vba=True)
     apply_to_workbook(wb, summary_edits(summary))
     wb.save(path)
@@ -196,19 +197,19 @@ def test_not_reported_block_and_hierarchy(sheet: Worksheet, written: Path) -> No
     assert hierarchy[0][0] == sl.LEVEL_APPENDIX and hierarchy[1][:2] == [sl.LEVEL_SECTION, "PL1 I"]
     tc = next(r for r in hierarchy if r[0] == sl.LEVEL_CRITERION and r[1] == "PL1 TC 1.2")
     assert tc[COL[sl.DONE_LATE]] == 1  # PL1's TC 1.2 comes first: SNV done late
-    summary = summarize(workbook_values(written), AS_OF)
+    summary = summarize(state_from_values(workbook_values(written)), AS_OF)
     assert sum(1 for r in hierarchy if r[0] == sl.LEVEL_CRITERION) == len(summary.criteria)
     assert sum(1 for r in hierarchy if r[0] == sl.LEVEL_SECTION) == len(summary.sections)
     assert agency_order(summary)[0] == next(r for r in all_rows if r[0] == sl.LEVEL_AGENCY)[1]
 
 
 def test_rewriting_with_less_leaves_nothing_behind(written: Path, tmp_path: Path) -> None:
-    later = summarize(workbook_values(written), date(2023, 7, 1))
+    later = summarize(state_from_values(workbook_values(written)), date(2023, 7, 1))
     wb = load_workbook(written, keep_vba=True)
     before = wb[sl.SUMMARY_SHEET].max_row
     values = workbook_values(written)
     values["TienDo"] = values["TienDo"][:3]  # no reports at all
-    apply_to_workbook(wb, summary_edits(summarize(values, date(2023, 7, 1))))
+    apply_to_workbook(wb, summary_edits(summarize(state_from_values(values), date(2023, 7, 1))))
     ws = wb[sl.SUMMARY_SHEET]
     texts = [r[0] for r in rows(ws)]
     assert "Mọi cơ quan đã gửi báo cáo." not in [r[2] for r in rows(ws)]

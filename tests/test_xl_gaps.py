@@ -13,6 +13,7 @@ from kehoach.gaps.compute import compute_gaps, gap_edits
 from kehoach.sheets import layout
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.state.master import state_from_values
 from xlharness import run_entry
 
 
@@ -60,7 +61,7 @@ def test_button_equals_cli_write(master_xlsm: Path, tmp_path: Path, xl_remote: A
     typed = type_results(master_xlsm, tmp_path / "typed.xlsm")
     by_button = run_entry(typed, xl.compute_gaps, dst=tmp_path / "button.xlsm").path
     wb = load_workbook(typed, keep_vba=True)
-    apply_to_workbook(wb, gap_edits(compute_gaps(workbook_values(typed))))
+    apply_to_workbook(wb, gap_edits(compute_gaps(state_from_values(workbook_values(typed)))))
     wb.save(tmp_path / "cli.xlsm")
     assert block(by_button) == block(tmp_path / "cli.xlsm")
     assert [t for _, t in links(by_button)] == [t for _, t in links(tmp_path / "cli.xlsm")]

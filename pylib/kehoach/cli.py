@@ -147,13 +147,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from kehoach.gaps.compute import SHEETS_READ, compute_gaps, gap_edits, summary_lines
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import GAPS_SHEET
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.state.master import read_state
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    values = workbook_values(path, sheets=SHEETS_READ)
-    report = compute_gaps(values, file=path)  # before touching the file
+    report = compute_gaps(read_state(path, sheets=SHEETS_READ))  # before touching the file
     if args.write:
         wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, gap_edits(report))
@@ -175,13 +174,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kehoach.checks.run import SHEETS_READ, check_workbook
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import CHECK_SHEET
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.state.master import read_state
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    values = workbook_values(path, sheets=SHEETS_READ)
-    result = check_workbook(values, file=path)  # before touching the file
+    result = check_workbook(read_state(path, sheets=SHEETS_READ))  # before touching the file
     if args.write:
         wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, result.edits)
@@ -220,18 +218,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from kehoach.extract.files import extract_inputs, generate_extracts
     from kehoach.extract.manifest import manifest_edits, summary_text
     from kehoach.extract.signing import key_id
-    from kehoach.plan.reader import read_plan_values
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.extract_layout import MANIFEST_SHEET
-    from kehoach.sheets.sheetdata import workbook_contents
+    from kehoach.state.master import read_state
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _ready_to_write(path)
-    values, names = workbook_contents(path, data_only=True)  # one reading, as collect does
-    plan = read_plan_values(values, names, file=path)
-    inputs = extract_inputs(plan, values, file=path)  # before touching anything
-    del values
+    state = read_state(path, data_only=True)  # the one reading of the master
+    inputs = extract_inputs(state)  # before touching anything
+    plan = state.plan
+    del state
     generated_at = args.generated_at or datetime.now().replace(microsecond=0)
     if inputs.new_key:  # kept in the master before any file is signed with it
         wb = load_workbook(path, keep_vba=True)
@@ -265,8 +262,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.sheets.sheetdata import workbook_values
     from kehoach.sheets.summary_layout import SUMMARY_SHEET
+    from kehoach.state.master import read_state
     from kehoach.summary.compute import SHEETS_READ, summarize, summary_lines
     from kehoach.summary.sheet import summary_edits
     from kehoach.workbook.pdfexport import export_sheet_pdf
@@ -275,8 +272,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     path = Path(args.workbook)
     _prepare(path, write=args.write)
     as_of = args.as_of or date.today()
-    values = workbook_values(path, sheets=SHEETS_READ)
-    summary = summarize(values, as_of, file=path)  # before touching the file
+    summary = summarize(read_state(path, sheets=SHEETS_READ), as_of)  # before touching the file
     if args.write:
         wb = load_workbook(path, keep_vba=True)
         apply_to_workbook(wb, summary_edits(summary))
@@ -309,12 +305,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from kehoach.common.resources import templates_dir
     from kehoach.report.data import report_data
     from kehoach.report.docx import TEMPLATE_NAME, write_report
-    from kehoach.sheets.sheetdata import workbook_contents
+    from kehoach.state.master import read_state
 
     path = Path(args.workbook)
     as_of = args.as_of or date.today()
-    values, names = workbook_contents(path)
-    data = report_data(values, names, as_of, args.period, file=path)
+    data = report_data(read_state(path), as_of, args.period)
     out = Path(args.out) if args.out else path.parent / data.file_name
     template = Path(args.template) if args.template else templates_dir()
     if template.is_dir():
@@ -345,10 +340,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
     from kehoach.collect.run import collect_folder, save_history
-    from kehoach.plan.reader import read_plan_values
     from kehoach.sheets import progress_layout as pl
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.sheets.sheetdata import workbook_contents
+    from kehoach.state.master import read_state
     from kehoach.workbook.leftovers import history_references, unreferenced_histories
     from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
@@ -357,8 +351,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     _ready_to_write(path)  # before reading anything: Excel may hold unsaved changes
     _existing_folder(Path(args.from_dir), "thư mục các tệp cơ quan gửi lại")
     received_at = args.received_at or datetime.now().replace(microsecond=0)
-    values, names = workbook_contents(path, data_only=True)
-    referenced = history_references(values.get(pl.HISTORY_SHEET) or [])
+    state = read_state(path, data_only=True)
+    referenced = history_references(state.sheets.get(pl.HISTORY_SHEET) or [])
     _notes(
         [
             f"tệp lịch sử {p} không có trong trang «{pl.HISTORY_SHEET}»: một lần thu thập "
@@ -368,13 +362,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
         ]
     )
     collection = collect_folder(  # every file read and checked before the master is touched
-        read_plan_values(values, names, file=path),
-        values,
-        Path(args.from_dir).resolve(),
-        received_at,
-        file=path,
+        state, Path(args.from_dir).resolve(), received_at
     )
-    del values
+    del state
     ensure_closed(path)
     collection = save_history(collection, path)
     sys.stderr.write(f"Đang ghi {path}...\n")
@@ -419,24 +409,23 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from kehoach.mail.send import summary_text as mail_summary
     from kehoach.sheets import mail_layout as ml
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.state.master import read_state
     from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     _existing_file(path)
     _ready_to_write(path)  # the log is written into it
     _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
-    values = workbook_values(path)
+    state = read_state(path)
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
     plan = plan_mail(
-        values,
+        state,
         Path(args.files).resolve(),
         channel,
         templates=templates_dir(),
         today=_today(),
         reminders=args.reminders,
         resend=args.resend,
-        file=path,
     )
     transport: Transport
     if args.smtp:
@@ -461,7 +450,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
         if args.dry_run:
             raise KeHoachError("--dry-run chỉ dùng với --smtp (bản nháp .eml không gửi đi đâu).")
         transport = EmlDirTransport(Path(args.eml_dir))
-    results, edits = finish(plan, transport, values, datetime.now().replace(microsecond=0))
+    results, edits = finish(plan, transport, state, datetime.now().replace(microsecond=0))
     ensure_closed(path)
     wb = load_workbook(path, keep_vba=True)
     apply_to_workbook(wb, edits)

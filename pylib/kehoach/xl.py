@@ -39,6 +39,7 @@ from kehoach.sheets.edits import (
     header_lines,
 )
 from kehoach.sheets.sheetorder import TAB_COLORS, insert_position
+from kehoach.state.master import MasterState, state_from_values
 
 ERROR_TITLE = "Lỗi"
 _XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
@@ -161,6 +162,13 @@ def _header_rows(book: xw.Book) -> dict[str, list[Any] | None]:
     return rows
 
 
+def book_state(book: xw.Book) -> MasterState:
+    """The open book read once into the state every feature takes: the sheets' values
+    (``sheet_values``, unsaved edits included) and the workbook-level defined names."""
+    names = {n.name: n.refers_to or "" for n in book.names}
+    return state_from_values(sheet_values(book), names, file=book.name)
+
+
 def sheet_values(book: xw.Book) -> dict[str, list[list[Any]]]:
     """Every sheet's values from A1 to the end of its used range (what sheetdata expects)."""
     out: dict[str, list[list[Any]]] = {}
@@ -177,7 +185,7 @@ def compute_gaps(book: xw.Book) -> None:
     from kehoach.gaps.compute import GAPS_ALERT_TITLE, alert_text, gap_edits
     from kehoach.gaps.compute import compute_gaps as core_gaps
 
-    report = core_gaps(sheet_values(book), file=book.name)
+    report = core_gaps(book_state(book))
     apply_edits(book, gap_edits(report))
     book.app.alert(alert_text(report), title=GAPS_ALERT_TITLE)
 
@@ -187,7 +195,7 @@ def check_data(book: xw.Book) -> None:
     """Button "Kiểm tra dữ liệu": findings on the sheet KiemTra, cells highlighted, counts."""
     from kehoach.checks.run import CHECK_ALERT_TITLE, alert_text, check_workbook
 
-    result = check_workbook(sheet_values(book), file=book.name)
+    result = check_workbook(book_state(book))
     apply_edits(book, result.edits)
     book.app.alert(alert_text(result.findings), title=CHECK_ALERT_TITLE)
 
@@ -208,13 +216,10 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
 
     from kehoach.extract.files import extract_inputs, generate_extracts
     from kehoach.extract.manifest import ALERT_TITLE, manifest_edits, summary_text
-    from kehoach.plan.reader import read_plan_values
     from kehoach.sheets.extract_layout import DEFAULT_FOLDER
 
-    values = sheet_values(book)
-    names = {n.name: n.refers_to or "" for n in book.names}
-    plan = read_plan_values(values, names, file=book.name)
-    inputs = extract_inputs(plan, values, file=book.name)
+    state = book_state(book)
+    inputs = extract_inputs(state)
     folder = Path(out_dir) if out_dir else Path(book.fullname).parent / DEFAULT_FOLDER
     apply_edits(book, inputs.key_edits())  # kept before any file is signed with it
 
@@ -222,7 +227,7 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
         _status(book, f"Đang tạo tệp cho cơ quan {done}/{total}: {name}")
 
     manifest = generate_extracts(
-        plan,
+        state.plan,
         inputs.directory,
         inputs.assignments,
         folder,
@@ -247,7 +252,7 @@ def summarize_progress(book: xw.Book) -> None:
     from kehoach.summary.sheet import summary_edits
 
     today = date.today()
-    summary = summarize(sheet_values(book), today, file=book.name)
+    summary = summarize(book_state(book), today)
     apply_edits(book, summary_edits(summary))
     text = alert_text(summary)
     pdf_note = sheet_pdf(book, SUMMARY_SHEET, f"{SUMMARY_SHEET}_{today.isoformat()}.pdf")
@@ -282,9 +287,7 @@ def write_report(book: xw.Book, out_dir: str | None = None) -> None:
     from kehoach.report.docx import TEMPLATE_NAME
     from kehoach.report.docx import write_report as write_docx
 
-    values = sheet_values(book)
-    names = {n.name: n.refers_to or "" for n in book.names}
-    data = report_data(values, names, date.today(), file=book.name)
+    data = report_data(book_state(book), date.today())
     folder = Path(out_dir) if out_dir else Path(book.fullname).parent
     template = templates_dir() / TEMPLATE_NAME
     out = write_docx(data, template, folder / data.file_name)
@@ -304,20 +307,13 @@ def collect_returns(
     workbook beside this one (``master``: where this workbook is, for tests), the workbook is
     saved and an alert gives the counts and the rejected files' reasons."""
     from kehoach.collect.run import ALERT_TITLE, collect_folder, folder_setting, save_history
-    from kehoach.plan.reader import read_plan_values
 
-    values = sheet_values(book)
-    names = {n.name: n.refers_to or "" for n in book.names}
-    plan = read_plan_values(values, names, file=book.name)
-    chosen = folder if folder is not None else folder_setting(values)
+    state = book_state(book)
+    chosen = folder if folder is not None else folder_setting(state)
     _status(book, "Đang đọc các tệp cơ quan gửi lại...")
     try:
         collection = collect_folder(
-            plan,
-            values,
-            chosen,
-            received_at or datetime.now().replace(microsecond=0),
-            file=book.name,
+            state, chosen, received_at or datetime.now().replace(microsecond=0)
         )
     finally:
         _status(book, None)
@@ -362,17 +358,10 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
     here = Path(book.fullname).parent
     folder = Path(files_dir) if files_dir else here / DEFAULT_FOLDER
     out = Path(out_dir) if out_dir else here / ml.DRAFT_FOLDER
-    values = sheet_values(book)
-    plan = plan_mail(
-        values,
-        folder,
-        ml.CHANNEL_DRAFT,
-        templates=templates_dir(),
-        today=date.today(),
-        file=book.name,
-    )
+    state = book_state(book)
+    plan = plan_mail(state, folder, ml.CHANNEL_DRAFT, templates=templates_dir(), today=date.today())
     results, edits = finish(
-        plan, EmlDirTransport(out), values, datetime.now().replace(microsecond=0)
+        plan, EmlDirTransport(out), state, datetime.now().replace(microsecond=0)
     )
     apply_edits(book, edits)
     book.save()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kehoach.agencies.directory import ROLES, Directory, load_directory
 from kehoach.agencies.resolve import (
@@ -27,12 +27,19 @@ from kehoach.sheets import layout
 from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, Link, WriteValues
 from kehoach.sheets.sheetdata import SheetValues, cell_ref, is_blank, plan_table
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def tasks_from_values(
     values: Mapping[str, SheetValues], *, file: str | Path | None = None
 ) -> list[TaskAgencies]:
     """The tasks sheet's agency texts, with their rows (WorkbookError when it is damaged)."""
-    table = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
+    return tasks_from_table(plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file))
+
+
+def tasks_from_table(table: pd.DataFrame) -> list[TaskAgencies]:
+    """The agency texts of the tasks sheet read as a table (``sheetdata.plan_table``)."""
     out: list[TaskAgencies] = []
     columns = table[["id", "lead", "coordinating", "code"]]
     for row, task, lead, coordinating, code in columns.itertuples(name=None):  # not cell by cell

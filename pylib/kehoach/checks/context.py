@@ -11,20 +11,20 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kehoach.agencies.directory import Directory, load_directory
+from kehoach.agencies.directory import Directory
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
-from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_blank, plan_table
+from kehoach.sheets.sheetdata import cell_ref, is_blank
+from kehoach.state.master import MasterState
 
 # Row kinds of an appendix sheet that carry figures, by depth in the tree.
 FIGURE_LEVELS: dict[str, int] = {"total": 0, "group": 1, "section": 2, "criterion": 3}
@@ -115,20 +115,17 @@ def value_decimals(value: float) -> int:
 class CheckContext:
     """The plan sheets of one workbook, read once for every rule."""
 
-    values: Mapping[str, SheetValues]
+    state: MasterState
     appendices: dict[str, pd.DataFrame]
     tasks: pd.DataFrame
     directory: Directory
 
     @classmethod
-    def read(
-        cls, values: Mapping[str, SheetValues], *, file: str | Path | None = None
-    ) -> CheckContext:
-        """Read every plan sheet; WorkbookError (naming sheet and cell) when one is damaged."""
-        appendices = {a: appendix_table(values, a, file=file) for a in APPENDIX_IDS}
-        tasks = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
-        directory = load_directory(values, file=file)
-        return cls(values, appendices, tasks, directory)
+    def read(cls, state: MasterState) -> CheckContext:
+        """Every plan sheet of ``state``; WorkbookError (naming sheet and cell) when one is
+        damaged."""
+        appendices = {a: state.table(layout.APPENDIX_SHEETS[a]) for a in APPENDIX_IDS}
+        return cls(state, appendices, state.table(layout.TASKS_SHEET), state.directory)
 
     # --- cells ---------------------------------------------------------------------------
 

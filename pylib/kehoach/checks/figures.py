@@ -303,7 +303,7 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     override = rule.number("dung_sai")
     for appendix, mode in modes.items():
         try:
-            gaps = appendix_gaps(ctx.values, appendix)
+            gaps = appendix_gaps(ctx.state, appendix)
         except WorkbookError as err:
             # Text in a result cell is reported here; in a figure cell it is SO-HOP-LE's, and
             # this appendix's results cannot be compared until it is fixed.

@@ -11,14 +11,15 @@ yellow, ``layout.SEVERITY_FILL_COLORS``). A finding that is gone leaves no colou
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from kehoach.checks.findings import SEVERITY_ORDER, Finding, counts_text
 from kehoach.checks.rules import Rule
 from kehoach.sheets import layout
 from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, Fill, Link, WriteValues
-from kehoach.sheets.sheetdata import SheetValues, is_blank
+from kehoach.sheets.sheetdata import is_blank
+from kehoach.state.master import MasterState
 
 _REF = re.compile(r"'?(?P<sheet>.+?)'?!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>[0-9]+)")
 _APPENDIX_OF_SHEET = {sheet: a for a, sheet in layout.APPENDIX_SHEETS.items()}
@@ -35,9 +36,9 @@ def summary_text(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
     )
 
 
-def previous_highlights(values: Mapping[str, SheetValues]) -> list[tuple[str, str]]:
+def previous_highlights(state: MasterState) -> list[tuple[str, str]]:
     """(sheet, cell) of every cell the last run listed in the KiemTra sheet."""
-    rows = values.get(layout.CHECK_SHEET)
+    rows = state.sheets.get(layout.CHECK_SHEET)
     if not rows:
         return []
     col = layout.column_index(layout.CHECK_COLUMNS, "cell") - 1
@@ -54,9 +55,10 @@ def previous_highlights(values: Mapping[str, SheetValues]) -> list[tuple[str, st
     return out
 
 
-def base_fill(values: Mapping[str, SheetValues], sheet: str, cell: str) -> str | None:
+def base_fill(state: MasterState, sheet: str, cell: str) -> str | None:
     """The fill the builder gives ``cell`` of ``sheet``: by row kind on appendix sheets, the
     input fill for the "Kết quả năm 2023" cell of every row but a task's."""
+    values = state.sheets
     appendix = _APPENDIX_OF_SHEET.get(sheet)
     if appendix is None or sheet not in values:
         return None
@@ -85,7 +87,7 @@ def highlight_colors(findings: Sequence[Finding]) -> dict[tuple[str, str], str]:
 
 
 def report_edits(
-    values: Mapping[str, SheetValues], findings: Sequence[Finding], rules: Sequence[Rule]
+    state: MasterState, findings: Sequence[Finding], rules: Sequence[Rule]
 ) -> list[Edit]:
     """Edits writing ``findings`` into the KiemTra sheet and (un)highlighting plan cells."""
     sheet = layout.CHECK_SHEET
@@ -131,9 +133,9 @@ def report_edits(
     for number, f in enumerate(findings, start=layout.FIRST_DATA_ROW):
         edits.append(Link(sheet, f"{link_col}{number}", f.ref, f.ref))
     colors = highlight_colors(findings)
-    for old_sheet, cell in previous_highlights(values):
-        if old_sheet in values and (old_sheet, cell) not in colors:
-            edits.append(Fill(old_sheet, cell, base_fill(values, old_sheet, cell)))
+    for old_sheet, cell in previous_highlights(state):
+        if old_sheet in state.sheets and (old_sheet, cell) not in colors:
+            edits.append(Fill(old_sheet, cell, base_fill(state, old_sheet, cell)))
     for (new_sheet, cell), color in colors.items():
         edits.append(Fill(new_sheet, cell, color))
     return edits

@@ -25,7 +25,8 @@ from openpyxl.utils import get_column_letter
 from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
-from kehoach.sheets.sheetdata import SheetValues, is_blank
+from kehoach.sheets.sheetdata import is_blank
+from kehoach.state.master import MasterState
 
 RULES_TEMPLATE = "quy-tac.tsv"
 
@@ -194,14 +195,13 @@ def parse_rule(cells: Sequence[Any], fail: Fail) -> Rule:
     )
 
 
-def rules_from_values(
-    values: Mapping[str, SheetValues], *, file: str | Path | None = None
-) -> list[Rule]:
+def rules_from_values(state: MasterState) -> list[Rule]:
     """The rules of the workbook's "Quy tắc" sheet, in sheet order (enabled or not).
 
     Raises WorkbookError naming the sheet and cell when the sheet is missing, its header row
     is not in place, a row cannot be read, or a rule id appears twice.
     """
+    values, file = state.sheets, state.file
     sheet = layout.RULES_SHEET
     columns = layout.RULE_COLUMNS
     if sheet not in values:

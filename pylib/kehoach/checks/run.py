@@ -1,7 +1,7 @@
 """The consistency checker ("Kiểm tra dữ liệu", ``kehoach check``): general rules, as data.
 
-``run_checks(values, rules)`` runs the enabled rules of the "Quy tắc" sheet (see
-``kehoach.checks.rules``) over the plan sheets' values and returns findings
+``run_checks(state, rules)`` runs the enabled rules of the "Quy tắc" sheet (see
+``kehoach.checks.rules``) over the plan sheets of the master's ``MasterState`` and returns findings
 (``kehoach.checks.findings``),
 each naming its sheet and cell. None of the rules knows this particular plan: what is
 document-specific (which appendix sums and which averages, the plan's targeting rules, the
@@ -14,9 +14,8 @@ and names in ``checks_codes``; tasks in ``checks_tasks``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from kehoach.checks import codes as checks_codes
 from kehoach.checks import figures as checks_figures
@@ -27,7 +26,7 @@ from kehoach.checks.report import report_edits
 from kehoach.checks.rules import Rule, rules_from_values
 from kehoach.sheets import layout
 from kehoach.sheets.edits import Edit
-from kehoach.sheets.sheetdata import SheetValues
+from kehoach.state.master import MasterState
 
 Check = Callable[[CheckContext, Rule], Iterable[Finding]]
 
@@ -55,15 +54,13 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def run_checks(
-    values: Mapping[str, SheetValues], rules: Sequence[Rule], file: str | Path | None = None
-) -> list[Finding]:
-    """Findings of the enabled ``rules`` on the plan sheets' ``values``, errors first.
+def run_checks(state: MasterState, rules: Sequence[Rule]) -> list[Finding]:
+    """Findings of the enabled ``rules`` on the plan sheets of ``state``, errors first.
 
     Raises WorkbookError (naming sheet and cell) when a plan sheet is missing, its header row
     is not in place, or it is empty; findings themselves are returned, never raised.
     """
-    ctx = CheckContext.read(values, file=file)
+    ctx = CheckContext.read(state)
     findings: list[Finding] = []
     for rule in rules:
         if rule.enabled:
@@ -90,17 +87,15 @@ SHEETS_READ: tuple[str, ...] = (
 )
 
 
-def check_workbook(
-    values: Mapping[str, SheetValues], *, file: str | Path | None = None
-) -> CheckResult:
+def check_workbook(state: MasterState) -> CheckResult:
     """What the button and ``kehoach check --write`` do: read the rules from the workbook's
     "Quy tắc" sheet, run them, and describe the report (KiemTra sheet, highlights) as edits.
 
     Nothing is changed when this raises: the edits are only built once everything was read.
     """
-    rules = rules_from_values(values, file=file)
-    findings = run_checks(values, rules, file=file)
-    return CheckResult(rules, findings, report_edits(values, findings, rules))
+    rules = rules_from_values(state)
+    findings = run_checks(state, rules)
+    return CheckResult(rules, findings, report_edits(state, findings, rules))
 
 
 CHECK_ALERT_TITLE = "Kiểm tra dữ liệu"

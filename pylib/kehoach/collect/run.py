@@ -47,6 +47,7 @@ from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, WriteValues
 from kehoach.sheets.layout import Column
 from kehoach.sheets.progress_layout import EXCEL_MAX_ROWS
 from kehoach.sheets.sheetdata import SheetValues, is_blank
+from kehoach.state.master import MasterState
 
 ALERT_TITLE = "Thu thập báo cáo"
 INPUT_KEYS: tuple[str, ...] = tuple(c.key for c in ex.INPUT_COLUMNS)
@@ -315,9 +316,9 @@ def _table(
     return out
 
 
-def folder_setting(values: Mapping[str, SheetValues]) -> str:
+def folder_setting(state: MasterState) -> str:
     """The folder of the last collection (ThuThap!B2), "" when there is none."""
-    rows = values.get(pl.INTAKE_SHEET) or []
+    rows = state.sheets.get(pl.INTAKE_SHEET) or ()
     row, col = int(pl.FOLDER_CELL[1:]) - 1, ord(pl.FOLDER_CELL[0]) - ord("A")
     value = rows[row][col] if len(rows) > row and len(rows[row]) > col else None
     return "" if is_blank(value) else str(value).strip()
@@ -359,21 +360,22 @@ def _file_key(o: FileOutcome) -> tuple[date, float, str, str, str]:
 
 
 def plan_collection(
-    values: Mapping[str, SheetValues],
+    state: MasterState,
     outcomes: Sequence[FileOutcome],
     received_at: datetime,
     *,
     context: Context | None = None,
     folder: str = "",
-    file: str | Path | None = None,
 ) -> Collection:
-    """Merge ``outcomes`` into the progress read from ``values`` (see the module's rules).
+    """Merge ``outcomes`` into the progress of the master read into ``state`` (see the
+    module's rules).
 
     ``context`` gives TienDo's descriptive columns (agency name, role, appendix, criterion,
     due date) per (task, agency) (``row_context``); a pair it lacks gets them blank. Raises
     WorkbookError (naming the cell) when TienDo or LichSu is not laid out as expected; nothing
     else: a bad file is a rejected outcome, not an error.
     """
+    values, file = state.sheets, state.file
     context = context or {}
     progress_rows = _table(values, pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS, file)
     history_rows = _table(values, pl.HISTORY_SHEET, pl.HISTORY_COLUMNS, file)
@@ -600,16 +602,14 @@ class CollectInputs:
     context: dict[tuple[str, str], RowContext]
 
 
-def collect_inputs(
-    plan: Plan, values: Mapping[str, SheetValues], *, file: str | Path | None = None
-) -> CollectInputs:
+def collect_inputs(state: MasterState) -> CollectInputs:
     """The key (``signing.master_key``) and TienDo's context (``row_context`` over the
     directory sheet). CollectError when the master has no key: no file was ever sent out."""
-    from kehoach.agencies.directory import load_directory
     from kehoach.agencies.resolve import resolve_plan
     from kehoach.extract.signing import master_key
 
-    key = master_key(values, file=file)
+    plan, file = state.plan, state.file
+    key = master_key(state)
     if key is None:
         raise CollectError(
             "Workbook chưa có khóa ký, tức là chưa tạo tệp gửi cơ quan nào (nút «Tạo file cho "
@@ -617,18 +617,15 @@ def collect_inputs(
             "hãy thu thập bằng chính workbook đó (hoặc bản sao lưu của nó).",
             file=file,
         )
-    directory = load_directory(values, file=file)
+    directory = state.directory
     assignments = resolve_plan(plan, directory).assignments
     return CollectInputs(key, plan.number, row_context(plan, directory, assignments))
 
 
 def collect_folder(
-    plan: Plan,
-    values: Mapping[str, SheetValues],
+    state: MasterState,
     folder: Path | str,
     received_at: datetime,
-    *,
-    file: str | Path | None = None,
 ) -> Collection:
     """Read every returned file of ``folder`` (``kehoach.collect.intake``) and merge them: the whole
     run before anything is written. CollectError when ``folder`` is empty or not a folder."""
@@ -641,16 +638,9 @@ def collect_folder(
         raise CollectError(
             missing_folder_text(folder, "thư mục chứa các tệp cơ quan gửi lại"), file=folder
         )
-    inputs = collect_inputs(plan, values, file=file)
+    inputs = collect_inputs(state)
     outcomes = intake_folder(folder, inputs.key, inputs.plan_id)
-    return plan_collection(
-        values,
-        outcomes,
-        received_at,
-        context=inputs.context,
-        folder=str(folder),
-        file=file,
-    )
+    return plan_collection(state, outcomes, received_at, context=inputs.context, folder=str(folder))
 
 
 def save_history(collection: Collection, master: Path) -> Collection:

@@ -10,13 +10,12 @@ written: never a silent suffix. The same inputs, ``generated_at`` and key give t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from kehoach.agencies.directory import Agency, Assignment, Directory, load_directory
+from kehoach.agencies.directory import Agency, Assignment, Directory
 from kehoach.agencies.resolve import resolve_plan
 from kehoach.common.atomic import replaced_on_success
 from kehoach.common.safenames import safe_file_name
@@ -27,6 +26,7 @@ from kehoach.extract.signing import key_edits, key_id, master_key, new_key
 from kehoach.plan.model import Plan
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.edits import Edit
+from kehoach.state.master import MasterState
 
 EXTENSION = ".xlsx"
 
@@ -148,14 +148,13 @@ class ExtractInputs:
         return key_edits(self.key) if self.new_key else []
 
 
-def extract_inputs(
-    plan: Plan, values: Mapping[str, Sequence[Sequence[Any]]], *, file: str | Path | None = None
-) -> ExtractInputs:
-    """Read the directory and the key from the master's sheet values and resolve the plan.
-    WorkbookError (naming sheet and cell) when the directory or the key sheet is damaged."""
-    directory = load_directory(values, file=file)
-    resolution = resolve_plan(plan, directory)
-    key = master_key(values, file=file)
+def extract_inputs(state: MasterState) -> ExtractInputs:
+    """The directory and the key of the master read into ``state``, and its plan resolved.
+    WorkbookError (naming sheet and cell) when the plan, the directory or the key sheet is
+    damaged."""
+    directory = state.directory
+    resolution = resolve_plan(state.plan, directory)
+    key = master_key(state)
     return ExtractInputs(
         directory=directory,
         assignments=resolution.assignments,

@@ -41,6 +41,7 @@ from kehoach.common.errors import WorkbookError, missing_file_text, open_error_t
 from kehoach.common.untrusted_text import excerpt, storable
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.edits import Edit, EnsureSheet, HideSheet, WriteValues
+from kehoach.state.master import MasterState, state_from_values
 
 KEY_BYTES = 32
 
@@ -87,12 +88,11 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"kehoach key id\x00" + key).hexdigest()[:16]
 
 
-def master_key(
-    values: Mapping[str, Sequence[Sequence[Any]]], *, file: str | Path | None = None
-) -> bytes | None:
-    """The signing key kept in the master's values (``sheetdata.workbook_values`` or xlwings'),
-    or None when the master has none yet. A damaged key sheet raises WorkbookError."""
-    rows = values.get(ex.KEY_SHEET)
+def master_key(state: MasterState) -> bytes | None:
+    """The signing key kept in the master read into ``state``, or None when the master has
+    none yet. A damaged key sheet raises WorkbookError."""
+    file = state.file
+    rows = state.sheets.get(ex.KEY_SHEET)
     if rows is None:
         return None
     for number, row in enumerate(rows, start=1):
@@ -125,7 +125,7 @@ def stored_key(path: Path) -> bytes | None:
         rows = [list(r) for r in wb[ex.KEY_SHEET].iter_rows(values_only=True)]
     finally:
         wb.close()
-    return master_key({ex.KEY_SHEET: rows}, file=path)
+    return master_key(state_from_values({ex.KEY_SHEET: rows}, file=path))
 
 
 def key_edits(key: bytes) -> list[Edit]:

@@ -1,7 +1,7 @@
 """Gaps: how far the province is from each target, and where the points were lost.
 
-Pure core (pandas, never xlwings). Input: the sheet values both shells read
-(``sheetdata.workbook_values`` in the CLI, ``used_range`` in Excel); output: a
+Pure core (pandas, never xlwings). Input: the ``MasterState`` both shells build
+(``state.master.read_state`` in the CLI, ``kehoach.xl.book_state`` in Excel); output: a
 :class:`GapsReport` of DataFrames and dataclasses, JSON-able with ``to_dict``, and
 :func:`gap_edits`, what the button "Tính chênh lệch" writes on the sheet "Chênh lệch".
 
@@ -59,7 +59,8 @@ from kehoach.sheets.edits import (
     WriteValues,
 )
 from kehoach.sheets.geometry import LINE_POINTS, row_height
-from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_blank
+from kehoach.sheets.sheetdata import cell_ref, is_blank
+from kehoach.state.master import MasterState
 
 FIGURES: tuple[str, ...] = (
     "max",
@@ -272,11 +273,10 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 # --- the computation ---------------------------------------------------------------------------
 
 
-def appendix_gaps(
-    values: Mapping[str, SheetValues], appendix_id: str, *, file: str | Path | None = None
-) -> AppendixGaps:
+def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     """The gap figures of one appendix sheet (see the module's docstring for each figure)."""
-    table = appendix_table(values, appendix_id, file=file)
+    file = state.file
+    table = state.table(layout.APPENDIX_SHEETS[appendix_id])
     cells = _Cells(appendix_id, file)
     how = layout.AGGREGATION[appendix_id]
     kind_col = layout.column_letter(cells.columns, "kind")
@@ -490,13 +490,12 @@ def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
 SHEETS_READ: tuple[str, ...] = tuple(layout.APPENDIX_SHEETS[a] for a in APPENDIX_IDS)
 
 
-def compute_gaps(
-    values: Mapping[str, SheetValues], *, file: str | Path | None = None
-) -> GapsReport:
+def compute_gaps(state: MasterState) -> GapsReport:
     """The gap figures of every appendix (from the sheets of ``SHEETS_READ``). Raises
     WorkbookError for a damaged plan sheet."""
+    file = state.file
     return GapsReport(
-        {a: appendix_gaps(values, a, file=file) for a in APPENDIX_IDS},
+        {a: appendix_gaps(state, a) for a in APPENDIX_IDS},
         file=None if file is None else str(file),
     )
 

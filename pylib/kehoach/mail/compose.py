@@ -21,7 +21,7 @@ import base64
 import email
 import hashlib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email import policy
@@ -37,6 +37,7 @@ import jinja2
 from kehoach.agencies.directory import Agency
 from kehoach.common.errors import KeHoachError, template_error_text
 from kehoach.sheets import mail_layout as ml
+from kehoach.state.master import MasterState
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PLAN_NUMBER = "365/KH-UBND"
@@ -108,20 +109,17 @@ class Counts:
 # --- settings ---------------------------------------------------------------------------------
 
 
-def settings_from_values(
-    values: Mapping[str, Sequence[Sequence[Any]]], *, file: str | Path | None = None
-) -> MailSettings:
+def settings_from_values(state: MasterState) -> MailSettings:
     """The settings of the sheet ``mail_layout.SETTINGS_SHEET`` (defaults when it is missing or
     a row is blank). Raises MailError naming the cell of a value that is not usable."""
-    rows = values.get(ml.SETTINGS_SHEET, [])
-    by_label = {s.label: s for s in ml.SETTINGS}
+    file = state.file
     raw: dict[str, Any] = {s.key: s.default for s in ml.SETTINGS}
     cells: dict[str, str] = {}
-    for number, row in enumerate(rows[ml.FIRST_DATA_ROW - 1 :], start=ml.FIRST_DATA_ROW):
-        label = str(row[0]).strip() if row and row[0] is not None else ""
-        if label in by_label and len(row) > 1 and row[1] not in (None, ""):
-            raw[by_label[label].key] = row[1]
-            cells[by_label[label].key] = f"B{number}"
+    for s in ml.SETTINGS:
+        found = state.settings.get(s.label)
+        if found is not None:
+            raw[s.key] = found.value
+            cells[s.key] = found.cell
 
     def bad(key: str, what: str) -> MailError:
         return MailError(what, file=file, sheet=ml.SETTINGS_SHEET, cell=cells.get(key))

@@ -1,4 +1,4 @@
-"""A run of the button "Tạo thư nháp" / ``kehoach mail``: from the master's values to messages
+"""A run of the button "Tạo thư nháp" / ``kehoach mail``: from the master's state to messages
 and log edits.
 
 ``plan_mail`` reads the settings sheet, the directory and the manifest of the agency files, and
@@ -14,13 +14,12 @@ here prints, asks or reads a password from the user (the shells do).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kehoach.agencies.directory import load_directory
 from kehoach.mail.compose import (
     Counts,
     Item,
@@ -41,6 +40,7 @@ from kehoach.mail.send import (
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.edits import Edit
+from kehoach.state.master import MasterState
 
 ALERT_TITLE = "Tạo thư nháp email"
 WOULD_SEND = "Sẽ gửi"
@@ -62,14 +62,12 @@ class MailPlan:
         return [o for o in self.todo if o.message is None]
 
 
-def reminder_counts(
-    values: Mapping[str, list[list[Any]]], today: date, *, file: str | Path | None = None
-) -> dict[str, Counts]:
+def reminder_counts(state: MasterState, today: date) -> dict[str, Counts]:
     """Per agency to remind: its task counts and outstanding items (overdue on ``today``).
     An agency is reminded when it has sent no accepted file or has an overdue task."""
     from kehoach.summary.compute import not_reported, summarize
 
-    summary = summarize(values, today, file=file)
+    summary = summarize(state, today)
     items = summary.items
     silent = {n.code for n in not_reported(summary)}
     out: dict[str, Counts] = {}
@@ -99,7 +97,7 @@ def _due_text(value: Any) -> str:
 
 
 def plan_mail(
-    values: Mapping[str, list[list[Any]]],
+    state: MasterState,
     folder: Path,
     channel: str,
     *,
@@ -107,11 +105,11 @@ def plan_mail(
     today: date,
     reminders: bool = False,
     resend: bool = False,
-    file: str | Path | None = None,
 ) -> MailPlan:
     """Prepare the run (see the module's docstring); raises MailError / WorkbookError before
     anything is sent when the settings, directory or manifest are not usable."""
-    settings = settings_from_values(values, file=file)
+    file = state.file
+    settings = settings_from_values(state)
     if not settings.sender_address:
         label = next(s.label for s in ml.SETTINGS if s.key == "sender_address")
         raise MailError(
@@ -119,11 +117,11 @@ def plan_mail(
             file=file,
             sheet=ml.SETTINGS_SHEET,
         )
-    directory = load_directory(values, file=file)
+    directory = state.directory
     files = read_manifest(folder)
     kind = ml.KIND_REMINDER if reminders else ml.KIND_COVER
-    counts = reminder_counts(values, today, file=file) if reminders else None
-    skip = set() if resend else sent_before(values, channel)
+    counts = reminder_counts(state, today) if reminders else None
+    skip = set() if resend else sent_before(state, channel)
     todo, skipped = prepare(
         directory,
         files,
@@ -165,12 +163,12 @@ def dry_run_lines(plan: MailPlan) -> list[str]:
 def finish(
     plan: MailPlan,
     transport: Transport,
-    values: Mapping[str, list[list[Any]]],
+    state: MasterState,
     now: datetime,
 ) -> tuple[list[SendResult], list[Edit]]:
     """Send (or draft) every message; the results and the edits appending them to the log."""
     results = send_all(plan.todo, transport, now)
-    return results, log_edits(values, results)
+    return results, log_edits(state, results)
 
 
 def stored_password(user: str) -> str | None:

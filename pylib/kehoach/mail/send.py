@@ -42,6 +42,7 @@ from kehoach.mail.compose import (
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets.edits import Edit, EnsureSheet, WriteValues
+from kehoach.state.master import MasterState
 
 
 @dataclass(frozen=True)
@@ -123,16 +124,14 @@ def read_manifest(folder: Path) -> list[ManifestFile]:
         ) from err
 
 
-def sent_before(
-    values: Mapping[str, Sequence[Sequence[Any]]], channel: str
-) -> set[tuple[str, str]]:
+def sent_before(state: MasterState, channel: str) -> set[tuple[str, str]]:
     """(agency, sha256) pairs of the send log already delivered: sent by SMTP, or (for drafts)
     drafted; only the file-sending messages count (reminders may be repeated)."""
     keys = [c.key for c in ml.LOG_COLUMNS]
     col = {k: keys.index(k) for k in ("agency", "sha256", "kind", "result", "channel")}
     out: set[tuple[str, str]] = set()
-    for row in list(values.get(ml.LOG_SHEET, []))[ml.FIRST_DATA_ROW - 1 :]:
-        cells = list(row) + [None] * (len(keys) - len(row))
+    for entry in state.register(ml.LOG_SHEET):
+        cells = list(entry.cells) + [None] * (len(keys) - len(entry.cells))
         if cells[col["kind"]] != ml.KIND_LABELS[ml.KIND_COVER]:
             continue
         if cells[col["result"]] == ml.SENT or (
@@ -369,11 +368,10 @@ class SmtpTransport:
 # --- the log ----------------------------------------------------------------------------------
 
 
-def log_edits(
-    values: Mapping[str, Sequence[Sequence[Any]]], results: Sequence[SendResult]
-) -> list[Edit]:
+def log_edits(state: MasterState, results: Sequence[SendResult]) -> list[Edit]:
     """Append ``results`` to the send log (after its last non-blank row)."""
-    rows = list(values.get(ml.LOG_SHEET, []))
+    values = state.sheets
+    rows = values.get(ml.LOG_SHEET, ())
     last = ml.FIRST_DATA_ROW - 1
     for number, row in enumerate(rows, start=1):
         if number >= ml.FIRST_DATA_ROW and any(v not in (None, "") for v in row):

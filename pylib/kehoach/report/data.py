@@ -1,6 +1,6 @@
 """The figures and texts of the progress report "Báo cáo kết quả" (a Word document).
 
-Pure core (never xlwings). ``report_data(values, names, as_of, period)`` computes everything
+Pure core (never xlwings). ``report_data(state, as_of, period)`` computes everything
 from the same functions as ``kehoach summary --json`` (``summary.summarize`` on ``as_of``) and
 ``kehoach gaps --json`` (``gaps.compute_gaps``), so every number of the report is one of theirs:
 
@@ -25,7 +25,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -38,7 +37,8 @@ from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets import summary_layout as sl
-from kehoach.sheets.sheetdata import SheetValues, is_blank, plan_table
+from kehoach.sheets.sheetdata import is_blank
+from kehoach.state.master import MasterState
 from kehoach.summary.compute import Summary, progress_table, summarize
 
 PERIODS: dict[str, str] = {"quy": "quý", "6-thang": "6 tháng", "nam": "năm"}
@@ -119,29 +119,25 @@ def period_of(kind: str, as_of: date) -> Period:
 # --- settings and plan header ---------------------------------------------------------------
 
 
-def report_settings(values: Mapping[str, SheetValues]) -> dict[str, str]:
+def report_settings(state: MasterState) -> dict[str, str]:
     """The report's rows of the sheet "Cài đặt" by key; defaults for rows that are missing
     (a master built before them) or blank."""
     out = {s.key: str(s.default) for s in ml.REPORT_SETTINGS}
-    by_label = {s.label: s.key for s in ml.REPORT_SETTINGS}
-    for row in list(values.get(ml.SETTINGS_SHEET, []))[ml.FIRST_DATA_ROW - 1 :]:
-        if not row or is_blank(row[0]):
-            continue
-        key = by_label.get(str(row[0]).strip())
-        if key is not None and len(row) > 1 and not is_blank(row[1]):
-            out[key] = str(row[1]).strip()
+    for s in ml.REPORT_SETTINGS:
+        found = state.settings.get(s.label)
+        if found is not None:
+            out[s.key] = str(found.value).strip()
     return out
 
 
-def plan_header(
-    values: Mapping[str, SheetValues], names: Mapping[str, str], file: str | Path | None
-) -> dict[str, str]:
+def plan_header(state: MasterState) -> dict[str, str]:
     """The plan's number, date (dd/mm/yyyy), issuer and title from the cover's named cells
     (``layout.PLAN_NAMES``). WorkbookError naming the name when one is missing."""
+    values, names, file = state.sheets, state.names, state.file
     out: dict[str, str] = {}
     for key, name in layout.PLAN_NAMES.items():
         found = _REF.match(names.get(name, "").strip())
-        rows = values.get(found["sheet"].replace("''", "'"), []) if found else []
+        rows = values.get(found["sheet"].replace("''", "'"), ()) if found else ()
         if found is None or not rows:
             raise WorkbookError(
                 f"Thiếu tên '{name}' chỉ tới ô {key} của kế hoạch trên trang "
@@ -474,8 +470,8 @@ def _short(text: str, limit: int = 160) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def _task_texts(values: Mapping[str, SheetValues], file: str | Path | None) -> dict[str, str]:
-    table = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
+def _task_texts(state: MasterState) -> dict[str, str]:
+    table = state.table(layout.TASKS_SHEET)
     out: dict[str, str] = {}
     for row in table.index:
         task_id, text = table.at[row, "id"], table.at[row, "text"]
@@ -484,10 +480,10 @@ def _task_texts(values: Mapping[str, SheetValues], file: str | Path | None) -> d
     return out
 
 
-def _collected_by(values: Mapping[str, SheetValues], as_of: date, file: str | Path | None) -> bool:
+def _collected_by(state: MasterState, as_of: date) -> bool:
     """Whether "TienDo" holds a report collected on or before ``as_of`` (its collection time;
     its report date when that is blank; a row with neither counts)."""
-    table = progress_table(values, pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS, file=file)
+    table = progress_table(state, pl.PROGRESS_SHEET, pl.PROGRESS_COLUMNS)
     for row in table.index:
         if is_blank(table.at[row, "task_id"]) or pd.isna(table.at[row, "task_id"]):
             continue
@@ -502,26 +498,23 @@ def _collected_by(values: Mapping[str, SheetValues], as_of: date, file: str | Pa
 
 
 def report_data(
-    values: Mapping[str, SheetValues],
-    names: Mapping[str, str],
+    state: MasterState,
     as_of: date,
     period: str = DEFAULT_PERIOD,
-    *,
-    file: str | Path | None = None,
 ) -> ReportData:
-    """The report of the master workbook's ``values`` (and defined ``names``) for the period
-    ``period`` (a key of ``PERIODS``) that ends at ``as_of``. WorkbookError naming sheet and
-    cell when a sheet it reads is damaged; ReportError for an unknown period."""
+    """The report of the master read into ``state`` for the period ``period`` (a key of
+    ``PERIODS``) that ends at ``as_of``. WorkbookError naming sheet and cell when a sheet it
+    reads is damaged; ReportError for an unknown period."""
     chosen = period_of(period, as_of)
-    summary = summarize(values, as_of, file=file)
+    summary = summarize(state, as_of)
     return ReportData(
         as_of=as_of,
         period=chosen,
         year=summary.year,
-        plan=plan_header(values, names, file),
-        settings=report_settings(values),
+        plan=plan_header(state),
+        settings=report_settings(state),
         summary=summary,
-        gaps=compute_gaps(values, file=file),
-        task_texts=_task_texts(values, file),
-        collected=_collected_by(values, as_of, file),
+        gaps=compute_gaps(state),
+        task_texts=_task_texts(state),
+        collected=_collected_by(state, as_of),
     )

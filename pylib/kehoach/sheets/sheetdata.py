@@ -23,7 +23,7 @@ from kehoach.sheets import layout
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
     import pandas as pd
 
-SheetValues = list[list[Any]]
+SheetValues = Sequence[Sequence[Any]]  # rows of cells from A1 (lists, or the state's tuples)
 
 
 def workbook_values(path: Path, *, sheets: Collection[str] | None = None) -> dict[str, SheetValues]:
@@ -47,7 +47,7 @@ def workbook_contents(
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
     try:
-        values = {
+        values: dict[str, SheetValues] = {
             ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
             for ws in wb.worksheets
             if sheets is None or ws.title in sheets

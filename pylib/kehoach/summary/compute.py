@@ -1,7 +1,7 @@
 """Summary of progress: where each agency and each part of the plan stands on a given day.
 
-Pure core (pandas, never xlwings). ``summarize(values, as_of)`` reads the master's sheet values
-(``sheetdata.workbook_values`` in the CLI, ``kehoach.xl.sheet_values`` in Excel):
+Pure core (pandas, never xlwings). ``summarize(state, as_of)`` reads the master read once into
+a ``kehoach.state.master.MasterState`` (by openpyxl in the CLI, through xlwings in Excel):
 
 - the plan's hierarchy: the tasks sheet (task → criterion, timeline) and the appendix sheets'
   "Loại dòng" column (criterion → section → appendix);
@@ -44,8 +44,8 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from kehoach.agencies.agency_report import tasks_from_values
-from kehoach.agencies.directory import ROLES, load_directory
+from kehoach.agencies.agency_report import tasks_from_table
+from kehoach.agencies.directory import ROLES
 from kehoach.agencies.resolve import resolve_plan
 from kehoach.common.errors import WorkbookError
 from kehoach.plan.model import APPENDIX_IDS
@@ -54,7 +54,8 @@ from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets import summary_layout as sl
-from kehoach.sheets.sheetdata import SheetValues, appendix_table, is_blank, plan_table
+from kehoach.sheets.sheetdata import is_blank
+from kehoach.state.master import MasterState
 
 ITEM_FIELDS: tuple[str, ...] = (
     "task_id",
@@ -169,9 +170,9 @@ def _json(value: Any) -> Any:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def plan_year_of(values: Mapping[str, SheetValues], default: int) -> int:
+def plan_year_of(state: MasterState, default: int) -> int:
     """The plan's year, from the tasks sheet's subtitle ("… ngày 08/6/2023 …")."""
-    rows = values.get(layout.TASKS_SHEET, [])
+    rows = state.sheets.get(layout.TASKS_SHEET, ())
     if len(rows) >= layout.SUBTITLE_ROW and rows[layout.SUBTITLE_ROW - 1]:
         found = _PLAN_DATE.search(str(rows[layout.SUBTITLE_ROW - 1][0] or ""))
         if found:
@@ -211,14 +212,11 @@ def _date(value: Any, sheet: str, cell: str, file: str | Path | None) -> date | 
 
 
 def progress_table(
-    values: Mapping[str, SheetValues],
-    sheet: str,
-    columns: Sequence[layout.Column],
-    *,
-    file: str | Path | None = None,
+    state: MasterState, sheet: str, columns: Sequence[layout.Column]
 ) -> pd.DataFrame:
     """The data rows of a progress sheet (index: Excel row; columns: keys); empty when the
     sheet is absent or has no rows. WorkbookError naming the cell when a header is wrong."""
+    values, file = state.sheets, state.file
     if sheet not in values:
         return pd.DataFrame(columns=[c.key for c in columns], dtype=object)
     rows = values[sheet]
@@ -234,7 +232,7 @@ def progress_table(
                     cell=f"{get_column_letter(i + 1)}{pl.HEADER_ROW}",
                 )
         return pd.DataFrame(columns=[c.key for c in columns], dtype=object)
-    return plan_table(values, sheet, columns, file=file)
+    return state.table(sheet, columns)
 
 
 @dataclass(frozen=True)
@@ -246,14 +244,12 @@ class _Node:
     section: str = ""
 
 
-def _plan_nodes(
-    values: Mapping[str, SheetValues], file: str | Path | None
-) -> tuple[dict[str, _Node], dict[str, _Node]]:
+def _plan_nodes(state: MasterState) -> tuple[dict[str, _Node], dict[str, _Node]]:
     """(criteria, sections) by id, in plan order, from the appendix sheets' row kinds."""
     criteria: dict[str, _Node] = {}
     sections: dict[str, _Node] = {}
     for appendix_id in APPENDIX_IDS:
-        table = appendix_table(values, appendix_id, file=file)
+        table = state.table(layout.APPENDIX_SHEETS[appendix_id])
         section = ""
         for row in table.index:
             kind = layout.KIND_ROWS.get(_text(table.at[row, "kind"]))
@@ -321,23 +317,18 @@ SHEETS_READ: tuple[str, ...] = (
 )
 
 
-def summarize(
-    values: Mapping[str, SheetValues],
-    as_of: date,
-    *,
-    year: int | None = None,
-    file: str | Path | None = None,
-) -> Summary:
-    """The progress summary of the master workbook's ``values`` on ``as_of``.
+def summarize(state: MasterState, as_of: date, *, year: int | None = None) -> Summary:
+    """The progress summary of the master workbook read into ``state`` on ``as_of``.
 
     ``year``: the plan's year, for timelines that leave it out (default: from the tasks
     sheet's subtitle). WorkbookError naming sheet and cell when a sheet it reads is damaged.
     """
-    year = year if year is not None else plan_year_of(values, as_of.year)
-    directory = load_directory(values, file=file)
-    tasks = tasks_from_values(values, file=file)
-    criteria, sections = _plan_nodes(values, file)
-    task_table = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
+    file = state.file
+    year = year if year is not None else plan_year_of(state, as_of.year)
+    directory = state.directory
+    task_table = state.table(layout.TASKS_SHEET)
+    tasks = tasks_from_table(task_table)
+    criteria, sections = _plan_nodes(state)
     task_info: dict[str, tuple[str, Timeline]] = {}
     task_columns = task_table[["id", "timeline", "criterion_id"]]
     for _row, task_value, timeline_value, criterion_value in task_columns.itertuples(name=None):
@@ -351,7 +342,7 @@ def summarize(
         key = (a.task_id, a.agency)
         if roles.get(key) != "lead":
             roles[key] = a.role
-    reports = _reports(values, file)
+    reports = _reports(state)
     recipients = {a.code for a in directory.recipients()}
     for (task_id, agency), sent in reports.items():
         if (task_id, agency) not in roles and task_id in task_info and agency in recipients:
@@ -410,7 +401,7 @@ def summarize(
         out["last_report"] = [last.get(i) for i in out.index]
         return out.astype(object)
 
-    rejected, accepted, unknown = _intake(values, file)
+    rejected, accepted, unknown = _intake(state)
     with_items = {key: set(items[key]) for key in ("agency", "criterion", "section")}
     agency_codes = [a.code for a in directory.agencies if a.code in with_items["agency"]]
     agencies = counts("agency", agency_codes)
@@ -487,13 +478,12 @@ def _flags(items: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _reports(
-    values: Mapping[str, SheetValues], file: str | Path | None
-) -> dict[tuple[str, str], dict[str, Any]]:
+def _reports(state: MasterState) -> dict[tuple[str, str], dict[str, Any]]:
     """The latest report of each (task, agency) pair in "TienDo" (the last row wins)."""
     sheet = pl.PROGRESS_SHEET
     columns = pl.PROGRESS_COLUMNS
-    table = progress_table(values, sheet, columns, file=file)
+    file = state.file
+    table = progress_table(state, sheet, columns)
     date_col = layout.column_letter(columns, ex.REPORT_DATE_KEY)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     keys = ["task_id", "agency", "role", ex.STATUS_KEY, ex.EVIDENCE_KEY, ex.EXPLANATION_KEY]
@@ -514,12 +504,10 @@ def _reports(
     return out
 
 
-def _intake(
-    values: Mapping[str, SheetValues], file: str | Path | None
-) -> tuple[dict[str, int], set[str], int]:
+def _intake(state: MasterState) -> tuple[dict[str, int], set[str], int]:
     """(files rejected per agency, agencies with an accepted file, rejected files of no
     known agency) in "ThuThap"."""
-    table = progress_table(values, pl.INTAKE_SHEET, pl.INTAKE_COLUMNS, file=file)
+    table = progress_table(state, pl.INTAKE_SHEET, pl.INTAKE_COLUMNS)
     rejected: dict[str, int] = {}
     accepted: set[str] = set()
     unknown = 0
