@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from kehoach.agencies.directory import Directory, load_directory
+from kehoach.agencies.resolve import Resolution, TaskAgencies, resolve_plan
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
 from kehoach.plan.model import APPENDIX_IDS
@@ -129,6 +130,17 @@ class CheckContext:
         tasks = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
         directory = load_directory(values, file=file)
         return cls(values, appendices, tasks, directory)
+
+    @cached_property
+    def resolution(self) -> Resolution:
+        """The tasks' lead and coordinating texts resolved against the directory (the
+        agency rules' common ground; resolving indexes the directory, so it is done once)."""
+        columns = self.tasks[["id", "lead", "coordinating"]]
+        tasks = [
+            TaskAgencies(text(task), text(lead), text(coordinating), int(row))
+            for row, task, lead, coordinating in columns.itertuples(name=None)  # not cell by cell
+        ]
+        return resolve_plan(tasks, self.directory)
 
     # --- cells ---------------------------------------------------------------------------
 
