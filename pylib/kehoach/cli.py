@@ -137,20 +137,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.gaps.compute import SHEETS_READ, compute_gaps, gap_edits, summary_lines
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import GAPS_SHEET
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.sheets.sheetdata import loaded_for_writing, workbook_values
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    values = workbook_values(path, sheets=SHEETS_READ)
+    wb = None
+    if args.write:  # one parse of the master: its values come from the load that is saved
+        wb, values = loaded_for_writing(path, sheets=SHEETS_READ)
+    else:
+        values = workbook_values(path, sheets=SHEETS_READ)
     report = compute_gaps(values, file=path)  # before touching the file
-    if args.write:
-        wb = load_workbook(path, keep_vba=True)
+    if wb is not None:
         apply_to_workbook(wb, gap_edits(report))
         save_xlsm(wb, path)
     if args.json:
@@ -164,21 +165,22 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.checks.findings import counts_text
     from kehoach.checks.run import SHEETS_READ, check_workbook
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import CHECK_SHEET
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.sheets.sheetdata import loaded_for_writing, workbook_values
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    values = workbook_values(path, sheets=SHEETS_READ)
+    wb = None
+    if args.write:  # one parse of the master: its values come from the load that is saved
+        wb, values = loaded_for_writing(path, sheets=SHEETS_READ)
+    else:
+        values = workbook_values(path, sheets=SHEETS_READ)
     result = check_workbook(values, file=path)  # before touching the file
-    if args.write:
-        wb = load_workbook(path, keep_vba=True)
+    if wb is not None:
         apply_to_workbook(wb, result.edits)
         save_xlsm(wb, path)
     if args.json:
@@ -260,7 +262,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.sheets.sheetdata import loaded_for_writing, workbook_values
     from kehoach.sheets.summary_layout import SUMMARY_SHEET
     from kehoach.summary.compute import SHEETS_READ, summarize, summary_lines
     from kehoach.summary.sheet import summary_edits
@@ -270,10 +272,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     path = Path(args.workbook)
     _prepare(path, write=args.write)
     as_of = args.as_of or date.today()
-    values = workbook_values(path, sheets=SHEETS_READ)
+    wb = None
+    if args.write:  # one parse of the master: its values come from the load that is saved
+        wb, values = loaded_for_writing(path, sheets=SHEETS_READ)
+    else:
+        values = workbook_values(path, sheets=SHEETS_READ)
     summary = summarize(values, as_of, file=path)  # before touching the file
-    if args.write:
-        wb = load_workbook(path, keep_vba=True)
+    if wb is not None:
         apply_to_workbook(wb, summary_edits(summary))
         save_xlsm(wb, path)
     pdf = None
