@@ -133,3 +133,32 @@ def test_dates_are_date_cells_in_the_columns_format_or_dd_mm_yyyy(tmp_path: Path
         (when, "dd/mm/yyyy hh:mm"),
         (datetime(2023, 9, 1), "dd/mm/yyyy"),
     ]
+
+
+def test_written_rows_grow_in_one_pass_over_the_sheet(monkeypatch: Any) -> None:
+    """Each written row grows to its wrapped text, and the sheet's extent (openpyxl counts it
+    over every cell) is measured once per edit, not once per row: collecting a province writes
+    hundreds of thousands of TienDo rows."""
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.column_dimensions["B"].width = 10
+    for row in range(2, 402):
+        ws.cell(row, 2).alignment = Alignment(wrap_text=True)
+    asked: list[int] = []
+    extent = Worksheet.max_column
+
+    def counted(self: Worksheet) -> int:
+        asked.append(1)
+        return int(extent.fget(self))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Worksheet, "max_column", property(counted))
+    rows = [[n, "một hai ba bốn năm sáu bảy tám" if n % 2 else "ngắn"] for n in range(400)]
+    apply_to_workbook(wb, [WriteValues(ws.title, "A2", rows)])
+    assert len(asked) <= 2
+    heights = [ws.row_dimensions[r].height for r in range(2, 402)]
+    assert heights[0] is None and heights[1] is not None and heights[1] > 15
+    assert heights[1::2] == [heights[1]] * 200

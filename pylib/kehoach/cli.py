@@ -142,19 +142,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.gaps.compute import SHEETS_READ, compute_gaps, gap_edits, summary_lines
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import GAPS_SHEET
-    from kehoach.state.master import read_state
+    from kehoach.state.master import read_state, state_for_writing
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    report = compute_gaps(read_state(path, sheets=SHEETS_READ))  # before touching the file
-    if args.write:
-        wb = load_workbook(path, keep_vba=True)
+    wb = None
+    if args.write:  # one parse of the master: its values come from the load that is saved
+        wb, state = state_for_writing(path, sheets=SHEETS_READ)
+    else:
+        state = read_state(path, sheets=SHEETS_READ)
+    report = compute_gaps(state)  # before touching the file
+    if wb is not None:
         apply_to_workbook(wb, gap_edits(report))
         save_xlsm(wb, path)
     if args.json:
@@ -168,20 +170,22 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.checks.findings import counts_text
     from kehoach.checks.run import SHEETS_READ, check_workbook
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import CHECK_SHEET
-    from kehoach.state.master import read_state
+    from kehoach.state.master import read_state, state_for_writing
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
     _prepare(path, write=args.write)
-    result = check_workbook(read_state(path, sheets=SHEETS_READ))  # before touching the file
-    if args.write:
-        wb = load_workbook(path, keep_vba=True)
+    wb = None
+    if args.write:  # one parse of the master: its values come from the load that is saved
+        wb, state = state_for_writing(path, sheets=SHEETS_READ)
+    else:
+        state = read_state(path, sheets=SHEETS_READ)
+    result = check_workbook(state)  # before touching the file
+    if wb is not None:
         apply_to_workbook(wb, result.edits)
         save_xlsm(wb, path)
     if args.json:
@@ -263,7 +267,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.summary_layout import SUMMARY_SHEET
-    from kehoach.state.master import read_state
+    from kehoach.state.master import read_state, state_for_writing
     from kehoach.summary.compute import SHEETS_READ, summarize, summary_lines
     from kehoach.summary.sheet import summary_edits
     from kehoach.workbook.pdfexport import export_sheet_pdf
@@ -272,9 +276,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     path = Path(args.workbook)
     _prepare(path, write=args.write)
     as_of = args.as_of or date.today()
-    summary = summarize(read_state(path, sheets=SHEETS_READ), as_of)  # before touching the file
-    if args.write:
-        wb = load_workbook(path, keep_vba=True)
+    wb = None
+    if args.write:  # one parse of the master: its values come from the load that is saved
+        wb, state = state_for_writing(path, sheets=SHEETS_READ)
+    else:
+        state = read_state(path, sheets=SHEETS_READ)
+    summary = summarize(state, as_of)  # before touching the file
+    if wb is not None:
         apply_to_workbook(wb, summary_edits(summary))
         save_xlsm(wb, path)
     pdf = None

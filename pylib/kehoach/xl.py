@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import xlwings as xw
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from kehoach.common.errors import KeHoachError
 from kehoach.install.setup_report import TITLE as SETUP_TITLE
@@ -43,6 +43,7 @@ from kehoach.state.master import MasterState, state_from_values
 
 ERROR_TITLE = "Lỗi"
 _XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
+_MAX_COLORS = 10_000  # cells per Range.set_colors call (xlwings)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,50 +63,93 @@ def _user_errors(func: F) -> F:
 
 
 def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
-    """Apply core edits to the open workbook (see kehoach.sheets.edits; openpyxl's twin there)."""
+    """Apply core edits to the open workbook (see kehoach.sheets.edits; openpyxl's twin there).
+
+    Consecutive ``Fill`` edits go to Excel as one call per sheet (``_fills``): a check of a
+    large plan highlights thousands of cells."""
+    fills: list[Fill] = []
     for edit in edits:
-        names = [s.name for s in book.sheets]
-        if isinstance(edit, EnsureSheet):
-            if edit.sheet not in names:
-                existing = [(s.name, not s.visible) for s in book.sheets]
-                place = insert_position(existing, edit.sheet)
-                if place < len(existing):
-                    added = book.sheets.add(edit.sheet, before=book.sheets[place])
-                else:
-                    added = book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
-                color = TAB_COLORS.get(edit.sheet)
-                if color is not None and book.app.engine.name == "excel":
-                    added.api.Tab.Color = int(color[4:] + color[2:4] + color[:2], 16)  # BGR
+        if isinstance(edit, Fill):
+            fills.append(edit)
             continue
-        sheet = book.sheets[edit.sheet]
-        if isinstance(edit, HideSheet):
-            sheet.visible = False
-            if book.app.engine.name == "excel":
-                sheet.api.Visible = _XL_SHEET_VERY_HIDDEN  # COM: out of Excel's Unhide list
-        elif isinstance(edit, ClearRows):
-            last = sheet.used_range.last_cell
-            right = edit.last_column or last.column
-            if last.row >= edit.first_row and right >= edit.first_column:
-                cells = sheet.range((edit.first_row, edit.first_column), (last.row, right))
-                if edit.formats:
-                    cells.clear()
-                else:
-                    cells.clear_contents()
-        elif isinstance(edit, WriteValues):
-            rows = [[_as_text(v) for v in row] for row in edit.rows]
-            if rows:
-                sheet.range(edit.cell).value = rows
-        elif isinstance(edit, Fill):
-            sheet.range(edit.cell).color = f"#{edit.color}" if edit.color else None
-        elif isinstance(edit, RowHeights):
-            for top, bottom, height in _runs(edit.first_row, edit.heights):
-                sheet.range(f"{top}:{bottom}").row_height = height
-        elif isinstance(edit, NumberFormat):
-            sheet.range(edit.cells).number_format = edit.number_format
-        elif isinstance(edit, Link):
-            sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
-        elif isinstance(edit, FormatTable):
-            _format_table(book, sheet, edit)
+        if fills:
+            _fills(book, fills)
+            fills = []
+        _apply_edit(book, edit)
+    if fills:
+        _fills(book, fills)
+
+
+def _fills(book: xw.Book, fills: Sequence[Fill]) -> None:
+    """Fill edits, the last one for a cell winning, as one ``Range.set_colors`` per sheet over
+    the cells' bounding box (``...`` keeps the others' fill); bands of rows when the box
+    passes xlwings' 10,000 cells per call."""
+    by_sheet: dict[str, dict[tuple[int, int], str | None]] = {}
+    for fill in fills:
+        first_col, first_row, last_col, last_row = range_boundaries(fill.cell)
+        color = f"#{fill.color}" if fill.color else None
+        cells = by_sheet.setdefault(fill.sheet, {})
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                cells[row, col] = color
+    for name, cells in by_sheet.items():
+        sheet = book.sheets[name]
+        rows = [r for r, _ in cells]
+        cols = [c for _, c in cells]
+        left, right = min(cols), max(cols)
+        band = max(1, _MAX_COLORS // (right - left + 1))
+        for top in range(min(rows), max(rows) + 1, band):
+            bottom = min(top + band - 1, max(rows))
+            matrix = [
+                [cells.get((r, c), ...) for c in range(left, right + 1)]
+                for r in range(top, bottom + 1)
+            ]
+            if any(v is not ... for row in matrix for v in row):
+                sheet.range((top, left), (bottom, right)).set_colors(matrix)
+
+
+def _apply_edit(book: xw.Book, edit: Edit) -> None:
+    """One edit other than ``Fill``."""
+    if isinstance(edit, EnsureSheet):
+        names = [s.name for s in book.sheets]
+        if edit.sheet not in names:
+            existing = [(s.name, not s.visible) for s in book.sheets]
+            place = insert_position(existing, edit.sheet)
+            if place < len(existing):
+                added = book.sheets.add(edit.sheet, before=book.sheets[place])
+            else:
+                added = book.sheets.add(edit.sheet, after=book.sheets[len(names) - 1])
+            color = TAB_COLORS.get(edit.sheet)
+            if color is not None and book.app.engine.name == "excel":
+                added.api.Tab.Color = int(color[4:] + color[2:4] + color[:2], 16)  # BGR
+        return
+    sheet = book.sheets[edit.sheet]
+    if isinstance(edit, HideSheet):
+        sheet.visible = False
+        if book.app.engine.name == "excel":
+            sheet.api.Visible = _XL_SHEET_VERY_HIDDEN  # COM: out of Excel's Unhide list
+    elif isinstance(edit, ClearRows):
+        last = sheet.used_range.last_cell
+        right = edit.last_column or last.column
+        if last.row >= edit.first_row and right >= edit.first_column:
+            cells = sheet.range((edit.first_row, edit.first_column), (last.row, right))
+            if edit.formats:
+                cells.clear()
+            else:
+                cells.clear_contents()
+    elif isinstance(edit, WriteValues):
+        rows = [[_as_text(v) for v in row] for row in edit.rows]
+        if rows:
+            sheet.range(edit.cell).value = rows
+    elif isinstance(edit, RowHeights):
+        for top, bottom, height in _runs(edit.first_row, edit.heights):
+            sheet.range(f"{top}:{bottom}").row_height = height
+    elif isinstance(edit, NumberFormat):
+        sheet.range(edit.cells).number_format = edit.number_format
+    elif isinstance(edit, Link):
+        sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
+    elif isinstance(edit, FormatTable):
+        _format_table(book, sheet, edit)
 
 
 def _format_table(book: xw.Book, sheet: xw.Sheet, edit: FormatTable) -> None:

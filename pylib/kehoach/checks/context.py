@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kehoach.agencies.directory import Directory
+from kehoach.agencies.resolve import Resolution, TaskAgencies, resolve_plan
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
 from kehoach.plan.model import APPENDIX_IDS
@@ -126,6 +127,17 @@ class CheckContext:
         damaged."""
         appendices = {a: state.table(layout.APPENDIX_SHEETS[a]) for a in APPENDIX_IDS}
         return cls(state, appendices, state.table(layout.TASKS_SHEET), state.directory)
+
+    @cached_property
+    def resolution(self) -> Resolution:
+        """The tasks' lead and coordinating texts resolved against the directory (the
+        agency rules' common ground; resolving indexes the directory, so it is done once)."""
+        columns = self.tasks[["id", "lead", "coordinating"]]
+        tasks = [
+            TaskAgencies(text(task), text(lead), text(coordinating), int(row))
+            for row, task, lead, coordinating in columns.itertuples(name=None)  # not cell by cell
+        ]
+        return resolve_plan(tasks, self.directory)
 
     # --- cells ---------------------------------------------------------------------------
 

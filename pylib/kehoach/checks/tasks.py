@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kehoach.agencies.names import reads_as_agencies
-from kehoach.agencies.resolve import Resolution, TaskAgencies, resolve_plan
+from kehoach.agencies.resolve import Resolution
 from kehoach.checks.context import CheckContext, text
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
@@ -133,16 +133,7 @@ def check_shifted(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 
 
 def _resolution(ctx: CheckContext) -> Resolution:
-    tasks = [
-        TaskAgencies(
-            text(ctx.tasks.at[row, "id"]),
-            text(ctx.tasks.at[row, "lead"]),
-            text(ctx.tasks.at[row, "coordinating"]),
-            int(row),
-        )
-        for row in ctx.tasks.index
-    ]
-    return resolve_plan(tasks, ctx.directory)
+    return ctx.resolution  # two rules ask for it: resolved once per context
 
 
 def _row(cell: str) -> int:

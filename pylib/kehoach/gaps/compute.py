@@ -297,6 +297,8 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     tree = hierarchy(kinds)
     out: dict[int, dict[str, Any]] = {}
     typed: set[int] = set()
+    # Every row's cells read once (``table.loc``/``.at`` per cell cost more than the rule).
+    records: dict[int, dict[str, Any]] = {int(r): d for r, d in table.to_dict("index").items()}
 
     def typed_or_children(row: int) -> float | None:
         """The result of a section, group or total row: a number typed over its formula, else
@@ -304,7 +306,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
         aggregate is what the formula shows (the button reads values, not formulas) and
         counts as not typed: the result is the same."""
         children = _all_agg([out[c]["result_2023"] for c in tree[row]], how)
-        raw = table.at[row, layout.RESULT_KEY]
+        raw = records[row][layout.RESULT_KEY]
         if is_formula(raw):
             return children
         value = cells.number(raw, layout.RESULT_KEY, row)
@@ -314,7 +316,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
         return value
 
     def base(row: int, kind: str) -> dict[str, Any]:
-        data = table.loc[row]
+        data = records[row]
         survey = not is_blank(data["survey"]) and str(data["survey"]).strip().lower() == "x"
         return {
             "kind": kind,
@@ -325,7 +327,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
         }
 
     def own(row: int, kind: str) -> dict[str, Any]:
-        data = table.loc[row]
+        data = records[row]
         rec = base(row, kind)
         max_ = cells.number(data["max"], "max", row)
         numeric_target = appendix_id in ("PL3", "PL4")

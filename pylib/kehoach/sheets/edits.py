@@ -214,11 +214,15 @@ def _format_table(ws: Worksheet, edit: FormatTable) -> None:
         ws.oddFooter.center.text = "Trang &P/&N"
 
 
-def grow_row(ws: Worksheet, row: int) -> None:
+def grow_row(ws: Worksheet, row: int, last_column: int | None = None) -> None:
     """Make ``row`` tall enough for the wrapped text in it, as Excel does when a value is typed
-    into a wrapped cell (openpyxl leaves the height; LibreOffice would not grow it either)."""
+    into a wrapped cell (openpyxl leaves the height; LibreOffice would not grow it either).
+
+    ``last_column``: the sheet's ``max_column``, when the caller grows many rows (openpyxl
+    counts it over every cell of the sheet each time it is asked)."""
     lines = 1
-    for cell in ws[row]:
+    right = ws.max_column if last_column is None else last_column
+    for cell in next(ws.iter_rows(min_row=row, max_row=row, max_col=right)):
         if isinstance(cell.value, str) and cell.value and cell.alignment.wrap_text:
             dim = ws.column_dimensions.get(get_column_letter(cell.column))
             width = dim.width if dim is not None and dim.width else 8.43
@@ -272,8 +276,9 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                         cell.number_format = date_format(value)
                     if looks_like_formula(value):
                         cell.data_type = "s"  # openpyxl would take "=…" for a formula
+            right = ws.max_column
             for r in range(len(edit.rows)):
-                grow_row(ws, top + r)
+                grow_row(ws, top + r, right)
         elif isinstance(edit, FormatTable):
             _format_table(ws, edit)
         elif isinstance(edit, Fill):

@@ -22,6 +22,7 @@ from kehoach.sheets import layout
 
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
     import pandas as pd
+    from openpyxl.workbook.workbook import Workbook
 
 SheetValues = Sequence[Sequence[Any]]  # rows of cells from A1 (lists, or the state's tuples)
 
@@ -56,6 +57,26 @@ def workbook_contents(
         return values, names
     finally:
         wb.close()
+
+
+def loaded_for_writing(
+    path: Path, *, sheets: Collection[str] | None = None
+) -> tuple[Workbook, dict[str, SheetValues]]:
+    """The workbook at ``path`` loaded in full (VBA kept), to be edited and saved, and the
+    values of its ``sheets`` (every sheet when None) as ``workbook_values`` gives them, taken
+    from that one load: a verb that reads the master and then writes it parses it once."""
+    if not path.is_file():
+        raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
+    try:
+        wb = load_workbook(path, keep_vba=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
+    values: dict[str, SheetValues] = {
+        ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
+        for ws in wb.worksheets
+        if sheets is None or ws.title in sheets
+    }
+    return wb, values
 
 
 def is_blank(value: Any) -> bool:

@@ -39,10 +39,11 @@ from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.layout import Column
-from kehoach.sheets.sheetdata import is_blank, plan_table, workbook_contents
+from kehoach.sheets.sheetdata import is_blank, loaded_for_writing, plan_table, workbook_contents
 
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl.workbook.workbook import Workbook
 
 Row = tuple[Any, ...]
 Rows = tuple[Row, ...]
@@ -182,3 +183,14 @@ def read_state(
     only those sheets). WorkbookError when the file is missing or not a workbook."""
     values, names = workbook_contents(path, data_only=data_only, sheets=sheets)
     return state_from_values(values, names, file=path)
+
+
+def state_for_writing(
+    path: Path, *, sheets: Collection[str] | None = None
+) -> tuple[Workbook, MasterState]:
+    """The master at ``path`` loaded in full (VBA kept) to be edited and saved, and its state
+    taken from that same load: a verb that reads the master and then writes it parses it once.
+    Formulas are read as their text, as ``read_state`` reads them by default."""
+    wb, values = loaded_for_writing(path, sheets=sheets)
+    names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
+    return wb, state_from_values(values, names, file=path)

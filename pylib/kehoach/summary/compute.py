@@ -251,15 +251,15 @@ def _plan_nodes(state: MasterState) -> tuple[dict[str, _Node], dict[str, _Node]]
     for appendix_id in APPENDIX_IDS:
         table = state.table(layout.APPENDIX_SHEETS[appendix_id])
         section = ""
-        for row in table.index:
-            kind = layout.KIND_ROWS.get(_text(table.at[row, "kind"]))
-            row_id, name = _text(table.at[row, "id"]), _text(table.at[row, "name"])
+        columns = table[["kind", "id", "name", "tt", "code"]]
+        for kind_text, row_id, name, tt, code in columns.itertuples(index=False, name=None):
+            kind = layout.KIND_ROWS.get(_text(kind_text))
             if kind == "section":
-                section = row_id
-                sections[row_id] = _Node(row_id, _text(table.at[row, "tt"]), name, appendix_id)
+                section = _text(row_id)
+                sections[section] = _Node(section, _text(tt), _text(name), appendix_id)
             elif kind == "criterion":
-                code = _text(table.at[row, "code"])
-                criteria[row_id] = _Node(row_id, code, name, appendix_id, section)
+                node = _Node(_text(row_id), _text(code), _text(name), appendix_id, section)
+                criteria[node.id] = node
     return criteria, sections
 
 

@@ -235,9 +235,9 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
         rows[sl.LEGEND_ROW + i - sl.TOTAL_ROW] = [line, *blank[1:]]
     rows[sl.AGENCY_TITLE_ROW - sl.TOTAL_ROW] = [sl.AGENCY_TITLE, *blank[1:]]
     rows[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = [c.header for c in sl.COLUMNS]
-    agencies = summary.agencies
+    agencies = summary.agencies.to_dict("index")  # a dict per agency, not a Series per row
     for code in agency_order(summary):
-        counts = agencies.loc[code]
+        counts = agencies[code]
         rows.append(_row(sl.LEVEL_AGENCY, code, str(counts["name"]), counts))
     rows.append(blank[:])
     rows.append([sl.NOT_REPORTED_TITLE, *blank[1:]])
@@ -245,24 +245,28 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
 
     missing = not_reported(summary)
     for item in missing:
-        rows.append(_row(sl.LEVEL_NOT_REPORTED, item.code, item.name, agencies.loc[item.code]))
+        rows.append(_row(sl.LEVEL_NOT_REPORTED, item.code, item.name, agencies[item.code]))
     if not missing:
         rows.append([None, None, "Mọi cơ quan đã gửi báo cáo.", *blank[3:]])
     rows.append(blank[:])
     rows.append([sl.HIERARCHY_TITLE, *blank[1:]])
+    # Each section's criteria grouped once (not every criterion scanned for each section).
+    by_section: dict[Any, list[dict[str, Any]]] = {}
+    for crit in summary.criteria.to_dict("records"):
+        by_section.setdefault(crit["section"], []).append(crit)
+    sections = summary.sections.to_dict("index")
     for appendix_id in APPENDIX_IDS:
         counts = summary.appendices.loc[appendix_id]
         rows.append(_row(sl.LEVEL_APPENDIX, appendix_id, str(counts["name"]), counts))
-        for section_id, section in summary.sections.iterrows():
+        for section_id, section in sections.items():
             if section["appendix"] != appendix_id:
                 continue
             label = f"{appendix_id} {section['code']}".strip()
             rows.append(_row(sl.LEVEL_SECTION, label, str(section["name"]), section))
-            for _cid, crit in summary.criteria.iterrows():
-                if crit["section"] == section_id:
-                    # "PL3 1.1", never "1.1": Excel takes number-like text for a number.
-                    label = f"{appendix_id} {crit['code']}".strip()
-                    rows.append(_row(sl.LEVEL_CRITERION, label, "  " + str(crit["name"]), crit))
+            for crit in by_section.get(section_id, []):
+                # "PL3 1.1", never "1.1": Excel takes number-like text for a number.
+                label = f"{appendix_id} {crit['code']}".strip()
+                rows.append(_row(sl.LEVEL_CRITERION, label, "  " + str(crit["name"]), crit))
     return rows
 
 

@@ -1,0 +1,161 @@
+"""Benchmark: a whole round of ``kehoach collect`` and ``kehoach summary --write`` at several
+sizes of a synthetic province, against a floor measured in the same run.
+
+    python bench/bench_scale.py [--sizes 50/125,100/250,200/500] [--work DIR] [--json]
+
+For each size (agencies/tasks, ``bench/synthetic.py``): the filled-in returns and the master
+of ``bench_collect`` (prepared once, kept in ``--work``). In a process of its own each,
+started on a fresh copy of the master:
+
+- ``collect``: ``kehoach collect MASTER --from RETURNS`` (every file new);
+- ``summary``: ``kehoach summary MASTER --write`` on the master ``collect`` wrote;
+- ``floor``: python-calamine reading every return's tasks and metadata sheets (what intake
+  must read), then XlsxWriter writing one row per task row read, with the TienDo columns,
+  into a workbook of its own.
+
+The table gives CPU time (user + system, the interpreter's start and imports included) and
+peak RSS of each, and each one's time per 1,000 TienDo rows: constant when time grows
+linearly with the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(BENCH), str(ROOT / "pylib")]
+
+RECEIVED_AT = "2023-12-01T08:00:00"
+AS_OF = "2023-12-31"
+SEED = 365
+
+
+def floor(folder: Path, rows: dict[str, int], out: Path) -> None:
+    """Read what intake reads with calamine; write the rows TienDo gets with XlsxWriter."""
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    from kehoach.sheets import extract_layout as ex
+    from kehoach.sheets import progress_layout as pl
+
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    ws = book.add_worksheet(pl.PROGRESS_SHEET)
+    ws.write_row(pl.HEADER_ROW - 1, 0, [c.header for c in pl.PROGRESS_COLUMNS])
+    row = pl.FIRST_DATA_ROW - 1
+    start = ex.FIRST_DATA_ROW - 1
+    width = len(pl.PROGRESS_COLUMNS)
+    for name in sorted(rows):
+        wb = CalamineWorkbook.from_path(str(folder / name))
+        cells = wb.get_sheet_by_name(ex.TASKS_SHEET).to_python(skip_empty_area=False)
+        wb.get_sheet_by_name(ex.META_SHEET).to_python(skip_empty_area=False)
+        wb.close()
+        for cell_row in cells[start : start + rows[name]]:
+            ws.write_row(row, 0, [*cell_row[:width], name][:width])
+            row += 1
+    book.close()
+
+
+def _child(kind: str, args: list[str]) -> None:
+    if kind == "floor":
+        folder, prepared, out = Path(args[0]), Path(args[1]), Path(args[2])
+        floor(folder, json.loads(prepared.read_text())["rows"], out)
+    else:
+        from kehoach.cli import main
+
+        code = main(args)
+        if code not in (0, 1):
+            raise SystemExit(code)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}),
+        file=sys.stderr,
+    )
+
+
+def _run(kind: str, args: list[str]) -> dict[str, float]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stderr.strip().splitlines()[-1])
+    return result
+
+
+def measure(agencies: int, tasks: int, work: Path) -> dict[str, Any]:
+    """The three runs at one size."""
+    import bench_collect
+
+    prepared = bench_collect.prepare(agencies, tasks, SEED, work)
+    master = bench_collect.master_for(agencies, tasks, SEED, work)
+    base = master.parent
+    rows = sum(prepared["rows"].values())
+    run = Path(tempfile.mkdtemp(prefix="kehoach-bench-scale-"))
+    try:
+        copy = Path(shutil.copy2(master, run / master.name))
+        collect = _run(
+            "collect",
+            ["collect", str(copy), "--from", prepared["folder"], "--received-at", RECEIVED_AT],
+        )
+        summary = _run("summary", ["summary", str(copy), "--as-of", AS_OF, "--write"])
+        floor_run = _run(
+            "floor", [prepared["folder"], str(base / "ready.json"), str(run / "floor.xlsx")]
+        )
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
+    return {
+        "agencies": agencies,
+        "tasks": tasks,
+        "rows": rows,
+        "collect": collect,
+        "summary": summary,
+        "floor": floor_run,
+    }
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| agencies / tasks | TienDo rows | floor CPU s (MB) | collect CPU s (MB) | ×floor "
+        "| summary --write CPU s (MB) | ×floor | ms per 1,000 rows: floor / collect / summary |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        f, c, s = r["floor"], r["collect"], r["summary"]
+        per = [1000 * x["cpu_s"] / r["rows"] * 1000 for x in (f, c, s)]
+        lines.append(
+            f"| {r['agencies']} / {r['tasks']} | {r['rows']:,} "
+            f"| {f['cpu_s']:.2f} ({f['peak_mb']:.0f}) | {c['cpu_s']:.2f} ({c['peak_mb']:.0f}) "
+            f"| {c['cpu_s'] / f['cpu_s']:.2f}× | {s['cpu_s']:.2f} ({s['peak_mb']:.0f}) "
+            f"| {s['cpu_s'] / f['cpu_s']:.2f}× | {per[0]:.0f} / {per[1]:.0f} / {per[2]:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        _child(argv[1], argv[3:])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="50/125,100/250,200/500")
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "kehoach-bench-collect"
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = [tuple(int(n) for n in s.split("/")) for s in args.sizes.split(",")]
+    results = [measure(a, t, args.work) for a, t in sizes]
+    print(json.dumps(results, indent=2) if args.json else table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
