@@ -128,8 +128,9 @@ def _input(key: str, width: float) -> Column:
 LAYOUT_1 = SheetLayout("1", (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN), frozen=5, printed=22)
 # The task text and its inputs on one screen: STT and the task id frozen (about 140 px), the
 # text wide and wrapped, its deadline, then the inputs from about 560 px; the printed table
-# (about 1 370 px: one A4 landscape page wide at about 78 %) stops after the check column; the
-# reference columns follow, wide enough that their texts rarely make a row taller.
+# stops after the report date (the self-check column is for the screen), one A4 landscape
+# page wide at about 83 %, so 11 pt text prints at 9 pt or more; the reference columns
+# follow, wide enough that their texts rarely make a row taller.
 LAYOUT_2 = SheetLayout(
     "2",
     (
@@ -157,7 +158,7 @@ LAYOUT_2 = SheetLayout(
         _task("via", 16),
     ),
     frozen=2,
-    printed=13,
+    printed=12,
 )
 LAYOUTS: dict[str, SheetLayout] = {"1": LAYOUT_1, "2": LAYOUT_2}
 FORMAT_VERSION = "2"
