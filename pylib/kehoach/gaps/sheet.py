@@ -48,7 +48,7 @@ from kehoach.sheets import layout
 from kehoach.sheets.charts import chart_title, text_properties
 from kehoach.sheets.geometry import LINE_POINTS, place_chart, wrapped_lines
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import page_setup
+from kehoach.sheets.sheetstyle import print_setup
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -521,7 +521,7 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
     ws.row_breaks.append(Break(id=layout.GAPS_BLOCK_ROW - 1))
     _style_block(ws, block_last_row(wb))
     ws.freeze_panes = f"C{layout.SUMMARY_HEADER_ROW + 1}"
-    page_setup(ws, "1:2", plan_number)
+    print_setup(ws, plan_number, landscape=True, title_rows="1:2")
 
 
 def _charts(

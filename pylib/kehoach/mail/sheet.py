@@ -21,7 +21,13 @@ from kehoach.common.errors import BuildError
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets.edits import Edit, WriteValues, grow_row
 from kehoach.sheets.layout import Column
-from kehoach.sheets.sheetstyle import RESULT_COLORS, color_by_value, fit_header, wrap_columns
+from kehoach.sheets.sheetstyle import (
+    RESULT_COLORS,
+    color_by_value,
+    fit_header,
+    print_setup,
+    wrap_columns,
+)
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -48,12 +54,7 @@ def _heading(ws: Worksheet, columns: tuple[Column, ...], title: str, note: str) 
             ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
     fit_header(ws, ml.HEADER_ROW, columns)
     ws.freeze_panes = f"A{ml.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{ml.HEADER_ROW}:{ml.HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, landscape=True, title_rows=f"{ml.HEADER_ROW}:{ml.HEADER_ROW}")
 
 
 def write_mail_sheets(wb: Workbook) -> None:

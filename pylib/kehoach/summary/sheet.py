@@ -26,7 +26,7 @@ from kehoach.sheets.charts import chart_title, text_properties
 from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, RowHeights, WriteValues
 from kehoach.sheets.geometry import place_chart, row_height
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import page_setup
+from kehoach.sheets.sheetstyle import print_setup
 
 if (
     TYPE_CHECKING
@@ -131,7 +131,7 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     )
     _charts(ws)
     ws.freeze_panes = f"D{sl.FIRST_DATA_ROW}"
-    page_setup(ws, f"{sl.HEADER_ROW}:{sl.HEADER_ROW}", plan_number)
+    print_setup(ws, plan_number, landscape=True, title_rows=f"{sl.HEADER_ROW}:{sl.HEADER_ROW}")
 
 
 def _stacked(ws: Worksheet, chart: BarChart, first: int, last: int) -> None:

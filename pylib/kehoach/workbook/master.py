@@ -59,6 +59,7 @@ from kehoach.sheets.sheetstyle import (
     color_by_value,
     finish_printing,
     fit_header,
+    print_setup,
     wrap_columns,
 )
 from kehoach.sheets.summary_layout import SUMMARY_SHEET
@@ -334,7 +335,7 @@ def _write_cover(wb: Workbook, ws: Worksheet, plan: Plan, lines: list[CoverLine]
     _draw_boxes(ws, lines)
     widths = {2: _COVER_WIDTHS["B"], 3: _COVER_WIDTHS["C"]}
     _fit_row_heights(ws, range(1, len(lines) + 1), widths)
-    _print_setup(ws, landscape=False)
+    print_setup(ws, landscape=False)
 
 
 def _draw_boxes(ws: Worksheet, lines: list[CoverLine]) -> None:
@@ -684,8 +685,7 @@ def _write_check_sheet(ws: Worksheet) -> None:
     }
     color_by_value(ws, columns, "severity", layout.FIRST_DATA_ROW, colors)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
-    _print_setup(ws, landscape=True)
+    print_setup(ws, landscape=True, title_rows=f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
 
 
 def write_progress_sheets(wb: Workbook) -> None:
@@ -719,8 +719,7 @@ def write_progress_sheets(wb: Workbook) -> None:
             if key in [c.key for c in columns]:
                 color_by_value(ws, columns, key, pl.FIRST_DATA_ROW, colors)
         ws.freeze_panes = f"A{pl.FIRST_DATA_ROW}"
-        ws.print_title_rows = f"{pl.HEADER_ROW}:{pl.HEADER_ROW}"
-        _print_setup(ws, landscape=True)
+        print_setup(ws, landscape=True, title_rows=f"{pl.HEADER_ROW}:{pl.HEADER_ROW}")
     ws = wb[pl.INTAKE_SHEET]
     ws[pl.FOLDER_LABEL_CELL] = pl.FOLDER_LABEL
     ws[pl.FOLDER_LABEL_CELL].font = _BOLD
@@ -748,8 +747,7 @@ def _finish_table(
     ws.print_area = f"A{layout.TITLE_ROW}:{printed}{last}"
     freeze_col = get_column_letter(layout.column_index(columns, freeze_key) + 1)
     ws.freeze_panes = f"{freeze_col}{layout.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
-    _print_setup(ws, landscape=landscape)
+    print_setup(ws, landscape=landscape, title_rows=f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
 
 
 def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> None:
@@ -762,11 +760,3 @@ def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> No
                 lines = max(lines, wrapped_lines(value, width, _CHARS_PER_WIDTH_UNIT))
         if lines > 1:
             ws.row_dimensions[row].height = lines * _LINE_POINTS
-
-
-def _print_setup(ws: Worksheet, *, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
