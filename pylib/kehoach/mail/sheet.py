@@ -25,6 +25,7 @@ from kehoach.sheets.sheetstyle import (
     RESULT_COLORS,
     color_by_value,
     fit_header,
+    fit_note,
     print_setup,
     wrap_columns,
 )
@@ -53,6 +54,7 @@ def _heading(ws: Worksheet, columns: tuple[Column, ...], title: str, note: str) 
         if col.number_format != "General":
             ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
     fit_header(ws, ml.HEADER_ROW, columns)
+    fit_note(ws, ml.NOTE_ROW, columns)
     ws.freeze_panes = f"A{ml.FIRST_DATA_ROW}"
     print_setup(ws, landscape=True, title_rows=f"{ml.HEADER_ROW}:{ml.HEADER_ROW}")
 
@@ -77,7 +79,11 @@ def write_mail_sheets(wb: Workbook) -> None:
         grow_row(ws, row)  # as a rebuild's carried value would grow it
     log = wb.create_sheet(ml.LOG_SHEET)
     _heading(log, ml.LOG_COLUMNS, ml.LOG_TITLE, ml.LOG_NOTE)
-    wrap_columns(log, ml.LOG_COLUMNS, ("agency_name", "to", "cc", "detail"))
+    wrap_columns(log, ml.LOG_COLUMNS, ml.LOG_WRAPPED)
+    for i, col in enumerate(ml.LOG_COLUMNS, start=1):
+        if col.key in ml.LOG_FOLDED:  # "+" above the headers opens it
+            dim = log.column_dimensions[get_column_letter(i)]
+            dim.outline_level, dim.hidden = 1, True
     color_by_value(log, ml.LOG_COLUMNS, "result", ml.FIRST_DATA_ROW, RESULT_COLORS)
     last = get_column_letter(len(ml.LOG_COLUMNS))
     log.auto_filter.ref = f"A{ml.HEADER_ROW}:{last}{ml.HEADER_ROW}"

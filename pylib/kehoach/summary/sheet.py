@@ -131,6 +131,7 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     )
     _charts(ws)
     ws.freeze_panes = f"D{sl.FIRST_DATA_ROW}"
+    ws.print_area = f"A1:{get_column_letter(sl.PRINTED_COLUMNS)}{last}"
     print_setup(ws, plan_number, landscape=True, title_rows=f"{sl.HEADER_ROW}:{sl.HEADER_ROW}")
 
 
