@@ -7,6 +7,7 @@ design budgets, with no "###" and with the plan's number in the footer."""
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from kehoach.sheets import layout
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.geometry import Box, cell_box, chart_boxes, row_height, used_boxes
 from kehoach.sheets.housestyle import FONT_NAME
+from kehoach.sheets.sheetstyle import MIN_PRINTED_POINTS, effective_points
 from kehoach.summary.sheet import formatted_last_row
-from lo_support import SOFFICE, sheet_alone, soffice_convert
+from lo_support import SOFFICE, printed_points, sheet_alone, soffice_convert, yardstick
 from summary_support import write_round_of_returns
 
 SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
@@ -31,7 +33,8 @@ SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
 # the tables and charts on page 1, the button's blocks on page 2.
 # «Chênh lệch»: the tables on page 1, the charts on page 2 (page breaks), the button's block
 # from page 3.
-PAGE_BUDGET = {sl.SUMMARY_SHEET: 4, layout.GAPS_SHEET: 4}
+# Pages at 9 pt or more (TongHop: some 400 rows of criteria and agencies).
+PAGE_BUDGET = {sl.SUMMARY_SHEET: 14, layout.GAPS_SHEET: 4}
 PLAN_NUMBER = "365/KH-UBND"
 
 
@@ -183,8 +186,17 @@ def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
     copies = [
         sheet_alone(written, sheet, tmp_path / f"sheet{i}.xlsx") for i, sheet in enumerate(SHEETS)
     ]
-    pdfs = soffice_convert(copies, "pdf", tmp_path, tmp_path / "profile")
+    *pdfs, ruler = soffice_convert(
+        [*copies, yardstick(tmp_path)], "pdf", tmp_path, tmp_path / "profile"
+    )
     for sheet, pdf in zip(SHEETS, pdfs, strict=True):
+        # 11 pt text printed at 9 pt or more, as designed and as LibreOffice prints it: the
+        # tables' page and most pages (a page of charts has mostly their smaller labels).
+        wb = load_workbook(written)
+        assert effective_points(wb[sheet]) >= MIN_PRINTED_POINTS, sheet
+        sizes = [points for _, points in printed_points(pdf, ruler)]
+        assert sizes[0] >= 0.98 * MIN_PRINTED_POINTS, (sheet, sizes)
+        assert statistics.median(sizes) >= 0.98 * MIN_PRINTED_POINTS, (sheet, sizes)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
         pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
         assert 1 <= pages <= PAGE_BUDGET[sheet], (sheet, pages)

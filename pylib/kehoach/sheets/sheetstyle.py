@@ -77,21 +77,23 @@ def fit_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
     ws.row_dimensions[row].height = lines * LINE_POINTS + 3
 
 
-def fit_note(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
-    """The text in column A of ``row``, when longer than the printed table is wide: merged
-    across the printed columns, wrapped, the row as tall as its lines. An unwrapped text
-    running past the table would widen what prints and shrink every page. Only for a row
-    whose other cells nothing writes (a button may rewrite A)."""
+def fit_note(ws: Worksheet, row: int, columns: Sequence[Column], points: float = 11) -> None:
+    """The text in column A of ``row`` (``points`` in size), when longer than the printed
+    table is wide: merged across the printed columns, wrapped, the row as tall as its lines.
+    An unwrapped text running past the table would be cut at the print area's edge, or widen
+    what prints and shrink every page. Only for a row whose other cells nothing writes (a
+    button may rewrite A)."""
     text = ws.cell(row, 1).value
     printed = [c for c in columns if c.printed]
     # Folded columns may sit inside: count on the text columns being a little narrower.
     width = 0.85 * sum(c.width for c in printed) - 1
-    need = lines_of(text, width) if isinstance(text, str) else 1
+    per_unit = BOLD_CHARS_PER_WIDTH_UNIT * 11 / points
+    need = lines_of(text, width, per_unit) if isinstance(text, str) else 1
     if len(printed) < 2 or need < 2:
         return
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(printed))
     ws.cell(row, 1).alignment = TOP_WRAP
-    ws.row_dimensions[row].height = need * LINE_POINTS
+    ws.row_dimensions[row].height = need * LINE_POINTS * points / 11
 
 
 def wrap_columns(ws: Worksheet, columns: Sequence[Column], keys: Sequence[str]) -> None:

@@ -675,6 +675,7 @@ def _write_heading(
         cell.border = _BORDER
         ws.column_dimensions[get_column_letter(i)].width = col.width
     fit_header(ws, layout.HEADER_ROW, columns)
+    fit_note(ws, layout.TITLE_ROW, columns, points=_TITLE_FONT.sz)
     if fit:
         fit_note(ws, layout.SUBTITLE_ROW, columns)
 
