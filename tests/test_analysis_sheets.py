@@ -202,7 +202,8 @@ def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
         assert 1 <= pages <= PAGE_BUDGET[sheet], (sheet, pages)
         if sheet == layout.GAPS_SHEET:  # no chart cut by a page break: page 2 is the charts'
             charts_page = text.split("\f")[1] if (text := _pdf_text(pdf)) else ""
-            assert "% điểm tối đa: năm 2022 và mục tiêu 2023" in charts_page
+            # (the chart's title may wrap before "2023")
+            assert "% điểm tối đa: năm 2022 và mục tiêu" in charts_page
         text = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout

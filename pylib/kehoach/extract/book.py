@@ -255,7 +255,8 @@ def _write_tasks(
     legend = (
         (first_input, first_input + 1, LEGEND_INPUT, styles.legend_input),
         (first_input + 2, first_input + 3, LEGEND_LOCKED, styles.legend_locked),
-        (first_input + 4, pos["check"], LEGEND_CHECK, styles.legend_check),
+        # Within the print area, which stops before the check column.
+        (first_input + 4, sheet.printed - 1, LEGEND_CHECK, styles.legend_check),
     )
     for left, right, text, fmt in legend:
         ws.merge_range(ex.SUBTITLE_ROW - 1, left, ex.SUBTITLE_ROW - 1, right, text, fmt)
