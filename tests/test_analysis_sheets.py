@@ -34,7 +34,7 @@ SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
 # «Chênh lệch»: the tables on page 1, the charts on page 2 (page breaks), the button's block
 # from page 3.
 # Pages at 9 pt or more (TongHop: some 400 rows of criteria and agencies).
-PAGE_BUDGET = {sl.SUMMARY_SHEET: 14, layout.GAPS_SHEET: 4}
+PAGE_BUDGET = {sl.SUMMARY_SHEET: 15, layout.GAPS_SHEET: 4}
 PLAN_NUMBER = "365/KH-UBND"
 
 

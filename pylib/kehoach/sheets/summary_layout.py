@@ -102,8 +102,8 @@ DATE_FORMAT = ex.DATE_FORMAT
 # and the e-mail addresses are for the screen (following up), not the printed summary.
 COLUMNS: tuple[Column, ...] = (
     Column("level", "Cấp", 9),
-    Column("code", "Mã", 15),
-    Column("name", "Tên", 24),
+    Column("code", "Mã", 17),  # "UBND-BACHTHONG" on one line
+    Column("name", "Tên", 22),
     Column("lead", "Chủ trì", 7, "0"),
     Column("coordinating", "Phối hợp", 7, "0"),
     Column("tasks", "Tổng số lượt giao", 8, "0"),

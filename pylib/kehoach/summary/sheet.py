@@ -17,6 +17,7 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.plan.model import APPENDIX_IDS
@@ -132,6 +133,10 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     _charts(ws)
     ws.freeze_panes = f"D{sl.FIRST_DATA_ROW}"
     ws.print_area = f"A1:{get_column_letter(sl.PRINTED_COLUMNS)}{last}"
+    # Printed: the totals on a page, the charts on the next (never cut by a page break), the
+    # agencies and criteria from a new page.
+    ws.row_breaks.append(Break(id=sl.CHART_FIRST_ROW - 1))
+    ws.row_breaks.append(Break(id=sl.AGENCY_TITLE_ROW - 1))
     print_setup(ws, plan_number, landscape=True, title_rows=f"{sl.HEADER_ROW}:{sl.HEADER_ROW}")
 
 
