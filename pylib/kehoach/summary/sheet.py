@@ -92,7 +92,15 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     """Lay out an empty "TongHop" sheet (see the module's docstring)."""
     ws.sheet_format.defaultRowHeight = 15
     ws.cell(sl.TITLE_ROW, 1, sl.SUMMARY_TITLE).font = Font(name=FONT_NAME, bold=True, size=14)
-    ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE).font = Font(name=FONT_NAME, italic=True, size=11)
+    note = ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE)
+    note.font = Font(name=FONT_NAME, italic=True, size=11)
+    # The button's note (A2 only) wraps across the printed columns, on two lines: unwrapped,
+    # it would be cut at the print area's edge.
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(
+        start_row=sl.NOTE_ROW, start_column=1, end_row=sl.NOTE_ROW, end_column=sl.PRINTED_COLUMNS
+    )
+    ws.row_dimensions[sl.NOTE_ROW].height = 2 * 15
     for i, col in enumerate(sl.COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, sl.HEADER_ROW)
@@ -279,7 +287,8 @@ def summary_edits(summary: Summary) -> list[Edit]:
     sheet = sl.SUMMARY_SHEET
     rows = summary_rows(summary)
     # Only the names wrap; the header row above the agencies keeps the build's height.
-    widths = [c.width if c.key == "name" else None for c in sl.COLUMNS]
+    # (names in capitals and brackets run wider than the estimate's letters: a fifth off)
+    widths = [0.8 * c.width if c.key == "name" else None for c in sl.COLUMNS]
     heights = [row_height(r, widths) for r in rows]
     heights[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = HEADER_HEIGHT
     return [
