@@ -33,8 +33,9 @@ SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
 # the tables and charts on page 1, the button's blocks on page 2.
 # «Chênh lệch»: the tables on page 1, the charts on page 2 (page breaks), the button's block
 # from page 3.
-# Pages at 9 pt or more (TongHop: some 400 rows of criteria and agencies).
-PAGE_BUDGET = {sl.SUMMARY_SHEET: 15, layout.GAPS_SHEET: 4}
+# Pages at 9 pt or more (TongHop, 16 measured: totals, charts, some 350 rows of agencies and
+# criteria, each from a page of its own).
+PAGE_BUDGET = {sl.SUMMARY_SHEET: 17, layout.GAPS_SHEET: 4}
 PLAN_NUMBER = "365/KH-UBND"
 
 
@@ -211,3 +212,17 @@ def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
         assert f"Kế hoạch số {PLAN_NUMBER} — Trang 1/{pages}" in text
         title = sl.SUMMARY_TITLE if sheet == sl.SUMMARY_SHEET else layout.GAPS_TITLE
         assert title in text
+
+
+def test_the_summary_note_wraps_across_the_printed_table(written: Path) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from kehoach.summary.sheet import NOTE_HEIGHT
+
+    ws = load_workbook(written)[sl.SUMMARY_SHEET]
+    assert str(ws[f"A{sl.NOTE_ROW}"].value).startswith("Tính đến ngày ")  # the button's
+    right = get_column_letter(sl.PRINTED_COLUMNS)
+    assert f"A{sl.NOTE_ROW}:{right}{sl.NOTE_ROW}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.print_area == f"'{sl.SUMMARY_SHEET}'!$A$1:${right}${ws.print_area.split('$')[-1]}"
+    # as tall as its two lines, not grown as if the note were in column A alone
+    assert ws.row_dimensions[sl.NOTE_ROW].height == NOTE_HEIGHT

@@ -42,6 +42,7 @@ _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _BODY = Font(name=FONT_NAME, size=11)
 _BOLD = Font(name=FONT_NAME, size=11, bold=True)
 _HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
+NOTE_HEIGHT = 2 * 15 + 1
 HEADER_HEIGHT = 62  # "Hoàn thành chưa có văn bản chứng minh" at width 11: 4 lines
 
 
@@ -94,13 +95,12 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     ws.cell(sl.TITLE_ROW, 1, sl.SUMMARY_TITLE).font = Font(name=FONT_NAME, bold=True, size=14)
     note = ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE)
     note.font = Font(name=FONT_NAME, italic=True, size=11)
-    # The button's note (A2 only) wraps across the printed columns, on two lines: unwrapped,
-    # it would be cut at the print area's edge.
+    # The button's note (A2) wraps across the printed columns: unwrapped, it would be cut at
+    # the print area's edge. Two lines (NOTE_HEIGHT, set again by the button).
     note.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(
-        start_row=sl.NOTE_ROW, start_column=1, end_row=sl.NOTE_ROW, end_column=sl.PRINTED_COLUMNS
-    )
-    ws.row_dimensions[sl.NOTE_ROW].height = 2 * 15
+    last = sl.PRINTED_COLUMNS
+    ws.merge_cells(start_row=sl.NOTE_ROW, start_column=1, end_row=sl.NOTE_ROW, end_column=last)
+    ws.row_dimensions[sl.NOTE_ROW].height = NOTE_HEIGHT
     for i, col in enumerate(sl.COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, sl.HEADER_ROW)
@@ -297,4 +297,7 @@ def summary_edits(summary: Summary) -> list[Edit]:
         ClearRows(sheet, sl.TOTAL_ROW),
         WriteValues(sheet, f"A{sl.TOTAL_ROW}", rows),
         RowHeights(sheet, sl.TOTAL_ROW, heights),
+        # A value written into a wrapped cell grows its row as if the cell were column A
+        # alone; the note is merged across the table.
+        RowHeights(sheet, sl.NOTE_ROW, [NOTE_HEIGHT]),
     ]
