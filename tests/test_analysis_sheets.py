@@ -7,6 +7,7 @@ design budgets, with no "###" and with the plan's number in the footer."""
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ from kehoach.sheets import layout
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.geometry import Box, cell_box, chart_boxes, row_height, used_boxes
 from kehoach.sheets.housestyle import FONT_NAME
+from kehoach.sheets.sheetstyle import MIN_PRINTED_POINTS, effective_points
 from kehoach.summary.sheet import formatted_last_row
-from lo_support import SOFFICE, sheet_alone, soffice_convert
+from lo_support import SOFFICE, printed_points, sheet_alone, soffice_convert, yardstick
 from summary_support import write_round_of_returns
 
 SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
@@ -31,7 +33,9 @@ SHEETS = (sl.SUMMARY_SHEET, layout.GAPS_SHEET)
 # the tables and charts on page 1, the button's blocks on page 2.
 # «Chênh lệch»: the tables on page 1, the charts on page 2 (page breaks), the button's block
 # from page 3.
-PAGE_BUDGET = {sl.SUMMARY_SHEET: 4, layout.GAPS_SHEET: 4}
+# Pages at 9 pt or more (TongHop, 16 measured: totals, charts, some 350 rows of agencies and
+# criteria, each from a page of its own).
+PAGE_BUDGET = {sl.SUMMARY_SHEET: 17, layout.GAPS_SHEET: 4}
 PLAN_NUMBER = "365/KH-UBND"
 
 
@@ -183,14 +187,24 @@ def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
     copies = [
         sheet_alone(written, sheet, tmp_path / f"sheet{i}.xlsx") for i, sheet in enumerate(SHEETS)
     ]
-    pdfs = soffice_convert(copies, "pdf", tmp_path, tmp_path / "profile")
+    *pdfs, ruler = soffice_convert(
+        [*copies, yardstick(tmp_path)], "pdf", tmp_path, tmp_path / "profile"
+    )
     for sheet, pdf in zip(SHEETS, pdfs, strict=True):
+        # 11 pt text printed at 9 pt or more, as designed and as LibreOffice prints it: the
+        # tables' page and most pages (a page of charts has mostly their smaller labels).
+        wb = load_workbook(written)
+        assert effective_points(wb[sheet]) >= MIN_PRINTED_POINTS, sheet
+        sizes = [points for _, points in printed_points(pdf, ruler)]
+        assert sizes[0] >= 0.98 * MIN_PRINTED_POINTS, (sheet, sizes)
+        assert statistics.median(sizes) >= 0.98 * MIN_PRINTED_POINTS, (sheet, sizes)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
         pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
         assert 1 <= pages <= PAGE_BUDGET[sheet], (sheet, pages)
         if sheet == layout.GAPS_SHEET:  # no chart cut by a page break: page 2 is the charts'
             charts_page = text.split("\f")[1] if (text := _pdf_text(pdf)) else ""
-            assert "% điểm tối đa: năm 2022 và mục tiêu 2023" in charts_page
+            # (the chart's title may wrap before "2023")
+            assert "% điểm tối đa: năm 2022 và mục tiêu" in charts_page
         text = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
@@ -198,3 +212,17 @@ def test_printed_through_libreoffice(written: Path, tmp_path: Path) -> None:
         assert f"Kế hoạch số {PLAN_NUMBER} — Trang 1/{pages}" in text
         title = sl.SUMMARY_TITLE if sheet == sl.SUMMARY_SHEET else layout.GAPS_TITLE
         assert title in text
+
+
+def test_the_summary_note_wraps_across_the_printed_table(written: Path) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from kehoach.summary.sheet import NOTE_HEIGHT
+
+    ws = load_workbook(written)[sl.SUMMARY_SHEET]
+    assert str(ws[f"A{sl.NOTE_ROW}"].value).startswith("Tính đến ngày ")  # the button's
+    right = get_column_letter(sl.PRINTED_COLUMNS)
+    assert f"A{sl.NOTE_ROW}:{right}{sl.NOTE_ROW}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.print_area == f"'{sl.SUMMARY_SHEET}'!$A$1:${right}${ws.print_area.split('$')[-1]}"
+    # as tall as its two lines, not grown as if the note were in column A alone
+    assert ws.row_dimensions[sl.NOTE_ROW].height == NOTE_HEIGHT

@@ -198,7 +198,7 @@ def test_print_setup(extracts: dict[str, bytes]) -> None:
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$3"
     assert ws.freeze_panes == "C4"  # STT and the task id
-    assert ws.print_area == f"'{ex.TASKS_SHEET}'!$A$1:$M$10"  # to the check column
+    assert ws.print_area == f"'{ex.TASKS_SHEET}'!$A$1:$L$10"  # to the report date
     assert ws.oddFooter.left.text == "Kế hoạch số 365/KH-UBND"
     assert ws.oddFooter.right.text == "Trang &P/&N"
     guide = wb[ex.GUIDE_SHEET]

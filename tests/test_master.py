@@ -139,7 +139,7 @@ def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:
     assert "Kiểm tra dữ liệu" in ws["A2"].value
     assert [ws.cell(3, i).value for i in range(1, 9)] == [c.header for c in layout.CHECK_COLUMNS]
     assert ws["A3"].font.b
-    assert ws.column_dimensions["G"].width == 70
+    assert ws.column_dimensions["G"].width == 60
     # The findings the button writes wrap their message and what the rule checks.
     assert ws.column_dimensions["G"].alignment.wrap_text
     assert ws.column_dimensions["H"].alignment.wrap_text
@@ -259,7 +259,7 @@ def test_cover_macro_box_is_visible_and_complete(wb: Workbook) -> None:
 def test_cover_view_and_print(wb: Workbook) -> None:
     ws = wb["Giới thiệu"]
     assert ws.sheet_view.showGridLines is False
-    assert ws.column_dimensions["C"].width == 100
+    assert ws.column_dimensions["C"].width == 88  # A4 portrait at 9 pt or more
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.page_setup.orientation == "portrait"
 
@@ -438,8 +438,8 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
     for col in columns:
         letter = layout.column_letter(columns, col.key)
         assert ws.column_dimensions[letter].width == col.width, letter
-    assert ws.column_dimensions["D"].width == 34
-    assert ws.column_dimensions["I"].width == 50
+    assert ws.column_dimensions["D"].width == 25
+    assert ws.column_dimensions["I"].width == 36
     # The gap figures and the reader's columns are folded away (outline level 1, hidden);
     # the plan's table, the typed result and "Đạt mục tiêu 2023?" stay side by side.
     folded = {
@@ -478,7 +478,7 @@ def test_rows_are_tall_enough_for_their_wrapped_text(wb: Workbook) -> None:
             height = ws.row_dimensions[row].height
             assert height is not None and height >= 4 * 15, (row, height)
     short = ws.row_dimensions[layout.FIRST_DATA_ROW]  # section row "I CÔNG TÁC CHỈ ĐẠO…"
-    assert short.height is None
+    assert short.height == 2 * 15  # its name on two lines of column D, nothing taller
 
 
 def test_wrapped_lines() -> None:
@@ -514,13 +514,13 @@ def test_tasks_sheet(wb: Workbook) -> None:
     assert [ws[c.format(6)].value for c in kind_due] == ["Không đọc được", None]
     assert [ws[c.format(4)].value for c in kind_due] == ["Giai đoạn", datetime(2023, 12, 31)]
     assert ws["G5"].font.i and not ws["F5"].font.i
-    # Frozen: task id, appendix, code (the criterion's identifier is folded away).
+    # Frozen: task id and code (the appendix and the criterion's identifier are folded away).
     assert ws.freeze_panes == "E4"
     assert ws.auto_filter.ref == f"A3:{col['line']}{ws.max_row}"
     assert ws.print_title_rows == "$3:$3"
-    assert ws.column_dimensions["F"].width == 46
+    assert ws.column_dimensions["F"].width == 36
     hidden = [k for k, letter in col.items() if ws.column_dimensions[letter].hidden]
-    assert hidden == ["criterion_id", "inherited", "misplaced", "line"]
+    assert hidden == ["appendix", "criterion_id", "inherited", "misplaced", "line"]
     frozen = [c for c in layout.TASK_COLUMNS[:4] if c.key not in hidden]
     assert sum(c.width for c in frozen) * 7 < 1366 / 3  # px: a third of a laptop screen
     # The resolved lists do not wrap: the row is as tall as its texts, not as its lists.
@@ -648,10 +648,10 @@ def test_plan_year_from_the_plans_date() -> None:
     ["PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "KiemTra", "TienDo", "ThuThap", "LichSu", "Quy tắc"],
 )
 def test_printed_columns_fit_a_page_wide_at_a_readable_scale(wb: Workbook, sheet: str) -> None:
-    from kehoach.sheets.sheetstyle import MIN_SCALE, fit_scale
+    from kehoach.sheets.sheetstyle import MIN_PRINTED_POINTS, effective_points
 
     ws = wb[sheet]
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert fit_scale(ws) >= MIN_SCALE - 0.5
+    assert effective_points(ws) >= MIN_PRINTED_POINTS
     assert ws.oddFooter.center.text == "Kế hoạch số 365/KH-UBND — Trang &P/&N"
     assert ws.oddFooter.left.text == "&A"

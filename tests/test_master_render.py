@@ -21,8 +21,14 @@ from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
-from kehoach.sheets.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, LINE_POINTS, lines_of
-from lo_support import SOFFICE, soffice_convert
+from kehoach.sheets.sheetstyle import (
+    BOLD_CHARS_PER_WIDTH_UNIT,
+    LINE_POINTS,
+    MIN_PRINTED_POINTS,
+    effective_points,
+    lines_of,
+)
+from lo_support import SOFFICE, printed_points, soffice_convert, yardstick
 from plan_workbooks import build_real_master
 
 pytestmark = [
@@ -34,18 +40,19 @@ pytestmark = [
 ]
 
 # The design's page budget per sheet of the master built from the embedded plan (A4, after
-# "Kiểm tra dữ liệu"): measured, with a page or two of slack for LibreOffice's line breaks.
-# TongHop and "Chênh lệch" belong to the summary's and the gaps' designs: not budgeted here.
+# "Kiểm tra dữ liệu", every body text printed at 9 pt or more): measured, with a page or two
+# of slack for LibreOffice's line breaks. TongHop and "Chênh lệch" belong to the summary's and
+# the gaps' designs: budgeted in test_analysis_sheets.
 PAGE_BUDGET: dict[str, int] = {
     layout.COVER_SHEET: 2,
-    "PL1": 7,
-    "PL2": 9,
-    "PL3": 5,
-    "PL4": 5,
-    layout.TASKS_SHEET: 20,
-    layout.DIRECTORY_SHEET: 3,
+    "PL1": 14,
+    "PL2": 19,
+    "PL3": 8,
+    "PL4": 9,
+    layout.TASKS_SHEET: 38,
+    layout.DIRECTORY_SHEET: 7,
     layout.UNRESOLVED_SHEET: 2,
-    layout.CHECK_SHEET: 12,
+    layout.CHECK_SHEET: 14,
     pl.PROGRESS_SHEET: 1,
     pl.INTAKE_SHEET: 1,
     ml.LOG_SHEET: 1,
@@ -59,12 +66,13 @@ _WORD = re.compile(
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     folder = tmp_path_factory.mktemp("render")
     master = build_real_master(folder / "KeHoach2023.xlsm")
     assert main(["check", str(master), "--write"]) in (0, 1)
-    (pdf,) = soffice_convert([master], "pdf", folder, tmp_path_factory.mktemp("lo-profile"))
-    return master, pdf
+    profile = tmp_path_factory.mktemp("lo-profile")
+    pdf, ruler = soffice_convert([master, yardstick(folder)], "pdf", folder, profile)
+    return master, pdf, ruler
 
 
 _PAGE = re.compile(r'width="([\d.]+)" height="([\d.]+)"')
@@ -91,7 +99,7 @@ def _pages(pdf: Path) -> list[tuple[str, list[Word]]]:
 
 
 @pytest.fixture(scope="module")
-def pages(rendered: tuple[Path, Path]) -> list[tuple[str, list[Word]]]:
+def pages(rendered: tuple[Path, Path, Path]) -> list[tuple[str, list[Word]]]:
     return _pages(rendered[1])
 
 
@@ -102,6 +110,29 @@ def test_every_sheet_prints_within_its_page_budget(pages: list[tuple[str, list[W
     assert set(PAGE_BUDGET) <= set(counts), counts
     # Hidden sheets do not print.
     assert layout.DIRECTORY_BASE_SHEET not in counts
+
+
+def test_every_printed_sheet_reads_at_9_points_or_more(
+    rendered: tuple[Path, Path, Path],
+) -> None:
+    wb = load_workbook(rendered[0])
+    # TongHop and "Chênh lệch" are measured with their data (test_analysis_sheets).
+    visible = [
+        ws.title
+        for ws in wb.worksheets
+        if ws.sheet_state == "visible" and ws.title not in ("TongHop", layout.GAPS_SHEET)
+    ]
+    # As designed: the columns printed, fitted one page wide, scale 11 pt text to 9 pt or more.
+    small = {s: round(effective_points(wb[s]), 2) for s in visible}
+    assert all(v >= MIN_PRINTED_POINTS for v in small.values()), small
+    # As LibreOffice prints it: the body text of every page, against 9 pt printed at 100 %
+    # (its own fitting rounds a little differently from the estimate: within 2 %).
+    measured: dict[str, float] = {}
+    for sheet, points in printed_points(rendered[1], rendered[2]):
+        measured[sheet] = min(points, measured.get(sheet, points))
+    assert set(visible) <= set(measured), measured
+    low = {s: round(measured[s], 2) for s in visible if measured[s] < 0.98 * MIN_PRINTED_POINTS}
+    assert not low, f"body text printed below 9 pt: {low}"
 
 
 def test_no_number_shows_as_hashes(pages: list[tuple[str, list[Word]]]) -> None:
@@ -120,7 +151,7 @@ def test_no_number_shows_as_hashes(pages: list[tuple[str, list[Word]]]) -> None:
 
 
 def test_header_rows_are_tall_enough_for_their_wrapped_headers(
-    rendered: tuple[Path, Path],
+    rendered: tuple[Path, Path, Path],
 ) -> None:
     wb = load_workbook(rendered[0])
     tables = {

@@ -105,7 +105,8 @@ def test_pdf_of_the_summary_sheet(
     assert out.read_bytes().startswith(b"%PDF") and f"Đã tạo {out}" in text
     assert reported.read_bytes() == before  # the PDF shows the summary; the master is untouched
     pages = len(re.findall(rb"/Type\s*/Page[^s]", out.read_bytes()))
-    assert 1 <= pages <= 6  # the summary sheet alone (4 pages on A4), not the whole workbook
+    # the summary sheet alone (19 pages on A4 at 9 pt), not the whole workbook (over 100)
+    assert 1 <= pages <= 21
 
 
 def test_button_writes_tonghop_and_alerts(reported: Path, tmp_path: Path, xl_remote: Any) -> None:

@@ -47,6 +47,7 @@ from kehoach.plan.timelines import date_text, plan_year
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets.geometry import wrapped_lines
+from kehoach.sheets.sheetstyle import BOTTOM_MARGIN, FOOTER_MARGIN, SIDE_MARGIN, TOP_MARGIN
 
 FONT = "Times New Roman"
 # A wrapped line of 11 pt Times New Roman (LibreOffice draws about 12.6 pt; Excel a little more).
@@ -254,7 +255,8 @@ def _write_tasks(
     legend = (
         (first_input, first_input + 1, LEGEND_INPUT, styles.legend_input),
         (first_input + 2, first_input + 3, LEGEND_LOCKED, styles.legend_locked),
-        (first_input + 4, pos["check"], LEGEND_CHECK, styles.legend_check),
+        # Within the print area, which stops before the check column.
+        (first_input + 4, sheet.printed - 1, LEGEND_CHECK, styles.legend_check),
     )
     for left, right, text, fmt in legend:
         ws.merge_range(ex.SUBTITLE_ROW - 1, left, ex.SUBTITLE_ROW - 1, right, text, fmt)
@@ -473,7 +475,8 @@ def _page_setup(ws: Worksheet, plan: Plan, *, landscape: bool) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.set_margins(left=0.25, right=0.25, top=0.5, bottom=0.6)
-    ws.set_footer(page_footer(plan), {"margin": 0.3})
+    # The master's margins (``sheetstyle.print_setup``); XlsxWriter writes them itself.
+    ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN)
+    ws.set_footer(page_footer(plan), {"margin": FOOTER_MARGIN})
     ws.center_horizontally()
     ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed

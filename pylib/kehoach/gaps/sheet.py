@@ -48,7 +48,7 @@ from kehoach.sheets import layout
 from kehoach.sheets.charts import chart_title, text_properties
 from kehoach.sheets.geometry import LINE_POINTS, place_chart, wrapped_lines
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import page_setup
+from kehoach.sheets.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, lines_of, print_setup
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -429,7 +429,10 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
     for i, col in enumerate(layout.SUMMARY_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, layout.SUMMARY_HEADER_ROW, layout.SUMMARY_COLUMNS)
-    ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = 62
+    header_lines = max(
+        lines_of(c.header, c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT) for c in layout.SUMMARY_COLUMNS
+    )
+    ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = max(62, header_lines * LINE_POINTS + 3)
     rows = summary_rows()
     for appendix_id, row in rows.items():
         values: dict[str, str | float] = {
@@ -521,7 +524,7 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
     ws.row_breaks.append(Break(id=layout.GAPS_BLOCK_ROW - 1))
     _style_block(ws, block_last_row(wb))
     ws.freeze_panes = f"C{layout.SUMMARY_HEADER_ROW + 1}"
-    page_setup(ws, "1:2", plan_number)
+    print_setup(ws, plan_number, landscape=True, title_rows="1:2")
 
 
 def _charts(

@@ -21,7 +21,14 @@ from kehoach.common.errors import BuildError
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets.edits import Edit, WriteValues, grow_row
 from kehoach.sheets.layout import Column
-from kehoach.sheets.sheetstyle import RESULT_COLORS, color_by_value, fit_header, wrap_columns
+from kehoach.sheets.sheetstyle import (
+    RESULT_COLORS,
+    color_by_value,
+    fit_header,
+    fit_note,
+    print_setup,
+    wrap_columns,
+)
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -47,13 +54,9 @@ def _heading(ws: Worksheet, columns: tuple[Column, ...], title: str, note: str) 
         if col.number_format != "General":
             ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
     fit_header(ws, ml.HEADER_ROW, columns)
+    fit_note(ws, ml.NOTE_ROW, columns)
     ws.freeze_panes = f"A{ml.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{ml.HEADER_ROW}:{ml.HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, landscape=True, title_rows=f"{ml.HEADER_ROW}:{ml.HEADER_ROW}")
 
 
 def write_mail_sheets(wb: Workbook) -> None:
@@ -76,7 +79,11 @@ def write_mail_sheets(wb: Workbook) -> None:
         grow_row(ws, row)  # as a rebuild's carried value would grow it
     log = wb.create_sheet(ml.LOG_SHEET)
     _heading(log, ml.LOG_COLUMNS, ml.LOG_TITLE, ml.LOG_NOTE)
-    wrap_columns(log, ml.LOG_COLUMNS, ("agency_name", "to", "cc", "detail"))
+    wrap_columns(log, ml.LOG_COLUMNS, ml.LOG_WRAPPED)
+    for i, col in enumerate(ml.LOG_COLUMNS, start=1):
+        if col.key in ml.LOG_FOLDED:  # "+" above the headers opens it
+            dim = log.column_dimensions[get_column_letter(i)]
+            dim.outline_level, dim.hidden = 1, True
     color_by_value(log, ml.LOG_COLUMNS, "result", ml.FIRST_DATA_ROW, RESULT_COLORS)
     last = get_column_letter(len(ml.LOG_COLUMNS))
     log.auto_filter.ref = f"A{ml.HEADER_ROW}:{last}{ml.HEADER_ROW}"

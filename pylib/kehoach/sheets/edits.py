@@ -28,7 +28,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach.sheets.housestyle import FONT_NAME, apply_house_font
 from kehoach.sheets.layout import Column
 from kehoach.sheets.sheetorder import insert_position, style_tab
-from kehoach.sheets.sheetstyle import BOLD_CHARS_PER_WIDTH_UNIT, LINE_POINTS, lines_of
+from kehoach.sheets.sheetstyle import (
+    BOLD_CHARS_PER_WIDTH_UNIT,
+    LINE_POINTS,
+    lines_of,
+    print_setup,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 DATE_FORMAT = "dd/mm/yyyy"
@@ -202,16 +207,7 @@ def _format_table(ws: Worksheet, edit: FormatTable) -> None:
     ws.row_dimensions[edit.header_row].height = header_lines(edit) * 15 + 3
     ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.freeze_panes = f"A{edit.header_row + 1}"
-    ws.print_title_rows = f"{edit.header_row}:{edit.header_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if not ws.oddFooter.left.text:
-        ws.oddFooter.left.text = "&A"  # the sheet's name
-    if not ws.oddFooter.center.text:
-        ws.oddFooter.center.text = "Trang &P/&N"
+    print_setup(ws, landscape=True, title_rows=f"{edit.header_row}:{edit.header_row}")
 
 
 def grow_row(ws: Worksheet, row: int, last_column: int | None = None) -> None:

@@ -128,22 +128,24 @@ def _input(key: str, width: float) -> Column:
 LAYOUT_1 = SheetLayout("1", (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN), frozen=5, printed=22)
 # The task text and its inputs on one screen: STT and the task id frozen (about 140 px), the
 # text wide and wrapped, its deadline, then the inputs from about 560 px; the printed table
-# (about 1 370 px: one A4 landscape page wide at about 78 %) stops after the check column; the
-# reference columns follow, wide enough that their texts rarely make a row taller.
+# stops after the report date (the self-check column is for the screen), about 174 units
+# as stored (XlsxWriter adds 0.71 a column): one A4 landscape page wide at about 82 %, so
+# 11 pt text prints at 9 pt or more; the reference columns
+# follow, wide enough that their texts rarely make a row taller.
 LAYOUT_2 = SheetLayout(
     "2",
     (
         _task("number"),
         _task("task_id", 16),
         _task("role", 8),
-        _task("task", 38),
-        _task("due", 12),
+        _task("task", 35),
+        _task("due", 11),
         _input(STATUS_KEY, 12),
         _input(PERCENT_KEY, 7),
-        _input(RESULTS_KEY, 22),
-        _input(EVIDENCE_KEY, 16),
-        _input(EXPLANATION_KEY, 14),
-        _input(DIFFICULTIES_KEY, 15),
+        _input(RESULTS_KEY, 19),
+        _input(EVIDENCE_KEY, 15),
+        _input(EXPLANATION_KEY, 13),
+        _input(DIFFICULTIES_KEY, 13),
         _input(REPORT_DATE_KEY, 11),
         Column(CHECK_COLUMN.key, CHECK_COLUMN.header, 12),
         _task("timeline", 16),
@@ -157,7 +159,7 @@ LAYOUT_2 = SheetLayout(
         _task("via", 16),
     ),
     frozen=2,
-    printed=13,
+    printed=12,
 )
 LAYOUTS: dict[str, SheetLayout] = {"1": LAYOUT_1, "2": LAYOUT_2}
 FORMAT_VERSION = "2"

@@ -37,20 +37,21 @@ class Column:
 def _appendix_columns(
     max_h: str, s22_h: str, target_h: str, fmt: str, gaps: Sequence[Column] = ()
 ) -> tuple[Column, ...]:
-    # Widths: the printed table (A–L) fits A4 landscape at about 60%, the smallest readable.
+    # Widths: the printed table (A–L) is about 172 units wide, one A4 landscape page at about
+    # 83 %: 11 pt text prints at 9 pt or more (the texts wrap; rows grow).
     return (
         Column("id", "Mã định danh", 17),
         Column("tt", "TT", 6),
-        Column("code", "Mã tiêu chí", 12),
-        Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 34),
-        Column("max", max_h, 10, fmt),
-        Column("score_2022", s22_h, 11, fmt),
-        Column("target", target_h, 18, fmt),
+        Column("code", "Mã tiêu chí", 10),
+        Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 25),
+        Column("max", max_h, 8, fmt),
+        Column("score_2022", s22_h, 8, fmt),
+        Column("target", target_h, 12, fmt),
         Column("survey", "Điều tra XHH", 7),
-        Column("task", "Nhiệm vụ, giải pháp", 50),
-        Column("lead", "Cơ quan chủ trì thực hiện", 22),
-        Column("coordinating", "Cơ quan phối hợp thực hiện", 22),
-        Column("timeline", "Thời gian thực hiện", 12),
+        Column("task", "Nhiệm vụ, giải pháp", 36),
+        Column("lead", "Cơ quan chủ trì thực hiện", 16),
+        Column("coordinating", "Cơ quan phối hợp thực hiện", 16),
+        Column("timeline", "Thời gian thực hiện", 11),
         # The gap columns (kehoach.gaps.compute, kehoach.gaps.sheet): the 2023 result officials
         # type in
         # and formulas over the plan's figures. Not printed: the plan's table already takes
@@ -189,23 +190,24 @@ FOLDED_APPENDIX_KEYS: tuple[str, ...] = (
 GAPS_SHEET = "Chênh lệch"
 GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm 2023"
 SUMMARY_HEADER_ROW = 4
+# About 172 units wide: one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 SUMMARY_COLUMNS: tuple[Column, ...] = (
-    Column("appendix", "Phụ lục", 8),
-    Column("index", "Chỉ số", 34),
-    Column("criteria", "Số tiêu chí", 12, "0"),
-    Column("max", "Điểm tối đa", 10, "0.00"),
-    Column("score_2022", "Năm 2022", 10, "0.00"),
-    Column("target", "Mục tiêu năm 2023", 11, "0.00"),
-    Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
-    Column("lost_2022_survey", "trong đó: tiêu chí điều tra XHH", 12, "0.00"),
+    Column("appendix", "Phụ lục", 7),
+    Column("index", "Chỉ số", 26),
+    Column("criteria", "Số tiêu chí", 10, "0"),
+    Column("max", "Điểm tối đa", 9, "0.00"),
+    Column("score_2022", "Năm 2022", 9, "0.00"),
+    Column("target", "Mục tiêu năm 2023", 10, "0.00"),
+    Column("lost_2022", "Bị mất năm 2022", 9, "0.00"),
+    Column("lost_2022_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
     Column("lost_2022_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
-    Column("pct_2022", "% tối đa năm 2022", 12, PCT_FORMAT),
-    Column("pct_target", "% tối đa của mục tiêu", 10, PCT_FORMAT),
-    Column("results", "Số tiêu chí đã nhập kết quả 2023", 12, "0"),
+    Column("pct_2022", "% tối đa năm 2022", 11, PCT_FORMAT),
+    Column("pct_target", "% tối đa của mục tiêu", 9, PCT_FORMAT),
+    Column("results", "Số tiêu chí đã nhập kết quả 2023", 11, "0"),
     Column("achieved", "Số tiêu chí đạt", 9, "0"),
     Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
-    Column("result_2023", "Kết quả năm 2023", 10, "0.00"),
-    Column("change_2022", "Thay đổi so với 2022", 10, "0.00"),
+    Column("result_2023", "Kết quả năm 2023", 9, "0.00"),
+    Column("change_2022", "Thay đổi so với 2022", 9, "0.00"),
 )
 INDEX_NAMES: dict[str, str] = {
     "PL1": "PAR INDEX (giữ điểm tối đa)",
@@ -228,32 +230,34 @@ GAPS_TOP_N = 10
 
 # Widths: the visible columns print on A4 landscape at about 60%; rows stay a few lines tall.
 TASK_COLUMNS: tuple[Column, ...] = (
-    Column("id", "Mã nhiệm vụ", 17),
+    Column("id", "Mã nhiệm vụ", 16),
     Column("appendix", "Phụ lục", 8),
     Column("criterion_id", "Mã định danh tiêu chí", 20),
-    Column("code", "Mã tiêu chí", 12),
-    Column("criterion", "Tiêu chí", 26),
-    Column("text", "Nhiệm vụ, giải pháp", 46),
-    Column("lead", "Cơ quan chủ trì (như văn bản)", 22),
-    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 22),
+    Column("code", "Mã tiêu chí", 10),
+    Column("criterion", "Tiêu chí", 18),
+    Column("text", "Nhiệm vụ, giải pháp", 36),
+    Column("lead", "Cơ quan chủ trì (như văn bản)", 17),
+    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 17),
     # The agencies the resolver found in the two columns before (kehoach.agencies.resolve: codes of
     # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A group
     # lists all its members' codes (a filter on a code finds every task of that agency): the
     # cells do not wrap, so a row stays as tall as its texts; the whole list is in the cell.
-    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 16),
-    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 16),
-    Column("timeline", "Thời gian thực hiện", 14),
+    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 13),
+    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 13),
+    Column("timeline", "Thời gian thực hiện", 12),
     # The timeline as read by kehoach.plan.timelines, written at build time (the reader ignores
     # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
-    Column("timeline_kind", "Loại thời hạn", 10),
+    Column("timeline_kind", "Loại thời hạn", 9),
     Column("due", "Hạn", 11, DATE_FORMAT),
     Column("inherited", "Lấy từ ô gộp phía trên", 16),
     Column("misplaced", "Giá trị nằm sai cột", 14),
     Column("line", "Dòng trong văn bản", 9),
 )
-# Columns of the tasks sheet folded away (outline, collapsed): the criterion's identifier
-# (its code is beside) and the reader's own columns.
-FOLDED_TASK_KEYS: tuple[str, ...] = ("criterion_id", "inherited", "misplaced", "line")
+# Columns of the tasks sheet folded away (outline, collapsed): the appendix and the
+# criterion's identifier (the task's code names both, the criterion's code is beside) and the
+# reader's own columns. The printed table (A–M) is then about 172 units wide: one A4
+# landscape page at about 83 %, 11 pt text printed at 9 pt or more.
+FOLDED_TASK_KEYS: tuple[str, ...] = ("appendix", "criterion_id", "inherited", "misplaced", "line")
 # Columns of the tasks sheet whose cells do not wrap (one line shown, all in the cell).
 UNWRAPPED_TASK_KEYS: tuple[str, ...] = ("lead_resolved", "coordinating_resolved")
 
@@ -271,18 +275,20 @@ DIRECTORY_HINT = (
     "để trống = cần quyết định. Khi tạo lại workbook, những gì đã sửa ở đây được giữ."
 )
 DIRECTORY_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã (tên tệp)", 16),
-    Column("name", "Tên cơ quan", 36),
-    Column("kind", "Loại", 20),
-    Column("emails", "Email", 26),
-    Column("contact", "Người liên hệ", 20),
-    Column("aliases", "Tên khác trong văn bản", 36),
-    Column("members", "Thành viên (nhóm)", 26),
-    Column("commune", "Cấp xã (qua UBND cấp huyện)", 11),
-    Column("note", "Ghi chú", 36),
-    Column("lead_tasks", "Số nhiệm vụ chủ trì", 10, "0"),
-    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 10, "0"),
+    Column("code", "Mã (tên tệp)", 14),
+    Column("name", "Tên cơ quan", 28),
+    Column("kind", "Loại", 14),
+    Column("emails", "Email", 22),
+    Column("contact", "Người liên hệ", 14),
+    Column("aliases", "Tên khác trong văn bản", 22),
+    Column("members", "Thành viên (nhóm)", 16),
+    Column("commune", "Cấp xã (qua UBND cấp huyện)", 9),
+    Column("note", "Ghi chú", 15),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 9, "0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 9, "0"),
 )
+# The directory's columns wrap their text: the printed table (about 172 units) fits one A4
+# landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 # The directory as last built from the seed, hidden: a rebuild tells the officials' edits
 # (cells that differ from it) from the seed's own values
 # (kehoach.agencies.directory.merge_directory).
@@ -337,11 +343,11 @@ CHECK_COLUMNS: tuple[Column, ...] = (
     Column("rule", "Quy tắc", 18),
     Column("appendix", "Phụ lục", 9),
     Column("code", "Mã tiêu chí", 12),
-    Column("cell", "Ô (bấm để tới ô)", 22),
-    Column("message", "Nội dung", 70),
+    Column("cell", "Ô (bấm để tới ô)", 20),
+    Column("message", "Nội dung", 60),
     # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
     # NV-O-GOP means something to the reader.
-    Column("rule_text", "Quy tắc kiểm tra gì", 45),
+    Column("rule_text", "Quy tắc kiểm tra gì", 36),
 )
 # Columns of the check report that wrap their text.
 CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")

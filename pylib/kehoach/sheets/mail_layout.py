@@ -100,18 +100,22 @@ LOG_NOTE = (
     "(cùng mã SHA-256) không được gửi lại, trừ khi yêu cầu gửi lại."
 )
 LOG_COLUMNS: tuple[Column, ...] = (
-    Column("time", "Thời điểm", 18, TIME_FORMAT),
-    Column("agency", "Mã cơ quan", 14),
-    Column("agency_name", "Tên cơ quan", 30),
-    Column("kind", "Loại thư", 12),
-    Column("to", "Gửi đến", 34),
-    Column("cc", "Đồng gửi (Cc)", 30),
-    Column("file", "Tệp đính kèm", 30),
+    Column("time", "Thời điểm", 16, TIME_FORMAT),
+    Column("agency", "Mã cơ quan", 12),
+    Column("agency_name", "Tên cơ quan", 20),
+    Column("kind", "Loại thư", 10),
+    Column("to", "Gửi đến", 22),
+    Column("cc", "Đồng gửi (Cc)", 16),
+    Column("file", "Tệp đính kèm", 18),
     Column("sha256", "SHA-256 của tệp", 20),
-    Column("channel", "Cách gửi", 12),
-    Column("result", "Kết quả", 22),
-    Column("detail", "Chi tiết", 60),
+    Column("channel", "Cách gửi", 10),
+    Column("result", "Kết quả", 14),
+    Column("detail", "Chi tiết", 34),
 )
+# The log's texts wrap, its file hash is folded away (outline, collapsed): the printed log is
+# about 172 units wide, one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
+LOG_WRAPPED: tuple[str, ...] = ("agency_name", "to", "cc", "file", "result", "detail")
+LOG_FOLDED: tuple[str, ...] = ("sha256",)
 
 KIND_COVER = "gui-file"
 KIND_REMINDER = "nhac-nho"

@@ -31,19 +31,34 @@ TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 
 PROGRESS_SHEET = "TienDo"
 PROGRESS_TITLE = "Tiến độ thực hiện theo báo cáo của các cơ quan"
+# Printed: the columns but the folded ones (appendix and criterion, which the task's code names;
+# the file's), about 172 units wide: one A4 landscape page at about 83 %, 11 pt text printed at
+# 9 pt or more. The agency's inputs are narrower than in its file, and wrap.
+_PROGRESS_INPUT_WIDTHS: dict[str, float] = {
+    ex.RESULTS_KEY: 20,
+    ex.EVIDENCE_KEY: 16,
+    ex.EXPLANATION_KEY: 16,
+    ex.DIFFICULTIES_KEY: 16,
+}
 PROGRESS_COLUMNS: tuple[Column, ...] = (
     Column("task_id", "Mã nhiệm vụ", 16),
     Column("agency", "Mã cơ quan", 14),
-    Column("agency_name", "Tên cơ quan", 30),
+    Column("agency_name", "Tên cơ quan", 22),
     Column("role", "Vai trò", 9),
     Column("appendix", "Phụ lục", 7),
     Column("code", "Mã tiêu chí", 11),
     Column("due", "Hạn hoàn thành", 11, DATE_FORMAT),
-    *ex.INPUT_COLUMNS,
+    *(
+        Column(c.key, c.header, _PROGRESS_INPUT_WIDTHS.get(c.key, c.width), c.number_format)
+        for c in ex.INPUT_COLUMNS
+    ),
     Column("file", "Tệp báo cáo", 30),
     Column("sha256", "SHA-256 của tệp", 20),
     Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
 )
+
+# Folded away on TienDo (outline, collapsed): see PROGRESS_COLUMNS.
+PROGRESS_FOLDED_KEYS: tuple[str, ...] = ("appendix", "code", "file", "sha256", "received_at")
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
 

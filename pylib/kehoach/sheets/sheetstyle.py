@@ -46,7 +46,7 @@ BOLD_CHARS_PER_WIDTH_UNIT = 0.95
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 FOOTER = "Kế hoạch số {number} — Trang &P/&N"
-MIN_SCALE = 60  # percent: nothing printed below about 9 pt effective
+MIN_PRINTED_POINTS = 9.0  # no body text printed smaller (11 pt text at 82 % or more)
 
 
 def lines_of(text: str, width: float, chars_per_unit: float = CHARS_PER_WIDTH_UNIT) -> int:
@@ -77,6 +77,25 @@ def fit_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
     ws.row_dimensions[row].height = lines * LINE_POINTS + 3
 
 
+def fit_note(ws: Worksheet, row: int, columns: Sequence[Column], points: float = 11) -> None:
+    """The text in column A of ``row`` (``points`` in size), when longer than the printed
+    table is wide: merged across the printed columns, wrapped, the row as tall as its lines.
+    An unwrapped text running past the table would be cut at the print area's edge, or widen
+    what prints and shrink every page. Only for a row whose other cells nothing writes (a
+    button may rewrite A)."""
+    text = ws.cell(row, 1).value
+    printed = [c for c in columns if c.printed]
+    # Folded columns may sit inside: count on the text columns being a little narrower.
+    width = 0.85 * sum(c.width for c in printed) - 1
+    per_unit = BOLD_CHARS_PER_WIDTH_UNIT * 11 / points
+    need = lines_of(text, width, per_unit) if isinstance(text, str) else 1
+    if len(printed) < 2 or need < 2:
+        return
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(printed))
+    ws.cell(row, 1).alignment = TOP_WRAP
+    ws.row_dimensions[row].height = need * LINE_POINTS * points / 11
+
+
 def wrap_columns(ws: Worksheet, columns: Sequence[Column], keys: Sequence[str]) -> None:
     """Every column of ``columns`` aligned to the top; those of ``keys`` wrap their text too.
     Column styles: the cells the buttons write later take them (Excel and our applier)."""
@@ -104,35 +123,64 @@ def color_by_value(
         )
 
 
-def estimated_pages_wide(widths: Sequence[float], landscape: bool) -> float:
-    """How many A4 pages wide columns of ``widths`` are at 100%."""
-    usable_mm = 277 - 20 if landscape else 190 - 20
-    return sum(widths) * 1.95 / usable_mm
+# Page margins in inches: Excel's "narrow" left and right, room for the footer at the bottom.
+SIDE_MARGIN = 0.25
+TOP_MARGIN = 0.5
+BOTTOM_MARGIN = 0.6
+FOOTER_MARGIN = 0.3
+MM_PER_WIDTH_UNIT = 1.95  # printed width of one unit of column width at 100 % (measured)
+_A4_MM = (210.0, 297.0)  # short and long side
+_SAFETY_MM = 6.0  # grid lines, rounding of column widths in pixels
 
 
-def print_setup(ws: Worksheet, number: str, *, landscape: bool | None = None) -> None:
-    """A4, the orientation given (or the one its printed columns fit best), one page wide at a
-    scale no lower than ``MIN_SCALE``, the footer with the plan's number and page x/y."""
+def estimated_pages_wide(
+    widths: Sequence[float], landscape: bool, side_margin: float = SIDE_MARGIN
+) -> float:
+    """How many A4 pages wide columns of ``widths`` are at 100%, with ``side_margin`` inches
+    left and right."""
+    paper = _A4_MM[1] if landscape else _A4_MM[0]
+    usable_mm = paper - 2 * side_margin * 25.4 - _SAFETY_MM
+    return sum(widths) * MM_PER_WIDTH_UNIT / usable_mm
+
+
+def print_setup(
+    ws: Worksheet,
+    number: str | None = None,
+    *,
+    landscape: bool | None = None,
+    title_rows: str | None = None,
+) -> None:
+    """The page setup of every printed sheet: A4, the orientation given (else the one the sheet
+    has, else landscape), one page wide and as many tall as needed, ``title_rows`` (e.g.
+    "3:3") repeated on every page, centred between narrow margins; the footer names the sheet
+    (left) and the plan's ``number`` with page x/y (centre; without a number, page x/y unless
+    the sheet already has a footer)."""
+    if title_rows:
+        ws.print_title_rows = title_rows
     if landscape is not None:
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
     elif ws.page_setup.orientation not in ("landscape", "portrait"):
         ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.footer = 0.3
-    if not ws.oddFooter.center.text:
-        ws.oddFooter.center.text = FOOTER.format(number=number)
-        ws.oddFooter.center.font = FONT_NAME
-        ws.oddFooter.center.size = 9
-    if not ws.oddFooter.left.text:
-        ws.oddFooter.left.text = "&A"  # the sheet's name
-        ws.oddFooter.left.font = FONT_NAME
-        ws.oddFooter.left.size = 9
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.page_margins.top, ws.page_margins.bottom = TOP_MARGIN, BOTTOM_MARGIN
+    ws.page_margins.footer = FOOTER_MARGIN
+    ws.print_options.horizontalCentered = True
+    center = FOOTER.format(number=number) if number else "Trang &P/&N"
+    for part, text in ((ws.oddFooter.left, "&A"), (ws.oddFooter.center, center)):
+        if part.text and not (number and part is ws.oddFooter.center):
+            continue  # a footer the sheet has stays, but the plan's number is the truth
+        part.text = text
+        part.font = FONT_NAME
+        part.size = 9
 
 
 def finish_printing(wb: Workbook, number: str) -> None:
-    """Page setup of every visible sheet (see ``print_setup``)."""
+    """Page setup of every visible sheet, its footer with the plan's ``number`` (see
+    ``print_setup``)."""
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
             print_setup(ws, number)
@@ -160,22 +208,10 @@ def printed_widths(ws: Worksheet) -> list[float]:
 def fit_scale(ws: Worksheet) -> float:
     """The scale (percent) at which ``ws``'s printed columns fit one page wide, at most 100."""
     landscape = ws.page_setup.orientation == "landscape"
-    return min(100.0, 100.0 / estimated_pages_wide(printed_widths(ws), landscape))
+    side = float(ws.page_margins.left + ws.page_margins.right) / 2
+    return min(100.0, 100.0 / estimated_pages_wide(printed_widths(ws), landscape, side))
 
 
-def page_setup(ws: Worksheet, title_rows: str, plan_number: str) -> None:
-    """A4 landscape, one page wide, ``title_rows`` repeated, the plan's number and the page in
-    the footer (a sheet as wide as ours prints at about 60 %)."""
-    ws.print_title_rows = title_rows
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
-    ws.print_options.horizontalCentered = True
-    footer = FOOTER.format(number=plan_number) if plan_number else "Trang &P/&N"
-    ws.oddFooter.center.text = footer
-    ws.oddFooter.center.font = f"{FONT_NAME},Regular"
-    ws.oddFooter.center.size = 10
+def effective_points(ws: Worksheet, points: float = 11.0) -> float:
+    """The printed size of ``points`` text of ``ws`` once its columns are fit one page wide."""
+    return points * fit_scale(ws) / 100

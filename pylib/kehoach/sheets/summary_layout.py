@@ -97,21 +97,25 @@ COUNT_KEYS: tuple[str, ...] = (
 )
 PCT_FORMAT = "0.0%"
 DATE_FORMAT = ex.DATE_FORMAT
+# Printed: "Cấp" to "Ngày báo cáo gần nhất" (PRINTED_COLUMNS), about 172 units wide, one A4
+# landscape page at about 83 %: 11 pt text prints at 9 pt or more. The count of refused files
+# and the e-mail addresses are for the screen (following up), not the printed summary.
 COLUMNS: tuple[Column, ...] = (
-    Column("level", "Cấp", 10),
-    Column("code", "Mã", 18),
-    Column("name", "Tên", 40),
+    Column("level", "Cấp", 9),
+    Column("code", "Mã", 17),  # "UBND-BACHTHONG" on one line
+    Column("name", "Tên", 22),
     Column("lead", "Chủ trì", 7, "0"),
     Column("coordinating", "Phối hợp", 7, "0"),
     Column("tasks", "Tổng số lượt giao", 8, "0"),
     Column("reported", "Đã báo cáo", 8, "0"),
-    *(Column(k, STATUS_LABELS[k], 10, "0") for k in STATUS_KEYS),
+    *(Column(k, STATUS_LABELS[k], 9, "0") for k in STATUS_KEYS),
     Column("without_evidence", "Hoàn thành chưa có văn bản chứng minh", 11, "0"),
     Column("pct_done", "Tỷ lệ hoàn thành", 9, PCT_FORMAT),
     Column("last_report", "Ngày báo cáo gần nhất", 11, DATE_FORMAT),
     Column("files_rejected", "Số tệp bị từ chối", 9, "0"),
     Column("emails", "Email", 24),
 )
+PRINTED_COLUMNS = [c.key for c in COLUMNS].index("last_report") + 1
 
 # Labels of column A.
 LEVEL_TOTAL = "Tổng cộng"
@@ -129,7 +133,7 @@ CHART_ROWS = 24  # rows the charts take (20 px each: 480 px, about 12.7 cm)
 # Columns of each chart's box: the agencies at the left (long names), the appendices at the
 # right; sized from the columns' widths by kehoach.sheets.geometry.
 CHART_AGENCY_COLUMNS = (1, 10)
-CHART_APPENDIX_COLUMNS = (11, 19)
+CHART_APPENDIX_COLUMNS = (11, PRINTED_COLUMNS)  # within the printed columns
 AGENCY_TITLE_ROW = CHART_FIRST_ROW + CHART_ROWS
 AGENCY_HEADER_ROW = AGENCY_TITLE_ROW + 1
 AGENCY_FIRST_ROW = AGENCY_HEADER_ROW + 1

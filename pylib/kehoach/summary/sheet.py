@@ -17,6 +17,7 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.formatting.rule import DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.plan.model import APPENDIX_IDS
@@ -26,7 +27,7 @@ from kehoach.sheets.charts import chart_title, text_properties
 from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, RowHeights, WriteValues
 from kehoach.sheets.geometry import place_chart, row_height
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import page_setup
+from kehoach.sheets.sheetstyle import print_setup
 
 if (
     TYPE_CHECKING
@@ -41,6 +42,7 @@ _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _BODY = Font(name=FONT_NAME, size=11)
 _BOLD = Font(name=FONT_NAME, size=11, bold=True)
 _HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
+NOTE_HEIGHT = 2 * 15 + 1
 HEADER_HEIGHT = 62  # "Hoàn thành chưa có văn bản chứng minh" at width 11: 4 lines
 
 
@@ -91,7 +93,14 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     """Lay out an empty "TongHop" sheet (see the module's docstring)."""
     ws.sheet_format.defaultRowHeight = 15
     ws.cell(sl.TITLE_ROW, 1, sl.SUMMARY_TITLE).font = Font(name=FONT_NAME, bold=True, size=14)
-    ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE).font = Font(name=FONT_NAME, italic=True, size=11)
+    note = ws.cell(sl.NOTE_ROW, 1, sl.NOT_RUN_NOTE)
+    note.font = Font(name=FONT_NAME, italic=True, size=11)
+    # The button's note (A2) wraps across the printed columns: unwrapped, it would be cut at
+    # the print area's edge. Two lines (NOTE_HEIGHT, set again by the button).
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    last = sl.PRINTED_COLUMNS
+    ws.merge_cells(start_row=sl.NOTE_ROW, start_column=1, end_row=sl.NOTE_ROW, end_column=last)
+    ws.row_dimensions[sl.NOTE_ROW].height = NOTE_HEIGHT
     for i, col in enumerate(sl.COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, sl.HEADER_ROW)
@@ -131,7 +140,12 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     )
     _charts(ws)
     ws.freeze_panes = f"D{sl.FIRST_DATA_ROW}"
-    page_setup(ws, f"{sl.HEADER_ROW}:{sl.HEADER_ROW}", plan_number)
+    ws.print_area = f"A1:{get_column_letter(sl.PRINTED_COLUMNS)}{last}"
+    # Printed: the totals on a page, the charts on the next (never cut by a page break), the
+    # agencies and criteria from a new page.
+    ws.row_breaks.append(Break(id=sl.CHART_FIRST_ROW - 1))
+    ws.row_breaks.append(Break(id=sl.AGENCY_TITLE_ROW - 1))
+    print_setup(ws, plan_number, landscape=True, title_rows=f"{sl.HEADER_ROW}:{sl.HEADER_ROW}")
 
 
 def _stacked(ws: Worksheet, chart: BarChart, first: int, last: int) -> None:
@@ -277,7 +291,8 @@ def summary_edits(summary: Summary) -> list[Edit]:
     sheet = sl.SUMMARY_SHEET
     rows = summary_rows(summary)
     # Only the names wrap; the header row above the agencies keeps the build's height.
-    widths = [c.width if c.key == "name" else None for c in sl.COLUMNS]
+    # (names in capitals and brackets run wider than the estimate's letters: a fifth off)
+    widths = [0.8 * c.width if c.key == "name" else None for c in sl.COLUMNS]
     heights = [row_height(r, widths) for r in rows]
     heights[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = HEADER_HEIGHT
     return [
@@ -286,4 +301,7 @@ def summary_edits(summary: Summary) -> list[Edit]:
         ClearRows(sheet, sl.TOTAL_ROW),
         WriteValues(sheet, f"A{sl.TOTAL_ROW}", rows),
         RowHeights(sheet, sl.TOTAL_ROW, heights),
+        # A value written into a wrapped cell grows its row as if the cell were column A
+        # alone; the note is merged across the table.
+        RowHeights(sheet, sl.NOTE_ROW, [NOTE_HEIGHT]),
     ]

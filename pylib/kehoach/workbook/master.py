@@ -59,6 +59,8 @@ from kehoach.sheets.sheetstyle import (
     color_by_value,
     finish_printing,
     fit_header,
+    fit_note,
+    print_setup,
     wrap_columns,
 )
 from kehoach.sheets.summary_layout import SUMMARY_SHEET
@@ -87,7 +89,7 @@ _BOX_FILL = PatternFill("solid", fgColor="FFF2CC")
 _BOX_TITLE_FONT = Font(bold=True, color="C00000", size=12)
 _COVER_TITLE_FONT = Font(bold=True, size=16)
 _COVER_HEADING_FONT = Font(bold=True, size=12, color="1F4E79")
-_COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 100.0}
+_COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 88.0}  # A4 portrait at about 84 %: 9 pt or more
 
 # Neither Excel nor LibreOffice grows a row to fit wrapped text written by openpyxl, so row
 # heights are estimated: characters per line from the column width (in widths of "0" at
@@ -334,7 +336,7 @@ def _write_cover(wb: Workbook, ws: Worksheet, plan: Plan, lines: list[CoverLine]
     _draw_boxes(ws, lines)
     widths = {2: _COVER_WIDTHS["B"], 3: _COVER_WIDTHS["C"]}
     _fit_row_heights(ws, range(1, len(lines) + 1), widths)
-    _print_setup(ws, landscape=False)
+    print_setup(ws, landscape=False)
 
 
 def _draw_boxes(ws: Worksheet, lines: list[CoverLine]) -> None:
@@ -461,7 +463,7 @@ def _criterion_rows(criterion: Criterion) -> list[_Row]:
 
 def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
     columns = layout.APPENDIX_COLUMNS[appendix.id]
-    _write_heading(ws, columns, appendix.title, subtitle(plan))
+    _write_heading(ws, columns, appendix.title, subtitle(plan), fit=False)  # a legend beside
     row = layout.FIRST_DATA_ROW
     for data in _appendix_rows(appendix):
         values = {**data.values, "kind": layout.ROW_KINDS[data.kind]}
@@ -584,7 +586,10 @@ def _write_directory(ws: Worksheet, directory: Directory, resolution: Resolution
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
         row += 1
-    _finish_table(ws, columns, row - 1, landscape=True, freeze_key="name")
+    # The hidden base prints nothing (LibreOffice prints a hidden sheet with a print area).
+    _finish_table(
+        ws, columns, row - 1, landscape=True, freeze_key="name", printed=resolution is not None
+    )
 
 
 def _write_unresolved(ws: Worksheet, resolution: Resolution) -> None:
@@ -657,7 +662,9 @@ def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     return cell
 
 
-def _write_heading(ws: Worksheet, columns: Sequence[layout.Column], title: str, sub: str) -> None:
+def _write_heading(
+    ws: Worksheet, columns: Sequence[layout.Column], title: str, sub: str, *, fit: bool = True
+) -> None:
     ws.cell(layout.TITLE_ROW, 1, title).font = _TITLE_FONT
     ws.cell(layout.SUBTITLE_ROW, 1, sub).font = _SUBTITLE_FONT
     for i, col in enumerate(columns, start=1):
@@ -668,6 +675,9 @@ def _write_heading(ws: Worksheet, columns: Sequence[layout.Column], title: str, 
         cell.border = _BORDER
         ws.column_dimensions[get_column_letter(i)].width = col.width
     fit_header(ws, layout.HEADER_ROW, columns)
+    fit_note(ws, layout.TITLE_ROW, columns, points=_TITLE_FONT.sz)
+    if fit:
+        fit_note(ws, layout.SUBTITLE_ROW, columns)
 
 
 def _write_check_sheet(ws: Worksheet) -> None:
@@ -684,8 +694,7 @@ def _write_check_sheet(ws: Worksheet) -> None:
     }
     color_by_value(ws, columns, "severity", layout.FIRST_DATA_ROW, colors)
     ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
-    _print_setup(ws, landscape=True)
+    print_setup(ws, landscape=True, title_rows=f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
 
 
 def write_progress_sheets(wb: Workbook) -> None:
@@ -712,15 +721,14 @@ def write_progress_sheets(wb: Workbook) -> None:
                 ws.column_dimensions[get_column_letter(i)].number_format = col.number_format
         wrap_columns(ws, columns, _PROGRESS_WRAPPED)
         if name == pl.PROGRESS_SHEET:
-            # Where each row came from (file, its SHA-256, when): LichSu keeps it too; folded,
-            # the progress itself fits a page's width.
-            _fold_columns(ws, columns, ("file", "sha256", "received_at"))
+            # Where each row came from (file, its SHA-256, when; LichSu keeps it too) and what
+            # the task's code names: folded, the progress itself prints readably.
+            _fold_columns(ws, columns, pl.PROGRESS_FOLDED_KEYS)
         for key, colors in (("status", STATUS_COLORS), ("result", RESULT_COLORS)):
             if key in [c.key for c in columns]:
                 color_by_value(ws, columns, key, pl.FIRST_DATA_ROW, colors)
         ws.freeze_panes = f"A{pl.FIRST_DATA_ROW}"
-        ws.print_title_rows = f"{pl.HEADER_ROW}:{pl.HEADER_ROW}"
-        _print_setup(ws, landscape=True)
+        print_setup(ws, landscape=True, title_rows=f"{pl.HEADER_ROW}:{pl.HEADER_ROW}")
     ws = wb[pl.INTAKE_SHEET]
     ws[pl.FOLDER_LABEL_CELL] = pl.FOLDER_LABEL
     ws[pl.FOLDER_LABEL_CELL].font = _BOLD
@@ -738,18 +746,19 @@ def _finish_table(
     *,
     landscape: bool,
     freeze_key: str = "name",
+    printed: bool = True,
 ) -> None:
     last_col = get_column_letter(len(columns))
     last = max(last_row, layout.HEADER_ROW)
     ws.auto_filter.ref = f"A{layout.HEADER_ROW}:{last_col}{last}"
     widths = {i: col.width for i, col in enumerate(columns, start=1)}
     _fit_row_heights(ws, range(layout.FIRST_DATA_ROW, last + 1), widths)
-    printed = get_column_letter(layout.printed_columns(columns))
-    ws.print_area = f"A{layout.TITLE_ROW}:{printed}{last}"
+    if printed:
+        right = get_column_letter(layout.printed_columns(columns))
+        ws.print_area = f"A{layout.TITLE_ROW}:{right}{last}"
     freeze_col = get_column_letter(layout.column_index(columns, freeze_key) + 1)
     ws.freeze_panes = f"{freeze_col}{layout.FIRST_DATA_ROW}"
-    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
-    _print_setup(ws, landscape=landscape)
+    print_setup(ws, landscape=landscape, title_rows=f"{layout.HEADER_ROW}:{layout.HEADER_ROW}")
 
 
 def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> None:
@@ -762,11 +771,3 @@ def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> No
                 lines = max(lines, wrapped_lines(value, width, _CHARS_PER_WIDTH_UNIT))
         if lines > 1:
             ws.row_dimensions[row].height = lines * _LINE_POINTS
-
-
-def _print_setup(ws: Worksheet, *, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
