@@ -94,7 +94,7 @@ def test_the_task_text_and_its_inputs_fit_a_laptop_screen(syt: bytes) -> None:
     assert all(ws[f"{task}{r}"].alignment.wrap_text for r in range(ex.FIRST_DATA_ROW, 20))
     # Reference columns sit to the right of the check column.
     check = column_index_from_string(ex.CURRENT.letter("check"))
-    for key in ("appendix", "code", "criterion", "max", "score_2022", "target", "others", "via"):
+    for key in ("appendix", "code", "criterion", "max", "score_base", "target", "others", "via"):
         assert column_index_from_string(ex.CURRENT.letter(key)) > check, key
 
 

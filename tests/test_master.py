@@ -445,7 +445,7 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
         c.key for c in columns if ws.column_dimensions[layout.column_letter(columns, c.key)].hidden
     }
     assert folded == set(layout.FOLDED_APPENDIX_KEYS) & {c.key for c in columns}
-    assert {"result_2023", "achieved", "kind", "line"} <= {c.key for c in columns}
+    assert {"result_target", "achieved", "kind", "line"} <= {c.key for c in columns}
     for key in folded:
         assert ws.column_dimensions[layout.column_letter(columns, key)].outline_level == 1
     # One legend in row 2: a sample cell per colour, each in the colour it explains.

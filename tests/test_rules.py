@@ -163,7 +163,7 @@ def test_damaged_workbook_is_an_error_naming_sheet_and_cell(
 
 def test_text_in_number_cells_is_a_finding_not_a_failure() -> None:
     wb = clean_workbook()
-    put(wb, "PL4", "PL4-1.1", "score_2022", "1,06")
+    put(wb, "PL4", "PL4-1.1", "score_base", "1,06")
     put(wb, "PL4", "PL4-1.2", "max", "#VALUE!")
     put(wb, "PL3", "PL3-I-1.1", "target", "85,59")
     result = check_workbook(values_of(wb))

@@ -28,7 +28,7 @@ from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_b
 
 # Row kinds of an appendix sheet that carry figures, by depth in the tree.
 FIGURE_LEVELS: dict[str, int] = {"total": 0, "group": 1, "section": 2, "criterion": 3}
-FIGURE_KEYS: tuple[str, ...] = ("max", "score_2022", "target")
+FIGURE_KEYS: tuple[str, ...] = ("max", "score_base", "target")
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SPACE = re.compile(r"\s+")

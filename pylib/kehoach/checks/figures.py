@@ -227,11 +227,11 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
         for row, depth in ctx.figure_rows(appendix):
             if criteria_only and depth != FIGURE_LEVELS["criterion"]:
                 continue
-            score, target = number(table.at[row, "score_2022"]), number(table.at[row, "target"])
+            score, target = number(table.at[row, "score_base"]), number(table.at[row, "target"])
             if score is None or target is None:
                 continue
             d, tolerance = _pair_tolerance(
-                ctx, appendix, ("score_2022", score), ("target", target), override
+                ctx, appendix, ("score_base", score), ("target", target), override
             )
             expected = score + plus
             if abs(target - expected) <= tolerance + _EPSILON:
@@ -317,7 +317,7 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                     rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {err.message}"
                 )
             continue
-        results = gaps.rows["result_2023"]
+        results = gaps.rows["result_target"]
         header = _header(ctx, appendix, layout.RESULT_KEY)
         for row in sorted(gaps.typed):
             kids = gaps.tree.get(row, [])

@@ -8,9 +8,9 @@ Pure core (pandas, never xlwings). Input: the sheet values both shells read
 The figures, per row of an appendix sheet (the same as the formulas that
 ``kehoach.gaps.sheet`` writes into the sheet, cell for cell):
 
-- criterion rows: ``lost_2022`` = max − 2022; ``pct_2022`` = 2022 / max; ``gap_target`` =
-  target − 2022; ``result_2023`` as typed; ``gap_2023`` = max(0, target − result);
-  ``change_2022`` = result − 2022; ``achieved`` "Đạt" when ``gap_2023`` rounds to 0 at 4
+- criterion rows: ``lost_base`` = max − 2022; ``pct_base`` = 2022 / max; ``gap_target`` =
+  target − 2022; ``result_target`` as typed; ``shortfall`` = max(0, target − result);
+  ``change_base`` = result − 2022; ``achieved`` "Đạt" when ``shortfall`` rounds to 0 at 4
   decimals, "Chưa đạt" otherwise, "Không có mục tiêu số" when the criterion has no numeric
   target, empty without a result. The numeric target is: PL1 the max (PL1 lists criteria at
   full marks in 2022, so 2022 = max = target there); PL2 the max for criteria not scored by
@@ -20,7 +20,7 @@ The figures, per row of an appendix sheet (the same as the formulas that
   from those, and their result aggregates the children's (PL3: mean, PL4: sum) once every
   child has one. Rows without own figures (PL1/PL2 sections, PL3 groups) aggregate their
   children's figures (PL1/PL2: sum of criteria; PL3 groups: mean of their sections), the
-  ratio ``pct_2022`` excepted (sum of 2022 / sum of max).
+  ratio ``pct_base`` excepted (sum of 2022 / sum of max).
 - on every section, group and total row a number typed over the result formula (the indexes
   publish results per field, group, content index and in total) is that row's result, and the
   rows above aggregate it (``typed_or_children``); a typed row without own figures (PL1/PL2
@@ -30,7 +30,7 @@ The figures, per row of an appendix sheet (the same as the formulas that
 Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, 2022,
 target from the total row where the plan gives one (PL3, PL4), else summed over criteria;
 the PL2 target is the score if every targeted criterion reaches full marks and survey ones
-stay as in 2022; ``lost_2022`` = max − 2022, split for PAR INDEX (PL1, PL2) into survey
+stay as in 2022; ``lost_base`` = max − 2022, split for PAR INDEX (PL1, PL2) into survey
 criteria and the others, the points the province can win back by its own actions.
 
 Text in a number cell ("0,5" typed as text, "abc") raises WorkbookError naming the cell.
@@ -63,32 +63,32 @@ from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_b
 
 FIGURES: tuple[str, ...] = (
     "max",
-    "score_2022",
+    "score_base",
     "target",
-    "lost_2022",
-    "pct_2022",
+    "lost_base",
+    "pct_base",
     "gap_target",
-    "result_2023",
+    "result_target",
     "achieved",
-    "gap_2023",
-    "change_2022",
+    "shortfall",
+    "change_base",
 )
 ROW_FIELDS: tuple[str, ...] = ("kind", "id", "code", "name", "survey", *FIGURES)
 TOTAL_FIELDS: tuple[str, ...] = (
     "criteria",
     "max",
-    "score_2022",
+    "score_base",
     "target",
-    "lost_2022",
-    "lost_2022_survey",
-    "lost_2022_other",
-    "pct_2022",
+    "lost_base",
+    "lost_base_survey",
+    "lost_base_other",
+    "pct_base",
     "pct_target",
     "results",
     "achieved",
     "not_achieved",
-    "result_2023",
-    "change_2022",
+    "result_target",
+    "change_base",
     "result_achieved",
     "typed_levels",
 )
@@ -303,7 +303,7 @@ def appendix_gaps(
         the children's aggregate once every child has a result. A number equal to that
         aggregate is what the formula shows (the button reads values, not formulas) and
         counts as not typed: the result is the same."""
-        children = _all_agg([out[c]["result_2023"] for c in tree[row]], how)
+        children = _all_agg([out[c]["result_target"] for c in tree[row]], how)
         raw = table.at[row, layout.RESULT_KEY]
         if is_formula(raw):
             return children
@@ -331,9 +331,9 @@ def appendix_gaps(
         numeric_target = appendix_id in ("PL3", "PL4")
         if appendix_id == "PL1":
             s22 = max_  # PL1: the criteria kept full marks in 2022
-            cells.number(data["score_2022"], "score_2022", row)  # text there is still an error
+            cells.number(data["score_base"], "score_base", row)  # text there is still an error
         else:
-            s22 = cells.number(data["score_2022"], "score_2022", row)
+            s22 = cells.number(data["score_base"], "score_base", row)
         if numeric_target:
             target = cells.number(data["target"], "target", row)
         elif appendix_id == "PL2":
@@ -344,18 +344,18 @@ def appendix_gaps(
             result = cells.number(data[layout.RESULT_KEY], layout.RESULT_KEY, row)
         else:
             result = typed_or_children(row)
-        gap_2023 = None if result is None or target is None else max(0.0, target - result)
+        shortfall = None if result is None or target is None else max(0.0, target - result)
         rec.update(
             max=max_,
-            score_2022=s22,
+            score_base=s22,
             target=target,
-            lost_2022=_sub(max_, s22),
-            pct_2022=_ratio(s22, max_),
+            lost_base=_sub(max_, s22),
+            pct_base=_ratio(s22, max_),
             gap_target=_sub(target, s22),
-            result_2023=result,
-            gap_2023=gap_2023,
-            change_2022=_sub(result, s22),
-            achieved=achieved_label(result, gap_2023),
+            result_target=result,
+            shortfall=shortfall,
+            change_base=_sub(result, s22),
+            achieved=achieved_label(result, shortfall),
         )
         return rec
 
@@ -363,31 +363,31 @@ def appendix_gaps(
         rec = base(row, kind)
         kids = [out[c] for c in tree[row]]
         sum_max = math.fsum(k["max"] or 0.0 for k in kids)
-        sum_s22 = math.fsum(k["score_2022"] or 0.0 for k in kids)
+        sum_s22 = math.fsum(k["score_base"] or 0.0 for k in kids)
         result = typed_or_children(row)
-        score_2022 = _agg([k["score_2022"] for k in kids], how)
+        score_base = _agg([k["score_base"] for k in kids], how)
         if result is None:
-            gap_2023 = None
+            shortfall = None
         elif row in typed:
             # Typed over the children's aggregate: against the children's targets, a child
             # without a numeric target (a PL2 survey criterion) held at its 2022 score.
             goal = _agg(
-                [k["score_2022"] if k["target"] is None else k["target"] for k in kids], how
+                [k["score_base"] if k["target"] is None else k["target"] for k in kids], how
             )
-            gap_2023 = None if goal is None else max(0.0, goal - result)
+            shortfall = None if goal is None else max(0.0, goal - result)
         else:
-            gap_2023 = _agg([k["gap_2023"] for k in kids], how)
+            shortfall = _agg([k["shortfall"] for k in kids], how)
         rec.update(
             max=_agg([k["max"] for k in kids], how),
-            score_2022=score_2022,
+            score_base=score_base,
             target=_agg([k["target"] for k in kids], how),
-            lost_2022=_agg([k["lost_2022"] for k in kids], how),
-            pct_2022=None if sum_max == 0 else sum_s22 / sum_max,
+            lost_base=_agg([k["lost_base"] for k in kids], how),
+            pct_base=None if sum_max == 0 else sum_s22 / sum_max,
             gap_target=_agg([k["gap_target"] for k in kids], how),
-            result_2023=result,
-            gap_2023=gap_2023,
-            change_2022=_sub(result, score_2022),
-            achieved=achieved_label(result, gap_2023),
+            result_target=result,
+            shortfall=shortfall,
+            change_base=_sub(result, score_base),
+            achieved=achieved_label(result, shortfall),
         )
         return rec
 
@@ -424,41 +424,41 @@ def _totals(
         return math.fsum(v for v in frame[key] if v is not None)
 
     survey = crit[crit["survey"].astype(bool)]
-    results = [v for v in crit["result_2023"] if v is not None]
+    results = [v for v in crit["result_target"] if v is not None]
     if appendix_id in layout.OWN_FIGURE_APPENDICES and not totals_rows.empty:
         top = totals_rows.iloc[0]
-        max_, s22, target = top["max"], top["score_2022"], top["target"]
-        result = top["result_2023"]
+        max_, s22, target = top["max"], top["score_base"], top["target"]
+        result = top["result_target"]
     else:
         max_ = col_sum(crit, "max")
-        s22 = max_ if appendix_id == "PL1" else col_sum(crit, "score_2022")
+        s22 = max_ if appendix_id == "PL1" else col_sum(crit, "score_base")
         if appendix_id == "PL2":
-            target = max_ - col_sum(survey, "max") + col_sum(survey, "score_2022")
+            target = max_ - col_sum(survey, "max") + col_sum(survey, "score_base")
         else:
             target = max_
         # The sum of the fields' results: typed for a field, or summed from its criteria.
-        fields = [v for v in rows.loc[rows["kind"] == "section", "result_2023"]]
+        fields = [v for v in rows.loc[rows["kind"] == "section", "result_target"]]
         complete = bool(fields) and all(v is not None for v in fields)
         result = math.fsum(fields) if complete else None
     lost = _sub(max_, s22)
     gap = None if result is None or target is None else max(0.0, target - result)
     split = appendix_id in layout.SURVEY_SPLIT_APPENDICES
-    lost_survey = (0.0 if appendix_id == "PL1" else col_sum(survey, "lost_2022")) if split else None
+    lost_survey = (0.0 if appendix_id == "PL1" else col_sum(survey, "lost_base")) if split else None
     return {
         "criteria": len(crit),
         "max": max_,
-        "score_2022": s22,
+        "score_base": s22,
         "target": target,
-        "lost_2022": lost,
-        "lost_2022_survey": lost_survey,
-        "lost_2022_other": _sub(lost, lost_survey),
-        "pct_2022": _ratio(s22, max_),
+        "lost_base": lost,
+        "lost_base_survey": lost_survey,
+        "lost_base_other": _sub(lost, lost_survey),
+        "pct_base": _ratio(s22, max_),
         "pct_target": _ratio(target, max_),
         "results": len(results),
         "achieved": int((crit["achieved"] == layout.ACHIEVED).sum()),
         "not_achieved": int((crit["achieved"] == layout.NOT_ACHIEVED).sum()),
-        "result_2023": result,
-        "change_2022": _sub(result, s22),
+        "result_target": result,
+        "change_base": _sub(result, s22),
         "result_achieved": achieved_label(result, gap) or None,
         "typed_levels": len(typed),
     }
@@ -470,16 +470,16 @@ def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
     for row, data in rows[rows["kind"] == "section"].iterrows():
         kids = rows.loc[tree[int(str(row))]]
         survey = kids[kids["survey"].astype(bool)]
-        lost_survey = math.fsum(v for v in survey["lost_2022"] if v is not None)
-        lost = data["lost_2022"]
+        lost_survey = math.fsum(v for v in survey["lost_base"] if v is not None)
+        lost = data["lost_base"]
         out[int(str(row))] = {
             "id": data["id"],
             "name": data["name"],
             "max": data["max"],
-            "score_2022": data["score_2022"],
-            "lost_2022_survey": lost_survey,
-            "lost_2022_other": (lost or 0.0) - lost_survey,
-            "lost_2022": lost,
+            "score_base": data["score_base"],
+            "lost_base_survey": lost_survey,
+            "lost_base_other": (lost or 0.0) - lost_survey,
+            "lost_base": lost,
         }
     frame = pd.DataFrame.from_dict(out, orient="index")
     frame.index.name = "row"
@@ -519,19 +519,19 @@ def summary_lines(report: GapsReport) -> list[str]:
         t = a.totals
         unit = "%" if a.id == "PL3" else " điểm"
         text = (
-            f"{a.id}: năm 2022 đạt {number_text(t['score_2022'])}/{number_text(t['max'])}{unit}, "
+            f"{a.id}: năm 2022 đạt {number_text(t['score_base'])}/{number_text(t['max'])}{unit}, "
             f"mục tiêu 2023 {number_text(t['target'])}{unit}"
         )
         if a.id == "PL1":
             text += " (giữ điểm tối đa)"
-        elif t["lost_2022_survey"] is not None:
+        elif t["lost_base_survey"] is not None:
             text += (
-                f"; bị mất {number_text(t['lost_2022'])} điểm, trong đó "
-                f"{number_text(t['lost_2022_survey'])} ở tiêu chí điều tra XHH và "
-                f"{number_text(t['lost_2022_other'])} ở tiêu chí khác (tỉnh tự khắc phục được)"
+                f"; bị mất {number_text(t['lost_base'])} điểm, trong đó "
+                f"{number_text(t['lost_base_survey'])} ở tiêu chí điều tra XHH và "
+                f"{number_text(t['lost_base_other'])} ở tiêu chí khác (tỉnh tự khắc phục được)"
             )
         else:
-            text += f"; còn thiếu {number_text(t['lost_2022'])}{unit} so với tối đa"
+            text += f"; còn thiếu {number_text(t['lost_base'])}{unit} so với tối đa"
         if t["results"]:
             text += (
                 f". Kết quả 2023 đã nhập {t['results']}/{t['criteria']} tiêu chí: "
@@ -539,9 +539,9 @@ def summary_lines(report: GapsReport) -> list[str]:
             )
         if t["typed_levels"]:
             text += f". Kết quả 2023 nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
-        if t["result_2023"] is not None:
+        if t["result_target"] is not None:
             text += (
-                f". Kết quả 2023 cả phụ lục: {number_text(t['result_2023'])}{unit} "
+                f". Kết quả 2023 cả phụ lục: {number_text(t['result_target'])}{unit} "
                 f"({str(t['result_achieved']).lower()} mục tiêu)"
             )
         lines.append(text + ".")
@@ -573,7 +573,7 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
     for a in report.appendices.values():
         typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
         for row, c in typed.iterrows():
-            result, max_ = c["result_2023"], c["max"]
+            result, max_ = c["result_target"], c["max"]
             if result is None:
                 continue
             if result < 0 or (max_ is not None and result > max_):
@@ -717,7 +717,7 @@ LEVEL_HEADERS: tuple[str, ...] = (
 def _level_results(a: AppendixGaps) -> pd.DataFrame:
     """The total, group and section rows that have a 2023 result, in sheet order."""
     rows = a.rows[a.rows["kind"] != "criterion"]
-    return rows[rows["result_2023"].notna()]
+    return rows[rows["result_target"].notna()]
 
 
 def level_goal(a: AppendixGaps, row: int) -> float | None:
@@ -728,7 +728,7 @@ def level_goal(a: AppendixGaps, row: int) -> float | None:
     if own_figures(a.id, str(c["kind"])):
         return c["target"]  # type: ignore[no-any-return]
     kids = a.rows.loc[a.tree.get(row, [])]
-    goals = [k["score_2022"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    goals = [k["score_base"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
     return _agg(goals, layout.AGGREGATION[a.id])
 
 
@@ -739,12 +739,12 @@ def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]
         None,  # the link
         typed,
         c["max"],
-        c["score_2022"],
+        c["score_base"],
         level_goal(a, row),
-        c["result_2023"],
+        c["result_target"],
         c["achieved"] or None,
-        c["gap_2023"],
-        c["change_2022"],
+        c["shortfall"],
+        c["change_base"],
     ]
 
 
@@ -765,18 +765,18 @@ def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
         None,  # the link
         layout.SURVEY_MARK if c["survey"] else None,
         c["max"],
-        c["score_2022"],
-        c["lost_2022"],
+        c["score_base"],
+        c["lost_base"],
         c["gap_target"],
-        c["result_2023"],
+        c["result_target"],
         c["achieved"] or None,
-        c["gap_2023"],
+        c["shortfall"],
     ]
 
 
 def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["lost_2022"], errors="coerce").fillna(0.0))
+    ranked = crit.assign(_key=pd.to_numeric(crit["lost_base"], errors="coerce").fillna(0.0))
     ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
     ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
     return ranked.drop(columns=["_key"])
@@ -789,7 +789,7 @@ def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
 
 def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["gap_2023"], errors="coerce").fillna(0.0))
+    ranked = crit.assign(_key=pd.to_numeric(crit["shortfall"], errors="coerce").fillna(0.0))
     ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
     ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
     return ranked.drop(columns=["_key"])

@@ -34,13 +34,13 @@ from kehoach.plan.textclean import clean
 
 SIPAS_MAX = 100.0  # "Tỷ lệ (tối đa 100%)": every SIPAS figure is a percentage
 
-NUMBER_COLUMNS: tuple[str, ...] = ("max", "score_2022", "target")
+NUMBER_COLUMNS: tuple[str, ...] = ("max", "score_base", "target")
 TASK_COLUMNS: tuple[str, ...] = ("text", "lead", "coordinating", "timeline")
 LABELS: dict[str, str] = {
     "tt": "TT",
     "name": "Tên",
     "max": "Điểm tối đa",
-    "score_2022": "Điểm đạt được năm 2022",
+    "score_base": "Điểm đạt được năm 2022",
     "target": "Mục tiêu năm 2023",
     "target_text": "Mục tiêu năm 2023",
     "text": "Nhiệm vụ, giải pháp",
@@ -69,13 +69,13 @@ class Layout:
 
 LAYOUTS: dict[str, Layout] = {
     "PL1": Layout("par", ("tt", "name", "max", "target_text", *TASK_COLUMNS)),
-    "PL2": Layout("par", ("tt", "name", "max", "score_2022", "target_text", *TASK_COLUMNS)),
+    "PL2": Layout("par", ("tt", "name", "max", "score_base", "target_text", *TASK_COLUMNS)),
     "PL3": Layout(
         "sipas",
-        ("tt", "name", "score_2022", "target", *TASK_COLUMNS),
-        (("score_2022", "Kết quả năm 2022"),),
+        ("tt", "name", "score_base", "target", *TASK_COLUMNS),
+        (("score_base", "Kết quả năm 2022"),),
     ),
-    "PL4": Layout("papi", ("tt", "name", "max", "score_2022", "target", *TASK_COLUMNS)),
+    "PL4": Layout("papi", ("tt", "name", "max", "score_base", "target", *TASK_COLUMNS)),
 }
 
 _PAR_CODE = re.compile(r"^(?P<kind>TCTP|TC)\s*(?P<num>\d+(?:\.\d+)*)\s*\.?\s*(?P<name>.*)$")
@@ -243,7 +243,7 @@ class _Reader:
                 self._fail(row, "Nhóm con nằm ngoài nhóm tiêu chí (thiếu dòng I/II).")
             section.id = f"{self.group[0]}.{number}"
             section.group, section.group_title = self.group
-        section.max, section.score_2022, section.target = self._figures(row)
+        section.max, section.score_base, section.target = self._figures(row)
         self.appendix.sections.append(section)
         self.section = section
         return section
@@ -293,7 +293,7 @@ class _Reader:
                 code=code,
                 name=name,
                 max=max_,
-                score_2022=score,
+                score_base=score,
                 target=target,
                 target_text=target_text,
                 survey=_SURVEY in name.casefold(),
@@ -329,7 +329,7 @@ class _Reader:
             *zip(
                 NUMBER_COLUMNS,
                 figures,
-                (criterion.max, criterion.score_2022, criterion.target),
+                (criterion.max, criterion.score_base, criterion.target),
                 strict=True,
             ),
             ("target_text", target_text, criterion.target_text),

@@ -271,10 +271,10 @@ class ReportData:
                     for k in (
                         "criteria",
                         "max",
-                        "score_2022",
+                        "score_base",
                         "target",
-                        "lost_2022",
-                        "result_2023",
+                        "lost_base",
+                        "result_target",
                         "results",
                         "achieved",
                         "not_achieved",
@@ -296,8 +296,8 @@ class ReportData:
                         "name": str(c["name"]),
                         "survey": bool(c["survey"]),
                         "max": c["max"],
-                        "score_2022": c["score_2022"],
-                        "lost_2022": c["lost_2022"],
+                        "score_base": c["score_base"],
+                        "lost_base": c["lost_base"],
                     }
                 )
         return out
@@ -380,8 +380,8 @@ class ReportData:
                     "name": r["name"]
                     + (" (điều tra XHH)" if r["survey"] and "XHH" not in r["name"] else ""),
                     "max": score_text(r["max"]),
-                    "prev": score_text(r["score_2022"]),
-                    "lost": score_text(r["lost_2022"]),
+                    "prev": score_text(r["score_base"]),
+                    "lost": score_text(r["lost_base"]),
                 }
                 for r in self.lost_rows()
             ],
@@ -449,9 +449,9 @@ class ReportData:
         return {
             "name": f"{r['id']} – {r['name']}",
             "max": score_text(r["max"]),
-            "prev": score_text(r["score_2022"]),
+            "prev": score_text(r["score_base"]),
             "target": score_text(r["target"]),
-            "result": score_text(r["result_2023"]) if r["results"] else "–",
+            "result": score_text(r["result_target"]) if r["results"] else "–",
             "verdict": verdict,
         }
 

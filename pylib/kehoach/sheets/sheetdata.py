@@ -88,9 +88,9 @@ def plan_table(
     header = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
     for i, col in enumerate(columns):
         found = header[i] if i < len(header) else None
-        if (str(found).strip() if found is not None else "") != col.header:
+        if not col.matches(found):
             raise WorkbookError(
-                f"tiêu đề cột phải là «{col.header}», đang là «{'' if found is None else found}» "
+                f"tiêu đề cột phải là «{col.text(None)}», đang là «{'' if found is None else found}» "
                 f"(hàng tiêu đề phải là hàng {layout.HEADER_ROW}).",
                 file=file,
                 sheet=sheet,

@@ -7,7 +7,7 @@ key, the collected reports and the e-mail sheets have their own carriers
 the rest
 of what an official can type, each value keyed by something that survives a changed plan:
 
-- "Kết quả năm 2023" on PL1–PL4, at every level (criterion, section, group, total), by the row's
+- "Kết quả năm <target>" on PL1–PL4, at every level (criterion, section, group, total), by the row's
   "Mã định danh"; on the rows the build fills with a formula, a formula is the program's and
   is not carried, a typed value is;
 - the "Quy tắc" columns "Áp dụng", "Mức độ", "Tham số", by the rule's code, and the rules
@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kehoach.common.planyears import matches
 from kehoach.common.errors import BuildError
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import extract_layout as ex
@@ -54,7 +55,7 @@ class TypedValue:
     sheet: str
     cell: str  # in the old workbook
     key: str  # row identity: "Mã định danh", rule code, or "" for a whole sheet
-    column: str  # layout key of the column ("result_2023", "enabled", …), "" for a sheet
+    column: str  # layout key of the column ("result_target", "enabled", …), "" for a sheet
     value: Any
     reason: str = ""  # why it cannot be carried (unmatched values only)
 
@@ -80,11 +81,12 @@ def _shown(value: Any) -> str:
 
 
 def _header_index(rows: SheetValues, header: str) -> int | None:
-    """0-based column of ``header`` in the header row of a sheet's values, None when absent."""
+    """0-based column of ``header`` in the header row of a sheet's values, None when absent;
+    a header template ("Kết quả năm {target}") is found whatever years the old master shows."""
     if len(rows) < layout.HEADER_ROW:
         return None
     for i, found in enumerate(rows[layout.HEADER_ROW - 1]):
-        if found is not None and str(found).strip() == header:
+        if found is not None and matches(str(found).strip(), header):
             return i
     return None
 
