@@ -20,9 +20,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from kehoach.agencies.namekeys import name_key
-from kehoach.common.planyears import PlanYears, render
 from kehoach.common.celltext import cell_text
 from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.planyears import PlanYears, render
 from kehoach.common.safenames import file_name_problem
 from kehoach.sheets import layout
 

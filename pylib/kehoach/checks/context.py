@@ -22,9 +22,17 @@ import pandas as pd
 from kehoach.agencies.directory import Directory, load_directory
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
-from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_blank, plan_table
+from kehoach.sheets.sheetdata import (
+    SheetValues,
+    appendix_table,
+    cell_ref,
+    is_blank,
+    plan_table,
+    plan_years,
+)
 
 # Row kinds of an appendix sheet that carry figures, by depth in the tree.
 FIGURE_LEVELS: dict[str, int] = {"total": 0, "group": 1, "section": 2, "criterion": 3}
@@ -119,6 +127,7 @@ class CheckContext:
     appendices: dict[str, pd.DataFrame]
     tasks: pd.DataFrame
     directory: Directory
+    years: PlanYears
 
     @classmethod
     def read(
@@ -128,7 +137,7 @@ class CheckContext:
         appendices = {a: appendix_table(values, a, file=file) for a in APPENDIX_IDS}
         tasks = plan_table(values, layout.TASKS_SHEET, layout.TASK_COLUMNS, file=file)
         directory = load_directory(values, file=file)
-        return cls(values, appendices, tasks, directory)
+        return cls(values, appendices, tasks, directory, plan_years(values, file=file))
 
     # --- cells ---------------------------------------------------------------------------
 

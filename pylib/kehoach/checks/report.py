@@ -56,7 +56,7 @@ def previous_highlights(values: Mapping[str, SheetValues]) -> list[tuple[str, st
 
 def base_fill(values: Mapping[str, SheetValues], sheet: str, cell: str) -> str | None:
     """The fill the builder gives ``cell`` of ``sheet``: by row kind on appendix sheets, the
-    input fill for the "Kết quả năm 2023" cell of every row but a task's."""
+    input fill for the "Kết quả năm <target>" cell of every row but a task's."""
     appendix = _APPENDIX_OF_SHEET.get(sheet)
     if appendix is None or sheet not in values:
         return None

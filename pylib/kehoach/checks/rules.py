@@ -22,8 +22,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from kehoach.common.planyears import PlanYears, render
 from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import SheetValues, is_blank

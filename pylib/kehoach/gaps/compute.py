@@ -8,29 +8,29 @@ Pure core (pandas, never xlwings). Input: the sheet values both shells read
 The figures, per row of an appendix sheet (the same as the formulas that
 ``kehoach.gaps.sheet`` writes into the sheet, cell for cell):
 
-- criterion rows: ``lost_base`` = max − 2022; ``pct_base`` = 2022 / max; ``gap_target`` =
-  target − 2022; ``result_target`` as typed; ``shortfall`` = max(0, target − result);
-  ``change_base`` = result − 2022; ``achieved`` "Đạt" when ``shortfall`` rounds to 0 at 4
+- criterion rows: ``lost_base`` = max − base; ``pct_base`` = base / max; ``gap_target`` =
+  target − base; ``result_target`` as typed; ``shortfall`` = max(0, target − result);
+  ``change_base`` = result − base; ``achieved`` "Đạt" when ``shortfall`` rounds to 0 at 4
   decimals, "Chưa đạt" otherwise, "Không có mục tiêu số" when the criterion has no numeric
   target, empty without a result. The numeric target is: PL1 the max (PL1 lists criteria at
-  full marks in 2022, so 2022 = max = target there); PL2 the max for criteria not scored by
+  full marks in the base year, so base = max = target there); PL2 the max for criteria not scored by
   survey, none for survey ones ("Điều tra XHH": the plan, body §II.2, targets full marks
   "trừ các tiêu chí điều tra xã hội học"); PL3 and PL4 the plan's number.
-- section/total rows of PL3 and PL4 carry the plan's own max/2022/target: their figures come
+- section/total rows of PL3 and PL4 carry the plan's own max/base/target: their figures come
   from those, and their result aggregates the children's (PL3: mean, PL4: sum) once every
   child has one. Rows without own figures (PL1/PL2 sections, PL3 groups) aggregate their
   children's figures (PL1/PL2: sum of criteria; PL3 groups: mean of their sections), the
-  ratio ``pct_base`` excepted (sum of 2022 / sum of max).
+  ratio ``pct_base`` excepted (sum of base / sum of max).
 - on every section, group and total row a number typed over the result formula (the indexes
   publish results per field, group, content index and in total) is that row's result, and the
   rows above aggregate it (``typed_or_children``); a typed row without own figures (PL1/PL2
   fields, PL3 groups) is measured against its children's targets, a child without a numeric
-  target held at its 2022 figure.
+  target held at its base-year figure.
 
-Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, 2022,
+Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, base,
 target from the total row where the plan gives one (PL3, PL4), else summed over criteria;
 the PL2 target is the score if every targeted criterion reaches full marks and survey ones
-stay as in 2022; ``lost_base`` = max − 2022, split for PAR INDEX (PL1, PL2) into survey
+stay as in the base year; ``lost_base`` = max − base, split for PAR INDEX (PL1, PL2) into survey
 criteria and the others, the points the province can win back by its own actions.
 
 Text in a number cell ("0,5" typed as text, "abc") raises WorkbookError naming the cell.
@@ -47,6 +47,7 @@ from typing import Any
 import pandas as pd
 
 from kehoach.common.errors import WorkbookError
+from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.edits import (
@@ -59,7 +60,13 @@ from kehoach.sheets.edits import (
     WriteValues,
 )
 from kehoach.sheets.geometry import LINE_POINTS, row_height
-from kehoach.sheets.sheetdata import SheetValues, appendix_table, cell_ref, is_blank
+from kehoach.sheets.sheetdata import (
+    SheetValues,
+    appendix_table,
+    cell_ref,
+    is_blank,
+    plan_years,
+)
 
 FIGURES: tuple[str, ...] = (
     "max",
@@ -182,6 +189,7 @@ class AppendixGaps:
 @dataclass
 class GapsReport:
     appendices: dict[str, AppendixGaps]
+    years: PlanYears
     file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -330,7 +338,7 @@ def appendix_gaps(
         max_ = cells.number(data["max"], "max", row)
         numeric_target = appendix_id in ("PL3", "PL4")
         if appendix_id == "PL1":
-            s22 = max_  # PL1: the criteria kept full marks in 2022
+            s22 = max_  # PL1: the criteria kept full marks in the base year
             cells.number(data["score_base"], "score_base", row)  # text there is still an error
         else:
             s22 = cells.number(data["score_base"], "score_base", row)
@@ -370,7 +378,7 @@ def appendix_gaps(
             shortfall = None
         elif row in typed:
             # Typed over the children's aggregate: against the children's targets, a child
-            # without a numeric target (a PL2 survey criterion) held at its 2022 score.
+            # without a numeric target (a PL2 survey criterion) held at its base-year score.
             goal = _agg(
                 [k["score_base"] if k["target"] is None else k["target"] for k in kids], how
             )
@@ -465,7 +473,7 @@ def _totals(
 
 
 def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
-    """Points lost in 2022 per field (section) of PL2, split survey / other."""
+    """Points lost in the base year per field (section) of PL2, split survey / other."""
     out: dict[int, dict[str, Any]] = {}
     for row, data in rows[rows["kind"] == "section"].iterrows():
         kids = rows.loc[tree[int(str(row))]]
@@ -497,6 +505,7 @@ def compute_gaps(
     WorkbookError for a damaged plan sheet."""
     return GapsReport(
         {a: appendix_gaps(values, a, file=file) for a in APPENDIX_IDS},
+        plan_years(values, file=file),
         file=None if file is None else str(file),
     )
 
@@ -515,12 +524,13 @@ def number_text(value: object, digits: int = 2) -> str:
 def summary_lines(report: GapsReport) -> list[str]:
     """One sentence per appendix: the totals at a glance (the alert and the sheet use them)."""
     lines: list[str] = []
+    y = report.years
     for a in report.appendices.values():
         t = a.totals
         unit = "%" if a.id == "PL3" else " điểm"
         text = (
-            f"{a.id}: năm 2022 đạt {number_text(t['score_base'])}/{number_text(t['max'])}{unit}, "
-            f"mục tiêu 2023 {number_text(t['target'])}{unit}"
+            f"{a.id}: năm {y.base} đạt {number_text(t['score_base'])}/{number_text(t['max'])}"
+            f"{unit}, mục tiêu {y.target} {number_text(t['target'])}{unit}"
         )
         if a.id == "PL1":
             text += " (giữ điểm tối đa)"
@@ -534,14 +544,14 @@ def summary_lines(report: GapsReport) -> list[str]:
             text += f"; còn thiếu {number_text(t['lost_base'])}{unit} so với tối đa"
         if t["results"]:
             text += (
-                f". Kết quả 2023 đã nhập {t['results']}/{t['criteria']} tiêu chí: "
+                f". Kết quả {y.target} đã nhập {t['results']}/{t['criteria']} tiêu chí: "
                 f"đạt {t['achieved']}, chưa đạt {t['not_achieved']}"
             )
         if t["typed_levels"]:
-            text += f". Kết quả 2023 nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
+            text += f". Kết quả {y.target} nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
         if t["result_target"] is not None:
             text += (
-                f". Kết quả 2023 cả phụ lục: {number_text(t['result_target'])}{unit} "
+                f". Kết quả {y.target} cả phụ lục: {number_text(t['result_target'])}{unit} "
                 f"({str(t['result_achieved']).lower()} mục tiêu)"
             )
         lines.append(text + ".")
@@ -557,17 +567,17 @@ BLOCK_HEADERS: tuple[str, ...] = (
     "Mã tiêu chí",
     "Điều tra XHH",
     "Điểm tối đa",
-    "Năm 2022",
-    "Bị mất năm 2022",
+    "Năm {base}",
+    "Bị mất năm {base}",
     "Còn thiếu so với mục tiêu",
-    "Kết quả năm 2023",
-    "Đạt mục tiêu 2023?",
-    "Còn thiếu (2023)",
+    "Kết quả năm {target}",
+    "Đạt mục tiêu {target}?",
+    "Còn thiếu ({target})",
 )
 
 
 def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
-    """Typed 2023 results outside 0..max, on criteria and on typed section, group and total
+    """Typed target-year results outside 0..max, on criteria and on typed section, group and total
     rows: (appendix, row, message)."""
     out: list[tuple[str, int, str]] = []
     for a in report.appendices.values():
@@ -581,7 +591,8 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
                     (
                         a.id,
                         int(str(row)),
-                        f"Kết quả năm 2023 ({number_text(result, 4)}) nằm ngoài khoảng "
+                        f"Kết quả năm {report.years.target} ({number_text(result, 4)}) "
+                        "nằm ngoài khoảng "
                         f"0..{number_text(max_, 4)}.",
                     )
                 )
@@ -591,9 +602,9 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
 def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     """What the button writes on the summary sheet, from row ``layout.GAPS_BLOCK_ROW`` down.
 
-    The totals in words, the typed 2023 results that are out of range, then per appendix the
-    criteria that lost most points in 2022 (top ``top_n``) and, once results are typed, those
-    still short of their target, each with a link to its row.
+    The totals in words, the typed target-year results that are out of range, then per
+    appendix the criteria that lost most points in the base year (top ``top_n``) and, once
+    results are typed, those still short of their target, each with a link to its row.
     """
     sheet = layout.GAPS_SHEET
     edits: list[Edit] = [EnsureSheet(sheet), ClearRows(sheet, layout.GAPS_BLOCK_ROW)]
@@ -602,7 +613,8 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     rows += [[line] for line in summary_lines(report)]
     problems = _problems(report)
     rows.append([None])
-    rows.append([f"Kết quả năm 2023 cần xem lại: {len(problems) or 'không có'}"])
+    y = report.years
+    rows.append([f"Kết quả năm {y.target} cần xem lại: {len(problems) or 'không có'}"])
     edits.append(WriteValues(sheet, f"A{row}", rows))
     row += len(rows)
     for appendix_id, source_row, message in problems:
@@ -614,8 +626,8 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         edits.append(Link(sheet, f"{LINK_COLUMN}{row}", cell_ref(a.sheet, col, source_row), label))
         row += 1
     for title, pick in (
-        ("bị mất nhiều điểm nhất năm 2022", _top_lost),
-        ("chưa đạt mục tiêu 2023, xếp theo phần còn thiếu", _top_short),
+        (f"bị mất nhiều điểm nhất năm {y.base}", _top_lost),
+        (f"chưa đạt mục tiêu {y.target}, xếp theo phần còn thiếu", _top_short),
     ):
         picked = [(a, pick(a, top_n)) for a in report.appendices.values()]
         picked = [(a, p) for a, p in picked if not p.empty]
@@ -626,7 +638,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
             WriteValues(sheet, f"A{row}", [[f"Các tiêu chí {title} (tối đa {top_n} mỗi phụ lục)"]])
         )
         row += 1
-        edits.append(WriteValues(sheet, f"A{row}", [list(BLOCK_HEADERS)]))
+        edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in BLOCK_HEADERS]]))
         row += 1
         for a, frame in picked:
             for source_row, c in frame.iterrows():
@@ -639,9 +651,9 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     levels = [(a, frame) for a, frame in levels if not frame.empty]
     if levels:
         row += 1
-        edits.append(WriteValues(sheet, f"A{row}", [[LEVELS_TITLE]]))
+        edits.append(WriteValues(sheet, f"A{row}", [[render(LEVELS_TITLE, y)]]))
         row += 1
-        edits.append(WriteValues(sheet, f"A{row}", [list(LEVEL_HEADERS)]))
+        edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in LEVEL_HEADERS]]))
         row += 1
         for a, frame in levels:
             for source_row, c in frame.iterrows():
@@ -696,7 +708,7 @@ def _block_heights(edits: Sequence[Edit]) -> RowHeights:
 
 
 LEVELS_TITLE = (
-    "Kết quả năm 2023 theo lĩnh vực, nhóm, chỉ số nội dung và cả phụ lục "
+    "Kết quả năm {target} theo lĩnh vực, nhóm, chỉ số nội dung và cả phụ lục "
     "(số nhập ở dòng đó, hoặc tính từ các dòng con)"
 )
 LEVEL_HEADERS: tuple[str, ...] = (
@@ -705,25 +717,25 @@ LEVEL_HEADERS: tuple[str, ...] = (
     "Dòng",
     "Nhập trực tiếp?",
     "Điểm tối đa",
-    "Năm 2022",
-    "Mục tiêu năm 2023",
-    "Kết quả năm 2023",
-    "Đạt mục tiêu 2023?",
-    "Còn thiếu (2023)",
-    "Thay đổi so với 2022",
+    "Năm {base}",
+    "Mục tiêu năm {target}",
+    "Kết quả năm {target}",
+    "Đạt mục tiêu {target}?",
+    "Còn thiếu ({target})",
+    "Thay đổi so với {base}",
 )
 
 
 def _level_results(a: AppendixGaps) -> pd.DataFrame:
-    """The total, group and section rows that have a 2023 result, in sheet order."""
+    """The total, group and section rows that have a target-year result, in sheet order."""
     rows = a.rows[a.rows["kind"] != "criterion"]
     return rows[rows["result_target"].notna()]
 
 
 def level_goal(a: AppendixGaps, row: int) -> float | None:
-    """What a total, group or section row's 2023 result is measured against: its own target
+    """What a total, group or section row's target-year result is measured against: its own target
     (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
-    criterion) held at its 2022 figure, as for a typed result."""
+    criterion) held at its base-year figure, as for a typed result."""
     c = a.rows.loc[row]
     if own_figures(a.id, str(c["kind"])):
         return c["target"]  # type: ignore[no-any-return]
@@ -799,7 +811,7 @@ def alert_text(report: GapsReport) -> str:
     """The short message the button shows."""
     problems = _problems(report)
     tail = (
-        f"\n{len(problems)} kết quả năm 2023 nằm ngoài khoảng cho phép: xem trang "
+        f"\n{len(problems)} kết quả năm {report.years.target} nằm ngoài khoảng cho phép: xem trang "
         f"'{layout.GAPS_SHEET}'."
         if problems
         else ""

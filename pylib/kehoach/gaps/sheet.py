@@ -7,12 +7,12 @@ recalculates the built workbook and compares every formula with the core, to 1e-
 
 Appendix sheets (columns from ``layout.GAP_HEADERS``), row by row:
 
-- "Kết quả năm 2023" is an input cell on every row but a task's (light yellow, unlocked; data
+- "Kết quả năm <target>" is an input cell on every row but a task's (light yellow, unlocked; data
   validation decimal 0..max where the row has a max); on criterion rows it starts empty, on
   section, group and total rows it holds the aggregate of the children's results, and a number
   typed over that formula is the row's result (``kehoach.gaps.compute``);
-- criterion rows: the other gap cells are formulas over the row's max (E), 2022 (F), target
-  (G), "Điều tra XHH" (H) and result;
+- criterion rows: the other gap cells are formulas over the row's max (E), base-year figure
+  (F), target (G), "Điều tra XHH" (H) and result;
 - rows with their own plan figures (PL3/PL4 sections and totals): the same formulas over
   their own cells; their result aggregates the children's (mean for SIPAS, sum otherwise)
   once every child has one;
@@ -123,7 +123,7 @@ class _Formulas:
         return g, f'{g}=""'
 
     def base_ref(self, row: int) -> str:
-        """The 2022 figure: PL1 kept full marks, so its 2022 is the max."""
+        """The base-year figure: PL1 kept full marks, so its base-year figure is the max."""
         return self.ref("max" if self.id == "PL1" else "score_base", row)
 
     def achieved(self, row: int) -> str:
@@ -157,8 +157,8 @@ class _Formulas:
         return {k: v for k, v in out.items() if k in self.keys}
 
     def goal(self, row: int) -> str:
-        """A child's 2023 goal when its parent's result is typed: its numeric target, or its
-        2022 figure where it has none (PL2 survey criteria are held as in 2022)."""
+        """A child's target-year goal when its parent's result is typed: its numeric target, or its
+        base-year figure where it has none (PL2 survey criteria are held as in that year)."""
         e, f, g, h = (self.ref(k, row) for k in ("max", "score_base", "target", "survey"))
         if self.id == "PL1":
             return e
@@ -184,7 +184,7 @@ class _Formulas:
             s22s = maxes
         # A number typed over the result formula: the children's results are incomplete, or
         # their aggregate is another number (kehoach.gaps.compute.same_result's tolerance). Then the
-        # gap is taken against the children's targets, a child without one at its 2022 figure.
+        # gap is taken against the children's targets, a child without one at its base-year figure.
         n = len(children)
         aggregate = f"{how}({results})"
         # IF, not OR: the AVERAGE of no results is #DIV/0!, which OR would pass on.
@@ -203,7 +203,7 @@ class _Formulas:
         return {k: make() for k, make in out.items() if k in self.keys}
 
 
-def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
+def write_gap_cells(ws: Worksheet, appendix_id: str, years: PlanYears) -> None:
     """Fill the gap columns of an appendix sheet written by ``kehoach.workbook.master``."""
     from kehoach.gaps.compute import hierarchy, own_figures  # imports pandas: only when building
 
@@ -230,7 +230,7 @@ def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
                     formula2=repr(float(max_)),
                     allow_blank=True,
                     showErrorMessage=True,
-                    errorTitle="Kết quả năm 2023",
+                    errorTitle=f"Kết quả năm {years.target}",
                     error=f"Nhập một số từ 0 đến {max_:g} (điểm tối đa của dòng này).",
                 )
                 validations[float(max_)] = dv
@@ -261,7 +261,7 @@ def summary_formulas(
     """Formulas of the summary row of one appendix (row ``row`` of the sheet "Chênh lệch").
 
     ``total_row``: the appendix sheet's total row, for appendices with own totals (PL3, PL4).
-    ``sections``: its section rows; without a total row, the 2023 result is their sum (each
+    ``sections``: its section rows; without a total row, the target-year result is their sum (each
     typed, or summed from its criteria), once every section has one.
     """
     c = {
@@ -374,7 +374,7 @@ def chart_rows(wb: Workbook) -> tuple[int, int]:
 
 def block_last_row(wb: Workbook) -> int:
     """The last row the build styles for the button's blocks: its lines of text, the top
-    criteria of every appendix twice (lost in 2022, short of the 2023 target), every total,
+    criteria of every appendix twice (lost in the base year, short of the target), every total,
     group and section row, and spares."""
     nodes = sum(
         sum(1 for k in row_kinds(wb[layout.APPENDIX_SHEETS[a]], a).values() if k != "criterion")

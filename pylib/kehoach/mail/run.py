@@ -41,6 +41,7 @@ from kehoach.mail.send import (
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.edits import Edit
+from kehoach.sheets.sheetdata import plan_number_of
 
 ALERT_TITLE = "Tạo thư nháp email"
 WOULD_SEND = "Sẽ gửi"
@@ -133,6 +134,7 @@ def plan_mail(
         templates=templates,
         today=today,
         counts=counts,
+        plan_number=plan_number_of(values),
         skip=skip,
     )
     if counts is not None:  # an agency to remind without a file of its own: listed too

@@ -3,8 +3,8 @@
 Where each part comes from:
 
 - plan header (number, date, issuer, title): the cover's cells named by the
-  workbook-level defined names ``layout.PLAN_NAMES``; the date is shown "08/6/2023"
-  and read back as ISO "2023-06-08";
+  workbook-level defined names ``layout.PLAN_NAMES``; the date is shown "15/3/2026"
+  and read back as ISO "2026-03-15";
 - appendices, their totals, groups, sections and criteria: the appendix sheets, row by
   row, told apart by the "kind" column; the appendix title is cell A1;
 - tasks: the tasks sheet, attached to their criterion by (appendix, criterion id) in
@@ -27,9 +27,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach.common.planyears import PlanYears
 from kehoach.common.celltext import cell_text
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import (
     APPENDIX_IDS,
     Appendix,

@@ -9,14 +9,14 @@ Each appendix has its own columns (``LAYOUTS``) and its own way of marking rows:
   in the name cell ("TC 1.2. Thực hiện …").
 * PL3 (SIPAS): a "TỔNG" row gives the totals; Roman numerals open criteria groups,
   integers open sub-groups (the sections, id "I.1"), "1.1" codes are criteria.
-  Header rows come in pairs (the second reads "Kết quả năm 2022 / Mục tiêu năm 2023").
+  Header rows come in pairs (the second reads "Kết quả năm … / Mục tiêu năm …").
 * PL4 (PAPI): a "Tổng" row gives the totals, integers open content indexes
   (sections), "1.1" codes are sub-contents (criteria).
 
 Header rows (TT = "TT") repeat after every page break and are skipped. A criterion
 code seen again in the same section (repeated after a page break) continues the
 same criterion: its tasks are appended and differing values become ``Variant``s.
-An empty "Mục tiêu năm 2023" text (PL1, PL2) inherits the one above in the same
+An empty "Mục tiêu năm …" text (PL1, PL2) inherits the one above in the same
 section (a merged cell), recorded in ``Criterion.inherited``.
 """
 
@@ -40,9 +40,9 @@ LABELS: dict[str, str] = {
     "tt": "TT",
     "name": "Tên",
     "max": "Điểm tối đa",
-    "score_base": "Điểm đạt được năm 2022",
-    "target": "Mục tiêu năm 2023",
-    "target_text": "Mục tiêu năm 2023",
+    "score_base": "Điểm đạt được năm …",
+    "target": "Mục tiêu năm …",
+    "target_text": "Mục tiêu năm …",
     "text": "Nhiệm vụ, giải pháp",
     "lead": "Cơ quan chủ trì thực hiện",
     "coordinating": "Cơ quan phối hợp thực hiện",
@@ -73,7 +73,7 @@ LAYOUTS: dict[str, Layout] = {
     "PL3": Layout(
         "sipas",
         ("tt", "name", "score_base", "target", *TASK_COLUMNS),
-        (("score_base", "Kết quả năm 2022"),),
+        (("score_base", "Kết quả năm …"),),
     ),
     "PL4": Layout("papi", ("tt", "name", "max", "score_base", "target", *TASK_COLUMNS)),
 }

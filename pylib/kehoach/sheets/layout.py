@@ -63,10 +63,10 @@ def _appendix_columns(
         Column("lead", "Cơ quan chủ trì thực hiện", 22),
         Column("coordinating", "Cơ quan phối hợp thực hiện", 22),
         Column("timeline", "Thời gian thực hiện", 12),
-        # The gap columns (kehoach.gaps.compute, kehoach.gaps.sheet): the target-year result officials
-        # type in
-        # and formulas over the plan's figures. Not printed: the plan's table already takes
-        # ~270 character widths fitted onto A4 landscape; seven more columns would shrink its
+        # The gap columns (kehoach.gaps.compute, kehoach.gaps.sheet): the target-year result
+        # officials type in and formulas over the plan's figures. Not printed: the plan's table
+        # already takes ~270 character widths fitted onto A4 landscape; seven more columns would
+        # shrink its
         # text by another quarter. The sheet "Chênh lệch" prints the gap figures on its own.
         *gaps,
         # Beyond the plan's own table: what the reader needs to rebuild the model.

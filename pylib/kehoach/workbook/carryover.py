@@ -32,8 +32,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach.common.planyears import matches
 from kehoach.common.errors import BuildError
+from kehoach.common.planyears import matches
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout

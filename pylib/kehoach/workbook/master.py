@@ -40,8 +40,8 @@ from kehoach.agencies.directory import (
 )
 from kehoach.agencies.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.checks.rules import RULES_TEMPLATE, rule_table
-from kehoach.common.planyears import PlanYears
 from kehoach.common.errors import BuildError, os_error_text, template_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.common.resources import templates_dir
 from kehoach.gaps.sheet import write_gap_cells, write_summary
 from kehoach.mail.sheet import write_mail_sheets
@@ -176,7 +176,7 @@ def fill_master(
     for appendix in plan.appendices:
         ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
         _write_appendix(ws, plan, appendix)
-        write_gap_cells(ws, appendix.id)
+        write_gap_cells(ws, appendix.id, plan.years)
         fit_header(ws, layout.HEADER_ROW, layout.APPENDIX_COLUMNS[appendix.id])
         _fold_columns(ws, layout.APPENDIX_COLUMNS[appendix.id], layout.FOLDED_APPENDIX_KEYS)
         _appendix_legend(ws, layout.APPENDIX_COLUMNS[appendix.id])

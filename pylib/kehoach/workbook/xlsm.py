@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.etree import ElementTree
 
-from kehoach.common.planyears import PlanYears
 from kehoach.common.atomic import temp_prefix
 from kehoach.common.errors import BuildError, WorkbookError, open_error_text
+from kehoach.common.planyears import PlanYears
 
 if TYPE_CHECKING:
     from kehoach.agencies.directory import Directory
