@@ -22,12 +22,18 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kehoach.common.errors import PlanTextError
-from kehoach.plan.importer import load_plan, parse_plan
+from kehoach.cli import default_workbook
+from kehoach.common.errors import PlanTextError, WorkbookError
+from kehoach.common.planyears import PlanYears, workbook_name
+from kehoach.plan.importer import DEFAULT_PLAN_FILE, load_plan, parse_plan
 from kehoach.plan.reader import read_plan
+from kehoach.plan.timelines import plan_year
 from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import layout
+from kehoach.workbook.master import new_master
 from mail_support import prepare_master
 from returns_corpus import DONE, GOING, fill
+from sample_plans import small_plan
 from shifted_plan import OLD_MARKS, SHIFTED_NUMBER, shifted_plan_text, write_shifted_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,3 +199,75 @@ def test_nothing_an_official_sees_says_the_old_years_or_number(
     for path in tmp.rglob("*"):
         look("file name", str(path.relative_to(tmp)))
     assert not found, "\n".join(f"{w}: {h}" for w, h in found[:60])
+
+
+# --- the years of a master, the default name, the source -----------------------------------------
+
+
+def _master_with_headers(tmp_path: Path, change: dict[str, tuple[str, str]]) -> Path:
+    """A small plan's master (years 2022/2023) with header cells of PL2 changed."""
+    wb = new_master(small_plan())
+    for cell, (old, new) in change.items():
+        assert wb["PL2"][cell].value == old
+        wb["PL2"][cell].value = new
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_master_is_read_with_the_years_its_headers_show(tmp_path: Path) -> None:
+    plan = read_plan(_master_with_headers(tmp_path, {}))
+    assert (plan.base_year, plan.target_year) == (2022, 2023)
+    path = _master_with_headers(
+        tmp_path,
+        {
+            col: (f"{word} năm {old}", f"{word} năm {old + 8}")
+            for col, word, old in (("F3", "Điểm đạt được", 2022), ("G3", "Mục tiêu", 2023))
+        },
+    )
+    # Every appendix sheet has to agree: PL2 alone changed is a damaged master.
+    with pytest.raises(WorkbookError) as err:
+        read_plan(path)
+    assert "Không xác định được năm của kế hoạch" in str(err.value)
+
+
+def test_headers_of_any_years_match_their_template() -> None:
+    result = next(c for c in layout.APPENDIX_COLUMNS["PL2"] if c.key == layout.RESULT_KEY)
+    assert result.matches("Kết quả năm 2023") and result.matches("Kết quả năm 2026")
+    assert not result.matches("Kết quả năm") and not result.matches("Kết quả năm 20233")
+    assert result.text(PlanYears(2025, 2026)) == "Kết quả năm 2026"
+    assert layout.variant_field("năm 2022") == "score_base"  # masters of before
+    assert layout.variant_field("điểm đạt được") == "score_base"
+
+
+def test_the_default_workbook_is_named_for_the_plans_target_year(tmp_path: Path) -> None:
+    assert default_workbook().name == "KeHoach2023.xlsm"
+    shifted = load_plan(write_shifted_plan(tmp_path))
+    assert default_workbook(shifted).name == "KeHoach2026.xlsm"
+    assert workbook_name(shifted.years) == "KeHoach2026.xlsm"
+
+
+def test_an_undated_plan_takes_its_target_year_and_one_without_years_is_an_error() -> None:
+    plan = small_plan()
+    plan.date = ""
+    assert plan_year(plan) == 2023
+    plan.base_year = plan.target_year = 0
+    with pytest.raises(ValueError):
+        plan_year(plan)
+
+
+def test_the_source_names_no_year_and_no_plan_number() -> None:
+    """Years and the plan's number come from the document: only the embedded plan (its text
+    and the name of its file) may say 2022, 2023 or 365."""
+    found = []
+    for folder in ("pylib", "templates", "macros"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if not path.is_file() or path.suffix in (".pyc",) or "egg-info" in str(path):
+                continue
+            if path.name == DEFAULT_PLAN_FILE:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for n, line in enumerate(text.splitlines(), start=1):
+                if OLD.search(line) and DEFAULT_PLAN_FILE not in line:
+                    found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
+    assert not found, "\n".join(found)

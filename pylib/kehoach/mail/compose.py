@@ -287,7 +287,7 @@ def compose(
 
 def _encoded(text: str) -> str:
     """RFC 2047, folded: email.header's encoder, since policy.SMTP's folder drops the space
-    between two encoded words of a Vietnamese subject ("365/KH-UBND:Sở")."""
+    between two encoded words of a Vietnamese subject ("512/KH-UBND:Sở")."""
     if text.isascii():
         return Header(text, "us-ascii", maxlinelen=_LINE, header_name="Subject").encode("\r\n")
     return Header(text, "utf-8", maxlinelen=_LINE, header_name="Subject").encode("\r\n")

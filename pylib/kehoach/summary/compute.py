@@ -170,7 +170,7 @@ def _json(value: Any) -> Any:
 
 
 def plan_year_of(values: Mapping[str, SheetValues], default: int) -> int:
-    """The plan's year, from the tasks sheet's subtitle ("… ngày 08/6/2023 …")."""
+    """The plan's year, from the tasks sheet's subtitle ("… ngày 15/3/2026 …")."""
     rows = values.get(layout.TASKS_SHEET, [])
     if len(rows) >= layout.SUBTITLE_ROW and rows[layout.SUBTITLE_ROW - 1]:
         found = _PLAN_DATE.search(str(rows[layout.SUBTITLE_ROW - 1][0] or ""))

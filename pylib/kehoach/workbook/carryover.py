@@ -115,7 +115,7 @@ def _ids(ws: Worksheet, column: int) -> dict[str, int]:
 
 
 def _results(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
-    """Typed "Kết quả năm 2023" of every appendix sheet, matched (reason "") or not."""
+    """Typed "Kết quả năm <target>" of every appendix sheet, matched (reason "") or not."""
     out: list[TypedValue] = []
     for appendix in APPENDIX_IDS:
         sheet = layout.APPENDIX_SHEETS[appendix]
