@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from extract_support import AT, KEY
 from kehoach.agencies.directory import read_seed
 from kehoach.agencies.resolve import resolve_plan
+from kehoach.common.planyears import PlanYears
 from kehoach.extract.book import FONT, LEGEND_CHECK, LEGEND_INPUT, LEGEND_LOCKED, extract_bytes
 from kehoach.extract.select import AgencyExtract, agency_extracts
 from kehoach.plan.importer import load_default_plan
@@ -49,7 +50,7 @@ def pixels(width: float) -> int:
 @pytest.fixture(scope="module")
 def real() -> tuple[Plan, dict[str, AgencyExtract]]:
     plan = load_default_plan()
-    directory = read_seed(ROOT / "templates" / "co-quan.tsv")
+    directory = read_seed(ROOT / "templates" / "co-quan.tsv", PlanYears(2022, 2023))
     assignments = resolve_plan(plan, directory).assignments
     return plan, {e.agency.code: e for e in agency_extracts(plan, directory, assignments)}
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.common.errors import BuildError
+from kehoach.common.planyears import PlanYears
 from kehoach.common.resources import templates_dir
 from kehoach.plan.timelines import parse_timeline
 from kehoach.sheets import layout
@@ -316,7 +317,9 @@ def test_appendix_heading_rows(wb: Workbook) -> None:
     assert (
         ws["A2"].value == "(Kèm theo Kế hoạch số 365/KH-UBND ngày 08/6/2023 của UBND tỉnh Bắc Kạn)"
     )
-    assert row_values(ws, 3) == [c.header for c in layout.APPENDIX_COLUMNS["PL1"]]
+    assert row_values(ws, 3) == [
+        c.text(PlanYears(2022, 2023)) for c in layout.APPENDIX_COLUMNS["PL1"]
+    ]
     assert ws["E3"].value == "Điểm tối đa" and wb["PL3"]["E3"].value == "Tỷ lệ tối đa (%)"
     assert ws["A3"].font.b and ws["A3"].alignment.wrap_text
 

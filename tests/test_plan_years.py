@@ -96,7 +96,7 @@ def shifted_round(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     reported = {ex.REPORT_DATE_KEY: datetime(2026, 9, 30)}
     done = {**DONE, **reported, ex.EVIDENCE_KEY: "Số 12/QĐ-UBND ngày 05/6/2026"}
     (returns / "So-Noi-vu.xlsx").write_bytes(fill(snv, {4: done, 5: {**GOING, **reported}}))
-    run("collect", str(master), "--from", str(returns))
+    assert run("collect", str(master), "--from", str(returns)) == 0  # the file accepted
     assert run("summary", str(master), "--as-of", "2026-09-30", "--write") == 0
     eml = tmp / "ThuGui"
     prepare_master(master)

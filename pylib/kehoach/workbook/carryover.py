@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.common.errors import BuildError
-from kehoach.common.planyears import matches
+from kehoach.common.planyears import TARGET, matches, years_in
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
@@ -82,13 +82,19 @@ def _shown(value: Any) -> str:
 
 def _header_index(rows: SheetValues, header: str) -> int | None:
     """0-based column of ``header`` in the header row of a sheet's values, None when absent;
-    a header template ("Kết quả năm {target}") is found whatever years the old master shows."""
+    a header template ("Kết quả năm {target}") is found whatever years the old master shows.
+    Where two headers differ only by their year ("Kết quả năm … (%)" of the base and of the
+    target year on PL3), the target's is the later year and the base's the earlier."""
     if len(rows) < layout.HEADER_ROW:
         return None
+    found_at: list[tuple[int, int]] = []  # (year shown, column)
     for i, found in enumerate(rows[layout.HEADER_ROW - 1]):
         if found is not None and matches(str(found).strip(), header):
-            return i
-    return None
+            shown = years_in(str(found).strip(), header)
+            found_at.append((max(shown.values(), default=0), i))
+    if not found_at:
+        return None
+    return (max(found_at) if TARGET in header else min(found_at))[1]
 
 
 def _cell(row: Sequence[Any], index: int | None) -> Any:
