@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.plan.tables import LAYOUTS, Line, read_appendix
 from kehoach.plan.textclean import clean
@@ -54,7 +55,7 @@ def parse_plan(text: str, source: str = "<văn bản>") -> Plan:
     for appendix_id in APPENDIX_IDS:
         heading, rows = parts[appendix_id]
         appendix = Appendix(id=appendix_id, title=heading.text)
-        read_appendix(appendix, LAYOUTS[appendix_id], rows, source)
+        read_appendix(appendix, LAYOUTS[appendix_id], rows, source, PlanYears(base, target))
         if not appendix.sections:
             raise PlanTextError(
                 f"Phụ lục {appendix_id[2:]} không có bảng nào.",

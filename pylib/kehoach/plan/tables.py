@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from kehoach.common.errors import PlanTextError
+from kehoach.common.planyears import PlanYears, neutral, render
 from kehoach.plan.model import Appendix, Criterion, Section, Totals, Variant
 from kehoach.plan.numbers import parse_decimal
 from kehoach.plan.taskrows import Carry, TaskRow, resolve
@@ -40,9 +41,9 @@ LABELS: dict[str, str] = {
     "tt": "TT",
     "name": "Tên",
     "max": "Điểm tối đa",
-    "score_base": "Điểm đạt được năm …",
-    "target": "Mục tiêu năm …",
-    "target_text": "Mục tiêu năm …",
+    "score_base": "Điểm đạt được năm {base}",
+    "target": "Mục tiêu năm {target}",
+    "target_text": "Mục tiêu năm {target}",
     "text": "Nhiệm vụ, giải pháp",
     "lead": "Cơ quan chủ trì thực hiện",
     "coordinating": "Cơ quan phối hợp thực hiện",
@@ -64,7 +65,8 @@ class Layout:
     labels: tuple[tuple[str, str], ...] = ()  # overrides of LABELS
 
     def label(self, column: str) -> str:
-        return dict(self.labels).get(column, LABELS[column])
+        """The column's header as messages name it ("{base}", "{target}" until rendered)."""
+        return neutral(dict(self.labels).get(column, LABELS[column]))
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -73,7 +75,7 @@ LAYOUTS: dict[str, Layout] = {
     "PL3": Layout(
         "sipas",
         ("tt", "name", "score_base", "target", *TASK_COLUMNS),
-        (("score_base", "Kết quả năm …"),),
+        (("score_base", "Kết quả năm {base}"),),
     ),
     "PL4": Layout("papi", ("tt", "name", "max", "score_base", "target", *TASK_COLUMNS)),
 }
@@ -147,8 +149,23 @@ def _to_roman(value: int) -> str:
     return out
 
 
-def read_appendix(appendix: Appendix, layout: Layout, lines: list[Line], source: str) -> None:
-    """Fill ``appendix`` from the lines after its heading (tab-less lines are notes)."""
+def read_appendix(
+    appendix: Appendix,
+    layout: Layout,
+    lines: list[Line],
+    source: str,
+    years: PlanYears | None = None,
+) -> None:
+    """Fill ``appendix`` from the lines after its heading (tab-less lines are notes); messages
+    name the columns with the plan's ``years``."""
+    if years is not None:
+        layout = Layout(
+            layout.kind,
+            layout.columns,
+            tuple(
+                (c, render(dict(layout.labels).get(c, LABELS[c]), years)) for c in layout.columns
+            ),
+        )
     reader = _Reader(appendix, layout, source)
     for line in lines:
         if "\t" in line.raw:
