@@ -635,7 +635,7 @@ def test_importing_master_and_reader_leaves_xlwings_out() -> None:
     ],
 )
 def test_due_cell(timeline: str, value: object) -> None:
-    assert master.due_value(parse_timeline(timeline), 2023) == value
+    assert master.due_value(parse_timeline(timeline, 2023), 2023) == value
 
 
 def test_plan_year_from_the_plans_date() -> None:
