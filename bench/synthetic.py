@@ -82,9 +82,10 @@ class _Names:
 
 
 def synthetic_directory(agencies: int = 650, seed: int = 365) -> Directory:
-    """The seed directory grown to ``agencies`` recipients (at least the seed's own)."""
+    """The seed directory grown to ``agencies`` recipients (at least the seed's own), its
+    groups named for the embedded plan's years."""
     rng = random.Random(seed)
-    base = read_seed(SEED_DIRECTORY)
+    base = read_seed(SEED_DIRECTORY, load_default_plan().years)
     entries = [_commune_group(a) for a in base.agencies]
     have = sum(a.is_recipient for a in entries)
     extra = max(0, agencies - have)
