@@ -125,6 +125,7 @@ def floor_input(plan: Plan, directory: Directory) -> list[dict[str, Any]]:
                 "guide": [(t, wrapped_lines(t, 95, 1.05)) for t in guide],
                 "meta": meta_rows(meta, tasks),
                 "issuer": plan.issuer,
+                "years": plan.years,
                 "evidence": f"{letters[ex.EVIDENCE_KEY]}{{first}}:{letters[ex.EXPLANATION_KEY]}"
                 "{last}",
                 "missing": _missing(ex, letters, ex.FIRST_DATA_ROW),
@@ -225,7 +226,8 @@ def run_floor(books: list[dict[str, Any]], out_dir: Path) -> dict[str, float]:
         for left, right, text in legend:
             ws.merge_range(1, left, 1, right, text, f_sub)
         for i, col in enumerate(columns):
-            ws.write_string(2, i, col.header, f_in_head if i in input_pos else f_head)
+            shown = col.text(book["years"])
+            ws.write_string(2, i, shown, f_in_head if i in input_pos else f_head)
             ws.set_column(i, i, col.width)
         for offset, cells in enumerate(book["rows"]):
             r = first - 1 + offset

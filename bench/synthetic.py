@@ -82,9 +82,10 @@ class _Names:
 
 
 def synthetic_directory(agencies: int = 650, seed: int = 365) -> Directory:
-    """The seed directory grown to ``agencies`` recipients (at least the seed's own)."""
+    """The seed directory grown to ``agencies`` recipients (at least the seed's own), its
+    groups named for the embedded plan's years."""
     rng = random.Random(seed)
-    base = read_seed(SEED_DIRECTORY)
+    base = read_seed(SEED_DIRECTORY, load_default_plan().years)
     entries = [_commune_group(a) for a in base.agencies]
     have = sum(a.is_recipient for a in entries)
     extra = max(0, agencies - have)
@@ -140,7 +141,15 @@ def synthetic_plan(directory: Directory, tasks: int = 2000, seed: int = 365) -> 
     real = load_default_plan()
     pool = [(c, t) for _a, _s, c, t in real.iter_tasks()]
     sections_per_appendix = 8
-    plan = Plan(real.number, real.date, real.title, real.issuer)
+    plan = Plan(
+        real.number,
+        real.date,
+        real.title,
+        real.issuer,
+        base_year=real.base_year,
+        target_year=real.target_year,
+        province=real.province,
+    )
     per_appendix = [tasks // 4 + (1 if i < tasks % 4 else 0) for i in range(4)]
     for appendix_id, count in zip(APPENDIX_IDS, per_appendix, strict=True):
         appendix = Appendix(appendix_id, real.appendix(appendix_id).title)
@@ -162,7 +171,7 @@ def synthetic_plan(directory: Directory, tasks: int = 2000, seed: int = 365) -> 
                     f"TC {code}",
                     source.name,
                     source.max,
-                    source.score_2022,
+                    source.score_base,
                     source.target,
                     source.target_text,
                     source.survey,

@@ -76,7 +76,7 @@ def clean_plan() -> Plan:
                         "TC 1.1",
                         "Thực hiện kế hoạch CCHC",
                         max=0.5,
-                        score_2022=0.0,
+                        score_base=0.0,
                         target=0.5,
                     )
                 ],
@@ -90,7 +90,7 @@ def clean_plan() -> Plan:
                         code="TCTP 2.4.1",
                         name="Tính đồng bộ của các VBQPPL",
                         max=1.0,
-                        score_2022=0.7646,
+                        score_base=0.7646,
                         target=0.9,
                         survey=True,
                         tt="1",
@@ -109,7 +109,7 @@ def clean_plan() -> Plan:
                 id="I.1",
                 title="Trách nhiệm giải trình",
                 max=100.0,
-                score_2022=76.15,
+                score_base=76.15,
                 target=86.15,
                 group="I",
                 group_title="NHÓM I",
@@ -119,7 +119,7 @@ def clean_plan() -> Plan:
                         "1.1",
                         "Hình thức cung cấp",
                         max=100.0,
-                        score_2022=75.59,
+                        score_base=75.59,
                         target=85.59,
                     ),
                     _crit(
@@ -127,7 +127,7 @@ def clean_plan() -> Plan:
                         "1.2",
                         "Chất lượng thông tin",
                         max=100.0,
-                        score_2022=76.71,
+                        score_base=76.71,
                         target=86.71,
                     ),
                 ],
@@ -136,7 +136,7 @@ def clean_plan() -> Plan:
                 id="II.1",
                 title="Tiếp cận dịch vụ",
                 max=100.0,
-                score_2022=74.33,
+                score_base=74.33,
                 target=84.33,
                 group="II",
                 group_title="NHÓM II",
@@ -146,7 +146,7 @@ def clean_plan() -> Plan:
                         "1.1",
                         "Cung cấp thông tin về TTHC",
                         max=100.0,
-                        score_2022=74.33,
+                        score_base=74.33,
                         target=84.33,
                     ),
                 ],
@@ -162,20 +162,28 @@ def clean_plan() -> Plan:
                 id="1",
                 title="Chỉ số nội dung 1",
                 max=5.0,
-                score_2022=2.45,
+                score_base=2.45,
                 target=3.45,
                 criteria=[
                     _crit(
-                        "PL4-1.1", "1.1", "Tri thức công dân", max=2.5, score_2022=1.06, target=1.56
+                        "PL4-1.1", "1.1", "Tri thức công dân", max=2.5, score_base=1.06, target=1.56
                     ),
                     _crit(
-                        "PL4-1.2", "1.2", "Cơ hội tham gia", max=2.5, score_2022=1.39, target=1.89
+                        "PL4-1.2", "1.2", "Cơ hội tham gia", max=2.5, score_base=1.39, target=1.89
                     ),
                 ],
             )
         ],
     )
-    return Plan("365/KH-UBND", "2023-06-08", "Kế hoạch thử", "UBND tỉnh", [pl1, pl2, pl3, pl4])
+    return Plan(
+        "365/KH-UBND",
+        "2023-06-08",
+        "Kế hoạch thử",
+        "UBND tỉnh",
+        [pl1, pl2, pl3, pl4],
+        base_year=2022,
+        target_year=2023,
+    )
 
 
 def clean_workbook() -> Workbook:

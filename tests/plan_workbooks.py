@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
+from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ def layout_workbook(wb: Workbook | None = None) -> Workbook:
         ws = wb.create_sheet(name)
         ws.cell(row=layout.TITLE_ROW, column=1, value=f"Trang {name}")
         for i, col in enumerate(columns, start=1):
-            ws.cell(row=layout.HEADER_ROW, column=i, value=col.header)
+            ws.cell(row=layout.HEADER_ROW, column=i, value=col.text(PlanYears(2022, 2023)))
     return wb
 
 

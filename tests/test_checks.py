@@ -58,20 +58,20 @@ FIRES: list[Damage] = [
     # sub-contents by 0.02 (tolerance 0.015); a SIPAS section off its mean by 0.02 (0.01)
     ("PHAN-CAP", "PL4", "PL4", "target", 3.50),
     ("PHAN-CAP", "PL4", "PL4", "max", 6.0),
-    ("PHAN-CAP", "PL4", "PL4-1", "score_2022", 2.47),
-    ("PHAN-CAP", "PL3", "PL3-I.1", "score_2022", 76.17),
+    ("PHAN-CAP", "PL4", "PL4-1", "score_base", 2.47),
+    ("PHAN-CAP", "PL3", "PL3-I.1", "score_base", 76.17),
     # the plan's targeting rules
     ("MT-SIPAS", "PL3", "PL3-I-1.1", "target", 85.61),
     ("MT-PAPI", "PL4", "PL4-1.1", "target", 1.58),
     ("MT-TOI-DA-PL1", "PL1", "PL1-TC-1.1", "target", 1.25),
     ("MT-TOI-DA-PL2", "PL2", "PL2-TC-1.1", "target", 0.4),
     # numbers
-    ("SO-HOP-LE", "PL4", "PL4-1.1", "score_2022", "1,06"),
+    ("SO-HOP-LE", "PL4", "PL4-1.1", "score_base", "1,06"),
     ("SO-HOP-LE", "PL4", "PL4-1.1", "max", "hai phẩy năm"),
     ("SO-HOP-LE", "PL3", "PL3-I-1.1", "target", "85.59"),
-    ("PHAM-VI", "PL4", "PL4-1.1", "score_2022", -0.5),
+    ("PHAM-VI", "PL4", "PL4-1.1", "score_base", -0.5),
     ("PHAM-VI", "PL4", "PL4-1.1", "target", 2.6),
-    ("PHAM-VI", "PL2", "PL2-TC-1.1", "score_2022", 0.75),
+    ("PHAM-VI", "PL2", "PL2-TC-1.1", "score_base", 0.75),
     ("PHAM-VI", "PL3", "PL3-I-1.1", "max", 101.0),
     # codes
     ("MA-THUOC-MUC", "PL1", "PL1-TCTP-3.2.3", "code", "TCTP 4.2.3"),
@@ -107,7 +107,7 @@ POINTS_AT = {
 SHEET_TARGET = {("NV-O-GOP", "PL2"): "target"}
 # Other cells changed with the damage so that only the damaged cell is wrong (the PAPI total
 # follows its section).
-ALSO = {"PHAN-CAP-PL4-1-score_2022": ("PL4", "PL4", "score_2022", 2.47)}
+ALSO = {"PHAN-CAP-PL4-1-score_base": ("PL4", "PL4", "score_base", 2.47)}
 
 
 def _case_id(case: Damage) -> str:
@@ -134,8 +134,8 @@ def test_rule_fires_where_the_damage_is(case: Damage) -> None:
 # Changes that must not fire the rule: rounding within the printed precision, and what the
 # plan allows (words as target, survey criteria below max, "1.1" in two PL3 groups).
 NO_FIRE: list[Damage] = [
-    ("PHAN-CAP", "PL4", "PL4-1", "score_2022", 2.46),  # 0.01 off a sum of 2
-    ("PHAN-CAP", "PL3", "PL3-I.1", "score_2022", 76.16),  # 0.01 off a mean
+    ("PHAN-CAP", "PL4", "PL4-1", "score_base", 2.46),  # 0.01 off a sum of 2
+    ("PHAN-CAP", "PL3", "PL3-I.1", "score_base", 76.16),  # 0.01 off a mean
     ("PHAN-CAP", "PL3", "PL3-I.1", "target", 86.14),
     ("MT-SIPAS", "PL3", "PL3-I-1.1", "target", 85.60),
     ("MT-PAPI", "PL4", "PL4-1.1", "target", 1.57),
@@ -143,7 +143,7 @@ NO_FIRE: list[Damage] = [
     ("MT-TOI-DA-PL1", "PL1", "PL1-TC-1.1", "target", "Duy trì điểm tối đa"),
     ("MT-TOI-DA-PL2", "PL2", "PL2-TCTP-2.4.1", "target", 0.8),  # survey: exempt
     ("SO-HOP-LE", "PL1", "PL1-TC-1.1", "target", "100% nhiệm vụ hoàn thành"),
-    ("SO-HOP-LE", "PL4", "PL4-1.1", "score_2022", 1),  # an int is a number
+    ("SO-HOP-LE", "PL4", "PL4-1.1", "score_base", 1),  # an int is a number
     ("PHAM-VI", "PL4", "PL4-1.1", "target", 2.5),  # equal to max
     ("PHAM-VI", "PL3", "PL3-I-1.1", "target", 100.0),
     ("MA-THUOC-MUC", "PL1", "PL1-TCTP-3.2.3", "code", "TC 3.3"),
@@ -182,10 +182,10 @@ def test_rule_does_not_fire(case: Damage) -> None:
 def test_a_sum_of_two_allows_three_half_units(section: float, fires: bool) -> None:
     """u·(n+1) = 0.015 for two two-decimal children: the bound itself is still rounding."""
     wb = clean_workbook()
-    put(wb, "PL4", "PL4-1", "score_2022", section)
-    put(wb, "PL4", "PL4", "score_2022", section)
+    put(wb, "PL4", "PL4-1", "score_base", section)
+    put(wb, "PL4", "PL4", "score_base", section)
     found = run_checks(state_from_values(values_of(wb)), only("PHAN-CAP"))
-    assert [f.cell for f in found] == ([cell_of(wb, "PL4", "PL4-1", "score_2022")] if fires else [])
+    assert [f.cell for f in found] == ([cell_of(wb, "PL4", "PL4-1", "score_base")] if fires else [])
 
 
 def test_dung_sai_overrides_the_derived_tolerance() -> None:

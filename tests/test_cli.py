@@ -48,7 +48,7 @@ def test_export_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     crit = next(c for s in pl2["sections"] for c in s["criteria"] if c["id"] == "PL2-TC-1.2")
     assert crit["code"] == "TC 1.2"
     assert crit["max"] == 0.5
-    assert crit["score_2022"] == 0.0
+    assert crit["score_base"] == 0.0
     assert crit["survey"] is False
     assert crit["target"] is None
     assert crit["target_text"].startswith("Đảm bảo đủ số lượng")
@@ -56,7 +56,7 @@ def test_export_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     assert task["id"] == "PL2-TC-1.2/1"
     assert set(task) >= {"id", "text", "lead", "coordinating", "timeline", "inherited", "misplaced"}
     pl4 = data["appendices"][3]
-    assert pl4["total"] == {"max": 80.0, "score_2022": 42.41, "target": 58.57}
+    assert pl4["total"] == {"max": 80.0, "score_base": 42.41, "target": 58.57}
     assert pl4["sections"][0]["max"] == 10.0
 
 

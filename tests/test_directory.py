@@ -21,6 +21,7 @@ from kehoach.agencies.directory import (
     read_seed,
 )
 from kehoach.common.errors import BuildError, WorkbookError
+from kehoach.common.planyears import PlanYears
 from kehoach.common.safenames import (
     SHEET_FORBIDDEN,
     WINDOWS_FORBIDDEN,
@@ -33,7 +34,7 @@ from kehoach.sheets import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_PATH = ROOT / "templates" / "co-quan.tsv"
-SEED = read_seed(SEED_PATH)
+SEED = read_seed(SEED_PATH, PlanYears(2022, 2023))
 SHEET = layout.DIRECTORY_SHEET
 
 

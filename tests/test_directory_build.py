@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from kehoach.agencies.agency_report import refresh_resolution
 from kehoach.agencies.directory import ENTRY_KEYS, load_base, load_directory, read_seed
 from kehoach.common.errors import WorkbookError
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.importer import load_default_plan
 from kehoach.sheets import layout
 from kehoach.sheets.edits import apply_to_workbook
@@ -18,7 +19,7 @@ from kehoach.state.master import state_from_values
 from kehoach.workbook.xlsm import build_master
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = read_seed(ROOT / "templates" / "co-quan.tsv")
+SEED = read_seed(ROOT / "templates" / "co-quan.tsv", PlanYears(2022, 2023))
 DIR = layout.DIRECTORY_SHEET
 
 

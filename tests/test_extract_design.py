@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from extract_support import AT, KEY
 from kehoach.agencies.directory import read_seed
 from kehoach.agencies.resolve import resolve_plan
+from kehoach.common.planyears import PlanYears
 from kehoach.extract.book import FONT, LEGEND_CHECK, LEGEND_INPUT, LEGEND_LOCKED, extract_bytes
 from kehoach.extract.select import AgencyExtract, agency_extracts
 from kehoach.plan.importer import load_default_plan
@@ -51,7 +52,7 @@ def pixels(width: float) -> int:
 @pytest.fixture(scope="module")
 def real() -> tuple[Plan, dict[str, AgencyExtract]]:
     plan = load_default_plan()
-    directory = read_seed(ROOT / "templates" / "co-quan.tsv")
+    directory = read_seed(ROOT / "templates" / "co-quan.tsv", PlanYears(2022, 2023))
     assignments = resolve_plan(plan, directory).assignments
     return plan, {e.agency.code: e for e in agency_extracts(plan, directory, assignments)}
 
@@ -96,7 +97,7 @@ def test_the_task_text_and_its_inputs_fit_a_laptop_screen(syt: bytes) -> None:
     assert all(ws[f"{task}{r}"].alignment.wrap_text for r in range(ex.FIRST_DATA_ROW, 20))
     # Reference columns sit to the right of the check column.
     check = column_index_from_string(ex.CURRENT.letter("check"))
-    for key in ("appendix", "code", "criterion", "max", "score_2022", "target", "others", "via"):
+    for key in ("appendix", "code", "criterion", "max", "score_base", "target", "others", "via"):
         assert column_index_from_string(ex.CURRENT.letter(key)) > check, key
 
 

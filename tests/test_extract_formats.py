@@ -18,6 +18,7 @@ from extract_support import AT, KEY, small_assignments, small_directory
 from kehoach.collect.intake import intake_bytes
 from kehoach.collect.returns import FileOutcome
 from kehoach.collect.run import plan_collection, row_context
+from kehoach.common.planyears import PlanYears
 from kehoach.extract.book import extract_bytes
 from kehoach.extract.select import agency_extracts
 from kehoach.extract.signing import verify
@@ -99,7 +100,7 @@ def test_the_fixture_is_a_format_1_file() -> None:
     meta = {r[0]: r[1] for r in wb[ex.META_SHEET].iter_rows(max_row=10, values_only=True)}
     assert meta[ex.META_FORMAT] == "1" and meta[ex.META_AGENCY] == "STP"
     headers = [c.value for c in wb[ex.TASKS_SHEET][ex.HEADER_ROW]]
-    assert headers == [c.header for c in ex.LAYOUT_1.columns]
+    assert headers == [c.text(PlanYears(2022, 2023)) for c in ex.LAYOUT_1.columns]
     assert ex.LAYOUT_1.letter(ex.STATUS_KEY) == "O" and ex.CURRENT.letter(ex.STATUS_KEY) == "F"
 
 

@@ -13,6 +13,7 @@ import pytest
 from extract_support import AT, KEY, open_extract, task_rows
 from kehoach.agencies.directory import ROLES, Assignment, read_seed
 from kehoach.agencies.resolve import resolve_plan
+from kehoach.common.planyears import PlanYears
 from kehoach.extract.files import generate_extracts
 from kehoach.extract.manifest import Manifest
 from kehoach.extract.signing import verify
@@ -35,7 +36,7 @@ class Real:
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Real:
     plan = load_default_plan()
-    directory = read_seed(ROOT / "templates" / "co-quan.tsv")
+    directory = read_seed(ROOT / "templates" / "co-quan.tsv", PlanYears(2022, 2023))
     assignments = resolve_plan(plan, directory).assignments
     out = tmp_path_factory.mktemp("extracts")
     manifest = generate_extracts(plan, directory, assignments, out, KEY, generated_at=AT)

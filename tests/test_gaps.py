@@ -88,16 +88,16 @@ def test_pl2_totals_by_hand(report: GapsReport) -> None:
     assert sum(PL2_MAX_BY_FIELD.values()) == 53.25
     assert t["criteria"] == 40
     assert t["max"] == pytest.approx(53.25, abs=APPROX)
-    assert t["score_2022"] == pytest.approx(35.0829, abs=APPROX)
+    assert t["score_base"] == pytest.approx(35.0829, abs=APPROX)
     survey_max = sum(m for m, _ in PL2_SURVEY.values())
     survey_2022 = sum(s for _, s in PL2_SURVEY.values())
     assert (survey_max, round(survey_2022, 4)) == (22, 16.0726)
-    assert t["lost_2022"] == pytest.approx(53.25 - 35.0829, abs=APPROX)
-    assert t["lost_2022_survey"] == pytest.approx(22 - 16.0726, abs=APPROX)  # 5.9274
-    assert t["lost_2022_other"] == pytest.approx(18.1671 - 5.9274, abs=APPROX)  # 12.2397
+    assert t["lost_base"] == pytest.approx(53.25 - 35.0829, abs=APPROX)
+    assert t["lost_base_survey"] == pytest.approx(22 - 16.0726, abs=APPROX)  # 5.9274
+    assert t["lost_base_other"] == pytest.approx(18.1671 - 5.9274, abs=APPROX)  # 12.2397
     # Target: full marks outside survey criteria, survey ones as in 2022.
     assert t["target"] == pytest.approx(53.25 - 22 + 16.0726, abs=APPROX)
-    assert t["pct_2022"] == pytest.approx(35.0829 / 53.25, abs=APPROX)
+    assert t["pct_base"] == pytest.approx(35.0829 / 53.25, abs=APPROX)
     survey_codes = {
         c["code"] for _, c in report.appendices["PL2"].criteria.iterrows() if c["survey"]
     }
@@ -109,45 +109,45 @@ def test_pl2_fields(report: GapsReport) -> None:
     assert [i.removeprefix("PL2-") for i in fields["id"]] == list(PL2_MAX_BY_FIELD)
     for (_, f), field_max in zip(fields.iterrows(), PL2_MAX_BY_FIELD.values(), strict=True):
         assert f["max"] == pytest.approx(field_max, abs=APPROX)
-        assert f["lost_2022_survey"] + f["lost_2022_other"] == pytest.approx(f["lost_2022"])
+        assert f["lost_base_survey"] + f["lost_base_other"] == pytest.approx(f["lost_base"])
     field_ii = fields[fields["id"] == "PL2-II"].iloc[0]
-    assert field_ii["lost_2022_other"] == pytest.approx(0.0, abs=APPROX)  # all four by survey
-    assert field_ii["lost_2022_survey"] == pytest.approx(4 - 3.0728, abs=APPROX)
+    assert field_ii["lost_base_other"] == pytest.approx(0.0, abs=APPROX)  # all four by survey
+    assert field_ii["lost_base_survey"] == pytest.approx(4 - 3.0728, abs=APPROX)
 
 
 def test_pl1_kept_full_marks(report: GapsReport) -> None:
     t = report.appendices["PL1"].totals
     assert t["criteria"] == 27
-    assert t["max"] == t["score_2022"] == t["target"] == pytest.approx(31.75)
-    assert (t["lost_2022"], t["lost_2022_survey"], t["lost_2022_other"]) == (0.0, 0.0, 0.0)
+    assert t["max"] == t["score_base"] == t["target"] == pytest.approx(31.75)
+    assert (t["lost_base"], t["lost_base_survey"], t["lost_base_other"]) == (0.0, 0.0, 0.0)
     c = crit(report, "PL1", "PL1-TC-1.1")
-    assert (c["max"], c["score_2022"], c["target"], c["achieved"]) == (1.5, 1.5, 1.5, "")
+    assert (c["max"], c["score_base"], c["target"], c["achieved"]) == (1.5, 1.5, 1.5, "")
 
 
 def test_pl3_pl4_totals_are_the_plans(report: GapsReport) -> None:
     pl3, pl4 = report.appendices["PL3"].totals, report.appendices["PL4"].totals
-    assert (pl3["max"], pl3["score_2022"], pl3["target"]) == (100, 75.24, 85.24)
-    assert pl3["lost_2022"] == pytest.approx(24.76)
-    assert (pl4["max"], pl4["score_2022"], pl4["target"]) == (80, 42.41, 58.57)
-    assert pl4["lost_2022"] == pytest.approx(37.59)
-    assert pl3["lost_2022_survey"] is None and pl4["lost_2022_other"] is None
+    assert (pl3["max"], pl3["score_base"], pl3["target"]) == (100, 75.24, 85.24)
+    assert pl3["lost_base"] == pytest.approx(24.76)
+    assert (pl4["max"], pl4["score_base"], pl4["target"]) == (80, 42.41, 58.57)
+    assert pl4["lost_base"] == pytest.approx(37.59)
+    assert pl3["lost_base_survey"] is None and pl4["lost_base_other"] is None
 
 
 def test_criterion_and_section_figures(report: GapsReport) -> None:
     c = crit(report, "PL2", "PL2-TC-1.7")  # max 1.5, 2022 1.275
-    assert c["lost_2022"] == pytest.approx(0.225)
-    assert c["pct_2022"] == pytest.approx(0.85)
+    assert c["lost_base"] == pytest.approx(0.225)
+    assert c["pct_base"] == pytest.approx(0.85)
     assert c["gap_target"] == pytest.approx(0.225)
     s = crit(report, "PL2", "PL2-TCTP-2.4.1")  # survey: no numeric target
     assert s["survey"] and s["target"] is None and s["gap_target"] is None
-    assert s["lost_2022"] == pytest.approx(1 - 0.7646)
+    assert s["lost_base"] == pytest.approx(1 - 0.7646)
     sec = crit(report, "PL2", "PL2-I")
-    assert sec["lost_2022"] == pytest.approx(0.5 + 1 + 0.225)
-    assert sec["pct_2022"] == pytest.approx((0 + 1 + 1.275) / 4)
+    assert sec["lost_base"] == pytest.approx(0.5 + 1 + 0.225)
+    assert sec["pct_base"] == pytest.approx((0 + 1 + 1.275) / 4)
     pl4 = crit(report, "PL4", "PL4-1")  # own figures: 10, 5.39, 9.63
     assert pl4["gap_target"] == pytest.approx(9.63 - 5.39)
     pl3 = crit(report, "PL3", "PL3-I")  # group: mean of its sections
-    assert pl3["lost_2022"] == pytest.approx(100 - (76.15 + 73.85 + 75.68 + 74.44) / 4)
+    assert pl3["lost_base"] == pytest.approx(100 - (76.15 + 73.85 + 75.68 + 74.44) / 4)
 
 
 # --- typed 2023 results ----------------------------------------------------------------------
@@ -156,36 +156,36 @@ def test_criterion_and_section_figures(report: GapsReport) -> None:
 def test_typed_results_give_achieved_gap_change(typed: GapsReport) -> None:
     assert crit(typed, "PL2", "PL2-TC-1.2")["achieved"] == "Đạt"
     c = crit(typed, "PL2", "PL2-TC-1.5")
-    assert (c["achieved"], c["gap_2023"], c["change_2022"]) == ("Chưa đạt", 0.5, 0.5)
+    assert (c["achieved"], c["shortfall"], c["change_base"]) == ("Chưa đạt", 0.5, 0.5)
     s = crit(typed, "PL2", "PL2-TCTP-2.4.1")
-    assert s["achieved"] == "Không có mục tiêu số" and s["gap_2023"] is None
-    assert s["change_2022"] == pytest.approx(0.8 - 0.7646)
-    assert crit(typed, "PL2", "PL2-TC-3.4")["change_2022"] == pytest.approx(4.9 - 4.9928)
+    assert s["achieved"] == "Không có mục tiêu số" and s["shortfall"] is None
+    assert s["change_base"] == pytest.approx(0.8 - 0.7646)
+    assert crit(typed, "PL2", "PL2-TC-3.4")["change_base"] == pytest.approx(4.9 - 4.9928)
     sec = crit(typed, "PL2", "PL2-I")  # every criterion of field I has a result
-    assert sec["result_2023"] == pytest.approx(3.5)
-    assert (sec["achieved"], sec["gap_2023"]) == ("Chưa đạt", 0.5)
-    assert sec["change_2022"] == pytest.approx(3.5 - 2.275)
-    assert crit(typed, "PL2", "PL2-III")["result_2023"] is None  # not every criterion typed
+    assert sec["result_target"] == pytest.approx(3.5)
+    assert (sec["achieved"], sec["shortfall"]) == ("Chưa đạt", 0.5)
+    assert sec["change_base"] == pytest.approx(3.5 - 2.275)
+    assert crit(typed, "PL2", "PL2-III")["result_target"] is None  # not every criterion typed
     pl4 = crit(typed, "PL4", "PL4-1")  # own target 9.63, result the sum of sub-contents
-    assert pl4["result_2023"] == pytest.approx(7.4)
-    assert pl4["gap_2023"] == pytest.approx(9.63 - 7.4)
+    assert pl4["result_target"] == pytest.approx(7.4)
+    assert pl4["shortfall"] == pytest.approx(9.63 - 7.4)
     assert pl4["achieved"] == "Chưa đạt"
-    assert crit(typed, "PL4", "PL4")["result_2023"] is None  # total: index 2..8 missing
+    assert crit(typed, "PL4", "PL4")["result_target"] is None  # total: index 2..8 missing
     pl3 = crit(typed, "PL3", "PL3-I.1")
-    assert pl3["result_2023"] == pytest.approx(85) and pl3["achieved"] == "Chưa đạt"
+    assert pl3["result_target"] == pytest.approx(85) and pl3["achieved"] == "Chưa đạt"
     group = crit(typed, "PL3", "PL3-I")
-    assert group["result_2023"] == pytest.approx((85 + 85.75 + 88 + 82.5) / 4)
+    assert group["result_target"] == pytest.approx((85 + 85.75 + 88 + 82.5) / 4)
     pl1 = crit(typed, "PL1", "PL1-I")
-    assert (pl1["result_2023"], pl1["achieved"], pl1["gap_2023"]) == (5.25, "Chưa đạt", 0.25)
+    assert (pl1["result_target"], pl1["achieved"], pl1["shortfall"]) == (5.25, "Chưa đạt", 0.25)
     t = typed.appendices["PL2"].totals
     assert (t["results"], t["achieved"], t["not_achieved"]) == (5, 2, 2)
-    assert t["result_2023"] is None
+    assert t["result_target"] is None
 
 
 def test_no_result_no_verdict(report: GapsReport) -> None:
     for a in report.appendices.values():
         assert set(a.rows["achieved"]) == {""}
-        assert a.rows["gap_2023"].isna().all() and a.rows["change_2022"].isna().all()
+        assert a.rows["shortfall"].isna().all() and a.rows["change_base"].isna().all()
 
 
 # --- the button's edits ----------------------------------------------------------------------
@@ -325,18 +325,18 @@ def test_cli_json_shape(master_xlsm: Path, capsys: pytest.CaptureFixture[str]) -
     assert set(pl2) == {"id", "sheet", "aggregation", "totals", "sections", "criteria", "fields"}
     assert set(pl2["totals"]) >= {
         "max",
-        "score_2022",
+        "score_base",
         "target",
-        "lost_2022",
-        "lost_2022_survey",
-        "lost_2022_other",
+        "lost_base",
+        "lost_base_survey",
+        "lost_base_other",
     }
-    assert pl2["totals"]["lost_2022_survey"] == pytest.approx(5.9274)
+    assert pl2["totals"]["lost_base_survey"] == pytest.approx(5.9274)
     c = next(c for c in pl2["criteria"] if c["id"] == "PL2-TC-5.7")
     assert c["code"] == "TC 5.7" and c["survey"] is True
-    assert c["lost_2022"] == pytest.approx(1.3006) and c["gap_target"] is None
+    assert c["lost_base"] == pytest.approx(1.3006) and c["gap_target"] is None
     assert c["row"] == criterion_rows(master_xlsm)["PL2"]["PL2-TC-5.7"]
-    assert c["result_2023"] is None and c["achieved"] is None
+    assert c["result_target"] is None and c["achieved"] is None
     assert data["appendices"][2]["aggregation"] == "mean"
 
 
@@ -367,7 +367,7 @@ def test_results_typed_are_read(tmp_path: Path, master_xlsm: Path) -> None:
         a: {
             str(c["id"])
             for _, c in report.appendices[a].criteria.iterrows()
-            if c["result_2023"] is not None
+            if c["result_target"] is not None
         }
         for a in RESULTS
     }

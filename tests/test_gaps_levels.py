@@ -52,15 +52,15 @@ def test_papi_content_scores_typed_on_section_rows(papi: Path) -> None:
     pl4 = compute_gaps(state_from_values(workbook_values(papi))).appendices["PL4"]
     sections = _by_id(pl4.to_dict()["sections"])
     for key, value in PAPI_2023.items():
-        assert sections[key]["result_2023"] == value
+        assert sections[key]["result_target"] == value
         assert sections[key]["result_typed"] is True
         expected = "Đạt" if key == "PL4-5" else "Chưa đạt"
         assert sections[key]["achieved"] == expected, key
-    assert sections["PL4-1"]["gap_2023"] == pytest.approx(9.63 - 4.95)
-    assert sections["PL4-1"]["change_2022"] == pytest.approx(4.95 - 5.39)
+    assert sections["PL4-1"]["shortfall"] == pytest.approx(9.63 - 4.95)
+    assert sections["PL4-1"]["change_base"] == pytest.approx(4.95 - 5.39)
     # The total follows from the typed level: no criterion was typed.
     assert pl4.totals["results"] == 0
-    assert pl4.totals["result_2023"] == pytest.approx(PAPI_TOTAL)
+    assert pl4.totals["result_target"] == pytest.approx(PAPI_TOTAL)
     assert pl4.totals["result_achieved"] == "Chưa đạt"
     assert pl4.totals["typed_levels"] == 8
     assert sections["PL4"]["result_typed"] is False  # the total row keeps its formula
@@ -73,7 +73,7 @@ def test_cli_json_and_sheet_agree(
     assert main(["gaps", str(papi), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     pl4 = next(a for a in data["appendices"] if a["id"] == "PL4")
-    assert pl4["totals"]["result_2023"] == pytest.approx(PAPI_TOTAL)
+    assert pl4["totals"]["result_target"] == pytest.approx(PAPI_TOTAL)
     assert _by_id(pl4["sections"])["PL4-5"]["achieved"] == "Đạt"
     assert main(["gaps", str(papi), "--write"]) == 0
     out = capsys.readouterr().out
@@ -112,11 +112,11 @@ def test_values_equal_to_the_formula_are_not_typed(papi: Path) -> None:
     rows[int(str(total_row)) - 1][col] = PAPI_TOTAL  # the total's formula, as computed
     again = compute_gaps(state_from_values(values)).appendices["PL4"]
     assert int(str(total_row)) not in again.typed
-    assert again.totals["result_2023"] == pytest.approx(PAPI_TOTAL)
+    assert again.totals["result_target"] == pytest.approx(PAPI_TOTAL)
     rows[int(str(total_row)) - 1][col] = 45.0  # typed over it: the published total wins
     again = compute_gaps(state_from_values(values)).appendices["PL4"]
     assert int(str(total_row)) in again.typed
-    assert again.totals["result_2023"] == 45.0
+    assert again.totals["result_target"] == 45.0
 
 
 def test_a_typed_field_wins_and_the_total_follows(master_xlsm: Path, tmp_path: Path) -> None:
@@ -139,16 +139,16 @@ def test_a_typed_field_wins_and_the_total_follows(master_xlsm: Path, tmp_path: P
     )
     report = compute_gaps(state_from_values(workbook_values(path)))
     pl1 = report.appendices["PL1"]
-    assert pl1.totals["result_2023"] == pytest.approx(sum(typed.values()))
+    assert pl1.totals["result_target"] == pytest.approx(sum(typed.values()))
     assert pl1.totals["result_achieved"] == "Chưa đạt"
     sections = _by_id(pl1.to_dict()["sections"])
     assert sections[fields[0]]["achieved"] == "Chưa đạt"
-    assert sections[fields[0]]["gap_2023"] == pytest.approx(0.25)
+    assert sections[fields[0]]["shortfall"] == pytest.approx(0.25)
     assert sections[fields[1]]["achieved"] == "Đạt"
     # PL2 field IV: TCTP 4.1.2 and 4.1.3 at full marks (1.5 + 1.0), the four survey criteria as
     # in 2022 (0.6963 + 0.7139 + 0.7201 + 0.6966): 5.3269.
     pl2 = _by_id(report.appendices["PL2"].to_dict()["sections"])["PL2-IV"]
-    assert pl2["result_2023"] == 5.0 and pl2["gap_2023"] == pytest.approx(0.3269)
+    assert pl2["result_target"] == 5.0 and pl2["shortfall"] == pytest.approx(0.3269)
     assert pl2["achieved"] == "Chưa đạt"
 
 
@@ -185,7 +185,7 @@ def test_checker_reports_typed_levels_that_disagree(master_xlsm: Path, tmp_path:
     assert "sai số cho phép 0,025" in finding.message
     # The typed value is the section's result all the same.
     pl4 = compute_gaps(state_from_values(workbook_values(path))).appendices["PL4"]
-    assert _by_id(pl4.to_dict()["sections"])["PL4-1"]["result_2023"] == 5.95
+    assert _by_id(pl4.to_dict()["sections"])["PL4-1"]["result_target"] == 5.95
 
 
 def test_check_button_reports_the_same(master_xlsm: Path, tmp_path: Path, xl_remote: Any) -> None:

@@ -118,7 +118,7 @@ def test_typed_results_reach_the_summary(books: dict[str, tuple[Path, Path]]) ->
     ]
     pl1 = summary_rows()["PL1"]
     assert ws[f"{col['results']}{pl1}"].value == 4
-    assert ws[f"{col['lost_2022_other']}{row}"].value == pytest.approx(12.2397, abs=1e-9)
+    assert ws[f"{col['lost_base_other']}{row}"].value == pytest.approx(12.2397, abs=1e-9)
 
 
 def test_typed_levels_reach_the_summary(books: dict[str, tuple[Path, Path]]) -> None:
@@ -126,10 +126,10 @@ def test_typed_levels_reach_the_summary(books: dict[str, tuple[Path, Path]]) -> 
     II typed without criteria and the check for the rest."""
     source, calc = books["levels"]
     ws = load_workbook(calc, data_only=True)[layout.GAPS_SHEET]
-    col = layout.column_letter(layout.SUMMARY_COLUMNS, "result_2023")
+    col = layout.column_letter(layout.SUMMARY_COLUMNS, "result_target")
     assert ws[f"{col}{summary_rows()['PL4']}"].value == 44.0
     report = compute_gaps(state_from_values(workbook_values(source)))
-    assert report.appendices["PL2"].totals["result_2023"] is None  # fields III… not typed
+    assert report.appendices["PL2"].totals["result_target"] is None  # fields III… not typed
     pl2 = load_workbook(calc, data_only=True)["PL2"]
     rows = {pl2.cell(r, 1).value: r for r in range(layout.FIRST_DATA_ROW, pl2.max_row + 1)}
     achieved = layout.column_letter(layout.APPENDIX_COLUMNS["PL2"], "achieved")

@@ -125,7 +125,7 @@ def test_ids_are_unique(plan: Plan) -> None:
 def test_par_section_titles(plan: Plan, appendix_id: str, section_id: str, title: str) -> None:
     s = section(plan, appendix_id, section_id)
     assert s.title == title
-    assert (s.max, s.score_2022, s.target, s.group) == (None, None, None, "")
+    assert (s.max, s.score_base, s.target, s.group) == (None, None, None, "")
 
 
 def test_section_viii_of_pl2_comes_from_a_split_numeral(plan: Plan) -> None:
@@ -135,7 +135,7 @@ def test_section_viii_of_pl2_comes_from_a_split_numeral(plan: Plan) -> None:
 
 
 @pytest.mark.parametrize(
-    ("section_id", "group_title", "title", "score_2022", "target"),
+    ("section_id", "group_title", "title", "score_base", "target"),
     [
         (
             "I.1",
@@ -175,13 +175,13 @@ def test_section_viii_of_pl2_comes_from_a_split_numeral(plan: Plan) -> None:
     ],
 )
 def test_pl3_sub_groups(
-    plan: Plan, section_id: str, group_title: str, title: str, score_2022: float, target: float
+    plan: Plan, section_id: str, group_title: str, title: str, score_base: float, target: float
 ) -> None:
     s = section(plan, "PL3", section_id)
     assert s.group == section_id.split(".")[0]
     assert s.group_title == group_title
     assert s.title == title
-    assert (s.max, s.score_2022, s.target) == (100.0, score_2022, target)
+    assert (s.max, s.score_base, s.target) == (100.0, score_base, target)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_pl4_content_indexes(
 ) -> None:
     s = section(plan, "PL4", section_id)
     assert s.title == title
-    assert (s.max, s.score_2022, s.target) == figures
+    assert (s.max, s.score_base, s.target) == figures
 
 
 @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ def test_pl4_content_indexes(
 )
 def test_totals(plan: Plan, appendix_id: str, total: tuple[float | None, ...]) -> None:
     t = plan.appendix(appendix_id).total
-    assert (t.max, t.score_2022, t.target) == total
+    assert (t.max, t.score_base, t.target) == total
 
 
 # -- criteria -----------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ CRITERIA: list[tuple[str, dict[str, Any]]] = [
             "code": "TC 1.1",
             "name": "Thực hiện kế hoạch CCHC",
             "max": 1.5,
-            "score_2022": None,
+            "score_base": None,
             "target": None,
             "target_text": "100% nhiệm vụ kế hoạch được hoàn thành đúng tiến độ",
             "survey": False,
@@ -260,49 +260,49 @@ CRITERIA: list[tuple[str, dict[str, Any]]] = [
             "code": "TC 1.2",
             "name": "Thực hiện chế độ báo cáo định kỳ",
             "max": 0.5,
-            "score_2022": 0.0,
+            "score_base": 0.0,
             "target": None,
             "survey": False,
         },
     ),
-    ("PL2-TC-1.7", {"max": 1.5, "score_2022": 1.275}),
+    ("PL2-TC-1.7", {"max": 1.5, "score_base": 1.275}),
     (
         "PL2-TCTP-2.4.1",
         {
             "code": "TCTP 2.4.1",
             "name": "Tính đồng bộ, thống nhất của các VBQPPL do địa phương ban hành (Điều tra XHH)",
             "max": 1.0,
-            "score_2022": 0.7646,
+            "score_base": 0.7646,
             "survey": True,
         },
     ),
-    ("PL2-TCTP-2.4.4", {"score_2022": 0.8742, "survey": True, "tt": "4", "line": 171}),
-    ("PL2-TC-3.4", {"max": 5.0, "score_2022": 4.9928, "survey": False}),
-    ("PL2-TC-5.7", {"max": 4.0, "score_2022": 2.6994, "survey": True}),
-    ("PL2-TC-8.5", {"max": 2.0, "score_2022": 1.4231, "line": 222}),
+    ("PL2-TCTP-2.4.4", {"score_base": 0.8742, "survey": True, "tt": "4", "line": 171}),
+    ("PL2-TC-3.4", {"max": 5.0, "score_base": 4.9928, "survey": False}),
+    ("PL2-TC-5.7", {"max": 4.0, "score_base": 2.6994, "survey": True}),
+    ("PL2-TC-8.5", {"max": 2.0, "score_base": 1.4231, "line": 222}),
     (
         "PL3-I-1.1",
         {
             "code": "1.1",
             "name": "Hình thức cơ quan nhà nước cung cấp, giải thích thông tin về các chính sách",
             "max": 100.0,
-            "score_2022": 75.59,
+            "score_base": 75.59,
             "target": 85.59,
             "target_text": "",
             "tt": "1.1",
         },
     ),
-    ("PL3-I-3.8", {"name": "Sự phù hợp của chính sách an sinh xã hội", "score_2022": 78.26}),
+    ("PL3-I-3.8", {"name": "Sự phù hợp của chính sách an sinh xã hội", "score_base": 78.26}),
     (
         "PL3-II-1.1",
-        {"name": "Cung cấp thông tin về giải quyết TTHC", "score_2022": 74.98, "target": 84.98},
+        {"name": "Cung cấp thông tin về giải quyết TTHC", "score_base": 74.98, "target": 84.98},
     ),
     (
         "PL3-II-5.3",
         {
             "name": "Kết quả xử lý phản ánh kiến nghị của cơ quan hành chính",
             "max": 100.0,
-            "score_2022": 69.95,
+            "score_base": 69.95,
             "target": 79.95,
         },
     ),
@@ -312,7 +312,7 @@ CRITERIA: list[tuple[str, dict[str, Any]]] = [
             "code": "1.1",
             "name": "Tri thức công dân",
             "max": 2.5,
-            "score_2022": 1.06,
+            "score_base": 1.06,
             "target": 1.56,
         },
     ),
@@ -321,11 +321,11 @@ CRITERIA: list[tuple[str, dict[str, Any]]] = [
         "PL4-8.2",
         {
             "name": "Tiếp cận và sử dụng Internet tại địa phương;",
-            "score_2022": 2.03,
+            "score_base": 2.03,
             "target": 2.55,
         },
     ),
-    ("PL4-8.3", {"max": 3.3, "score_2022": 0.36, "target": 0.86}),
+    ("PL4-8.3", {"max": 3.3, "score_base": 0.36, "target": 0.86}),
 ]
 
 

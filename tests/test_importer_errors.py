@@ -203,7 +203,7 @@ def test_mini_pl1() -> None:
         "",
         [],
     )
-    assert (tc21.max, tc21.score_2022, tc21.target, tc21.target_text) == (3.0, None, None, "Đủ")
+    assert (tc21.max, tc21.score_base, tc21.target, tc21.target_text) == (3.0, None, None, "Đủ")
 
 
 def test_mini_pl2() -> None:
@@ -211,7 +211,7 @@ def test_mini_pl2() -> None:
     (viii,) = pl2.sections
     assert (viii.id, viii.title) == ("VIII", "TÁC ĐỘNG")
     tc85, tctp = viii.criteria
-    assert (tc85.id, tc85.survey, tc85.max, tc85.score_2022) == ("PL2-TC-8.5", True, 2.0, 1.4231)
+    assert (tc85.id, tc85.survey, tc85.max, tc85.score_base) == ("PL2-TC-8.5", True, 2.0, 1.4231)
     assert [(v.field, v.value, v.line) for v in tc85.variants] == [
         ("name", "Chỉ tiêu HĐND (Điều tra XHH)", 21)
     ]
@@ -240,8 +240,8 @@ def test_mini_pl2() -> None:
 
 def test_mini_pl3() -> None:
     pl3 = parse_plan(MINI).appendix("PL3")
-    assert (pl3.total.max, pl3.total.score_2022, pl3.total.target) == (100.0, 75.24, 85.24)
-    assert [(s.id, s.group, s.group_title, s.title, s.score_2022) for s in pl3.sections] == [
+    assert (pl3.total.max, pl3.total.score_base, pl3.total.target) == (100.0, 75.24, 85.24)
+    assert [(s.id, s.group, s.group_title, s.title, s.score_base) for s in pl3.sections] == [
         ("I.1", "I", "NHÓM I", "Nhóm con một", 76.15),
         ("II.1", "II", "NHÓM II", "Nhóm con hai", 70.0),
     ]
@@ -252,10 +252,10 @@ def test_mini_pl3() -> None:
 
 def test_mini_pl4() -> None:
     pl4 = parse_plan(MINI).appendix("PL4")
-    assert (pl4.total.max, pl4.total.score_2022, pl4.total.target) == (80.0, 42.41, 58.57)
+    assert (pl4.total.max, pl4.total.score_base, pl4.total.target) == (80.0, 42.41, 58.57)
     (c,) = pl4.criteria
     assert [t.text for t in c.tasks] == ["Việc G nghiêng", "Việc H"]
-    assert [(v.field, v.value, v.line) for v in c.variants] == [("score_2022", "1,16", 38)]
+    assert [(v.field, v.value, v.line) for v in c.variants] == [("score_base", "1,16", 38)]
 
 
 def test_crlf_bom_and_utf8_file(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from mail_support import (
 
 TODAY = date(2023, 9, 1)
 NOW = datetime(2023, 9, 1, 8, 30)
+PLAN_NUMBER = "365/KH-UBND"
 
 
 def cover(agency: Agency = BABE, data: bytes = b"xlsx\x00\xff") -> bytes:
@@ -49,6 +50,7 @@ def cover(agency: Agency = BABE, data: bytes = b"xlsx\x00\xff") -> bytes:
         ml.KIND_COVER,
         templates=TEMPLATES,
         today=TODAY,
+        plan_number=PLAN_NUMBER,
     )
     return msg.as_bytes()
 
@@ -101,7 +103,7 @@ def test_raw_headers_are_ascii_encoded_words_and_both_name_parameters() -> None:
     ],
 )
 def test_attachment_names_round_trip(name: str) -> None:
-    filename = attachment_name(name)
+    filename = attachment_name(name, PLAN_NUMBER)
     part = attachment_part(b"abc", filename)
     back = parse(part.as_bytes())
     assert back.get_filename() == filename
@@ -120,6 +122,7 @@ def test_reminder_lists_only_the_agencys_items_and_escapes_html() -> None:
         ml.KIND_REMINDER,
         templates=TEMPLATES,
         today=date(2024, 1, 15),
+        plan_number=PLAN_NUMBER,
     )
     parsed = parse(msg.as_bytes())
     assert parsed["Subject"] == "Nhắc báo cáo Kế hoạch 365/KH-UBND: Sở Nội vụ"
@@ -151,6 +154,7 @@ def test_settings_from_the_sheet_and_errors_name_the_cell() -> None:
             ml.KIND_COVER,
             templates=TEMPLATES,
             today=TODAY,
+            plan_number=PLAN_NUMBER,
         )
 
 
@@ -164,6 +168,7 @@ def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
         ml.KIND_COVER,
         templates=TEMPLATES,
         today=TODAY,
+        plan_number=PLAN_NUMBER,
     )
     assert skipped == []
     results = send_all(todo, EmlDirTransport(tmp_path / "ThuGui"), NOW)
@@ -203,6 +208,7 @@ def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
         ml.KIND_COVER,
         templates=TEMPLATES,
         today=TODAY,
+        plan_number=PLAN_NUMBER,
         skip=skip,
     )
     assert [o.agency for o in skipped] == ["SNV", "UBND-BABE"]
@@ -217,7 +223,14 @@ def test_too_large_is_refused_before_sending(tmp_path: Path) -> None:
     files = make_files(tmp_path)
     (tmp_path / "So-Noi-vu.xlsx").write_bytes(b"x" * (1024 * 1024 + 1))
     todo, _ = prepare(
-        DIRECTORY, files[:1], tmp_path, SETTINGS, ml.KIND_COVER, templates=TEMPLATES, today=TODAY
+        DIRECTORY,
+        files[:1],
+        tmp_path,
+        SETTINGS,
+        ml.KIND_COVER,
+        templates=TEMPLATES,
+        today=TODAY,
+        plan_number=PLAN_NUMBER,
     )
     assert todo[0].message is None and todo[0].problem == ml.TOO_LARGE
     assert "tối đa 1 MB" in todo[0].detail

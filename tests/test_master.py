@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.common.errors import BuildError
+from kehoach.common.planyears import PlanYears
 from kehoach.common.resources import templates_dir
 from kehoach.plan.timelines import parse_timeline
 from kehoach.sheets import layout
@@ -317,7 +318,9 @@ def test_appendix_heading_rows(wb: Workbook) -> None:
     assert (
         ws["A2"].value == "(Kèm theo Kế hoạch số 365/KH-UBND ngày 08/6/2023 của UBND tỉnh Bắc Kạn)"
     )
-    assert row_values(ws, 3) == [c.header for c in layout.APPENDIX_COLUMNS["PL1"]]
+    assert row_values(ws, 3) == [
+        c.text(PlanYears(2022, 2023)) for c in layout.APPENDIX_COLUMNS["PL1"]
+    ]
     assert ws["E3"].value == "Điểm tối đa" and wb["PL3"]["E3"].value == "Tỷ lệ tối đa (%)"
     assert ws["A3"].font.b and ws["A3"].alignment.wrap_text
 
@@ -446,7 +449,7 @@ def test_appendix_view_and_print(wb: Workbook, sheet: str) -> None:
         c.key for c in columns if ws.column_dimensions[layout.column_letter(columns, c.key)].hidden
     }
     assert folded == set(layout.FOLDED_APPENDIX_KEYS) & {c.key for c in columns}
-    assert {"result_2023", "achieved", "kind", "line"} <= {c.key for c in columns}
+    assert {"result_target", "achieved", "kind", "line"} <= {c.key for c in columns}
     for key in folded:
         assert ws.column_dimensions[layout.column_letter(columns, key)].outline_level == 1
     # One legend in row 2: a sample cell per colour, each in the colour it explains.
@@ -633,7 +636,7 @@ def test_importing_master_and_reader_leaves_xlwings_out() -> None:
     ],
 )
 def test_due_cell(timeline: str, value: object) -> None:
-    assert master.due_value(parse_timeline(timeline), 2023) == value
+    assert master.due_value(parse_timeline(timeline, 2023), 2023) == value
 
 
 def test_plan_year_from_the_plans_date() -> None:

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kehoach.cli import main
+from kehoach.common.planyears import PlanYears
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
@@ -171,7 +172,10 @@ def test_header_rows_are_tall_enough_for_their_wrapped_headers(
         height = ws.row_dimensions[layout.HEADER_ROW].height or LINE_POINTS
         for i, col in enumerate(columns, start=1):
             assert ws.cell(layout.HEADER_ROW, i).alignment.wrap_text, (sheet, col.header)
-            need = lines_of(col.header, col.width - 1, BOLD_CHARS_PER_WIDTH_UNIT) * LINE_POINTS
+            need = (
+                lines_of(col.text(PlanYears(2022, 2023)), col.width - 1, BOLD_CHARS_PER_WIDTH_UNIT)
+                * LINE_POINTS
+            )
             if height < need:
                 short.append(f"{sheet} «{col.header}»: {height} < {need}")
     assert not short

@@ -75,7 +75,7 @@ def test_round_trip_keeps_the_shapes_that_matter() -> None:
     ]
     assert got.appendix("PL4").total.to_dict() == {
         "max": 80.0,
-        "score_2022": 42.41,
+        "score_base": 42.41,
         "target": 58.57,
     }
     assert isinstance(got.appendix("PL4").total.max, float)

@@ -211,15 +211,15 @@ def test_indexes_and_lost_points_equal_gaps_json(
     gaps = cli_json(capsys, "gaps", str(reported), "--json")
     for row, appendix in zip(data.index_rows(), gaps["appendices"], strict=True):
         assert row["id"] == appendix["id"]
-        for key in ("max", "score_2022", "target", "result_2023", "results"):
+        for key in ("max", "score_base", "target", "result_target", "results"):
             assert row[key] == appendix["totals"][key]
     lost = data.lost_rows()
     pl2 = sorted(
-        (c for c in gaps["appendices"][1]["criteria"] if (c["lost_2022"] or 0) > 0),
-        key=lambda c: -c["lost_2022"],
+        (c for c in gaps["appendices"][1]["criteria"] if (c["lost_base"] or 0) > 0),
+        key=lambda c: -c["lost_base"],
     )
-    assert [r["lost_2022"] for r in lost if r["appendix"] == "PL2"] == [
-        c["lost_2022"] for c in pl2[:3]
+    assert [r["lost_base"] for r in lost if r["appendix"] == "PL2"] == [
+        c["lost_base"] for c in pl2[:3]
     ]
 
 

@@ -8,10 +8,11 @@ import pytest
 
 from kehoach.agencies.directory import Agency, Directory, read_seed
 from kehoach.agencies.resolve import Resolver, TaskAgencies, resolve_plan, shown_text
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.importer import load_default_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = read_seed(ROOT / "templates" / "co-quan.tsv")
+SEED = read_seed(ROOT / "templates" / "co-quan.tsv", PlanYears(2022, 2023))
 DISTRICTS = [
     "UBND-BACKAN",
     "UBND-BABE",

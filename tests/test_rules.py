@@ -12,6 +12,7 @@ from check_plans import clean_workbook, put, values_of
 from kehoach.checks.rules import RULE_PARAMS, default_rules, rule_table, rules_from_values
 from kehoach.checks.run import check_workbook, run_checks
 from kehoach.common.errors import BuildError, WorkbookError
+from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
 from kehoach.state.master import state_from_values
 
@@ -21,7 +22,9 @@ TEMPLATE = ROOT / "templates" / "quy-tac.tsv"
 
 def test_default_table_is_the_rules_sheet_of_a_new_workbook() -> None:
     wb = clean_workbook()
-    assert rules_from_values(state_from_values(values_of(wb))) == default_rules(TEMPLATE)
+    assert rules_from_values(state_from_values(values_of(wb))) == default_rules(
+        TEMPLATE, PlanYears(2022, 2023)
+    )
     ws = wb[layout.RULES_SHEET]
     assert [c.value for c in ws[layout.HEADER_ROW]] == [c.header for c in layout.RULE_COLUMNS]
     validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -164,7 +167,7 @@ def test_damaged_workbook_is_an_error_naming_sheet_and_cell(
 
 def test_text_in_number_cells_is_a_finding_not_a_failure() -> None:
     wb = clean_workbook()
-    put(wb, "PL4", "PL4-1.1", "score_2022", "1,06")
+    put(wb, "PL4", "PL4-1.1", "score_base", "1,06")
     put(wb, "PL4", "PL4-1.2", "max", "#VALUE!")
     put(wb, "PL3", "PL3-I-1.1", "target", "85,59")
     result = check_workbook(state_from_values(values_of(wb)))

@@ -28,7 +28,7 @@ def test_rows_are_indexed_by_excel_row_and_keep_raw_values(values: dict) -> None
     assert values["PL2"][row - 1][0] == "PL2-TC-1.2"
     assert frame.loc[row, "code"] == "TC 1.2"
     assert frame.loc[row, "max"] == 0.5
-    assert frame.loc[row, "score_2022"] == 0
+    assert frame.loc[row, "score_base"] == 0
     assert list(frame.columns[:3]) == ["id", "tt", "code"]
     assert frame.index.min() == layout.FIRST_DATA_ROW
 

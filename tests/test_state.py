@@ -22,6 +22,7 @@ from collect_support import RECEIVED_AT, make_source, returned_master
 from kehoach import xl
 from kehoach.cli import main
 from kehoach.common.errors import WorkbookError
+from kehoach.common.planyears import PlanYears
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
@@ -58,11 +59,18 @@ def test_cli_and_button_build_equal_states(worked_master: Path, xl_remote: Any) 
     finally:
         clear_mock_caller()
     ours, theirs = cli.parts(), button.parts()
-    assert set(ours) == {"settings", "plan", "directory", *state_module.REGISTER_FIRST_ROWS}
+    assert set(ours) == {
+        "settings",
+        "plan",
+        "directory",
+        "years",
+        *state_module.REGISTER_FIRST_ROWS,
+    }
     assert theirs == ours
     # what was compared holds the work: a real plan, the registers filled by each verb
     assert len(ours["plan"].iter_tasks()) > 100
     assert ours["directory"].by_code("SNV").name == "Sở Nội vụ"
+    assert ours["years"] == PlanYears(2022, 2023)
     assert ours["settings"]["Địa chỉ email người gửi"].value == SENDER
     assert len(ours[pl.PROGRESS_SHEET]) >= 3 and len(ours[pl.HISTORY_SHEET]) >= 3
     assert len(ours[ex.MANIFEST_SHEET]) > 10 and len(ours[ml.LOG_SHEET]) == 3

@@ -1,4 +1,4 @@
-"""KeHoach CCHC: track Plan 365/KH-UBND of Bắc Kạn (administrative reform, 2023)."""
+"""KeHoach CCHC: track a province's plan to improve its administrative-reform indexes."""
 
 import os
 

@@ -22,10 +22,13 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from kehoach import __version__
 from kehoach.common.errors import KeHoachError
+
+if TYPE_CHECKING:
+    from kehoach.plan.model import Plan
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -41,13 +44,17 @@ def project_root() -> Path:
     return checkout_root() or Path.cwd()
 
 
-def default_workbook() -> Path:
-    """The workbook ``kehoach build`` writes by default: ``workbook/`` of the checkout, or
-    the current folder for an installed kehoach."""
-    from kehoach.common.resources import WORKBOOK_NAME, checkout_root
+def default_workbook(plan: Plan | None = None) -> Path:
+    """The workbook ``kehoach build`` writes by default for ``plan`` (the embedded one when
+    None): "KeHoach<target year>.xlsm" in ``workbook/`` of the checkout, or in the current
+    folder for an installed kehoach."""
+    from kehoach.common.planyears import workbook_name
+    from kehoach.common.resources import checkout_root
+    from kehoach.plan.importer import load_default_plan
 
+    name = workbook_name((plan or load_default_plan()).years)
     root = checkout_root()
-    return root / "workbook" / WORKBOOK_NAME if root else Path.cwd() / WORKBOOK_NAME
+    return root / "workbook" / name if root else Path.cwd() / name
 
 
 def _print_json(data: Any) -> None:
@@ -94,9 +101,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kehoach.workbook.xlsm import build_master
 
     plan = load_plan(Path(args.plan)) if args.plan else load_default_plan()
-    out = Path(args.out) if args.out else default_workbook()
+    out = Path(args.out) if args.out else default_workbook(plan)
     _ready_to_write(out, whole=True)
-    previous = read_previous(Path(args.previous), out, templates_dir()) if args.previous else None
+    previous = (
+        read_previous(Path(args.previous), out, templates_dir(), plan.years)
+        if args.previous
+        else None
+    )
     dropped = build_master(
         out,
         plan,
@@ -657,7 +668,8 @@ def _add_when(
 def build_parser() -> argparse.ArgumentParser:
     parser = VietnameseParser(
         prog="kehoach",
-        description="Theo dõi Kế hoạch 365/KH-UBND (cải cách hành chính) tỉnh Bắc Kạn.",
+        description="Theo dõi kế hoạch cải thiện các chỉ số cải cách hành chính "
+        "(PAR INDEX, SIPAS, PAPI) của tỉnh.",
     )
     parser.add_argument(
         "--version",
@@ -667,14 +679,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
-    p = sub.add_parser("build", help="Tạo workbook/KeHoach2023.xlsm từ văn bản kế hoạch")
+    p = sub.add_parser("build", help="Tạo workbook/KeHoach<năm mục tiêu>.xlsm từ văn bản kế hoạch")
     p.add_argument(
         "--plan",
         metavar="TỆP",
-        help="tệp kế hoạch: tệp Word .docx hoặc văn bản (mặc định: kế hoạch 365 kèm theo)",
+        help="tệp kế hoạch: tệp Word .docx hoặc văn bản (mặc định: kế hoạch kèm theo chương trình)",
     )
     p.add_argument(
-        "--out", metavar="TỆP", help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach2023.xlsm)"
+        "--out",
+        metavar="TỆP",
+        help="tệp .xlsm sẽ tạo (mặc định: workbook/KeHoach<năm mục tiêu>.xlsm)",
     )
     start = p.add_mutually_exclusive_group()
     start.add_argument(
@@ -703,7 +717,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plan",
         nargs="?",
         metavar="TỆP",
-        help="tệp kế hoạch: Word .docx hoặc văn bản (mặc định: kế hoạch 365 kèm theo)",
+        help="tệp kế hoạch: Word .docx hoặc văn bản (mặc định: kế hoạch kèm theo chương trình)",
     )
     p.set_defaults(func=cmd_import)
 
@@ -713,7 +727,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
-        "gaps", help="Chênh lệch so với điểm tối đa và mục tiêu 2023 (như nút «Tính chênh lệch»)"
+        "gaps",
+        help="Chênh lệch so với điểm tối đa và mục tiêu của kế hoạch (như nút «Tính chênh lệch»)",
     )
     p.add_argument("workbook", metavar="SỔ_TÍNH", help="tệp .xlsm của kế hoạch")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
@@ -873,7 +888,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Tạo sổ làm việc cho cán bộ trong thư mục chọn (ngoài thư mục mã nguồn)",
     )
     p.add_argument(
-        "folder", metavar="THƯ_MỤC", help="thư mục đặt KeHoach2023.xlsm (tạo nếu chưa có)"
+        "folder", metavar="THƯ_MỤC", help="thư mục đặt KeHoach<năm mục tiêu>.xlsm (tạo nếu chưa có)"
     )
     p.set_defaults(func=cmd_new_copy)
 

@@ -187,7 +187,7 @@ def _runs(first_row: int, heights: Sequence[float]) -> list[tuple[int, int, floa
 def _as_text(value: Any) -> Any:
     """A value as Excel must be given it to store it unchanged: text with an apostrophe in
     front, as typed. Excel reads what a script writes as if it were typed, with the user's
-    locale: "0123" would become 123, "2023-09-30" or "30/9/2023" a date, "=1+1" a formula,
+    locale: "0123" would become 123, "2026-09-30" or "30/9/2026" a date, "=1+1" a formula,
     "TRUE" a boolean, "'x" would lose its apostrophe. Every edit holds text as text."""
     return "'" + value if isinstance(value, str) and value else value
 

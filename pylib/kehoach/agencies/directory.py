@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from kehoach.agencies.namekeys import name_key
 from kehoach.common.celltext import cell_text
 from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.planyears import PlanYears, render
 from kehoach.common.safenames import file_name_problem
 from kehoach.sheets import layout
 
@@ -153,9 +154,10 @@ def join_list(items: Sequence[str]) -> str:
     return "; ".join(items)
 
 
-def read_seed(path: Path) -> Directory:
+def read_seed(path: Path, years: PlanYears | None = None) -> Directory:
     """The directory of the seed file ``path`` (UTF-8, tab-separated, "#" comment lines,
-    one header line; columns ``SEED_KEYS``). Raises BuildError naming the line."""
+    one header line; columns ``SEED_KEYS``), its "{base}" and "{target}" rendered for ``years``
+    (a group the plan names with its year). Raises BuildError naming the line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -170,7 +172,7 @@ def read_seed(path: Path) -> Directory:
         if not header_seen:
             header_seen = True
             continue
-        parts = line.split("\t")
+        parts = (render(line, years) if years is not None else line).split("\t")
         if len(parts) > len(SEED_KEYS):
             raise BuildError(
                 f"Dòng có {len(parts)} cột, danh bạ mặc định chỉ có {len(SEED_KEYS)} cột.",

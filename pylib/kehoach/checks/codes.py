@@ -173,7 +173,7 @@ def _variants(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             label = ctx.label(appendix, row)
             for line in variants.splitlines():
                 match = _VARIANT_LINE.fullmatch(line.strip())
-                field = layout.VARIANT_FIELDS.get(match["label"].strip(), "") if match else ""
+                field = (layout.variant_field(match["label"]) or "") if match else ""
                 key = {"target_text": "target"}.get(field, field) or "variants"
                 if match is None:
                     message = f"{label}: dòng lặp lại của tiêu chí có giá trị khác: «{line}»."

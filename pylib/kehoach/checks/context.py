@@ -22,6 +22,7 @@ from kehoach.agencies.directory import Directory
 from kehoach.agencies.resolve import Resolution, TaskAgencies, resolve_plan
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import cell_ref, is_blank
@@ -29,7 +30,7 @@ from kehoach.state.master import MasterState
 
 # Row kinds of an appendix sheet that carry figures, by depth in the tree.
 FIGURE_LEVELS: dict[str, int] = {"total": 0, "group": 1, "section": 2, "criterion": 3}
-FIGURE_KEYS: tuple[str, ...] = ("max", "score_2022", "target")
+FIGURE_KEYS: tuple[str, ...] = ("max", "score_base", "target")
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SPACE = re.compile(r"\s+")
@@ -120,13 +121,14 @@ class CheckContext:
     appendices: dict[str, pd.DataFrame]
     tasks: pd.DataFrame
     directory: Directory
+    years: PlanYears
 
     @classmethod
     def read(cls, state: MasterState) -> CheckContext:
         """Every plan sheet of ``state``; WorkbookError (naming sheet and cell) when one is
         damaged."""
         appendices = {a: state.table(layout.APPENDIX_SHEETS[a]) for a in APPENDIX_IDS}
-        return cls(state, appendices, state.table(layout.TASKS_SHEET), state.directory)
+        return cls(state, appendices, state.table(layout.TASKS_SHEET), state.directory, state.years)
 
     @cached_property
     def resolution(self) -> Resolution:

@@ -7,10 +7,10 @@ for PL1, PL3, PL4, four for PL2). So:
 - a sum of n printed children may differ from the printed parent by up to u·(n + 1)
   (each child's rounding, and the parent's);
 - a mean of printed children, by up to 2u (the mean's rounding is at most u, plus the parent's);
-- "target = 2022 + k" and "target = max", by up to 2u (two printed values, k exact).
+- "target = base + k" and "target = max", by up to 2u (two printed values, k exact).
 
 With two decimals: a parent 0.01 off the mean of its children, or a target 0.01 off
-2022 + 0.50, is not flagged; 0.02 off is. A ``dung_sai`` parameter on the rule's row in the
+base + 0.50, is not flagged; 0.02 off is. A ``dung_sai`` parameter on the rule's row in the
 "Quy tắc" sheet replaces the derived tolerance by a fixed one.
 """
 
@@ -60,7 +60,7 @@ def _pair_tolerance(
 
 
 def _header(ctx: CheckContext, appendix: str, key: str) -> str:
-    return ctx.column(appendix, key).header
+    return ctx.column(appendix, key).text(ctx.years)
 
 
 def _tolerance_text(tolerance: float) -> str:
@@ -98,7 +98,8 @@ def check_numbers(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 
 
 def check_ranges(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """PHAM-VI: no negative figure; 2022 and target at most the max; percentages ≤ ty_le_toi_da."""
+    """PHAM-VI: no negative figure; base-year figure and target at most the max; percentages
+    ≤ ty_le_toi_da."""
     percent = rule.appendices("ty_le")
     ceiling = rule.number("ty_le_toi_da")
     for appendix, table in ctx.appendices.items():
@@ -217,7 +218,7 @@ def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 
 
 def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """MT-SIPAS, MT-PAPI: target = 2022 + ``muc_tieu_cong`` on the rows of ``cap``."""
+    """MT-SIPAS, MT-PAPI: target = base + ``muc_tieu_cong`` on the rows of ``cap``."""
     plus = rule.number("muc_tieu_cong")
     override = rule.number("dung_sai")
     criteria_only = rule.word("cap") == "tieu_chi"
@@ -227,11 +228,11 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
         for row, depth in ctx.figure_rows(appendix):
             if criteria_only and depth != FIGURE_LEVELS["criterion"]:
                 continue
-            score, target = number(table.at[row, "score_2022"]), number(table.at[row, "target"])
+            score, target = number(table.at[row, "score_base"]), number(table.at[row, "target"])
             if score is None or target is None:
                 continue
             d, tolerance = _pair_tolerance(
-                ctx, appendix, ("score_2022", score), ("target", target), override
+                ctx, appendix, ("score_base", score), ("target", target), override
             )
             expected = score + plus
             if abs(target - expected) <= tolerance + _EPSILON:
@@ -243,7 +244,7 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 label,
                 "target",
                 row,
-                f"{label}: mục tiêu năm 2023 phải bằng kết quả năm 2022 "
+                f"{label}: mục tiêu năm {ctx.years.target} phải bằng kết quả năm {ctx.years.base} "
                 f"({fmt_number(score, d)}) + {fmt_number(plus, d)} = {fmt_number(expected, d)} "
                 f"(sai số cho phép {_tolerance_text(tolerance)}); "
                 f"đang là {fmt_number(target, d)}.",
@@ -278,16 +279,17 @@ def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 label,
                 "target",
                 row,
-                f"{label}: mục tiêu năm 2023 phải là điểm tối đa {fmt_number(top, d)}; "
+                f"{label}: mục tiêu năm {ctx.years.target} phải là điểm tối đa "
+                f"{fmt_number(top, d)}; "
                 f"đang là {fmt_number(target, d)}.",
             )
 
 
-# --- 2023 results typed at more than one level ---------------------------------------------
+# --- target-year results typed at more than one level-----------------------------------------
 
 
 def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """KQ-PHAN-CAP: a 2023 result typed on a total, group or section row (the indexes publish
+    """KQ-PHAN-CAP: a target-year result typed on a total, group or section row (the indexes publish
     them: PAR INDEX per field, SIPAS per group, PAPI per content index) agrees with its
     children's results, when every child has one, within rounding: the sum (``tong``) or mean
     (``trung_binh``) of n children printed with d decimals may be u·(n + 1) or 2u off,
@@ -317,7 +319,7 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                     rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {err.message}"
                 )
             continue
-        results = gaps.rows["result_2023"]
+        results = gaps.rows["result_target"]
         header = _header(ctx, appendix, layout.RESULT_KEY)
         for row in sorted(gaps.typed):
             kids = gaps.tree.get(row, [])

@@ -57,7 +57,7 @@ def previous_highlights(state: MasterState) -> list[tuple[str, str]]:
 
 def base_fill(state: MasterState, sheet: str, cell: str) -> str | None:
     """The fill the builder gives ``cell`` of ``sheet``: by row kind on appendix sheets, the
-    input fill for the "Kết quả năm 2023" cell of every row but a task's."""
+    input fill for the "Kết quả năm <target>" cell of every row but a task's."""
     values = state.sheets
     appendix = _APPENDIX_OF_SHEET.get(sheet)
     if appendix is None or sheet not in values:

@@ -23,6 +23,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import is_blank
@@ -238,8 +239,9 @@ def rules_from_values(state: MasterState) -> list[Rule]:
     return rules
 
 
-def rule_table(path: Path) -> list[list[str]]:
-    """The rows (id, description, enabled, severity, params) of the default rules file.
+def rule_table(path: Path, years: PlanYears | None = None) -> list[list[str]]:
+    """The rows (id, description, enabled, severity, params) of the default rules file, the
+    descriptions' "{base}" and "{target}" rendered for ``years`` (left as written when None).
 
     Lines starting with "#" and the header line are skipped. Raises BuildError naming the
     file and line when a row does not read as a rule.
@@ -253,7 +255,7 @@ def rule_table(path: Path) -> list[list[str]]:
     for lineno, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        cells = line.split("\t")
+        cells = (render(line, years) if years is not None else line).split("\t")
         if cells == header:
             continue
 
@@ -267,6 +269,9 @@ def rule_table(path: Path) -> list[list[str]]:
     return rows
 
 
-def default_rules(path: Path) -> list[Rule]:
-    """The rules of the default rules file (as a fresh workbook has them)."""
-    return [parse_rule(row, lambda _c, m: BuildError(m, file=path)) for row in rule_table(path)]
+def default_rules(path: Path, years: PlanYears | None = None) -> list[Rule]:
+    """The rules of the default rules file (as a fresh workbook of a plan of ``years`` has
+    them)."""
+    return [
+        parse_rule(row, lambda _c, m: BuildError(m, file=path)) for row in rule_table(path, years)
+    ]

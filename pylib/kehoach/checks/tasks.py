@@ -78,7 +78,7 @@ def check_task_timeline(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 rule,
                 int(row),
                 "timeline",
-                f"{_task(ctx, int(row))}: cần thời gian thực hiện (ví dụ «Năm 2023», "
+                f"{_task(ctx, int(row))}: cần thời gian thực hiện (ví dụ «Năm {ctx.years.target}», "
                 "«Thường xuyên»), đang để trống.",
             )
 
@@ -86,10 +86,11 @@ def check_task_timeline(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 def check_timeline_parsed(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-THOI-HAN: every timeline reads as a date, a period, recurring work or an event
     (``kehoach.plan.timelines``); an empty one is NV-THOI-GIAN's."""
+    y = ctx.years.target
     for row in ctx.tasks.index:
         row = int(row)
         timeline = text(ctx.tasks.at[row, "timeline"])
-        if parse_timeline(timeline).kind != "unparsed":
+        if parse_timeline(timeline, y).kind != "unparsed":
             continue
         hint = " Ô này đang ghi tên cơ quan (lệch cột?)." if reads_as_agencies(timeline) else ""
         yield ctx.task_finding(
@@ -97,8 +98,8 @@ def check_timeline_parsed(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             row,
             "timeline",
             f"{_task(ctx, row)}: không đọc được thời hạn từ «{timeline}», nên không tính được "
-            "hạn báo cáo. Ghi theo một trong các dạng «Năm 2023», «Quý III-IV/2023», "
-            "«Tháng 01/2024», «Trước ngày 30/6/2023», «Từ 01/6/2023», «Thường xuyên», "
+            f"hạn báo cáo. Ghi theo một trong các dạng «Năm {y}», «Quý III-IV/{y}», "
+            f"«Tháng 12/{y}», «Trước ngày 30/6/{y}», «Từ 01/6/{y}», «Thường xuyên», "
             f"«Trước ngày 12 tháng cuối quý», «Khi …».{hint}",
         )
 

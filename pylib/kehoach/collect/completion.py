@@ -17,9 +17,9 @@ from typing import Any
 from kehoach.common.celltext import cell_text
 from kehoach.sheets import extract_layout as ex
 
-# "Số 12/QĐ-UBND", "123/KH-SNV", "45/2023/NQ-HĐND": a number, a slash, then a symbol.
+# "Số 12/QĐ-UBND", "123/KH-SNV", "45/2026/NQ-HĐND": a number, a slash, then a symbol.
 _DOCUMENT_NUMBER = re.compile(r"\b\d+\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\w-]*", re.UNICODE)
-# "ngày 12/5/2023", "12/05/2023", "12-5-2023", "12.5.2023".
+# "ngày 12/5/2026", "12/05/2026", "12-5-2026", "12.5.2026".
 _DOCUMENT_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}\b")
 
 
@@ -36,7 +36,7 @@ def _text(value: Any) -> str:
 
 
 def cites_document(evidence: str) -> bool:
-    """Whether ``evidence`` names a document by number and date ("Số 12/QĐ-UBND ngày 5/6/2023")."""
+    """Whether ``evidence`` names a document by number and date ("Số 12/QĐ-UBND ngày 5/6/2026")."""
     return bool(_DOCUMENT_NUMBER.search(evidence)) and bool(_DOCUMENT_DATE.search(evidence))
 
 
@@ -57,7 +57,7 @@ def done_problems(row: Mapping[str, Any], percent: float | None) -> list[Problem
     if not explanation and not cites_document(evidence):
         message = (
             "Nhiệm vụ «Hoàn thành» cần văn bản chứng minh ghi rõ số và ngày "
-            "(ví dụ «Số 12/QĐ-UBND ngày 05/6/2023»), hoặc lời giải trình."
+            "(ví dụ «Số 12/QĐ-UBND ngày … tháng … năm …»), hoặc lời giải trình."
         )
         if evidence:
             message += f" «{evidence}» thiếu số hoặc ngày văn bản."

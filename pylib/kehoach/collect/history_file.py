@@ -1,7 +1,7 @@
 """The history workbook of one collection: every changed cell of TienDo, old → new.
 
 One workbook per run that changed anything, in ``<master stem>_LichSu/`` beside the master,
-named by the run's time (``LichSu_2023-10-01_080000.xlsx``; ``_2``, ``_3`` … when that name is
+named by the run's time (``LichSu_2026-10-01_080000.xlsx``; ``_2``, ``_3`` … when that name is
 taken), created once and never rewritten. The master's LichSu names it on every row of the run.
 
 XlsxWriter in constant-memory mode streams the rows (a province of hundreds of agencies changes

@@ -18,7 +18,6 @@ from kehoach.common.errors import KeHoachError
 
 MACROS = "macros"
 TEMPLATES = "templates"
-WORKBOOK_NAME = "KeHoach2023.xlsm"
 
 
 def checkout_root() -> Path | None:

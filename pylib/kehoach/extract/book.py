@@ -175,7 +175,7 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
 
 class _Sheet(Worksheet):  # type: ignore[misc]
     """XlsxWriter's worksheet without its formula rewriting: ``_prepare_formula`` runs some
-    thirty regular expressions per formula to prefix Excel 365 functions ("_xlfn."), a third
+    thirty regular expressions per formula to prefix Excel's newer functions ("_xlfn."), a third
     of the time of a workbook with one formula per row. Ours use only IF, AND, LEN, TRIM and
     ISNUMBER (Excel 2007), which need no prefix; LibreOffice evaluates them in a test."""
 
@@ -269,9 +269,10 @@ def _write_tasks(
     header_lines = 1
     for i, col in enumerate(columns):
         fmt = styles.input_header if col.key in inputs else styles.header
-        ws.write_string(ex.HEADER_ROW - 1, i, col.header, fmt)
+        header = col.text(plan.years)
+        ws.write_string(ex.HEADER_ROW - 1, i, header, fmt)
         ws.set_column(i, i, col.width)
-        header_lines = max(header_lines, header_line_count(col.header, col.width))
+        header_lines = max(header_lines, header_line_count(header, col.width))
     ws.set_row(ex.HEADER_ROW - 1, header_lines * _HEADER_LINE_POINTS)
     first = ex.FIRST_DATA_ROW
     for offset, data in enumerate(extract.rows):
@@ -400,7 +401,10 @@ def _validate(ws: Worksheet, plan: Plan, first: int, last: int) -> None:
     )
     for key, prompt in (
         (ex.RESULTS_KEY, "Kết quả đã đạt được."),
-        (ex.EVIDENCE_KEY, "Số và ngày văn bản chứng minh, ví dụ «Số 12/QĐ-UBND ngày 05/6/2023»."),
+        (
+            ex.EVIDENCE_KEY,
+            f"Số và ngày văn bản chứng minh, ví dụ «Số 12/QĐ-UBND ngày 05/6/{plan.years.target}».",
+        ),
         (ex.EXPLANATION_KEY, "Bắt buộc khi «Hoàn thành» mà chưa có văn bản chứng minh."),
         (ex.DIFFICULTIES_KEY, "Khó khăn, vướng mắc và đề xuất (nếu có)."),
     ):
@@ -430,7 +434,8 @@ def guide_lines(
         f"   • Tình trạng: chọn trong danh sách ({', '.join(ex.STATUSES)});",
         "   • % hoàn thành: số từ 0 đến 100;",
         "   • Kết quả thực hiện: việc đã làm, kết quả đạt được;",
-        "   • Văn bản chứng minh: số và ngày của văn bản, ví dụ «Số 12/QĐ-UBND ngày 05/6/2023»;",
+        "   • Văn bản chứng minh: số và ngày của văn bản, ví dụ "
+        f"«Số 12/QĐ-UBND ngày 05/6/{plan.years.target}»;",
         f"   • Giải trình: bắt buộc khi chọn «{done}» mà chưa có văn bản chứng minh "
         "(điểm Chỉ số CCHC chỉ được tính khi có tài liệu kiểm chứng);",
         "   • Khó khăn, vướng mắc, đề xuất; Ngày báo cáo (ngày/tháng/năm).",

@@ -93,7 +93,7 @@ def manifest_edits(manifest: Manifest, folder: str) -> list[Edit]:
 
 
 def _when(iso: str) -> str:
-    """ "2023-07-01T09:30:00" → "01/07/2023 09:30"; other text unchanged."""
+    """ "2026-07-01T09:30:00" → "01/07/2026 09:30"; other text unchanged."""
     try:
         return f"{datetime.fromisoformat(iso):%d/%m/%Y %H:%M}"
     except ValueError:

@@ -146,7 +146,7 @@ def _task_values(appendix_id: str, criterion: Criterion, task: Task, year: int) 
         "code": criterion.code,
         "criterion": criterion.name,
         "max": criterion.max,
-        "score_2022": criterion.score_2022,
+        "score_base": criterion.score_base,
         "target": target,
         "task": task.text,
         "timeline": task.timeline,

@@ -8,29 +8,29 @@ Pure core (pandas, never xlwings). Input: the ``MasterState`` both shells build
 The figures, per row of an appendix sheet (the same as the formulas that
 ``kehoach.gaps.sheet`` writes into the sheet, cell for cell):
 
-- criterion rows: ``lost_2022`` = max − 2022; ``pct_2022`` = 2022 / max; ``gap_target`` =
-  target − 2022; ``result_2023`` as typed; ``gap_2023`` = max(0, target − result);
-  ``change_2022`` = result − 2022; ``achieved`` "Đạt" when ``gap_2023`` rounds to 0 at 4
+- criterion rows: ``lost_base`` = max − base; ``pct_base`` = base / max; ``gap_target`` =
+  target − base; ``result_target`` as typed; ``shortfall`` = max(0, target − result);
+  ``change_base`` = result − base; ``achieved`` "Đạt" when ``shortfall`` rounds to 0 at 4
   decimals, "Chưa đạt" otherwise, "Không có mục tiêu số" when the criterion has no numeric
   target, empty without a result. The numeric target is: PL1 the max (PL1 lists criteria at
-  full marks in 2022, so 2022 = max = target there); PL2 the max for criteria not scored by
+  full marks in the base year, so base = max = target there); PL2 the max for criteria not scored by
   survey, none for survey ones ("Điều tra XHH": the plan, body §II.2, targets full marks
   "trừ các tiêu chí điều tra xã hội học"); PL3 and PL4 the plan's number.
-- section/total rows of PL3 and PL4 carry the plan's own max/2022/target: their figures come
+- section/total rows of PL3 and PL4 carry the plan's own max/base/target: their figures come
   from those, and their result aggregates the children's (PL3: mean, PL4: sum) once every
   child has one. Rows without own figures (PL1/PL2 sections, PL3 groups) aggregate their
   children's figures (PL1/PL2: sum of criteria; PL3 groups: mean of their sections), the
-  ratio ``pct_2022`` excepted (sum of 2022 / sum of max).
+  ratio ``pct_base`` excepted (sum of base / sum of max).
 - on every section, group and total row a number typed over the result formula (the indexes
   publish results per field, group, content index and in total) is that row's result, and the
   rows above aggregate it (``typed_or_children``); a typed row without own figures (PL1/PL2
   fields, PL3 groups) is measured against its children's targets, a child without a numeric
-  target held at its 2022 figure.
+  target held at its base-year figure.
 
-Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, 2022,
+Appendix totals (the sheet "Chênh lệch" has them as SUMIFS/COUNTIFS formulas): max, base,
 target from the total row where the plan gives one (PL3, PL4), else summed over criteria;
 the PL2 target is the score if every targeted criterion reaches full marks and survey ones
-stay as in 2022; ``lost_2022`` = max − 2022, split for PAR INDEX (PL1, PL2) into survey
+stay as in the base year; ``lost_base`` = max − base, split for PAR INDEX (PL1, PL2) into survey
 criteria and the others, the points the province can win back by its own actions.
 
 Text in a number cell ("0,5" typed as text, "abc") raises WorkbookError naming the cell.
@@ -47,6 +47,7 @@ from typing import Any
 import pandas as pd
 
 from kehoach.common.errors import WorkbookError
+from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.edits import (
@@ -64,32 +65,32 @@ from kehoach.state.master import MasterState
 
 FIGURES: tuple[str, ...] = (
     "max",
-    "score_2022",
+    "score_base",
     "target",
-    "lost_2022",
-    "pct_2022",
+    "lost_base",
+    "pct_base",
     "gap_target",
-    "result_2023",
+    "result_target",
     "achieved",
-    "gap_2023",
-    "change_2022",
+    "shortfall",
+    "change_base",
 )
 ROW_FIELDS: tuple[str, ...] = ("kind", "id", "code", "name", "survey", *FIGURES)
 TOTAL_FIELDS: tuple[str, ...] = (
     "criteria",
     "max",
-    "score_2022",
+    "score_base",
     "target",
-    "lost_2022",
-    "lost_2022_survey",
-    "lost_2022_other",
-    "pct_2022",
+    "lost_base",
+    "lost_base_survey",
+    "lost_base_other",
+    "pct_base",
     "pct_target",
     "results",
     "achieved",
     "not_achieved",
-    "result_2023",
-    "change_2022",
+    "result_target",
+    "change_base",
     "result_achieved",
     "typed_levels",
 )
@@ -183,6 +184,7 @@ class AppendixGaps:
 @dataclass
 class GapsReport:
     appendices: dict[str, AppendixGaps]
+    years: PlanYears
     file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -305,7 +307,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
         the children's aggregate once every child has a result. A number equal to that
         aggregate is what the formula shows (the button reads values, not formulas) and
         counts as not typed: the result is the same."""
-        children = _all_agg([out[c]["result_2023"] for c in tree[row]], how)
+        children = _all_agg([out[c]["result_target"] for c in tree[row]], how)
         raw = records[row][layout.RESULT_KEY]
         if is_formula(raw):
             return children
@@ -332,10 +334,10 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
         max_ = cells.number(data["max"], "max", row)
         numeric_target = appendix_id in ("PL3", "PL4")
         if appendix_id == "PL1":
-            s22 = max_  # PL1: the criteria kept full marks in 2022
-            cells.number(data["score_2022"], "score_2022", row)  # text there is still an error
+            s22 = max_  # PL1: the criteria kept full marks in the base year
+            cells.number(data["score_base"], "score_base", row)  # text there is still an error
         else:
-            s22 = cells.number(data["score_2022"], "score_2022", row)
+            s22 = cells.number(data["score_base"], "score_base", row)
         if numeric_target:
             target = cells.number(data["target"], "target", row)
         elif appendix_id == "PL2":
@@ -346,18 +348,18 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
             result = cells.number(data[layout.RESULT_KEY], layout.RESULT_KEY, row)
         else:
             result = typed_or_children(row)
-        gap_2023 = None if result is None or target is None else max(0.0, target - result)
+        shortfall = None if result is None or target is None else max(0.0, target - result)
         rec.update(
             max=max_,
-            score_2022=s22,
+            score_base=s22,
             target=target,
-            lost_2022=_sub(max_, s22),
-            pct_2022=_ratio(s22, max_),
+            lost_base=_sub(max_, s22),
+            pct_base=_ratio(s22, max_),
             gap_target=_sub(target, s22),
-            result_2023=result,
-            gap_2023=gap_2023,
-            change_2022=_sub(result, s22),
-            achieved=achieved_label(result, gap_2023),
+            result_target=result,
+            shortfall=shortfall,
+            change_base=_sub(result, s22),
+            achieved=achieved_label(result, shortfall),
         )
         return rec
 
@@ -365,31 +367,31 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
         rec = base(row, kind)
         kids = [out[c] for c in tree[row]]
         sum_max = math.fsum(k["max"] or 0.0 for k in kids)
-        sum_s22 = math.fsum(k["score_2022"] or 0.0 for k in kids)
+        sum_s22 = math.fsum(k["score_base"] or 0.0 for k in kids)
         result = typed_or_children(row)
-        score_2022 = _agg([k["score_2022"] for k in kids], how)
+        score_base = _agg([k["score_base"] for k in kids], how)
         if result is None:
-            gap_2023 = None
+            shortfall = None
         elif row in typed:
             # Typed over the children's aggregate: against the children's targets, a child
-            # without a numeric target (a PL2 survey criterion) held at its 2022 score.
+            # without a numeric target (a PL2 survey criterion) held at its base-year score.
             goal = _agg(
-                [k["score_2022"] if k["target"] is None else k["target"] for k in kids], how
+                [k["score_base"] if k["target"] is None else k["target"] for k in kids], how
             )
-            gap_2023 = None if goal is None else max(0.0, goal - result)
+            shortfall = None if goal is None else max(0.0, goal - result)
         else:
-            gap_2023 = _agg([k["gap_2023"] for k in kids], how)
+            shortfall = _agg([k["shortfall"] for k in kids], how)
         rec.update(
             max=_agg([k["max"] for k in kids], how),
-            score_2022=score_2022,
+            score_base=score_base,
             target=_agg([k["target"] for k in kids], how),
-            lost_2022=_agg([k["lost_2022"] for k in kids], how),
-            pct_2022=None if sum_max == 0 else sum_s22 / sum_max,
+            lost_base=_agg([k["lost_base"] for k in kids], how),
+            pct_base=None if sum_max == 0 else sum_s22 / sum_max,
             gap_target=_agg([k["gap_target"] for k in kids], how),
-            result_2023=result,
-            gap_2023=gap_2023,
-            change_2022=_sub(result, score_2022),
-            achieved=achieved_label(result, gap_2023),
+            result_target=result,
+            shortfall=shortfall,
+            change_base=_sub(result, score_base),
+            achieved=achieved_label(result, shortfall),
         )
         return rec
 
@@ -426,62 +428,62 @@ def _totals(
         return math.fsum(v for v in frame[key] if v is not None)
 
     survey = crit[crit["survey"].astype(bool)]
-    results = [v for v in crit["result_2023"] if v is not None]
+    results = [v for v in crit["result_target"] if v is not None]
     if appendix_id in layout.OWN_FIGURE_APPENDICES and not totals_rows.empty:
         top = totals_rows.iloc[0]
-        max_, s22, target = top["max"], top["score_2022"], top["target"]
-        result = top["result_2023"]
+        max_, s22, target = top["max"], top["score_base"], top["target"]
+        result = top["result_target"]
     else:
         max_ = col_sum(crit, "max")
-        s22 = max_ if appendix_id == "PL1" else col_sum(crit, "score_2022")
+        s22 = max_ if appendix_id == "PL1" else col_sum(crit, "score_base")
         if appendix_id == "PL2":
-            target = max_ - col_sum(survey, "max") + col_sum(survey, "score_2022")
+            target = max_ - col_sum(survey, "max") + col_sum(survey, "score_base")
         else:
             target = max_
         # The sum of the fields' results: typed for a field, or summed from its criteria.
-        fields = [v for v in rows.loc[rows["kind"] == "section", "result_2023"]]
+        fields = [v for v in rows.loc[rows["kind"] == "section", "result_target"]]
         complete = bool(fields) and all(v is not None for v in fields)
         result = math.fsum(fields) if complete else None
     lost = _sub(max_, s22)
     gap = None if result is None or target is None else max(0.0, target - result)
     split = appendix_id in layout.SURVEY_SPLIT_APPENDICES
-    lost_survey = (0.0 if appendix_id == "PL1" else col_sum(survey, "lost_2022")) if split else None
+    lost_survey = (0.0 if appendix_id == "PL1" else col_sum(survey, "lost_base")) if split else None
     return {
         "criteria": len(crit),
         "max": max_,
-        "score_2022": s22,
+        "score_base": s22,
         "target": target,
-        "lost_2022": lost,
-        "lost_2022_survey": lost_survey,
-        "lost_2022_other": _sub(lost, lost_survey),
-        "pct_2022": _ratio(s22, max_),
+        "lost_base": lost,
+        "lost_base_survey": lost_survey,
+        "lost_base_other": _sub(lost, lost_survey),
+        "pct_base": _ratio(s22, max_),
         "pct_target": _ratio(target, max_),
         "results": len(results),
         "achieved": int((crit["achieved"] == layout.ACHIEVED).sum()),
         "not_achieved": int((crit["achieved"] == layout.NOT_ACHIEVED).sum()),
-        "result_2023": result,
-        "change_2022": _sub(result, s22),
+        "result_target": result,
+        "change_base": _sub(result, s22),
         "result_achieved": achieved_label(result, gap) or None,
         "typed_levels": len(typed),
     }
 
 
 def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
-    """Points lost in 2022 per field (section) of PL2, split survey / other."""
+    """Points lost in the base year per field (section) of PL2, split survey / other."""
     out: dict[int, dict[str, Any]] = {}
     for row, data in rows[rows["kind"] == "section"].iterrows():
         kids = rows.loc[tree[int(str(row))]]
         survey = kids[kids["survey"].astype(bool)]
-        lost_survey = math.fsum(v for v in survey["lost_2022"] if v is not None)
-        lost = data["lost_2022"]
+        lost_survey = math.fsum(v for v in survey["lost_base"] if v is not None)
+        lost = data["lost_base"]
         out[int(str(row))] = {
             "id": data["id"],
             "name": data["name"],
             "max": data["max"],
-            "score_2022": data["score_2022"],
-            "lost_2022_survey": lost_survey,
-            "lost_2022_other": (lost or 0.0) - lost_survey,
-            "lost_2022": lost,
+            "score_base": data["score_base"],
+            "lost_base_survey": lost_survey,
+            "lost_base_other": (lost or 0.0) - lost_survey,
+            "lost_base": lost,
         }
     frame = pd.DataFrame.from_dict(out, orient="index")
     frame.index.name = "row"
@@ -498,6 +500,7 @@ def compute_gaps(state: MasterState) -> GapsReport:
     file = state.file
     return GapsReport(
         {a: appendix_gaps(state, a) for a in APPENDIX_IDS},
+        state.years,
         file=None if file is None else str(file),
     )
 
@@ -516,33 +519,34 @@ def number_text(value: object, digits: int = 2) -> str:
 def summary_lines(report: GapsReport) -> list[str]:
     """One sentence per appendix: the totals at a glance (the alert and the sheet use them)."""
     lines: list[str] = []
+    y = report.years
     for a in report.appendices.values():
         t = a.totals
         unit = "%" if a.id == "PL3" else " điểm"
         text = (
-            f"{a.id}: năm 2022 đạt {number_text(t['score_2022'])}/{number_text(t['max'])}{unit}, "
-            f"mục tiêu 2023 {number_text(t['target'])}{unit}"
+            f"{a.id}: năm {y.base} đạt {number_text(t['score_base'])}/{number_text(t['max'])}"
+            f"{unit}, mục tiêu {y.target} {number_text(t['target'])}{unit}"
         )
         if a.id == "PL1":
             text += " (giữ điểm tối đa)"
-        elif t["lost_2022_survey"] is not None:
+        elif t["lost_base_survey"] is not None:
             text += (
-                f"; bị mất {number_text(t['lost_2022'])} điểm, trong đó "
-                f"{number_text(t['lost_2022_survey'])} ở tiêu chí điều tra XHH và "
-                f"{number_text(t['lost_2022_other'])} ở tiêu chí khác (tỉnh tự khắc phục được)"
+                f"; bị mất {number_text(t['lost_base'])} điểm, trong đó "
+                f"{number_text(t['lost_base_survey'])} ở tiêu chí điều tra XHH và "
+                f"{number_text(t['lost_base_other'])} ở tiêu chí khác (tỉnh tự khắc phục được)"
             )
         else:
-            text += f"; còn thiếu {number_text(t['lost_2022'])}{unit} so với tối đa"
+            text += f"; còn thiếu {number_text(t['lost_base'])}{unit} so với tối đa"
         if t["results"]:
             text += (
-                f". Kết quả 2023 đã nhập {t['results']}/{t['criteria']} tiêu chí: "
+                f". Kết quả {y.target} đã nhập {t['results']}/{t['criteria']} tiêu chí: "
                 f"đạt {t['achieved']}, chưa đạt {t['not_achieved']}"
             )
         if t["typed_levels"]:
-            text += f". Kết quả 2023 nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
-        if t["result_2023"] is not None:
+            text += f". Kết quả {y.target} nhập ở {t['typed_levels']} {LEVEL_WORDS[a.id]}"
+        if t["result_target"] is not None:
             text += (
-                f". Kết quả 2023 cả phụ lục: {number_text(t['result_2023'])}{unit} "
+                f". Kết quả {y.target} cả phụ lục: {number_text(t['result_target'])}{unit} "
                 f"({str(t['result_achieved']).lower()} mục tiêu)"
             )
         lines.append(text + ".")
@@ -558,23 +562,23 @@ BLOCK_HEADERS: tuple[str, ...] = (
     "Mã tiêu chí",
     "Điều tra XHH",
     "Điểm tối đa",
-    "Năm 2022",
-    "Bị mất năm 2022",
+    "Năm {base}",
+    "Bị mất năm {base}",
     "Còn thiếu so với mục tiêu",
-    "Kết quả năm 2023",
-    "Đạt mục tiêu 2023?",
-    "Còn thiếu (2023)",
+    "Kết quả năm {target}",
+    "Đạt mục tiêu {target}?",
+    "Còn thiếu ({target})",
 )
 
 
 def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
-    """Typed 2023 results outside 0..max, on criteria and on typed section, group and total
+    """Typed target-year results outside 0..max, on criteria and on typed section, group and total
     rows: (appendix, row, message)."""
     out: list[tuple[str, int, str]] = []
     for a in report.appendices.values():
         typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
         for row, c in typed.iterrows():
-            result, max_ = c["result_2023"], c["max"]
+            result, max_ = c["result_target"], c["max"]
             if result is None:
                 continue
             if result < 0 or (max_ is not None and result > max_):
@@ -582,7 +586,8 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
                     (
                         a.id,
                         int(str(row)),
-                        f"Kết quả năm 2023 ({number_text(result, 4)}) nằm ngoài khoảng "
+                        f"Kết quả năm {report.years.target} ({number_text(result, 4)}) "
+                        "nằm ngoài khoảng "
                         f"0..{number_text(max_, 4)}.",
                     )
                 )
@@ -592,9 +597,9 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
 def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     """What the button writes on the summary sheet, from row ``layout.GAPS_BLOCK_ROW`` down.
 
-    The totals in words, the typed 2023 results that are out of range, then per appendix the
-    criteria that lost most points in 2022 (top ``top_n``) and, once results are typed, those
-    still short of their target, each with a link to its row.
+    The totals in words, the typed target-year results that are out of range, then per
+    appendix the criteria that lost most points in the base year (top ``top_n``) and, once
+    results are typed, those still short of their target, each with a link to its row.
     """
     sheet = layout.GAPS_SHEET
     edits: list[Edit] = [EnsureSheet(sheet), ClearRows(sheet, layout.GAPS_BLOCK_ROW)]
@@ -603,7 +608,8 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     rows += [[line] for line in summary_lines(report)]
     problems = _problems(report)
     rows.append([None])
-    rows.append([f"Kết quả năm 2023 cần xem lại: {len(problems) or 'không có'}"])
+    y = report.years
+    rows.append([f"Kết quả năm {y.target} cần xem lại: {len(problems) or 'không có'}"])
     edits.append(WriteValues(sheet, f"A{row}", rows))
     row += len(rows)
     for appendix_id, source_row, message in problems:
@@ -615,8 +621,8 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         edits.append(Link(sheet, f"{LINK_COLUMN}{row}", cell_ref(a.sheet, col, source_row), label))
         row += 1
     for title, pick in (
-        ("bị mất nhiều điểm nhất năm 2022", _top_lost),
-        ("chưa đạt mục tiêu 2023, xếp theo phần còn thiếu", _top_short),
+        (f"bị mất nhiều điểm nhất năm {y.base}", _top_lost),
+        (f"chưa đạt mục tiêu {y.target}, xếp theo phần còn thiếu", _top_short),
     ):
         picked = [(a, pick(a, top_n)) for a in report.appendices.values()]
         picked = [(a, p) for a, p in picked if not p.empty]
@@ -627,7 +633,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
             WriteValues(sheet, f"A{row}", [[f"Các tiêu chí {title} (tối đa {top_n} mỗi phụ lục)"]])
         )
         row += 1
-        edits.append(WriteValues(sheet, f"A{row}", [list(BLOCK_HEADERS)]))
+        edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in BLOCK_HEADERS]]))
         row += 1
         for a, frame in picked:
             for source_row, c in frame.iterrows():
@@ -640,9 +646,9 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     levels = [(a, frame) for a, frame in levels if not frame.empty]
     if levels:
         row += 1
-        edits.append(WriteValues(sheet, f"A{row}", [[LEVELS_TITLE]]))
+        edits.append(WriteValues(sheet, f"A{row}", [[render(LEVELS_TITLE, y)]]))
         row += 1
-        edits.append(WriteValues(sheet, f"A{row}", [list(LEVEL_HEADERS)]))
+        edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in LEVEL_HEADERS]]))
         row += 1
         for a, frame in levels:
             for source_row, c in frame.iterrows():
@@ -697,7 +703,7 @@ def _block_heights(edits: Sequence[Edit]) -> RowHeights:
 
 
 LEVELS_TITLE = (
-    "Kết quả năm 2023 theo lĩnh vực, nhóm, chỉ số nội dung và cả phụ lục "
+    "Kết quả năm {target} theo lĩnh vực, nhóm, chỉ số nội dung và cả phụ lục "
     "(số nhập ở dòng đó, hoặc tính từ các dòng con)"
 )
 LEVEL_HEADERS: tuple[str, ...] = (
@@ -706,30 +712,30 @@ LEVEL_HEADERS: tuple[str, ...] = (
     "Dòng",
     "Nhập trực tiếp?",
     "Điểm tối đa",
-    "Năm 2022",
-    "Mục tiêu năm 2023",
-    "Kết quả năm 2023",
-    "Đạt mục tiêu 2023?",
-    "Còn thiếu (2023)",
-    "Thay đổi so với 2022",
+    "Năm {base}",
+    "Mục tiêu năm {target}",
+    "Kết quả năm {target}",
+    "Đạt mục tiêu {target}?",
+    "Còn thiếu ({target})",
+    "Thay đổi so với {base}",
 )
 
 
 def _level_results(a: AppendixGaps) -> pd.DataFrame:
-    """The total, group and section rows that have a 2023 result, in sheet order."""
+    """The total, group and section rows that have a target-year result, in sheet order."""
     rows = a.rows[a.rows["kind"] != "criterion"]
-    return rows[rows["result_2023"].notna()]
+    return rows[rows["result_target"].notna()]
 
 
 def level_goal(a: AppendixGaps, row: int) -> float | None:
-    """What a total, group or section row's 2023 result is measured against: its own target
+    """What a total, group or section row's target-year result is measured against: its own target
     (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
-    criterion) held at its 2022 figure, as for a typed result."""
+    criterion) held at its base-year figure, as for a typed result."""
     c = a.rows.loc[row]
     if own_figures(a.id, str(c["kind"])):
         return c["target"]  # type: ignore[no-any-return]
     kids = a.rows.loc[a.tree.get(row, [])]
-    goals = [k["score_2022"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    goals = [k["score_base"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
     return _agg(goals, layout.AGGREGATION[a.id])
 
 
@@ -740,12 +746,12 @@ def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]
         None,  # the link
         typed,
         c["max"],
-        c["score_2022"],
+        c["score_base"],
         level_goal(a, row),
-        c["result_2023"],
+        c["result_target"],
         c["achieved"] or None,
-        c["gap_2023"],
-        c["change_2022"],
+        c["shortfall"],
+        c["change_base"],
     ]
 
 
@@ -766,18 +772,18 @@ def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
         None,  # the link
         layout.SURVEY_MARK if c["survey"] else None,
         c["max"],
-        c["score_2022"],
-        c["lost_2022"],
+        c["score_base"],
+        c["lost_base"],
         c["gap_target"],
-        c["result_2023"],
+        c["result_target"],
         c["achieved"] or None,
-        c["gap_2023"],
+        c["shortfall"],
     ]
 
 
 def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["lost_2022"], errors="coerce").fillna(0.0))
+    ranked = crit.assign(_key=pd.to_numeric(crit["lost_base"], errors="coerce").fillna(0.0))
     ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
     ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
     return ranked.drop(columns=["_key"])
@@ -790,7 +796,7 @@ def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
 
 def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["gap_2023"], errors="coerce").fillna(0.0))
+    ranked = crit.assign(_key=pd.to_numeric(crit["shortfall"], errors="coerce").fillna(0.0))
     ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
     ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
     return ranked.drop(columns=["_key"])
@@ -800,7 +806,7 @@ def alert_text(report: GapsReport) -> str:
     """The short message the button shows."""
     problems = _problems(report)
     tail = (
-        f"\n{len(problems)} kết quả năm 2023 nằm ngoài khoảng cho phép: xem trang "
+        f"\n{len(problems)} kết quả năm {report.years.target} nằm ngoài khoảng cho phép: xem trang "
         f"'{layout.GAPS_SHEET}'."
         if problems
         else ""

@@ -7,12 +7,12 @@ recalculates the built workbook and compares every formula with the core, to 1e-
 
 Appendix sheets (columns from ``layout.GAP_HEADERS``), row by row:
 
-- "Kết quả năm 2023" is an input cell on every row but a task's (light yellow, unlocked; data
+- "Kết quả năm <target>" is an input cell on every row but a task's (light yellow, unlocked; data
   validation decimal 0..max where the row has a max); on criterion rows it starts empty, on
   section, group and total rows it holds the aggregate of the children's results, and a number
   typed over that formula is the row's result (``kehoach.gaps.compute``);
-- criterion rows: the other gap cells are formulas over the row's max (E), 2022 (F), target
-  (G), "Điều tra XHH" (H) and result;
+- criterion rows: the other gap cells are formulas over the row's max (E), base-year figure
+  (F), target (G), "Điều tra XHH" (H) and result;
 - rows with their own plan figures (PL3/PL4 sections and totals): the same formulas over
   their own cells; their result aggregates the children's (mean for SIPAS, sum otherwise)
   once every child has one;
@@ -43,6 +43,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.charts import chart_title, text_properties
@@ -61,15 +62,16 @@ _BOLD = Font(name=FONT_NAME, size=11, bold=True)
 _HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="1F3864")
 # The sheet's legend, rows LEGEND_ROW..+1 merged across the table.
 SUMMARY_NOTE = (
-    "Chú giải. PL1: các tiêu chí đạt điểm tối đa năm 2022, mục tiêu là giữ điểm tối đa. "
-    "PL2: mục tiêu là điểm tối đa trừ tiêu chí điều tra XHH (giữ như 2022). "
+    "Chú giải. PL1: các tiêu chí đạt điểm tối đa năm {base}, mục tiêu là giữ điểm tối đa. "
+    "PL2: mục tiêu là điểm tối đa trừ tiêu chí điều tra XHH (giữ như {base}). "
     "PL3 (SIPAS) tính bằng % (trung bình các tiêu chí) và PL4 (PAPI): số liệu dòng Tổng của "
     "kế hoạch. Điểm ghi 2 chữ số thập phân. Mã tiêu chí PL3 ghi kèm nhóm (I.3.5, II.3.5). "
-    "Nhập kết quả năm 2023 vào cột nền vàng «Kết quả năm 2023» của từng phụ lục, rồi bấm "
+    "Nhập kết quả năm {target} vào cột nền vàng «Kết quả năm {target}» của từng phụ lục, rồi bấm "
     "«Tính chênh lệch»: các bảng từ dòng "
     f"{layout.GAPS_BLOCK_ROW} được ghi lại; bấm vào mã tiêu chí để tới dòng của nó."
 )
 LEGEND_ROWS = 2
+LOST_BY_FIELD = "Điểm bị mất năm {base} theo lĩnh vực (PL2)"
 # The button's blocks (kehoach.gaps.compute.gap_edits), styled at build time over a bounded range:
 # columns A..K; headers start with "Phụ lục" in column A, data rows with an appendix id.
 BLOCK_WIDTH = 11
@@ -121,11 +123,11 @@ class _Formulas:
         return g, f'{g}=""'
 
     def base_ref(self, row: int) -> str:
-        """The 2022 figure: PL1 kept full marks, so its 2022 is the max."""
-        return self.ref("max" if self.id == "PL1" else "score_2022", row)
+        """The base-year figure: PL1 kept full marks, so its base-year figure is the max."""
+        return self.ref("max" if self.id == "PL1" else "score_base", row)
 
     def achieved(self, row: int) -> str:
-        r, d = self.ref(layout.RESULT_KEY, row), self.ref("gap_2023", row)
+        r, d = self.ref(layout.RESULT_KEY, row), self.ref("shortfall", row)
         return (
             f'=IF({r}="","",IF({d}="",{_q(layout.NO_TARGET)},'
             f"IF(ROUND({d},4)>0,{_q(layout.NOT_ACHIEVED)},{_q(layout.ACHIEVED)})))"
@@ -133,21 +135,21 @@ class _Formulas:
 
     def own(self, row: int, children: Sequence[int] | None) -> dict[str, str]:
         """Formulas of a criterion row (children None) or of a row with its own figures."""
-        e, f, g = self.ref("max", row), self.ref("score_2022", row), self.ref("target", row)
+        e, f, g = self.ref("max", row), self.ref("score_base", row), self.ref("target", row)
         r = self.ref(layout.RESULT_KEY, row)
         target, no_target = self.target_ref(row)
         base = self.base_ref(row)
         out = {
-            "lost_2022": f'=IF(COUNT({e},{f})<2,"",{e}-{f})',
-            "pct_2022": f'=IF(COUNT({e},{f})<2,"",IF({e}=0,"",{f}/{e}))',
+            "lost_base": f'=IF(COUNT({e},{f})<2,"",{e}-{f})',
+            "pct_base": f'=IF(COUNT({e},{f})<2,"",IF({e}=0,"",{f}/{e}))',
             "gap_target": (
                 f'=IF(OR({self.ref("survey", row)}="x",COUNT({e},{f})<2),"",{e}-{f})'
                 if self.id == "PL2"
                 else f'=IF(COUNT({f},{g})<2,"",{g}-{f})'
             ),
             "achieved": self.achieved(row),
-            "gap_2023": f'=IF(OR({r}="",{no_target}),"",MAX(0,{target}-{r}))',
-            "change_2022": f'=IF(OR({r}="",{base}=""),"",{r}-{base})',
+            "shortfall": f'=IF(OR({r}="",{no_target}),"",MAX(0,{target}-{r}))',
+            "change_base": f'=IF(OR({r}="",{base}=""),"",{r}-{base})',
         }
         if children is not None:
             cells = self.cells(layout.RESULT_KEY, children)
@@ -155,9 +157,9 @@ class _Formulas:
         return {k: v for k, v in out.items() if k in self.keys}
 
     def goal(self, row: int) -> str:
-        """A child's 2023 goal when its parent's result is typed: its numeric target, or its
-        2022 figure where it has none (PL2 survey criteria are held as in 2022)."""
-        e, f, g, h = (self.ref(k, row) for k in ("max", "score_2022", "target", "survey"))
+        """A child's target-year goal when its parent's result is typed: its numeric target, or its
+        base-year figure where it has none (PL2 survey criteria are held as in that year)."""
+        e, f, g, h = (self.ref(k, row) for k in ("max", "score_base", "target", "survey"))
         if self.id == "PL1":
             return e
         if self.id == "PL2":
@@ -177,12 +179,12 @@ class _Formulas:
             return f'IF(COUNT({cells})=0,"",{how}({cells}))'
 
         results = self.cells(layout.RESULT_KEY, children)
-        maxes, s22s = self.cells("max", children), self.cells("score_2022", children)
+        maxes, s22s = self.cells("max", children), self.cells("score_base", children)
         if self.id == "PL1":
             s22s = maxes
         # A number typed over the result formula: the children's results are incomplete, or
         # their aggregate is another number (kehoach.gaps.compute.same_result's tolerance). Then the
-        # gap is taken against the children's targets, a child without one at its 2022 figure.
+        # gap is taken against the children's targets, a child without one at its base-year figure.
         n = len(children)
         aggregate = f"{how}({results})"
         # IF, not OR: the AVERAGE of no results is #DIV/0!, which OR would pass on.
@@ -190,18 +192,18 @@ class _Formulas:
         typed = f"IF(COUNT({results})<{n},TRUE,ABS({r}-{aggregate})>{near})"
         goal = f"{how}({','.join(self.goal(c) for c in children)})"
         out: dict[str, Callable[[], str]] = {
-            "lost_2022": lambda: "=" + agg("lost_2022"),
-            "pct_2022": lambda: f'=IF(SUM({maxes})=0,"",SUM({s22s})/SUM({maxes}))',
+            "lost_base": lambda: "=" + agg("lost_base"),
+            "pct_base": lambda: f'=IF(SUM({maxes})=0,"",SUM({s22s})/SUM({maxes}))',
             "gap_target": lambda: "=" + agg("gap_target"),
             layout.RESULT_KEY: lambda: f'=IF(COUNT({results})<{n},"",{aggregate})',
             "achieved": lambda: self.achieved(row),
-            "gap_2023": lambda: f'=IF({r}="","",IF({typed},MAX(0,{goal}-{r}),{agg("gap_2023")}))',
-            "change_2022": lambda: f'=IF({r}="","",{r}-{how}({s22s}))',
+            "shortfall": lambda: f'=IF({r}="","",IF({typed},MAX(0,{goal}-{r}),{agg("shortfall")}))',
+            "change_base": lambda: f'=IF({r}="","",{r}-{how}({s22s}))',
         }
         return {k: make() for k, make in out.items() if k in self.keys}
 
 
-def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
+def write_gap_cells(ws: Worksheet, appendix_id: str, years: PlanYears) -> None:
     """Fill the gap columns of an appendix sheet written by ``kehoach.workbook.master``."""
     from kehoach.gaps.compute import hierarchy, own_figures  # imports pandas: only when building
 
@@ -228,7 +230,7 @@ def write_gap_cells(ws: Worksheet, appendix_id: str) -> None:
                     formula2=repr(float(max_)),
                     allow_blank=True,
                     showErrorMessage=True,
-                    errorTitle="Kết quả năm 2023",
+                    errorTitle=f"Kết quả năm {years.target}",
                     error=f"Nhập một số từ 0 đến {max_:g} (điểm tối đa của dòng này).",
                 )
                 validations[float(max_)] = dv
@@ -259,7 +261,7 @@ def summary_formulas(
     """Formulas of the summary row of one appendix (row ``row`` of the sheet "Chênh lệch").
 
     ``total_row``: the appendix sheet's total row, for appendices with own totals (PL3, PL4).
-    ``sections``: its section rows; without a total row, the 2023 result is their sum (each
+    ``sections``: its section rows; without a total row, the target-year result is their sum (each
     typed, or summed from its criteria), once every section has one.
     """
     c = {
@@ -278,48 +280,48 @@ def summary_formulas(
     out: dict[str, str | float] = {"criteria": f"=COUNTIFS({kind},{crit})"}
     if appendix_id in layout.OWN_FIGURE_APPENDICES and total_row is not None:
         out["max"] = "=" + sumifs("max", total)
-        out["score_2022"] = "=" + sumifs("score_2022", total)
+        out["score_base"] = "=" + sumifs("score_base", total)
         out["target"] = "=" + sumifs("target", total)
         # The total row's own cell: it is "" until every child has a result.
         sheet = quote_sheetname(layout.APPENDIX_SHEETS[appendix_id])
         col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
-        out["result_2023"] = f"={sheet}!{col}{total_row}"
+        out["result_target"] = f"={sheet}!{col}{total_row}"
     else:
         out["max"] = "=" + sumifs("max", crit)
         if appendix_id == "PL1":
-            out["score_2022"] = f"={c['max']}"
+            out["score_base"] = f"={c['max']}"
             out["target"] = f"={c['max']}"
         else:
-            out["score_2022"] = "=" + sumifs("score_2022", crit)
+            out["score_base"] = "=" + sumifs("score_base", crit)
             out["target"] = (
                 f"={c['max']}-{sumifs('max', crit, is_survey)}"
-                f"+{sumifs('score_2022', crit, is_survey)}"
+                f"+{sumifs('score_base', crit, is_survey)}"
             )
         if sections:
             sheet = quote_sheetname(layout.APPENDIX_SHEETS[appendix_id])
             col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
             refs = ",".join(f"{sheet}!{col}{r}" for r in sections)
-            out["result_2023"] = f'=IF(COUNT({refs})<{len(sections)},"",SUM({refs}))'
+            out["result_target"] = f'=IF(COUNT({refs})<{len(sections)},"",SUM({refs}))'
         else:
-            out["result_2023"] = (
+            out["result_target"] = (
                 f'=IF(OR({c["results"]}=0,{c["results"]}<{c["criteria"]}),"",'
                 f"{sumifs(layout.RESULT_KEY, crit)})"
             )
-    out["lost_2022"] = f"={c['max']}-{c['score_2022']}"
+    out["lost_base"] = f"={c['max']}-{c['score_base']}"
     if appendix_id == "PL1":
-        out["lost_2022_survey"] = 0.0
-        out["lost_2022_other"] = f"={c['lost_2022']}-{c['lost_2022_survey']}"
+        out["lost_base_survey"] = 0.0
+        out["lost_base_other"] = f"={c['lost_base']}-{c['lost_base_survey']}"
     elif appendix_id in layout.SURVEY_SPLIT_APPENDICES:
-        out["lost_2022_survey"] = "=" + sumifs("lost_2022", crit, is_survey)
-        out["lost_2022_other"] = f"={c['lost_2022']}-{c['lost_2022_survey']}"
-    out["pct_2022"] = f'=IF({c["max"]}=0,"",{c["score_2022"]}/{c["max"]})'
+        out["lost_base_survey"] = "=" + sumifs("lost_base", crit, is_survey)
+        out["lost_base_other"] = f"={c['lost_base']}-{c['lost_base_survey']}"
+    out["pct_base"] = f'=IF({c["max"]}=0,"",{c["score_base"]}/{c["max"]})'
     out["pct_target"] = f'=IF({c["max"]}=0,"",{c["target"]}/{c["max"]})'
     result = _sheet_col(appendix_id, layout.RESULT_KEY)
     achieved = _sheet_col(appendix_id, "achieved")
     out["results"] = f'=COUNTIFS({kind},{crit},{result},"<>")'
     out["achieved"] = f"=COUNTIFS({kind},{crit},{achieved},{_q(layout.ACHIEVED)})"
     out["not_achieved"] = f"=COUNTIFS({kind},{crit},{achieved},{_q(layout.NOT_ACHIEVED)})"
-    out["change_2022"] = f'=IF({c["result_2023"]}="","",{c["result_2023"]}-{c["score_2022"]})'
+    out["change_base"] = f'=IF({c["result_target"]}="","",{c["result_target"]}-{c["score_base"]})'
     return out
 
 
@@ -350,9 +352,9 @@ def _fields_header_row() -> int:
     return layout.SUMMARY_HEADER_ROW + len(APPENDIX_IDS) + 4
 
 
-def _header(ws: Worksheet, row: int, columns: Sequence[layout.Column]) -> None:
+def _header(ws: Worksheet, row: int, columns: Sequence[layout.Column], years: PlanYears) -> None:
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row, i, col.header)
+        cell = ws.cell(row, i, col.text(years))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
@@ -372,7 +374,7 @@ def chart_rows(wb: Workbook) -> tuple[int, int]:
 
 def block_last_row(wb: Workbook) -> int:
     """The last row the build styles for the button's blocks: its lines of text, the top
-    criteria of every appendix twice (lost in 2022, short of the 2023 target), every total,
+    criteria of every appendix twice (lost in the base year, short of the target), every total,
     group and section row, and spares."""
     nodes = sum(
         sum(1 for k in row_kinds(wb[layout.APPENDIX_SHEETS[a]], a).values() if k != "criterion")
@@ -416,21 +418,24 @@ def _style_block(ws: Worksheet, last: int) -> None:
     )
 
 
-def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str = "") -> None:
+def write_summary(
+    wb: Workbook, ws: Worksheet, subtitle: str, years: PlanYears, plan_number: str = ""
+) -> None:
     """The sheet "Chênh lệch": appendix totals, PL2 per field, charts (all formulas), the
     legend, and the styles of the block the button writes."""
     from kehoach.gaps.compute import hierarchy
 
     ws.sheet_format.defaultRowHeight = 15
-    ws["A1"] = layout.GAPS_TITLE
+    ws["A1"] = render(layout.GAPS_TITLE, years)
     ws["A1"].font = Font(name=FONT_NAME, bold=True, size=14)
     ws["A2"] = subtitle
     ws["A2"].font = Font(name=FONT_NAME, italic=True, size=11)
     for i, col in enumerate(layout.SUMMARY_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    _header(ws, layout.SUMMARY_HEADER_ROW, layout.SUMMARY_COLUMNS)
+    _header(ws, layout.SUMMARY_HEADER_ROW, layout.SUMMARY_COLUMNS, years)
     header_lines = max(
-        lines_of(c.header, c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT) for c in layout.SUMMARY_COLUMNS
+        lines_of(render(c.header, years), c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT)
+        for c in layout.SUMMARY_COLUMNS
     )
     ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = max(62, header_lines * LINE_POINTS + 3)
     rows = summary_rows()
@@ -452,7 +457,8 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
             cell.alignment = _WRAP
             cell.font = _BODY
     note = legend_row()
-    cell = ws.cell(note, 1, SUMMARY_NOTE)
+    note_text = render(SUMMARY_NOTE, years)
+    cell = ws.cell(note, 1, note_text)
     cell.font = Font(name=FONT_NAME, size=11, italic=True, color="404040")
     cell.alignment = _WRAP
     ws.merge_cells(
@@ -465,13 +471,13 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
     # the safe side (with Times New Roman as the workbook's default font a unit of column
     # width is narrower than the estimate's, so a line holds about a fifth less).
     width = 0.8 * sum(c.width for c in layout.SUMMARY_COLUMNS)
-    lines = wrapped_lines(SUMMARY_NOTE, width)
+    lines = wrapped_lines(note_text, width)
     for r in range(note, note + LEGEND_ROWS):
         ws.row_dimensions[r].height = LINE_POINTS * lines / LEGEND_ROWS + 1
 
     header = _fields_header_row()
-    ws.cell(header - 1, 1, "Điểm bị mất năm 2022 theo lĩnh vực (PL2)").font = _BOLD
-    _header(ws, header, layout.FIELD_COLUMNS)
+    ws.cell(header - 1, 1, render(LOST_BY_FIELD, years)).font = _BOLD
+    _header(ws, header, layout.FIELD_COLUMNS, years)
     ws.row_dimensions[header].height = 47
     pl2 = layout.APPENDIX_SHEETS[layout.FIELDS_APPENDIX]
     cols = layout.APPENDIX_COLUMNS[layout.FIELDS_APPENDIX]
@@ -499,10 +505,10 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
             "tt": f"={ref('tt', section)}",
             "name": f"={ref('name', section)}",
             "max": f"=SUM({span('max', kids)})",
-            "score_2022": f"=SUM({span('score_2022', kids)})",
-            "lost_2022_survey": f'=SUMIFS({span("lost_2022", kids)},{span("survey", kids)},"x")',
-            "lost_2022_other": f"={f['lost_2022']}-{f['lost_2022_survey']}",
-            "lost_2022": f"=N({ref('lost_2022', section)})",
+            "score_base": f"=SUM({span('score_base', kids)})",
+            "lost_base_survey": f'=SUMIFS({span("lost_base", kids)},{span("survey", kids)},"x")',
+            "lost_base_other": f"={f['lost_base']}-{f['lost_base_survey']}",
+            "lost_base": f"=N({ref('lost_base', section)})",
         }
         for i, col in enumerate(layout.FIELD_COLUMNS, start=1):
             cell = ws.cell(out, i, values[col.key])
@@ -517,7 +523,7 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
         lines = max(1, -(-len(name) // int(layout.SUMMARY_COLUMNS[1].width * 0.9)))
         ws.row_dimensions[out].height = 15 * lines + 1
     box = chart_rows(wb)
-    _charts(ws, rows, out_rows, box)
+    _charts(ws, rows, out_rows, box, years)
     # Printed: the tables on a page, the charts on the next (a chart is never cut by a page
     # break), the button's block from a new page.
     ws.row_breaks.append(Break(id=box[0] - 1))
@@ -528,7 +534,11 @@ def write_summary(wb: Workbook, ws: Worksheet, subtitle: str, plan_number: str =
 
 
 def _charts(
-    ws: Worksheet, rows: dict[str, int], fields: dict[int, int], box: tuple[int, int]
+    ws: Worksheet,
+    rows: dict[str, int],
+    fields: dict[int, int],
+    box: tuple[int, int],
+    years: PlanYears,
 ) -> None:
     columns = layout.SUMMARY_COLUMNS
     first, last = min(rows.values()), max(rows.values())
@@ -536,12 +546,12 @@ def _charts(
     names = layout.column_index(columns, "index")
     pct = BarChart()
     pct.type = "col"
-    pct.title = chart_title("% điểm tối đa: năm 2022 và mục tiêu 2023")
+    pct.title = chart_title(render("% điểm tối đa: năm {base} và mục tiêu {target}", years))
     pct.y_axis.title = "% điểm tối đa"
     pct.y_axis.number_format = "0%"
     pct.y_axis.scaling.min = 0
     pct.y_axis.scaling.max = 1
-    for key, color in (("pct_2022", "A5A5A5"), ("pct_target", "2E7D32")):
+    for key, color in (("pct_base", "A5A5A5"), ("pct_target", "2E7D32")):
         col = layout.column_index(columns, key)
         pct.add_data(
             Reference(ws, min_col=col, min_row=layout.SUMMARY_HEADER_ROW, max_row=last),
@@ -560,10 +570,10 @@ def _charts(
     lost.type = "bar"
     lost.grouping = "stacked"
     lost.overlap = 100
-    lost.title = chart_title("Điểm bị mất năm 2022 theo lĩnh vực (PL2)")
+    lost.title = chart_title(render(LOST_BY_FIELD, years))
     header = _fields_header_row()
     f_first, f_last = min(fields.values()), max(fields.values())
-    for key, color in (("lost_2022_survey", "A5A5A5"), ("lost_2022_other", "C00000")):
+    for key, color in (("lost_base_survey", "A5A5A5"), ("lost_base_other", "C00000")):
         col = layout.column_index(layout.FIELD_COLUMNS, key)
         lost.add_data(
             Reference(ws, min_col=col, min_row=header, max_row=f_last), titles_from_data=True

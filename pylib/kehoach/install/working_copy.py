@@ -14,19 +14,21 @@ from pathlib import Path
 
 import kehoach
 from kehoach.common.errors import KeHoachError, missing_folder_text
-from kehoach.common.resources import WORKBOOK_NAME, checkout_root, macros_dir, templates_dir
+from kehoach.common.planyears import workbook_name
+from kehoach.common.resources import checkout_root, macros_dir, templates_dir
 from kehoach.install.excel_setup import ConfigChange, configure_workbook, workbook_settings
 
 
 def create_working_copy(
     folder: Path,
     *,
-    name: str = WORKBOOK_NAME,
+    name: str | None = None,
     executable: str | None = None,
     env: Mapping[str, str] | None = None,
     platform: str | None = None,
 ) -> tuple[Path, list[ConfigChange]]:
-    """Build ``folder/name`` from the package and write its ``xlwings.conf`` sheet; returns
+    """Build ``folder/name`` (default: "KeHoach<target year>.xlsm" of the embedded plan) from
+    the package and write its ``xlwings.conf`` sheet; returns
     the path and the settings written. KeHoachError when the file exists, when ``folder`` is a
     file, or when it lies inside the source checkout (a ``git pull`` would meet the data)."""
     from kehoach.plan.importer import load_default_plan
@@ -42,7 +44,8 @@ def create_working_copy(
             "(ví dụ C:\\KeHoach) để dữ liệu không lẫn với mã.",
             file=folder,
         )
-    target = folder / name
+    plan = load_default_plan()
+    target = folder / (name or workbook_name(plan.years))
     if target.exists():
         raise KeHoachError(
             "Đã có sổ làm việc ở đây: giữ nguyên (nó chứa dữ liệu của cán bộ). "
@@ -52,7 +55,7 @@ def create_working_copy(
     folder.mkdir(parents=True, exist_ok=True)
     pylib = None if _installed() else Path(kehoach.__file__).resolve().parents[1]
     settings = workbook_settings(executable=executable, pylib=pylib, env=env, platform=platform)
-    build_master(target, load_default_plan(), macros_dir(), templates_dir())
+    build_master(target, plan, macros_dir(), templates_dir())
     return target, configure_workbook(target, settings)
 
 

@@ -40,7 +40,6 @@ from kehoach.sheets import mail_layout as ml
 from kehoach.state.master import MasterState
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-PLAN_NUMBER = "365/KH-UBND"
 DEFAULT_DEADLINE_DAYS = 14
 _LINE = 76  # folded header lines stay under RFC 5322's 78
 _FORBIDDEN = '<>:"/\\|?*'
@@ -184,10 +183,12 @@ def render(templates: Path, kind: str, context: Mapping[str, Any]) -> tuple[str,
 # --- the message ------------------------------------------------------------------------------
 
 
-def attachment_name(agency_name: str) -> str:
-    """The attached workbook's name: the agency's Vietnamese name, valid on Windows."""
+def attachment_name(agency_name: str, plan_number: str) -> str:
+    """The attached workbook's name: the agency's Vietnamese name and the plan's number
+    ("… - KH 512.xlsx"), valid on Windows."""
     name = "".join("_" if ch in _FORBIDDEN or ord(ch) < 32 else ch for ch in agency_name)
-    return unicodedata.normalize("NFC", f"{name.strip(' .')} - KH {PLAN_NUMBER.split('/')[0]}.xlsx")
+    number = "".join(ch for ch in plan_number.split("/")[0] if ch not in _FORBIDDEN).strip()
+    return unicodedata.normalize("NFC", f"{name.strip(' .')} - KH {number}.xlsx")
 
 
 def _rfc2047_words(text: str) -> list[str]:
@@ -240,6 +241,7 @@ def compose(
     *,
     templates: Path,
     today: date,
+    plan_number: str,
 ) -> EmailMessage:
     """The message to ``agency`` with its workbook ``data`` attached as ``attachment_name``."""
     if not settings.sender_address:
@@ -249,12 +251,12 @@ def compose(
         )
     deadline = settings.deadline or today + timedelta(days=DEFAULT_DEADLINE_DAYS)
     context = {
-        "plan_number": PLAN_NUMBER,
+        "plan_number": plan_number,
         "agency_name": agency.name,
         "lead": counts.lead,
         "coordinating": counts.coordinating,
         "total": counts.lead + counts.coordinating,
-        "file_name": attachment_name(agency.name),
+        "file_name": attachment_name(agency.name, plan_number),
         "deadline": deadline.strftime("%d/%m/%Y"),
         "as_of": today.strftime("%d/%m/%Y"),
         "sender_name": settings.sender_name,
@@ -267,7 +269,7 @@ def compose(
     body.set_content(text, cte="quoted-printable")
     body.add_alternative(html, subtype="html", cte="quoted-printable")
     body.make_mixed()
-    body.attach(attachment_part(data, attachment_name(agency.name)))
+    body.attach(attachment_part(data, attachment_name(agency.name, plan_number)))
     to, cc = recipients(agency)
     headers = {
         "Subject": _encoded(subject),
@@ -283,7 +285,7 @@ def compose(
 
 def _encoded(text: str) -> str:
     """RFC 2047, folded: email.header's encoder, since policy.SMTP's folder drops the space
-    between two encoded words of a Vietnamese subject ("365/KH-UBND:Sở")."""
+    between two encoded words of a Vietnamese subject ("512/KH-UBND:Sở")."""
     if text.isascii():
         return Header(text, "us-ascii", maxlinelen=_LINE, header_name="Subject").encode("\r\n")
     return Header(text, "utf-8", maxlinelen=_LINE, header_name="Subject").encode("\r\n")

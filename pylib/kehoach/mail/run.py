@@ -131,6 +131,7 @@ def plan_mail(
         templates=templates,
         today=today,
         counts=counts,
+        plan_number=state.plan_number,
         skip=skip,
     )
     if counts is not None:  # an agency to remind without a file of its own: listed too

@@ -152,6 +152,7 @@ def prepare(
     today: date,
     counts: Mapping[str, Counts] | None = None,
     skip: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    plan_number: str = "",
 ) -> tuple[list[Outgoing], list[Outgoing]]:
     """(to send, skipped as already sent). ``counts`` (reminders) limits the run to those
     agencies and gives their outstanding items; otherwise every file of the manifest goes."""
@@ -191,7 +192,17 @@ def prepare(
             skipped.append(base)
             continue
         c = (counts or {}).get(agency.code) or Counts(entry.lead, entry.coordinating)
-        msg = compose(agency, entry.file, data, c, settings, kind, templates=templates, today=today)
+        msg = compose(
+            agency,
+            entry.file,
+            data,
+            c,
+            settings,
+            kind,
+            templates=templates,
+            today=today,
+            plan_number=plan_number,
+        )
         todo.append(replace(base, message=msg))
     return todo, skipped
 

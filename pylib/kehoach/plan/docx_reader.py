@@ -65,7 +65,7 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "tt": ("tt",),
     "name": ("tiêu chí", "nội dung", "lĩnh vực", "chỉ số"),
     "max": ("tối đa",),
-    "score_2022": ("2022",),
+    "score_base": ("đạt được", "kết quả"),
     "target": ("mục tiêu",),
     "target_text": ("mục tiêu",),
     "text": ("nhiệm vụ",),
@@ -307,6 +307,9 @@ def _render_table(out: RenderedDocx, tbl: CT_Tbl, appendix: str, number: int) ->
         )
     _check_header(grid[:header], layout, name, out.source)
     first = [row.cells for row in grid[:header]]
+    if number == 1:  # the header as the text has it once: it names the plan's years
+        for i, row in enumerate(grid[:header], start=1):
+            out.add("\t".join(row.cells), f"{name}, hàng {i}", row.merged, i)
     for i, row in enumerate(grid[header:], start=header + 1):
         if row.header_mark or any(_repeats(row.cells, cells) for cells in first):
             continue

@@ -1,8 +1,10 @@
-"""Import the plan text (Kế hoạch 365/KH-UBND) into the plan model.
+"""Import the plan text (a Kế hoạch …/KH-UBND on administrative-reform indexes) into the model.
 
 The text renders the signed plan: a header (number, place and date, title), body
 paragraphs, then four appendices "Phụ lục 1." .. "Phụ lục 4.", each a Word table
-written as tab-separated rows whose header rows repeat after every page break.
+written as tab-separated rows whose header rows repeat after every page break. The plan's two
+years come from those header rows: "Điểm đạt được năm …" / "Kết quả năm …" (the base year) and
+"Mục tiêu năm …" (the target year).
 ``kehoach.plan.tables`` reads the rows of one appendix; ``kehoach.plan.taskrows`` turns task
 cells into tasks. Every problem is a ``PlanTextError`` naming the line.
 The plan's Word file is rendered to the same lines by ``kehoach.plan.docx_reader``.
@@ -16,18 +18,21 @@ from importlib import resources
 from pathlib import Path
 
 from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.docx_reader import MAX_PLAN_BYTES, is_word_file, render_docx
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.plan.tables import LAYOUTS, Line, read_appendix
 from kehoach.plan.textclean import clean
 
-DEFAULT_PLAN_FILE = "ke-hoach-365-2023.txt"
+DEFAULT_PLAN_FILE = "ke-hoach-365-2023.txt"  # the embedded default plan
 
 _NUMBER_LINE = re.compile(r"^Số\s*:\s*(\S.*)$")
 _DATE_LINE = re.compile(
     r"^(?P<place>[^,]+),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
 )
 _TITLE_LINE = "KẾ HOẠCH"
+_BASE_HEADER = re.compile(r"(?:Điểm đạt được|Kết quả)\s+năm\s+(\d{4})", re.IGNORECASE)
+_TARGET_HEADER = re.compile(r"Mục tiêu\s+năm\s+(\d{4})", re.IGNORECASE)
 _APPENDIX_HEADING = re.compile(r"^Phụ lục\s+(?P<n>[^\s.]+)\s*\.\s*(?P<title>.*)$", re.IGNORECASE)
 
 
@@ -44,11 +49,20 @@ def plan_from_lines(lines: list[Line], source: str) -> Plan:
     """The plan in ``lines``: the text's lines, or a Word file rendered as such lines."""
     body, parts = _split_appendices(lines, source)
     number, date, place, title = _read_header(body, source)
-    plan = Plan(number=number, date=date, title=title, issuer=f"UBND tỉnh {place}")
+    base, target = _read_years(parts, source)
+    plan = Plan(
+        number=number,
+        date=date,
+        title=title,
+        issuer=f"UBND tỉnh {place}",
+        base_year=base,
+        target_year=target,
+        province=place,
+    )
     for appendix_id in APPENDIX_IDS:
         heading, rows = parts[appendix_id]
         appendix = Appendix(id=appendix_id, title=heading.text)
-        read_appendix(appendix, LAYOUTS[appendix_id], rows, source)
+        read_appendix(appendix, LAYOUTS[appendix_id], rows, source, PlanYears(base, target))
         if not appendix.sections:
             raise PlanTextError(
                 f"Phụ lục {appendix_id[2:]} không có bảng nào.",
@@ -103,7 +117,7 @@ def default_plan_path() -> Path:
 
 
 def load_default_plan() -> Plan:
-    """The plan shipped with the package (Kế hoạch 365/KH-UBND, 08/6/2023)."""
+    """The plan shipped with the package (``DEFAULT_PLAN_FILE``)."""
     return load_plan(default_plan_path())
 
 
@@ -175,3 +189,53 @@ def _read_header(body: list[Line], source: str) -> tuple[str, str, str, str]:
             f"Không tìm thấy {', '.join(missing)} ở phần đầu kế hoạch.", file=source, line=1
         )
     return number, date, place, title
+
+
+def _read_years(parts: dict[str, tuple[Line, list[Line]]], source: str) -> tuple[int, int]:
+    """(base year, target year) from the appendices' header rows; PlanTextError when a year is
+    missing or two header rows disagree, naming the line."""
+    found: dict[str, tuple[int, Line]] = {}
+    for appendix_id in APPENDIX_IDS:
+        for line in parts[appendix_id][1]:
+            if "\t" not in line.raw:
+                continue
+            for cell in line.raw.split("\t"):
+                text = clean(cell)
+                for kind, pattern in (("base", _BASE_HEADER), ("target", _TARGET_HEADER)):
+                    m = pattern.fullmatch(text.removesuffix("(%)").strip())
+                    if m is None:
+                        continue
+                    year = int(m[1])
+                    seen = found.setdefault(kind, (year, line))
+                    if seen[0] != year:
+                        label = "kết quả" if kind == "base" else "mục tiêu"
+                        raise PlanTextError(
+                            f"Hai dòng tiêu đề bảng ghi năm {label} khác nhau: năm {seen[0]} "
+                            f"(dòng {seen[1].number}) và năm {year}.",
+                            file=source,
+                            line=line.number,
+                            text=line.raw,
+                        )
+    missing = [
+        label
+        for kind, label in (
+            ("base", "«Điểm đạt được năm …» hoặc «Kết quả năm …» (năm kết quả làm căn cứ)"),
+            ("target", "«Mục tiêu năm …» (năm mục tiêu)"),
+        )
+        if kind not in found
+    ]
+    if missing:
+        raise PlanTextError(
+            f"Không xác định được năm của kế hoạch: không thấy cột {' và '.join(missing)} "
+            "trong dòng tiêu đề bảng của Phụ lục 1 đến Phụ lục 4.",
+            file=source,
+        )
+    base, target = found["base"][0], found["target"][0]
+    if base >= target:
+        raise PlanTextError(
+            f"Năm kết quả làm căn cứ ({base}) phải trước năm mục tiêu ({target}).",
+            file=source,
+            line=found["target"][1].number,
+            text=found["target"][1].raw,
+        )
+    return base, target

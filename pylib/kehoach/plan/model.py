@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kehoach.common.planyears import PlanYears
+
 APPENDIX_IDS: tuple[str, ...] = ("PL1", "PL2", "PL3", "PL4")
 
 
@@ -45,7 +47,7 @@ class Task:
 class Variant:
     """A value seen on a repeated row of the same criterion that differs from the first."""
 
-    field: str  # "name", "max", "score_2022", "target", "target_text"
+    field: str  # "name", "max", "score_base", "target", "target_text"
     value: str  # as written on the repeated row
     line: int
 
@@ -61,7 +63,7 @@ class Criterion:
     code: str  # as written: "TC 1.2", "TCTP 3.4.4", "2.3"
     name: str
     max: float | None = None
-    score_2022: float | None = None
+    score_base: float | None = None
     target: float | None = None
     target_text: str = ""  # the target as the plan words it, when it is not a number
     survey: bool = False  # "(Điều tra XHH)": scored by sociological survey
@@ -79,7 +81,7 @@ class Criterion:
             "code": self.code,
             "name": self.name,
             "max": self.max,
-            "score_2022": self.score_2022,
+            "score_base": self.score_base,
             "target": self.target,
             "target_text": self.target_text,
             "survey": self.survey,
@@ -100,7 +102,7 @@ class Section:
     id: str
     title: str
     max: float | None = None
-    score_2022: float | None = None
+    score_base: float | None = None
     target: float | None = None
     group: str = ""
     group_title: str = ""
@@ -114,7 +116,7 @@ class Section:
             "group": self.group,
             "group_title": self.group_title,
             "max": self.max,
-            "score_2022": self.score_2022,
+            "score_base": self.score_base,
             "target": self.target,
             "criteria": [c.to_dict() for c in self.criteria],
         }
@@ -123,11 +125,11 @@ class Section:
 @dataclass
 class Totals:
     max: float | None = None
-    score_2022: float | None = None
+    score_base: float | None = None
     target: float | None = None
 
     def to_dict(self) -> dict[str, float | None]:
-        return {"max": self.max, "score_2022": self.score_2022, "target": self.target}
+        return {"max": self.max, "score_base": self.score_base, "target": self.target}
 
 
 @dataclass
@@ -156,11 +158,21 @@ class Appendix:
 
 @dataclass
 class Plan:
-    number: str  # "365/KH-UBND"
-    date: str  # ISO "2023-06-08"
+    number: str  # "512/KH-UBND"
+    date: str  # ISO "2026-03-15"
     title: str
     issuer: str = ""  # "UBND tỉnh Bắc Kạn"
     appendices: list[Appendix] = field(default_factory=list)
+    base_year: int = 0  # the year whose results the plan fixes ("Điểm đạt được năm …")
+    target_year: int = 0  # the year of its targets ("Mục tiêu năm …")
+    province: str = ""  # "Bắc Kạn"
+
+    @property
+    def years(self) -> PlanYears:
+        """Base and target year; ValueError when the plan was made without them."""
+        if not self.base_year or not self.target_year:
+            raise ValueError(f"plan {self.number!r} has no base or target year")
+        return PlanYears(self.base_year, self.target_year)
 
     def appendix(self, appendix_id: str) -> Appendix:
         for a in self.appendices:
@@ -184,6 +196,9 @@ class Plan:
                 "date": self.date,
                 "title": self.title,
                 "issuer": self.issuer,
+                "province": self.province,
+                "base_year": self.base_year,
+                "target_year": self.target_year,
             },
             "appendices": [a.to_dict() for a in self.appendices],
         }

@@ -3,8 +3,8 @@
 Where each part comes from:
 
 - plan header (number, date, issuer, title): the cover's cells named by the
-  workbook-level defined names ``layout.PLAN_NAMES``; the date is shown "08/6/2023"
-  and read back as ISO "2023-06-08";
+  workbook-level defined names ``layout.PLAN_NAMES``; the date is shown "15/3/2026"
+  and read back as ISO "2026-03-15";
 - appendices, their totals, groups, sections and criteria: the appendix sheets, row by
   row, told apart by the "kind" column; the appendix title is cell A1;
 - tasks: the tasks sheet, attached to their criterion by (appendix, criterion id) in
@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.common.celltext import cell_text
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import (
     APPENDIX_IDS,
     Appendix,
@@ -109,6 +110,7 @@ class _Reader:
     def __init__(self, wb: Workbook, path: Path | None) -> None:
         self.wb = wb
         self.path = path
+        self.years = PlanYears(0, 0)  # set by check_sheets, from the appendix headers
 
     def error(
         self, message: str, sheet: str | None = None, cell: str | None = None
@@ -124,6 +126,8 @@ class _Reader:
             title=cell_text(header["title"]).strip(),
             issuer=cell_text(header["issuer"]).strip(),
         )
+        plan.base_year, plan.target_year = self.years.base, self.years.target
+        plan.province = plan.issuer.removeprefix("UBND tỉnh").strip()
         plan.appendices = [self.appendix(a) for a in APPENDIX_IDS]
         self.attach_tasks(plan)
         return plan
@@ -142,6 +146,14 @@ class _Reader:
                 + "\n    Hãy trả tên trang tính và dòng tiêu đề về như cũ "
                 "(hoặc tạo lại workbook bằng lệnh «kehoach build»)."
             )
+        years = layout.sheet_years(header_rows)
+        if years is None:
+            raise self.error(
+                "Không xác định được năm của kế hoạch: tiêu đề các cột «Điểm đạt được năm …», "
+                "«Mục tiêu năm …» của các trang PL1–PL4 (dòng "
+                f"{layout.HEADER_ROW}) phải ghi cùng một năm kết quả và một năm mục tiêu."
+            )
+        self.years = years
 
     def named_value(self, key: str, name: str) -> Any:
         defined = self.wb.defined_names.get(name)
@@ -214,7 +226,7 @@ class _Reader:
                     id=self.child_id(row_id, prefix, sheet, id_cell),
                     title=cell_text(values["name"]),
                     max=max_,
-                    score_2022=s22,
+                    score_base=s22,
                     target=target,
                     group=group,
                     group_title=group_title,
@@ -265,7 +277,7 @@ class _Reader:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            header = columns[layout.column_index(columns, key) - 1].header
+            header = columns[layout.column_index(columns, key) - 1].text(self.years)
             raise self.error(
                 f"Cột «{header}» phải là số, đang là «{value}».",
                 sheet=ws.title,
@@ -278,7 +290,7 @@ class _Reader:
     ) -> tuple[float | None, float | None, float | None]:
         return (
             self.number(ws, columns, row, "max", values["max"]),
-            self.number(ws, columns, row, "score_2022", values["score_2022"]),
+            self.number(ws, columns, row, "score_base", values["score_base"]),
             self.number(ws, columns, row, "target", values["target"]),
         )
 
@@ -315,7 +327,7 @@ class _Reader:
         criterion_id: str,
     ) -> Criterion:
         max_ = self.number(ws, columns, row, "max", values["max"])
-        s22 = self.number(ws, columns, row, "score_2022", values["score_2022"])
+        s22 = self.number(ws, columns, row, "score_base", values["score_base"])
         target_value = values["target"]
         target: float | None = None
         target_text = ""
@@ -338,7 +350,7 @@ class _Reader:
             code=cell_text(values["code"]),
             name=cell_text(values["name"]),
             max=max_,
-            score_2022=s22,
+            score_base=s22,
             target=target,
             target_text=target_text,
             survey=bool(survey_text),
@@ -356,7 +368,7 @@ class _Reader:
             if not text.strip():
                 continue
             match = _VARIANT_LINE.fullmatch(text)
-            field = layout.VARIANT_FIELDS.get(match["label"]) if match else None
+            field = layout.variant_field(match["label"]) if match else None
             if match is None or field is None:
                 raise self.error(
                     f"Dòng «{text}» phải có dạng «nhãn: giá trị (dòng N)», nhãn là một trong "

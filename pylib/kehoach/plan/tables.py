@@ -9,14 +9,14 @@ Each appendix has its own columns (``LAYOUTS``) and its own way of marking rows:
   in the name cell ("TC 1.2. Thực hiện …").
 * PL3 (SIPAS): a "TỔNG" row gives the totals; Roman numerals open criteria groups,
   integers open sub-groups (the sections, id "I.1"), "1.1" codes are criteria.
-  Header rows come in pairs (the second reads "Kết quả năm 2022 / Mục tiêu năm 2023").
+  Header rows come in pairs (the second reads "Kết quả năm … / Mục tiêu năm …").
 * PL4 (PAPI): a "Tổng" row gives the totals, integers open content indexes
   (sections), "1.1" codes are sub-contents (criteria).
 
 Header rows (TT = "TT") repeat after every page break and are skipped. A criterion
 code seen again in the same section (repeated after a page break) continues the
 same criterion: its tasks are appended and differing values become ``Variant``s.
-An empty "Mục tiêu năm 2023" text (PL1, PL2) inherits the one above in the same
+An empty "Mục tiêu năm …" text (PL1, PL2) inherits the one above in the same
 section (a merged cell), recorded in ``Criterion.inherited``. Lines rendered from a
 Word table say which cells are merged (``Line.merged``): only those inherit.
 """
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from kehoach.common.errors import PlanTextError
+from kehoach.common.planyears import PlanYears, neutral, render
 from kehoach.plan.model import Appendix, Criterion, Section, Totals, Variant
 from kehoach.plan.numbers import parse_decimal
 from kehoach.plan.taskrows import Carry, TaskRow, resolve
@@ -35,15 +36,15 @@ from kehoach.plan.textclean import clean
 
 SIPAS_MAX = 100.0  # "Tỷ lệ (tối đa 100%)": every SIPAS figure is a percentage
 
-NUMBER_COLUMNS: tuple[str, ...] = ("max", "score_2022", "target")
+NUMBER_COLUMNS: tuple[str, ...] = ("max", "score_base", "target")
 TASK_COLUMNS: tuple[str, ...] = ("text", "lead", "coordinating", "timeline")
 LABELS: dict[str, str] = {
     "tt": "TT",
     "name": "Tên",
     "max": "Điểm tối đa",
-    "score_2022": "Điểm đạt được năm 2022",
-    "target": "Mục tiêu năm 2023",
-    "target_text": "Mục tiêu năm 2023",
+    "score_base": "Điểm đạt được năm {base}",
+    "target": "Mục tiêu năm {target}",
+    "target_text": "Mục tiêu năm {target}",
     "text": "Nhiệm vụ, giải pháp",
     "lead": "Cơ quan chủ trì thực hiện",
     "coordinating": "Cơ quan phối hợp thực hiện",
@@ -68,18 +69,19 @@ class Layout:
     labels: tuple[tuple[str, str], ...] = ()  # overrides of LABELS
 
     def label(self, column: str) -> str:
-        return dict(self.labels).get(column, LABELS[column])
+        """The column's header as messages name it ("{base}", "{target}" until rendered)."""
+        return neutral(dict(self.labels).get(column, LABELS[column]))
 
 
 LAYOUTS: dict[str, Layout] = {
     "PL1": Layout("par", ("tt", "name", "max", "target_text", *TASK_COLUMNS)),
-    "PL2": Layout("par", ("tt", "name", "max", "score_2022", "target_text", *TASK_COLUMNS)),
+    "PL2": Layout("par", ("tt", "name", "max", "score_base", "target_text", *TASK_COLUMNS)),
     "PL3": Layout(
         "sipas",
-        ("tt", "name", "score_2022", "target", *TASK_COLUMNS),
-        (("score_2022", "Kết quả năm 2022"),),
+        ("tt", "name", "score_base", "target", *TASK_COLUMNS),
+        (("score_base", "Kết quả năm {base}"),),
     ),
-    "PL4": Layout("papi", ("tt", "name", "max", "score_2022", "target", *TASK_COLUMNS)),
+    "PL4": Layout("papi", ("tt", "name", "max", "score_base", "target", *TASK_COLUMNS)),
 }
 
 _PAR_CODE = re.compile(r"^(?P<kind>TCTP|TC)\s*(?P<num>\d+(?:\.\d+)*)\s*\.?\s*(?P<name>.*)$")
@@ -160,8 +162,23 @@ def _to_roman(value: int) -> str:
     return out
 
 
-def read_appendix(appendix: Appendix, layout: Layout, lines: list[Line], source: str) -> None:
-    """Fill ``appendix`` from the lines after its heading (tab-less lines are notes)."""
+def read_appendix(
+    appendix: Appendix,
+    layout: Layout,
+    lines: list[Line],
+    source: str,
+    years: PlanYears | None = None,
+) -> None:
+    """Fill ``appendix`` from the lines after its heading (tab-less lines are notes); messages
+    name the columns with the plan's ``years``."""
+    if years is not None:
+        layout = Layout(
+            layout.kind,
+            layout.columns,
+            tuple(
+                (c, render(dict(layout.labels).get(c, LABELS[c]), years)) for c in layout.columns
+            ),
+        )
     reader = _Reader(appendix, layout, source)
     for line in lines:
         if "\t" in line.raw:
@@ -217,7 +234,7 @@ class _Reader:
             self._fail_line(self.untitled.line, "Lĩnh vực không có tên.")
 
     def _is_header(self, row: _Row) -> bool:
-        if row.get("tt").casefold() == "tt":
+        if row.get("tt").casefold() in ("tt", "stt"):
             return True
         if row.get("tt") or row.get("name") or not row.empty(TASK_COLUMNS):
             return False
@@ -256,7 +273,7 @@ class _Reader:
                 self._fail(row, "Nhóm con nằm ngoài nhóm tiêu chí (thiếu dòng I/II).")
             section.id = f"{self.group[0]}.{number}"
             section.group, section.group_title = self.group
-        section.max, section.score_2022, section.target = self._figures(row)
+        section.max, section.score_base, section.target = self._figures(row)
         self.appendix.sections.append(section)
         self.section = section
         return section
@@ -306,7 +323,7 @@ class _Reader:
                 code=code,
                 name=name,
                 max=max_,
-                score_2022=score,
+                score_base=score,
                 target=target,
                 target_text=target_text,
                 survey=_SURVEY in name.casefold(),
@@ -347,7 +364,7 @@ class _Reader:
             *zip(
                 NUMBER_COLUMNS,
                 figures,
-                (criterion.max, criterion.score_2022, criterion.target),
+                (criterion.max, criterion.score_base, criterion.target),
                 strict=True,
             ),
             ("target_text", target_text, criterion.target_text),

@@ -92,7 +92,7 @@ def reads_as_agencies(value: str) -> bool:
 
 
 def reads_as_period(value: str) -> bool:
-    """True for text that states a period ("Thường xuyên", "Năm 2023", "Khi …")."""
+    """True for text that states a period ("Thường xuyên", "Năm 2026", "Khi …")."""
     return bool(_PERIOD_START.match(value)) and not _AGENCY_START.match(value)
 
 

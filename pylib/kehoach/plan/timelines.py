@@ -5,13 +5,13 @@
 =============  ==============================================  =====================================
 kind           written                                         dates
 =============  ==============================================  =====================================
-``date``       "Tháng 01/2024", "Trước ngày 30/6/2023",        due: the date (a month: its last
-               "Từ 01/6/2023"                                   day); "Từ …" gives a start only, and
+``date``       "Tháng 01/2027", "Trước ngày 30/6/2026",        due: the date (a month: its last
+               "Từ 01/6/2026"                                   day); "Từ …" gives a start only, and
                                                                a start is not a deadline: due None
-``period``     "Năm 2023", "Quý III-IV/2023",                  start, end; due = end of the period
-               "Từ 01/6/2023 đến 31/12/2023"
+``period``     "Năm 2026", "Quý III-IV/2026",                  start, end; due = end of the period
+               "Từ 01/6/2026 đến 31/12/2026"
 ``recurring``  "Thường xuyên", "Hằng quý", "Trước ngày 12      due None: the reports fall due every
-               tháng cuối quý và ngày 12/12/2023"              quarter (``due_dates``); end = the
+               tháng cuối quý và ngày 12/12/2026"              quarter (``due_dates``); end = the
                                                                final date when the text gives one
 ``event``      "Khi có văn bản chỉ đạo…", "Sau khi …"          none: it happens when the event does
 ``empty``      ""                                              none
@@ -21,7 +21,7 @@ kind           written                                         dates
 "Thường xuyên" (continuous work) is reported on every quarter; the plan gives no report day
 for it, so its reports fall due on the quarter's last day (``report_day`` None). A text naming the
 day ("Trước ngày 12 tháng cuối quý") sets it. Matching ignores case, extra spaces, Unicode
-normalisation (NFC/NFD) and missing diacritics ("Thuong xuyen", "NAM 2023"); a year left out
+normalisation (NFC/NFD) and missing diacritics ("Thuong xuyen", "NAM 2026"); a year left out
 ("Quý III", "Tháng 12") is the plan's year, ``year``. Pure: no I/O.
 """
 
@@ -81,7 +81,7 @@ class Timeline:
 # --- the public functions ----------------------------------------------------------------
 
 
-def parse_timeline(text: str, year: int = 2023) -> Timeline:
+def parse_timeline(text: str, year: int) -> Timeline:
     """Read a task's timeline; ``year`` is the plan's year, for texts that leave it out.
 
     Never raises on odd text: what no pattern reads is a Timeline of kind ``"unparsed"``.
@@ -122,7 +122,7 @@ def current_period_due(tl: Timeline, as_of: date) -> date | None:
 
 
 def date_vi(d: date) -> str:
-    """ "01/6/2023": day with two digits, month without a leading zero (the plan's style)."""
+    """ "01/6/2026": day with two digits, month without a leading zero (the plan's style)."""
     return f"{d.day:02d}/{d.month}/{d.year}"
 
 
@@ -277,7 +277,7 @@ _PARSERS = (
 
 
 def date_text(iso: str) -> str:
-    """ "2023-06-08" → "08/6/2023", the plan's own style; other text unchanged."""
+    """ "2026-03-15" → "15/3/2026", the plan's own style; other text unchanged."""
     try:
         d = date.fromisoformat(iso)
     except ValueError:
@@ -286,11 +286,12 @@ def date_text(iso: str) -> str:
 
 
 def plan_year(plan: Plan) -> int:
-    """The year of the plan's date (a timeline without a year is in it); 2023 if undated."""
+    """The year of the plan's date (a timeline without a year is in it); the plan's target
+    year when its date does not read as one. ValueError for a plan made without its years."""
     try:
         return date.fromisoformat(plan.date).year
     except ValueError:
-        return 2023
+        return plan.years.target
 
 
 def due_value(timeline: Timeline, year: int) -> date | str | None:

@@ -5,7 +5,7 @@ from the same functions as ``kehoach summary --json`` (``summary.summarize`` on 
 ``kehoach gaps --json`` (``gaps.compute_gaps``), so every number of the report is one of theirs:
 
 - the period that ends at ``as_of``: the quarter (``quy``), the half-year (``6-thang``) or the
-  year (``nam``) containing it, named as officials write it ("quý IV năm 2023");
+  year (``nam``) containing it, named as officials write it ("quý IV năm 2026");
 - the header of the document: the issuing body and signer from the sheet "Cài đặt"
   (``mail_layout.REPORT_SETTINGS``; a master built before these rows gets the defaults), the
   plan's number, date, issuer and title from the cover's named cells;
@@ -95,7 +95,7 @@ class Period:
     kind: str  # a key of PERIODS
     start: date
     end: date  # as_of
-    label: str  # "quý IV năm 2023", "6 tháng đầu năm 2023", "năm 2023"
+    label: str  # "quý IV năm 2026", "6 tháng đầu năm 2026", "năm 2026"
 
 
 def period_of(kind: str, as_of: date) -> Period:
@@ -189,7 +189,7 @@ class ReportData:
 
     @property
     def file_name(self) -> str:
-        """The button's file name: "BaoCao_quy_2023-12-31.docx"."""
+        """The button's file name: "BaoCao_quy_2026-12-31.docx"."""
         return f"BaoCao_{self.period.kind}_{self.as_of.isoformat()}.docx"
 
     def title(self) -> str:
@@ -267,10 +267,10 @@ class ReportData:
                     for k in (
                         "criteria",
                         "max",
-                        "score_2022",
+                        "score_base",
                         "target",
-                        "lost_2022",
-                        "result_2023",
+                        "lost_base",
+                        "result_target",
                         "results",
                         "achieved",
                         "not_achieved",
@@ -292,8 +292,8 @@ class ReportData:
                         "name": str(c["name"]),
                         "survey": bool(c["survey"]),
                         "max": c["max"],
-                        "score_2022": c["score_2022"],
-                        "lost_2022": c["lost_2022"],
+                        "score_base": c["score_base"],
+                        "lost_base": c["lost_base"],
                     }
                 )
         return out
@@ -376,8 +376,8 @@ class ReportData:
                     "name": r["name"]
                     + (" (điều tra XHH)" if r["survey"] and "XHH" not in r["name"] else ""),
                     "max": score_text(r["max"]),
-                    "prev": score_text(r["score_2022"]),
-                    "lost": score_text(r["lost_2022"]),
+                    "prev": score_text(r["score_base"]),
+                    "lost": score_text(r["lost_base"]),
                 }
                 for r in self.lost_rows()
             ],
@@ -445,9 +445,9 @@ class ReportData:
         return {
             "name": f"{r['id']} – {r['name']}",
             "max": score_text(r["max"]),
-            "prev": score_text(r["score_2022"]),
+            "prev": score_text(r["score_base"]),
             "target": score_text(r["target"]),
-            "result": score_text(r["result_2023"]) if r["results"] else "–",
+            "result": score_text(r["result_target"]) if r["results"] else "–",
             "verdict": verdict,
         }
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from kehoach.common.planyears import PlanYears, matches, neutral, render, years_in
+
 COVER_SHEET = "Giới thiệu"
 TASKS_SHEET = "Nhiệm vụ"
 
@@ -28,10 +30,20 @@ FIRST_DATA_ROW = 4
 @dataclass(frozen=True)
 class Column:
     key: str  # English name used in code and in DataFrames
-    header: str  # Vietnamese header shown in the sheet
+    # Vietnamese header shown in the sheet; "{base}" and "{target}" stand for the plan's years
+    # (``kehoach.common.planyears``): write ``text(years)``, compare with ``matches``.
+    header: str
     width: float
     number_format: str = "General"
     printed: bool = True  # part of the printed table (technical columns are not)
+
+    def text(self, years: PlanYears | None) -> str:
+        """The header as shown for a plan of ``years`` (years as "…" when None)."""
+        return render(self.header, years) if years is not None else neutral(self.header)
+
+    def matches(self, found: Any) -> bool:
+        """Whether a header cell's value is this column's header, for any plan's years."""
+        return matches(str(found).strip() if found is not None else "", self.header)
 
 
 def _appendix_columns(
@@ -45,17 +57,17 @@ def _appendix_columns(
         Column("code", "Mã tiêu chí", 10),
         Column("name", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 25),
         Column("max", max_h, 8, fmt),
-        Column("score_2022", s22_h, 8, fmt),
+        Column("score_base", s22_h, 8, fmt),
         Column("target", target_h, 12, fmt),
         Column("survey", "Điều tra XHH", 7),
         Column("task", "Nhiệm vụ, giải pháp", 36),
         Column("lead", "Cơ quan chủ trì thực hiện", 16),
         Column("coordinating", "Cơ quan phối hợp thực hiện", 16),
         Column("timeline", "Thời gian thực hiện", 11),
-        # The gap columns (kehoach.gaps.compute, kehoach.gaps.sheet): the 2023 result officials
-        # type in
-        # and formulas over the plan's figures. Not printed: the plan's table already takes
-        # ~270 character widths fitted onto A4 landscape; seven more columns would shrink its
+        # The gap columns (kehoach.gaps.compute, kehoach.gaps.sheet): the target-year result
+        # officials type in and formulas over the plan's figures. Not printed: the plan's table
+        # already takes ~270 character widths fitted onto A4 landscape; seven more columns would
+        # shrink its
         # text by another quarter. The sheet "Chênh lệch" prints the gap figures on its own.
         *gaps,
         # Beyond the plan's own table: what the reader needs to rebuild the model.
@@ -67,31 +79,31 @@ def _appendix_columns(
 
 
 # --- gap columns ---------------------------------------------------------------------------
-# Keys: lost_2022 (max − 2022), pct_2022 (2022 / max), gap_target (target − 2022),
-# result_2023 (typed by officials), achieved (Đạt / Chưa đạt / no numeric target),
-# gap_2023 (max(0, target − result)), change_2022 (result − 2022). See kehoach.gaps.compute.
-RESULT_KEY = "result_2023"
+# Keys: lost_base (max − base), pct_base (base / max), gap_target (target − base),
+# result_target (typed by officials), achieved (Đạt / Chưa đạt / no numeric target),
+# shortfall (max(0, target − result)), change_base (result − base). See kehoach.gaps.compute.
+RESULT_KEY = "result_target"
 GAP_KEYS: tuple[str, ...] = (
-    "lost_2022",
-    "pct_2022",
+    "lost_base",
+    "pct_base",
     "gap_target",
     RESULT_KEY,
     "achieved",
-    "gap_2023",
-    "change_2022",
+    "shortfall",
+    "change_base",
 )
 PCT_FORMAT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
 
 
 def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
-    widths = {"achieved": 11.0, "pct_2022": 10.0}
+    widths = {"achieved": 11.0, "pct_base": 10.0}
     return tuple(
         Column(
             key,
             headers[key],
             widths.get(key, 12.0),
-            PCT_FORMAT if key == "pct_2022" else ("General" if key == "achieved" else fmt),
+            PCT_FORMAT if key == "pct_base" else ("General" if key == "achieved" else fmt),
             printed=False,
         )
         for key in GAP_KEYS
@@ -100,55 +112,55 @@ def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
 
 
 _RESULT_HEADERS = {
-    RESULT_KEY: "Kết quả năm 2023",
-    "achieved": "Đạt mục tiêu 2023?",
-    "gap_2023": "Còn thiếu so với mục tiêu (2023)",
-    "change_2022": "Thay đổi so với 2022",
+    RESULT_KEY: "Kết quả năm {target}",
+    "achieved": "Đạt mục tiêu {target}?",
+    "shortfall": "Còn thiếu so với mục tiêu ({target})",
+    "change_base": "Thay đổi so với {base}",
 }
 _PAR_HEADERS = {
-    "lost_2022": "Điểm bị mất năm 2022",
-    "pct_2022": "% điểm tối đa năm 2022",
+    "lost_base": "Điểm bị mất năm {base}",
+    "pct_base": "% điểm tối đa năm {base}",
     "gap_target": "Còn thiếu so với mục tiêu",
 }
 GAP_HEADERS: dict[str, dict[str, str]] = {
-    # PL1 holds the criteria at full marks in 2022: 2022 = max = target, nothing was lost.
+    # PL1 holds the criteria at full marks in the base year: base = max = target, nothing was lost.
     "PL1": dict(_RESULT_HEADERS),
     "PL2": {**_PAR_HEADERS, **_RESULT_HEADERS},
     "PL3": {
-        "lost_2022": "Còn thiếu so với tối đa năm 2022 (%)",
-        "gap_target": "Mục tiêu − 2022 (%)",
+        "lost_base": "Còn thiếu so với tối đa năm {base} (%)",
+        "gap_target": "Mục tiêu − {base} (%)",
         **_RESULT_HEADERS,
-        RESULT_KEY: "Kết quả năm 2023 (%)",
+        RESULT_KEY: "Kết quả năm {target} (%)",
     },
-    "PL4": {**_PAR_HEADERS, "gap_target": "Mục tiêu − 2022", **_RESULT_HEADERS},
+    "PL4": {**_PAR_HEADERS, "gap_target": "Mục tiêu − {base}", **_RESULT_HEADERS},
 }
 
 APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
     "PL1": _appendix_columns(
         "Điểm tối đa",
-        "Điểm đạt được năm 2022",
-        "Mục tiêu năm 2023",
+        "Điểm đạt được năm {base}",
+        "Mục tiêu năm {target}",
         "0.00",
         _gap_columns("0.00", GAP_HEADERS["PL1"]),
     ),
     "PL2": _appendix_columns(
         "Điểm tối đa",
-        "Điểm đạt được năm 2022",
-        "Mục tiêu năm 2023",
+        "Điểm đạt được năm {base}",
+        "Mục tiêu năm {target}",
         "0.0000",
         _gap_columns("0.0000", GAP_HEADERS["PL2"]),
     ),
     "PL3": _appendix_columns(
         "Tỷ lệ tối đa (%)",
-        "Kết quả năm 2022 (%)",
-        "Mục tiêu năm 2023 (%)",
+        "Kết quả năm {base} (%)",
+        "Mục tiêu năm {target} (%)",
         "0.00",
         _gap_columns("0.00", GAP_HEADERS["PL3"]),
     ),
     "PL4": _appendix_columns(
         "Điểm tối đa",
-        "Điểm đạt được năm 2022",
-        "Mục tiêu năm 2023",
+        "Điểm đạt được năm {base}",
+        "Mục tiêu năm {target}",
         "0.00",
         _gap_columns("0.00", GAP_HEADERS["PL4"]),
     ),
@@ -158,7 +170,7 @@ APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
 # points, SIPAS averages percentages (the plan's section = mean of its criteria, its
 # total = mean of the sections).
 AGGREGATION: dict[str, str] = {"PL1": "sum", "PL2": "sum", "PL3": "mean", "PL4": "sum"}
-# Appendices whose section and total rows carry their own max/2022/target in the plan; their
+# Appendices whose section and total rows carry their own max/base/target in the plan; their
 # gap figures come from those. Elsewhere (PL1/PL2 sections, PL3 groups) they aggregate the
 # children's.
 OWN_FIGURE_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
@@ -170,14 +182,14 @@ NOT_ACHIEVED = "Chưa đạt"
 NO_TARGET = "Không có mục tiêu số"
 INPUT_FILL = "FFF2CC"  # light yellow: a cell for officials to type into
 # Columns of an appendix sheet folded away (outline, collapsed): the gap figures "Chênh lệch"
-# shows, and what the reader needs to rebuild the model. "Kết quả năm 2023" (typed in) and
-# "Đạt mục tiêu 2023?" stay beside the plan's table.
+# shows, and what the reader needs to rebuild the model. "Kết quả năm {target}" (typed in) and
+# "Đạt mục tiêu {target}?" stay beside the plan's table.
 FOLDED_APPENDIX_KEYS: tuple[str, ...] = (
-    "lost_2022",
-    "pct_2022",
+    "lost_base",
+    "pct_base",
     "gap_target",
-    "gap_2023",
-    "change_2022",
+    "shortfall",
+    "change_base",
     "kind",
     "inherited",
     "variants",
@@ -188,7 +200,7 @@ FOLDED_APPENDIX_KEYS: tuple[str, ...] = (
 # PAR INDEX field (PL2), charts at the right; from GAPS_BLOCK_ROW down, what the button
 # "Tính chênh lệch" writes (cleared and rewritten on each click).
 GAPS_SHEET = "Chênh lệch"
-GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm 2023"
+GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm {target}"
 SUMMARY_HEADER_ROW = 4
 # About 172 units wide: one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 SUMMARY_COLUMNS: tuple[Column, ...] = (
@@ -196,18 +208,18 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("index", "Chỉ số", 26),
     Column("criteria", "Số tiêu chí", 10, "0"),
     Column("max", "Điểm tối đa", 9, "0.00"),
-    Column("score_2022", "Năm 2022", 9, "0.00"),
-    Column("target", "Mục tiêu năm 2023", 10, "0.00"),
-    Column("lost_2022", "Bị mất năm 2022", 9, "0.00"),
-    Column("lost_2022_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
-    Column("lost_2022_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
-    Column("pct_2022", "% tối đa năm 2022", 11, PCT_FORMAT),
+    Column("score_base", "Năm {base}", 9, "0.00"),
+    Column("target", "Mục tiêu năm {target}", 10, "0.00"),
+    Column("lost_base", "Bị mất năm {base}", 9, "0.00"),
+    Column("lost_base_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
+    Column("lost_base_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
+    Column("pct_base", "% tối đa năm {base}", 11, PCT_FORMAT),
     Column("pct_target", "% tối đa của mục tiêu", 9, PCT_FORMAT),
-    Column("results", "Số tiêu chí đã nhập kết quả 2023", 11, "0"),
+    Column("results", "Số tiêu chí đã nhập kết quả {target}", 11, "0"),
     Column("achieved", "Số tiêu chí đạt", 9, "0"),
     Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
-    Column("result_2023", "Kết quả năm 2023", 9, "0.00"),
-    Column("change_2022", "Thay đổi so với 2022", 9, "0.00"),
+    Column("result_target", "Kết quả năm {target}", 9, "0.00"),
+    Column("change_base", "Thay đổi so với {base}", 9, "0.00"),
 )
 INDEX_NAMES: dict[str, str] = {
     "PL1": "PAR INDEX (giữ điểm tối đa)",
@@ -220,10 +232,10 @@ FIELD_COLUMNS: tuple[Column, ...] = (
     Column("tt", "TT", 8),
     Column("name", "Lĩnh vực (PL2)", 14),
     Column("max", "Điểm tối đa", 9, "0.00"),
-    Column("score_2022", "Năm 2022", 10, "0.00"),
-    Column("lost_2022_survey", "Bị mất: điều tra XHH", 10, "0.00"),
-    Column("lost_2022_other", "Bị mất: tiêu chí khác", 10, "0.00"),
-    Column("lost_2022", "Bị mất năm 2022", 10, "0.00"),
+    Column("score_base", "Năm {base}", 10, "0.00"),
+    Column("lost_base_survey", "Bị mất: điều tra XHH", 10, "0.00"),
+    Column("lost_base_other", "Bị mất: tiêu chí khác", 10, "0.00"),
+    Column("lost_base", "Bị mất năm {base}", 10, "0.00"),
 )
 GAPS_BLOCK_ROW = 48
 GAPS_TOP_N = 10
@@ -368,7 +380,7 @@ FIELD_LABELS: dict[str, str] = {
     "target_text": "mục tiêu",
     "name": "tên tiêu chí",
     "max": "điểm tối đa",
-    "score_2022": "năm 2022",
+    "score_base": "điểm đạt được",
     "target": "mục tiêu",
 }
 LABEL_FIELDS: dict[str, str] = {v: k for k, v in FIELD_LABELS.items() if k != "target"}
@@ -407,11 +419,22 @@ TOTAL_ROW_APPENDICES: tuple[str, ...] = ("PL3", "PL4")
 VARIANT_LABELS: dict[str, str] = {
     "name": FIELD_LABELS["name"],
     "max": FIELD_LABELS["max"],
-    "score_2022": FIELD_LABELS["score_2022"],
+    "score_base": FIELD_LABELS["score_base"],
     "target": "mục tiêu (số)",
     "target_text": FIELD_LABELS["target_text"],
 }
 VARIANT_FIELDS: dict[str, str] = {v: k for k, v in VARIANT_LABELS.items()}
+# Masters built before the labels were free of years wrote the base-year figure as "năm <year>".
+_OLD_SCORE_LABEL = "năm {base}"
+
+
+def variant_field(label: str) -> str | None:
+    """The Variant.field a label of the "variants" column stands for, None when unknown."""
+    label = label.strip()
+    if label in VARIANT_FIELDS:
+        return VARIANT_FIELDS[label]
+    return "score_base" if matches(label, _OLD_SCORE_LABEL) else None
+
 
 # Row 1 titles of the sheets that are not in the plan text; row 2 of every data sheet.
 TASKS_TITLE = "Danh sách nhiệm vụ, giải pháp của Kế hoạch"
@@ -488,11 +511,27 @@ def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]
         row = list(header_rows[sheet] or [])
         for i, col in enumerate(columns):
             found = row[i] if i < len(row) else None
-            if (str(found).strip() if found is not None else "") != col.header:
+            if not col.matches(found):
                 cell = f"{get_column_letter(i + 1)}{HEADER_ROW}"
                 problems.append(
-                    f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là «{col.header}», "
+                    f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là «{col.text(None)}», "
                     f"đang là «{found if found is not None else ''}»."
                 )
                 break
     return problems
+
+
+def sheet_years(header_rows: Mapping[str, Sequence[Any] | None]) -> PlanYears | None:
+    """The plan's years as the appendix sheets' headers show them ("Điểm đạt được năm …",
+    "Mục tiêu năm …"); None when no header shows them or two headers disagree (the master's
+    headers are written for one plan, so that is a damaged workbook: ``sheet_problems``)."""
+    seen: dict[str, set[int]] = {"base": set(), "target": set()}
+    for appendix_id, columns in APPENDIX_COLUMNS.items():
+        row = list(header_rows.get(APPENDIX_SHEETS[appendix_id]) or [])
+        for i, col in enumerate(columns):
+            if i < len(row) and row[i] is not None:
+                for name, year in years_in(str(row[i]).strip(), col.header).items():
+                    seen[name].add(year)
+    if len(seen["base"]) != 1 or len(seen["target"]) != 1:
+        return None
+    return PlanYears(seen["base"].pop(), seen["target"].pop())

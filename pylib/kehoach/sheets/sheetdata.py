@@ -10,6 +10,7 @@ Values stay as found (a number typed as text stays a str) for the checks to judg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
 
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
@@ -109,9 +111,10 @@ def plan_table(
     header = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
     for i, col in enumerate(columns):
         found = header[i] if i < len(header) else None
-        if (str(found).strip() if found is not None else "") != col.header:
+        if not col.matches(found):
             raise WorkbookError(
-                f"tiêu đề cột phải là «{col.header}», đang là «{'' if found is None else found}» "
+                f"tiêu đề cột phải là «{col.text(None)}», "
+                f"đang là «{'' if found is None else found}» "
                 f"(hàng tiêu đề phải là hàng {layout.HEADER_ROW}).",
                 file=file,
                 sheet=sheet,
@@ -148,3 +151,38 @@ def appendix_table(
         layout.APPENDIX_COLUMNS[appendix_id],
         file=file,
     )
+
+
+def plan_years(values: Mapping[str, SheetValues], *, file: str | Path | None = None) -> PlanYears:
+    """The plan's base and target year, as the header rows of the appendix sheets show them
+    (``layout.sheet_years``). WorkbookError when they show none or disagree."""
+    rows = {
+        sheet: (
+            values[sheet][layout.HEADER_ROW - 1] if len(values[sheet]) >= layout.HEADER_ROW else []
+        )
+        for sheet in layout.APPENDIX_SHEETS.values()
+        if sheet in values
+    }
+    years = layout.sheet_years(rows)
+    if years is None:
+        raise WorkbookError(
+            "Không xác định được năm của kế hoạch: tiêu đề các cột «Điểm đạt được năm …», "
+            f"«Mục tiêu năm …» của các trang PL1–PL4 (dòng {layout.HEADER_ROW}) phải ghi cùng "
+            "một năm kết quả và một năm mục tiêu.",
+            file=file,
+        )
+    return years
+
+
+_PLAN_NUMBER = re.compile(r"Kế hoạch số\s+(\S+)")
+
+
+def plan_number_of(values: Mapping[str, SheetValues]) -> str:
+    """The plan's number as the tasks sheet's subtitle gives it ("(Kèm theo Kế hoạch số
+    512/KH-UBND ngày …)"); "" when the subtitle does not say."""
+    rows = values.get(layout.TASKS_SHEET, [])
+    if len(rows) >= layout.SUBTITLE_ROW and rows[layout.SUBTITLE_ROW - 1]:
+        found = _PLAN_NUMBER.search(str(rows[layout.SUBTITLE_ROW - 1][0] or ""))
+        if found:
+            return found[1]
+    return ""

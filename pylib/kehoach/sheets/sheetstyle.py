@@ -68,12 +68,13 @@ def lines_of(text: str, width: float, chars_per_unit: float = CHARS_PER_WIDTH_UN
 
 def fit_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
     """Row ``row`` holds the headers of ``columns``: wrap them and give the row the height of
-    its tallest wrapped header (bold text)."""
+    its tallest wrapped header (bold text), as written there (years rendered)."""
     lines = 1
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(row, i)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        lines = max(lines, lines_of(col.header, col.width - 1, BOLD_CHARS_PER_WIDTH_UNIT))
+        shown = col.header if cell.value is None else str(cell.value)
+        lines = max(lines, lines_of(shown, col.width - 1, BOLD_CHARS_PER_WIDTH_UNIT))
     ws.row_dimensions[row].height = lines * LINE_POINTS + 3
 
 

@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from kehoach.agencies.directory import Directory, load_directory
+from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import Plan
 from kehoach.plan.reader import read_plan_values
 from kehoach.sheets import extract_layout as ex
@@ -39,7 +40,14 @@ from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.layout import Column
-from kehoach.sheets.sheetdata import is_blank, loaded_for_writing, plan_table, workbook_contents
+from kehoach.sheets.sheetdata import (
+    is_blank,
+    loaded_for_writing,
+    plan_number_of,
+    plan_table,
+    plan_years,
+    workbook_contents,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,6 +108,17 @@ class MasterState:
         return load_directory(self.sheets, file=self.file)
 
     @cached_property
+    def years(self) -> PlanYears:
+        """The plan's base and target year, as the appendix sheets' headers show them
+        (``sheetdata.plan_years``: WorkbookError when they show none or disagree)."""
+        return plan_years(self.sheets, file=self.file)
+
+    @cached_property
+    def plan_number(self) -> str:
+        """The plan's number as the tasks sheet's subtitle gives it; "" when it does not say."""
+        return plan_number_of(self.sheets)
+
+    @cached_property
     def settings(self) -> Mapping[str, Setting]:
         """The rows of «Cài đặt» with a label and a value, by label (empty when the sheet is
         missing: every reader of a setting has its default)."""
@@ -143,7 +162,7 @@ class MasterState:
         from kehoach.common.errors import KeHoachError
 
         out: dict[str, Any] = {"settings": dict(self.settings)}
-        for name in ("plan", "directory"):
+        for name in ("plan", "directory", "years"):
             try:
                 out[name] = getattr(self, name)
             except KeHoachError:

@@ -171,7 +171,7 @@ def _json(value: Any) -> Any:
 
 
 def plan_year_of(state: MasterState, default: int) -> int:
-    """The plan's year, from the tasks sheet's subtitle ("… ngày 08/6/2023 …")."""
+    """The plan's year, from the tasks sheet's subtitle ("… ngày 15/3/2026 …")."""
     rows = state.sheets.get(layout.TASKS_SHEET, ())
     if len(rows) >= layout.SUBTITLE_ROW and rows[layout.SUBTITLE_ROW - 1]:
         found = _PLAN_DATE.search(str(rows[layout.SUBTITLE_ROW - 1][0] or ""))

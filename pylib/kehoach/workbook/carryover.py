@@ -7,7 +7,7 @@ key, the collected reports and the e-mail sheets have their own carriers
 the rest
 of what an official can type, each value keyed by something that survives a changed plan:
 
-- "Kết quả năm 2023" on PL1–PL4, at every level (criterion, section, group, total), by the row's
+- "Kết quả năm <target>" on PL1–PL4, at every level (criterion, section, group, total), by the row's
   "Mã định danh"; on the rows the build fills with a formula, a formula is the program's and
   is not carried, a typed value is;
 - the "Quy tắc" columns "Áp dụng", "Mức độ", "Tham số", by the rule's code, and the rules
@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.common.errors import BuildError
+from kehoach.common.planyears import TARGET, matches, years_in
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
@@ -54,7 +55,7 @@ class TypedValue:
     sheet: str
     cell: str  # in the old workbook
     key: str  # row identity: "Mã định danh", rule code, or "" for a whole sheet
-    column: str  # layout key of the column ("result_2023", "enabled", …), "" for a sheet
+    column: str  # layout key of the column ("result_target", "enabled", …), "" for a sheet
     value: Any
     reason: str = ""  # why it cannot be carried (unmatched values only)
 
@@ -80,13 +81,20 @@ def _shown(value: Any) -> str:
 
 
 def _header_index(rows: SheetValues, header: str) -> int | None:
-    """0-based column of ``header`` in the header row of a sheet's values, None when absent."""
+    """0-based column of ``header`` in the header row of a sheet's values, None when absent;
+    a header template ("Kết quả năm {target}") is found whatever years the old master shows.
+    Where two headers differ only by their year ("Kết quả năm … (%)" of the base and of the
+    target year on PL3), the target's is the later year and the base's the earlier."""
     if len(rows) < layout.HEADER_ROW:
         return None
+    found_at: list[tuple[int, int]] = []  # (year shown, column)
     for i, found in enumerate(rows[layout.HEADER_ROW - 1]):
-        if found is not None and str(found).strip() == header:
-            return i
-    return None
+        if found is not None and matches(str(found).strip(), header):
+            shown = years_in(str(found).strip(), header)
+            found_at.append((max(shown.values(), default=0), i))
+    if not found_at:
+        return None
+    return (max(found_at) if TARGET in header else min(found_at))[1]
 
 
 def _cell(row: Sequence[Any], index: int | None) -> Any:
@@ -113,7 +121,7 @@ def _ids(ws: Worksheet, column: int) -> dict[str, int]:
 
 
 def _results(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
-    """Typed "Kết quả năm 2023" of every appendix sheet, matched (reason "") or not."""
+    """Typed "Kết quả năm <target>" of every appendix sheet, matched (reason "") or not."""
     out: list[TypedValue] = []
     for appendix in APPENDIX_IDS:
         sheet = layout.APPENDIX_SHEETS[appendix]

@@ -41,6 +41,7 @@ from kehoach.agencies.directory import (
 from kehoach.agencies.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.checks.rules import RULES_TEMPLATE, rule_table
 from kehoach.common.errors import BuildError, os_error_text, template_error_text
+from kehoach.common.planyears import PlanYears
 from kehoach.common.resources import templates_dir
 from kehoach.gaps.sheet import write_gap_cells, write_summary
 from kehoach.mail.sheet import write_mail_sheets
@@ -168,8 +169,8 @@ def fill_master(
             raise BuildError(f"Workbook đã có trang tính '{ws.title}'.")
     template = (templates or templates_dir()) / COVER_TEMPLATE
     lines = render_cover(template, plan, buttons)  # before touching the workbook
-    rules = rule_table((templates or templates_dir()) / RULES_TEMPLATE)
-    seed = read_seed((templates or templates_dir()) / SEED_TEMPLATE)
+    rules = rule_table((templates or templates_dir()) / RULES_TEMPLATE, plan.years)
+    seed = read_seed((templates or templates_dir()) / SEED_TEMPLATE, plan.years)
     directory = directory or seed
     resolution = resolve_plan(plan, directory)
     cover.title = layout.COVER_SHEET
@@ -177,7 +178,7 @@ def fill_master(
     for appendix in plan.appendices:
         ws = wb.create_sheet(layout.APPENDIX_SHEETS[appendix.id])
         _write_appendix(ws, plan, appendix)
-        write_gap_cells(ws, appendix.id)
+        write_gap_cells(ws, appendix.id, plan.years)
         fit_header(ws, layout.HEADER_ROW, layout.APPENDIX_COLUMNS[appendix.id])
         _fold_columns(ws, layout.APPENDIX_COLUMNS[appendix.id], layout.FOLDED_APPENDIX_KEYS)
         _appendix_legend(ws, layout.APPENDIX_COLUMNS[appendix.id])
@@ -185,7 +186,7 @@ def fill_master(
     _write_directory(wb.create_sheet(layout.DIRECTORY_SHEET), directory, resolution)
     _write_unresolved(wb.create_sheet(layout.UNRESOLVED_SHEET), resolution)
     _write_rules(wb, wb.create_sheet(layout.RULES_SHEET), rules, omit_rules)
-    write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan), plan.number)
+    write_summary(wb, wb.create_sheet(layout.GAPS_SHEET), subtitle(plan), plan.years, plan.number)
     _write_check_sheet(wb.create_sheet(layout.CHECK_SHEET))
     write_summary_sheet(wb.create_sheet(SUMMARY_SHEET), plan.number)
     write_progress_sheets(wb)
@@ -376,9 +377,9 @@ def _appendix_rows(appendix: Appendix) -> list[_Row]:
     rows: list[_Row] = []
     t = appendix.total
     if appendix.id in layout.TOTAL_ROW_APPENDICES or any(
-        v is not None for v in (t.max, t.score_2022, t.target)
+        v is not None for v in (t.max, t.score_base, t.target)
     ):
-        totals = {"max": t.max, "score_2022": t.score_2022, "target": t.target}
+        totals = {"max": t.max, "score_base": t.score_base, "target": t.target}
         rows.append(_Row("total", {"id": appendix.id, "name": layout.TOTAL_LABEL, **totals}))
     group = ""
     for section in appendix.sections:
@@ -399,7 +400,7 @@ def _section_values(appendix: Appendix, section: Section) -> dict[str, Any]:
         "tt": tt,
         "name": section.title,
         "max": section.max,
-        "score_2022": section.score_2022,
+        "score_base": section.score_base,
         "target": section.target,
         "line": section.line or None,
     }
@@ -438,7 +439,7 @@ def _criterion_rows(criterion: Criterion) -> list[_Row]:
         "code": criterion.code,
         "name": criterion.name,
         "max": criterion.max,
-        "score_2022": criterion.score_2022,
+        "score_base": criterion.score_base,
         "target": criterion.target if criterion.target is not None else criterion.target_text,
         "survey": layout.SURVEY_MARK if criterion.survey else None,
         "inherited": labels_text(criterion.inherited),
@@ -463,7 +464,9 @@ def _criterion_rows(criterion: Criterion) -> list[_Row]:
 
 def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
     columns = layout.APPENDIX_COLUMNS[appendix.id]
-    _write_heading(ws, columns, appendix.title, subtitle(plan), fit=False)  # a legend beside
+    _write_heading(
+        ws, columns, appendix.title, subtitle(plan), plan.years, fit=False
+    )  # a legend beside
     row = layout.FIRST_DATA_ROW
     for data in _appendix_rows(appendix):
         values = {**data.values, "kind": layout.ROW_KINDS[data.kind]}
@@ -523,7 +526,7 @@ def _appendix_legend(ws: Worksheet, columns: Sequence[layout.Column]) -> None:
 
 def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Resolution) -> None:
     columns = layout.TASK_COLUMNS
-    _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan))
+    _write_heading(ws, columns, layout.TASKS_TITLE, subtitle(plan), plan.years)
     row = layout.FIRST_DATA_ROW
     year = plan_year(plan)
     resolver = Resolver(directory)
@@ -663,12 +666,18 @@ def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
 
 
 def _write_heading(
-    ws: Worksheet, columns: Sequence[layout.Column], title: str, sub: str, *, fit: bool = True
+    ws: Worksheet,
+    columns: Sequence[layout.Column],
+    title: str,
+    sub: str,
+    years: PlanYears | None = None,
+    *,
+    fit: bool = True,
 ) -> None:
     ws.cell(layout.TITLE_ROW, 1, title).font = _TITLE_FONT
     ws.cell(layout.SUBTITLE_ROW, 1, sub).font = _SUBTITLE_FONT
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(layout.HEADER_ROW, i, col.header)
+        cell = ws.cell(layout.HEADER_ROW, i, col.text(years))
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGN

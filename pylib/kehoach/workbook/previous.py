@@ -32,6 +32,7 @@ from kehoach.agencies.directory import (
 from kehoach.checks.rules import RULES_TEMPLATE, rule_table
 from kehoach.common.celltext import cell_text
 from kehoach.common.errors import BuildError, WorkbookError, missing_file_text
+from kehoach.common.planyears import PlanYears
 from kehoach.mail.sheet import kept_mail
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
@@ -95,7 +96,9 @@ def check_target(previous: Path, out: Path) -> None:
         )
 
 
-def read_previous(path: Path, out: Path, templates_dir: Path) -> Previous:
+def read_previous(
+    path: Path, out: Path, templates_dir: Path, years: PlanYears | None = None
+) -> Previous:
     """Read what the new master ``out`` takes from last year's master ``path``.
 
     Raises BuildError when ``out`` is not a new file (:func:`check_target`), WorkbookError
@@ -126,7 +129,7 @@ def read_previous(path: Path, out: Path, templates_dir: Path) -> Previous:
         )
     old = load_directory(values, file=path)
     merged = merge_directory(
-        read_seed(templates_dir / SEED_TEMPLATE), old, load_base(values, file=path)
+        read_seed(templates_dir / SEED_TEMPLATE, years), old, load_base(values, file=path)
     )
     kept = {a.code for a in merged.agencies}
     agencies = [a for a in old.recipients() if a.code in kept]

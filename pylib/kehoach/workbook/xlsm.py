@@ -32,6 +32,7 @@ from xml.etree import ElementTree
 
 from kehoach.common.atomic import temp_prefix
 from kehoach.common.errors import BuildError, WorkbookError, open_error_text
+from kehoach.common.planyears import PlanYears
 
 if TYPE_CHECKING:
     from kehoach.agencies.directory import Directory
@@ -73,7 +74,7 @@ PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 # docProps/core.xml created/modified of a build when the caller gives no date (the plan's date).
-BUILD_TIMESTAMP = datetime(2023, 6, 8)
+BUILD_TIMESTAMP = datetime(2000, 1, 1)
 # Zip entries of every file we write carry this date, so equal parts give equal bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # Modules of pyOpenVBA's new-workbook template that we do not ship (an empty Module1).
@@ -341,7 +342,7 @@ def build_master(
     out could no longer be verified; so are the collected reports (TienDo, LichSu, ThuThap:
     :func:`kehoach.collect.run.kept_progress`), the e-mail settings and the send log ("Cài đặt",
     "NhatKyGui": :func:`kehoach.mail.sheet.kept_mail`), and what else the officials typed:
-    2023 results at every level, the "Quy tắc" inputs, the sheet "Tệp gửi cơ quan"
+    target-year results at every level, the "Quy tắc" inputs, the sheet "Tệp gửi cơ quan"
     (:mod:`kehoach.workbook.carryover`). A typed value with no place in the new workbook stops the
     build (BuildError listing each, nothing written) unless ``drop_unmatched``; the values
     dropped then are returned.
@@ -368,7 +369,7 @@ def build_master(
         mail = list(previous.settings)
         old, names = dict(previous.rules), dict(previous.names)
     else:
-        directory = kept_directory(out, templates_dir) if keep_directory else None
+        directory = kept_directory(out, templates_dir, plan.years) if keep_directory else None
         mail = kept_mail_of(out)
         old, names = workbook_contents(out) if out.is_file() else ({}, {})
     key = stored_key(out)
@@ -394,7 +395,7 @@ def build_master(
     return dropped
 
 
-def kept_directory(out: Path, templates_dir: Path) -> Directory | None:
+def kept_directory(out: Path, templates_dir: Path, years: PlanYears) -> Directory | None:
     """The directory a rebuild of ``out`` writes: its officials' edits merged over the seed;
     None when ``out`` does not exist or has no directory sheet (the seed is used)."""
     from kehoach.agencies.directory import (
@@ -413,7 +414,7 @@ def kept_directory(out: Path, templates_dir: Path) -> Directory | None:
     if DIRECTORY_SHEET not in values:
         return None
     existing = load_directory(values, file=out)
-    seed = read_seed(templates_dir / SEED_TEMPLATE)
+    seed = read_seed(templates_dir / SEED_TEMPLATE, years)
     return merge_directory(seed, existing, load_base(values, file=out))
 
 
