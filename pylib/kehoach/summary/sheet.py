@@ -27,7 +27,7 @@ from kehoach.sheets.charts import chart_title, text_properties
 from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, RowHeights, WriteValues
 from kehoach.sheets.geometry import place_chart, row_height
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import print_setup
+from kehoach.sheets.sheetstyle import CellStyles, print_setup
 
 if (
     TYPE_CHECKING
@@ -113,19 +113,21 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     last = formatted_last_row(ws)
     body = [*fixed, *range(sl.AGENCY_FIRST_ROW, last + 1)]
     name_col = layout.column_index(sl.COLUMNS, "name")
+    not_reported = Font(name=FONT_NAME, size=11, color=sl.NOT_REPORTED_FONT)
+    wrapped, unwrapped = (Alignment(wrap_text=w, vertical="top") for w in (True, False))
+    styles = CellStyles()
     for row in body:
         for i, col in enumerate(sl.COLUMNS, start=1):
-            cell = ws.cell(row, i)
-            cell.font = _BOLD if row == sl.TOTAL_ROW else _BODY
-            if col.key == sl.NOT_REPORTED:
-                cell.font = Font(name=FONT_NAME, size=11, color=sl.NOT_REPORTED_FONT)
             # A date or a rate written into a cell keeps its format, in Excel as in openpyxl.
-            cell.number_format = col.number_format
-            if row in fixed:
-                cell.border = _BORDER
-            cell.alignment = Alignment(wrap_text=i == name_col, vertical="top")
-            if row == sl.TOTAL_ROW:
-                cell.fill = _TOTAL_FILL
+            styles.apply(
+                ws.cell(row, i),
+                ("font", _BOLD if row == sl.TOTAL_ROW else _BODY),
+                ("font", not_reported if col.key == sl.NOT_REPORTED else None),
+                ("number_format", col.number_format),
+                ("border", _BORDER if row in fixed else None),
+                ("alignment", wrapped if i == name_col else unwrapped),
+                ("fill", _TOTAL_FILL if row == sl.TOTAL_ROW else None),
+            )
     for key, color in sl.STATUS_FILLS.items():
         c = column(key)
         fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
