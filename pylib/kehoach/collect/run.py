@@ -669,7 +669,12 @@ def kept_progress(path: Path) -> list[Edit]:
 
     if not path.is_file():
         return []
-    values = workbook_values(path)
+    return kept_progress_of(workbook_values(path), path)
+
+
+def kept_progress_of(values: Mapping[str, SheetValues], path: Path) -> list[Edit]:
+    """``kept_progress`` of the master at ``path`` read into ``values`` (its sheets' values;
+    nothing to keep when empty)."""
     out: list[Edit] = []
     for sheet, (columns, _title) in _SHEETS.items():
         rows = [list(r) for r in (values.get(sheet) or [])[pl.FIRST_DATA_ROW - 1 :]]
