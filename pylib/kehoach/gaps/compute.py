@@ -42,9 +42,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears, render
@@ -62,6 +60,9 @@ from kehoach.sheets.edits import (
 from kehoach.sheets.geometry import LINE_POINTS, row_height
 from kehoach.sheets.sheetdata import cell_ref, is_blank
 from kehoach.state.master import MasterState
+
+if TYPE_CHECKING:  # pandas takes a quarter of a second to import: only where a table is built
+    import pandas as pd
 
 FIGURES: tuple[str, ...] = (
     "max",
@@ -151,7 +152,7 @@ class AppendixGaps:
     sheet: str
     rows: pd.DataFrame  # columns ROW_FIELDS; criterion, section, group and total rows
     totals: dict[str, float | int | str | None]
-    fields: pd.DataFrame = field(default_factory=pd.DataFrame)  # PL2: points lost per field
+    fields: pd.DataFrame = field(default_factory=lambda: _frame(None))  # PL2: points lost per field
     tree: Mapping[int, list[int]] = field(default_factory=dict)  # children of each row
     typed: frozenset[int] = frozenset()  # section, group, total rows whose result was typed
 
@@ -229,6 +230,22 @@ class _Cells:
         if math.isnan(number):
             return None
         return number
+
+
+def _frame(rows: Mapping[Any, Any] | None, columns: list[str] | None = None) -> pd.DataFrame:
+    """A DataFrame of ``rows`` (index → a mapping or a sequence of ``columns``); None: empty."""
+    import pandas as pd
+
+    if rows is None:
+        return pd.DataFrame()
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """``values`` as floats, 0 where a value is not a number (a ranking key)."""
+    import pandas as pd
+
+    return pd.to_numeric(values, errors="coerce").fillna(0.0)
 
 
 def _agg(values: Sequence[float | None], how: str) -> float | None:
@@ -402,7 +419,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
                 out[row] = (
                     own(row, kind) if own_figures(appendix_id, kind) else aggregate(row, kind)
                 )
-    rows = pd.DataFrame.from_dict(out, orient="index", columns=list(ROW_FIELDS)).sort_index()
+    rows = _frame(out, columns=list(ROW_FIELDS)).sort_index()
     rows = rows.astype(object).where(rows.notna(), None)
     rows.index.name = "row"
     gaps = AppendixGaps(
@@ -485,7 +502,7 @@ def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
             "lost_base_other": (lost or 0.0) - lost_survey,
             "lost_base": lost,
         }
-    frame = pd.DataFrame.from_dict(out, orient="index")
+    frame = _frame(out)
     frame.index.name = "row"
     return frame
 
@@ -783,7 +800,7 @@ def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
 
 def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["lost_base"], errors="coerce").fillna(0.0))
+    ranked = crit.assign(_key=_numbers(crit["lost_base"]))
     ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
     ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
     return ranked.drop(columns=["_key"])
@@ -796,7 +813,7 @@ def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
 
 def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
     crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["shortfall"], errors="coerce").fillna(0.0))
+    ranked = crit.assign(_key=_numbers(crit["shortfall"]))
     ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
     ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
     return ranked.drop(columns=["_key"])
