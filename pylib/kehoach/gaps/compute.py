@@ -292,15 +292,49 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 # --- the computation ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AppendixFigures:
+    """``appendix_gaps``' figures in plain Python (no pandas): ``rows``, Excel row → field of
+    ``ROW_FIELDS`` → value, for the criterion, section, group and total rows in sheet order;
+    ``tree`` and ``typed`` as ``AppendixGaps`` has them."""
+
+    id: str
+    sheet: str
+    rows: Mapping[int, Mapping[str, Any]]
+    tree: Mapping[int, list[int]]
+    typed: frozenset[int]
+
+
 def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     """The gap figures of one appendix sheet (see the module's docstring for each figure)."""
+    figures = appendix_figures(state, appendix_id)
+    rows = _frame(figures.rows, columns=list(ROW_FIELDS))
+    rows = rows.astype(object).where(rows.notna(), None)
+    rows.index.name = "row"
+    gaps = AppendixGaps(
+        appendix_id,
+        figures.sheet,
+        rows,
+        _totals(appendix_id, rows, figures.typed),
+        tree=figures.tree,
+        typed=figures.typed,
+    )
+    if appendix_id == layout.FIELDS_APPENDIX:
+        gaps.fields = _fields(rows, figures.tree)
+    return gaps
+
+
+def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
+    """The figures ``appendix_gaps`` tabulates, computed from the appendix sheet's cells
+    (WorkbookError naming the cell when one cannot be read)."""
     file = state.file
-    table = state.table(layout.APPENDIX_SHEETS[appendix_id])
+    table = state.records(layout.APPENDIX_SHEETS[appendix_id])
     cells = _Cells(appendix_id, file)
     how = layout.AGGREGATION[appendix_id]
     kind_col = layout.column_letter(cells.columns, "kind")
     kinds: dict[int, str] = {}
-    for row, text in table["kind"].items():
+    for row, row_cells in table.items():
+        text = row_cells["kind"]
         kind = layout.KIND_ROWS.get(str(text).strip()) if text is not None else None
         if kind is None:
             raise WorkbookError(
@@ -316,8 +350,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     tree = hierarchy(kinds)
     out: dict[int, dict[str, Any]] = {}
     typed: set[int] = set()
-    # Every row's cells read once (``table.loc``/``.at`` per cell cost more than the rule).
-    records: dict[int, dict[str, Any]] = {int(r): d for r, d in table.to_dict("index").items()}
+    records = table
 
     def typed_or_children(row: int) -> float | None:
         """The result of a section, group or total row: a number typed over its formula, else
@@ -419,20 +452,8 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
                 out[row] = (
                     own(row, kind) if own_figures(appendix_id, kind) else aggregate(row, kind)
                 )
-    rows = _frame(out, columns=list(ROW_FIELDS)).sort_index()
-    rows = rows.astype(object).where(rows.notna(), None)
-    rows.index.name = "row"
-    gaps = AppendixGaps(
-        appendix_id,
-        cells.sheet,
-        rows,
-        _totals(appendix_id, rows, frozenset(typed)),
-        tree=tree,
-        typed=frozenset(typed),
-    )
-    if appendix_id == layout.FIELDS_APPENDIX:
-        gaps.fields = _fields(rows, tree)
-    return gaps
+    rows = {row: {k: out[row][k] for k in ROW_FIELDS} for row in sorted(out)}
+    return AppendixFigures(appendix_id, cells.sheet, rows, tree, frozenset(typed))
 
 
 def _totals(

@@ -352,7 +352,7 @@ def build_master(
     ``out`` is a new file and the directory, the settings and the rule edits come from that
     master instead, its progress and results staying behind.
     """
-    from kehoach.collect.run import kept_progress_of
+    from kehoach.collect.run import kept_progress, kept_progress_of
     from kehoach.extract.signing import key_edits, master_key, stored_key
     from kehoach.mail.sheet import kept_mail
     from kehoach.sheets.edits import apply_to_workbook
@@ -371,7 +371,7 @@ def build_master(
         mail = list(previous.settings)
         old, names = dict(previous.rules), dict(previous.names)
         key = stored_key(out)
-        progress = kept_progress_of({}, out)
+        progress = kept_progress(out)
     else:
         # The master being rebuilt is read once; everything carried over comes from that reading.
         old, names = workbook_contents(out) if out.is_file() else ({}, {})
@@ -379,8 +379,9 @@ def build_master(
             kept_directory_of(old, out, templates_dir, plan.years) if keep_directory else None
         )
         mail = kept_mail(old)
-        key = master_key(state_from_values(old, file=out)) if old else None
-        progress = kept_progress_of(old, out)
+        state = state_from_values(old, names, file=out)
+        key = master_key(state) if old else None
+        progress = kept_progress_of(state)
     omit = deleted_rules(old, names)
     dropped: list[TypedValue] = []
 
