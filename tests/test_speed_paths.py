@@ -103,7 +103,8 @@ from datetime import date
 from pathlib import Path
 
 from kehoach.checks.run import SHEETS_READ as CHECKED, check_workbook
-from kehoach.gaps.compute import appendix_figures
+from kehoach.gaps.compute import SHEETS_READ as GAPS, appendix_figures, compute_gaps
+from kehoach.gaps.compute import summary_lines as gap_lines
 from kehoach.state.master import read_state
 from kehoach.summary.compute import SHEETS_READ, summarize, summary_lines
 
@@ -112,11 +113,12 @@ result = check_workbook(read_state(path, sheets=CHECKED))
 summary = summarize(read_state(path, sheets=SHEETS_READ), date(2023, 12, 31))
 lines = summary_lines(summary)
 figures = appendix_figures(read_state(path, sheets=CHECKED), "PL2")
+lines += gap_lines(compute_gaps(read_state(path, sheets=GAPS)))
 print(len(result.findings), summary.overall["tasks"], len(figures.rows), "pandas" in sys.modules)
 """
 
 
-def test_check_and_the_summary_text_do_not_import_pandas(master_xlsm: Path) -> None:
+def test_check_and_the_texts_of_gaps_and_summary_do_not_import_pandas(master_xlsm: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", _NO_PANDAS, str(master_xlsm)],
         capture_output=True,

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,15 +147,42 @@ def own_figures(appendix_id: str, kind: str) -> bool:
 
 @dataclass
 class AppendixGaps:
-    """The gap figures of one appendix: ``rows`` (index: Excel row) and its ``totals``."""
+    """The gap figures of one appendix: ``rows`` (index: Excel row) and its ``totals``.
+
+    Computed in plain Python (``figures``; ``totals``); the tables ``rows`` and ``fields``
+    are built from them when first asked for, so the verb's text needs no pandas."""
 
     id: str
     sheet: str
-    rows: pd.DataFrame  # columns ROW_FIELDS; criterion, section, group and total rows
+    figures: AppendixFigures
     totals: dict[str, float | int | str | None]
-    fields: pd.DataFrame = field(default_factory=lambda: _frame(None))  # PL2: points lost per field
-    tree: Mapping[int, list[int]] = field(default_factory=dict)  # children of each row
-    typed: frozenset[int] = frozenset()  # section, group, total rows whose result was typed
+
+    @property
+    def tree(self) -> Mapping[int, list[int]]:
+        """The children of each row."""
+        return self.figures.tree
+
+    @property
+    def typed(self) -> frozenset[int]:
+        """The section, group and total rows whose result was typed."""
+        return self.figures.typed
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """Columns ``ROW_FIELDS``; the criterion, section, group and total rows."""
+        rows = _frame(self.figures.rows, columns=list(ROW_FIELDS))
+        rows = rows.astype(object).where(rows.notna(), None)
+        rows.index.name = "row"
+        return rows
+
+    @cached_property
+    def fields(self) -> pd.DataFrame:
+        """PL2: the points lost per field (section), split survey / other; empty otherwise."""
+        if self.id != layout.FIELDS_APPENDIX:
+            return _frame(None)
+        frame = _frame(_fields(self.figures))
+        frame.index.name = "row"
+        return frame
 
     @property
     def criteria(self) -> pd.DataFrame:
@@ -308,20 +336,9 @@ class AppendixFigures:
 def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     """The gap figures of one appendix sheet (see the module's docstring for each figure)."""
     figures = appendix_figures(state, appendix_id)
-    rows = _frame(figures.rows, columns=list(ROW_FIELDS))
-    rows = rows.astype(object).where(rows.notna(), None)
-    rows.index.name = "row"
-    gaps = AppendixGaps(
-        appendix_id,
-        figures.sheet,
-        rows,
-        _totals(appendix_id, rows, figures.typed),
-        tree=figures.tree,
-        typed=figures.typed,
+    return AppendixGaps(
+        appendix_id, figures.sheet, figures, _totals(appendix_id, figures.rows, figures.typed)
     )
-    if appendix_id == layout.FIELDS_APPENDIX:
-        gaps.fields = _fields(rows, figures.tree)
-    return gaps
 
 
 def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
@@ -457,18 +474,18 @@ def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
 
 
 def _totals(
-    appendix_id: str, rows: pd.DataFrame, typed: frozenset[int]
+    appendix_id: str, rows: Mapping[int, Mapping[str, Any]], typed: frozenset[int]
 ) -> dict[str, float | int | str | None]:
-    crit = rows[rows["kind"] == "criterion"]
-    totals_rows = rows[rows["kind"] == "total"]
+    crit = [r for r in rows.values() if r["kind"] == "criterion"]
+    totals_rows = [r for r in rows.values() if r["kind"] == "total"]
 
-    def col_sum(frame: pd.DataFrame, key: str) -> float:
-        return math.fsum(v for v in frame[key] if v is not None)
+    def col_sum(records: list[Mapping[str, Any]], key: str) -> float:
+        return math.fsum(r[key] for r in records if r[key] is not None)
 
-    survey = crit[crit["survey"].astype(bool)]
-    results = [v for v in crit["result_target"] if v is not None]
-    if appendix_id in layout.OWN_FIGURE_APPENDICES and not totals_rows.empty:
-        top = totals_rows.iloc[0]
+    survey = [r for r in crit if r["survey"]]
+    results = [r["result_target"] for r in crit if r["result_target"] is not None]
+    if appendix_id in layout.OWN_FIGURE_APPENDICES and totals_rows:
+        top = totals_rows[0]
         max_, s22, target = top["max"], top["score_base"], top["target"]
         result = top["result_target"]
     else:
@@ -479,7 +496,7 @@ def _totals(
         else:
             target = max_
         # The sum of the fields' results: typed for a field, or summed from its criteria.
-        fields = [v for v in rows.loc[rows["kind"] == "section", "result_target"]]
+        fields = [r["result_target"] for r in rows.values() if r["kind"] == "section"]
         complete = bool(fields) and all(v is not None for v in fields)
         result = math.fsum(fields) if complete else None
     lost = _sub(max_, s22)
@@ -497,8 +514,8 @@ def _totals(
         "pct_base": _ratio(s22, max_),
         "pct_target": _ratio(target, max_),
         "results": len(results),
-        "achieved": int((crit["achieved"] == layout.ACHIEVED).sum()),
-        "not_achieved": int((crit["achieved"] == layout.NOT_ACHIEVED).sum()),
+        "achieved": sum(1 for r in crit if r["achieved"] == layout.ACHIEVED),
+        "not_achieved": sum(1 for r in crit if r["achieved"] == layout.NOT_ACHIEVED),
         "result_target": result,
         "change_base": _sub(result, s22),
         "result_achieved": achieved_label(result, gap) or None,
@@ -506,15 +523,19 @@ def _totals(
     }
 
 
-def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
+def _fields(figures: AppendixFigures) -> dict[int, dict[str, Any]]:
     """Points lost in the base year per field (section) of PL2, split survey / other."""
+    rows = figures.rows
     out: dict[int, dict[str, Any]] = {}
-    for row, data in rows[rows["kind"] == "section"].iterrows():
-        kids = rows.loc[tree[int(str(row))]]
-        survey = kids[kids["survey"].astype(bool)]
-        lost_survey = math.fsum(v for v in survey["lost_base"] if v is not None)
+    for row, data in rows.items():
+        if data["kind"] != "section":
+            continue
+        kids = [rows[k] for k in figures.tree[row]]
+        lost_survey = math.fsum(
+            k["lost_base"] for k in kids if k["survey"] and k["lost_base"] is not None
+        )
         lost = data["lost_base"]
-        out[int(str(row))] = {
+        out[row] = {
             "id": data["id"],
             "name": data["name"],
             "max": data["max"],
@@ -523,9 +544,7 @@ def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
             "lost_base_other": (lost or 0.0) - lost_survey,
             "lost_base": lost,
         }
-    frame = _frame(out)
-    frame.index.name = "row"
-    return frame
+    return out
 
 
 # The sheets compute_gaps reads (``sheetdata.workbook_values(path, sheets=...)``).
