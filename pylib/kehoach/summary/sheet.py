@@ -29,9 +29,7 @@ from kehoach.sheets.geometry import place_chart, row_height
 from kehoach.sheets.housestyle import FONT_NAME
 from kehoach.sheets.sheetstyle import CellStyles, print_setup
 
-if (
-    TYPE_CHECKING
-):  # kehoach.summary.compute imports pandas; building the empty sheet does not need it
+if TYPE_CHECKING:  # the build lays out the empty sheet without the computation
     from kehoach.summary.compute import Summary
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -224,14 +222,14 @@ def _cell(value: Any) -> Any:
 def agency_order(summary: Summary) -> list[str]:
     """Agency codes as the sheet lists them: most overdue first, then most not done, then
     directory order."""
-    frame = summary.agencies
-    not_done = [
-        sum(int(r[k]) for k in (sl.OVERDUE, sl.IN_PROGRESS, sl.NOT_STARTED, sl.NOT_REPORTED))
-        for _, r in frame.iterrows()
-    ]
     keyed = [
-        (-int(frame.at[code, sl.OVERDUE]), -not_done[i], i, str(code))
-        for i, code in enumerate(frame.index)
+        (
+            -int(r[sl.OVERDUE]),
+            -sum(int(r[k]) for k in (sl.OVERDUE, sl.IN_PROGRESS, sl.NOT_STARTED, sl.NOT_REPORTED)),
+            i,
+            str(code),
+        )
+        for i, (code, r) in enumerate(summary.agency_rows.items())
     ]
     return [code for *_, code in sorted(keyed)]
 
@@ -242,7 +240,7 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
     blank: list[Any] = [None] * width
     rows: list[list[Any]] = [_row(sl.LEVEL_TOTAL, "", "Toàn bộ Kế hoạch", summary.overall)]
     for appendix_id in APPENDIX_IDS:
-        counts = summary.appendices.loc[appendix_id]
+        counts = summary.appendix_rows[appendix_id]
         rows.append(_row(sl.LEVEL_APPENDIX, appendix_id, str(counts["name"]), counts))
     rows.extend(blank[:] for _ in range(sl.AGENCY_FIRST_ROW - sl.TOTAL_ROW - len(rows)))
     # The legend and rows AGENCY_TITLE_ROW and AGENCY_HEADER_ROW are the build's; written
@@ -251,7 +249,7 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
         rows[sl.LEGEND_ROW + i - sl.TOTAL_ROW] = [line, *blank[1:]]
     rows[sl.AGENCY_TITLE_ROW - sl.TOTAL_ROW] = [sl.AGENCY_TITLE, *blank[1:]]
     rows[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = [c.header for c in sl.COLUMNS]
-    agencies = summary.agencies.to_dict("index")  # a dict per agency, not a Series per row
+    agencies = summary.agency_rows
     for code in agency_order(summary):
         counts = agencies[code]
         rows.append(_row(sl.LEVEL_AGENCY, code, str(counts["name"]), counts))
@@ -268,11 +266,11 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
     rows.append([sl.HIERARCHY_TITLE, *blank[1:]])
     # Each section's criteria grouped once (not every criterion scanned for each section).
     by_section: dict[Any, list[dict[str, Any]]] = {}
-    for crit in summary.criteria.to_dict("records"):
+    for crit in summary.criterion_rows.values():
         by_section.setdefault(crit["section"], []).append(crit)
-    sections = summary.sections.to_dict("index")
+    sections = summary.section_rows
     for appendix_id in APPENDIX_IDS:
-        counts = summary.appendices.loc[appendix_id]
+        counts = summary.appendix_rows[appendix_id]
         rows.append(_row(sl.LEVEL_APPENDIX, appendix_id, str(counts["name"]), counts))
         for section_id, section in sections.items():
             if section["appendix"] != appendix_id:
