@@ -269,13 +269,6 @@ def _frame(rows: Mapping[Any, Any] | None, columns: list[str] | None = None) -> 
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
-def _numbers(values: pd.Series) -> pd.Series:
-    """``values`` as floats, 0 where a value is not a number (a ranking key)."""
-    import pandas as pd
-
-    return pd.to_numeric(values, errors="coerce").fillna(0.0)
-
-
 def _agg(values: Sequence[float | None], how: str) -> float | None:
     numbers = [v for v in values if v is not None]
     if not numbers:
@@ -633,8 +626,9 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
     rows: (appendix, row, message)."""
     out: list[tuple[str, int, str]] = []
     for a in report.appendices.values():
-        typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
-        for row, c in typed.iterrows():
+        for row, c in a.figures.rows.items():
+            if c["kind"] != "criterion" and row not in a.typed:
+                continue
             result, max_ = c["result_target"], c["max"]
             if result is None:
                 continue
@@ -642,7 +636,7 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
                 out.append(
                     (
                         a.id,
-                        int(str(row)),
+                        row,
                         f"Kết quả năm {report.years.target} ({number_text(result, 4)}) "
                         "nằm ngoài khoảng "
                         f"0..{number_text(max_, 4)}.",
@@ -671,9 +665,10 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     row += len(rows)
     for appendix_id, source_row, message in problems:
         a = report.appendices[appendix_id]
-        code = a.rows.loc[source_row, "code"] or a.rows.loc[source_row, "id"]
+        source = a.figures.rows[source_row]
+        code = source["code"] or source["id"]
         col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
-        label = criterion_label(appendix_id, str(code), str(a.rows.loc[source_row, "id"]))
+        label = criterion_label(appendix_id, str(code), str(source["id"]))
         edits.append(WriteValues(sheet, f"A{row}", [[appendix_id, message, None]]))
         edits.append(Link(sheet, f"{LINK_COLUMN}{row}", cell_ref(a.sheet, col, source_row), label))
         row += 1
@@ -682,7 +677,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         (f"chưa đạt mục tiêu {y.target}, xếp theo phần còn thiếu", _top_short),
     ):
         picked = [(a, pick(a, top_n)) for a in report.appendices.values()]
-        picked = [(a, p) for a, p in picked if not p.empty]
+        picked = [(a, p) for a, p in picked if p]
         if not picked:
             continue
         row += 1
@@ -692,24 +687,23 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         row += 1
         edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in BLOCK_HEADERS]]))
         row += 1
-        for a, frame in picked:
-            for source_row, c in frame.iterrows():
+        for a, chosen in picked:
+            for source_row, c in chosen:
                 edits.append(WriteValues(sheet, f"A{row}", [_block_row(a.id, c)]))
                 label = criterion_label(a.id, str(c["code"] or ""), str(c["id"]))
-                target = cell_ref(a.sheet, "A", int(str(source_row)))
+                target = cell_ref(a.sheet, "A", source_row)
                 edits.append(Link(sheet, f"{LINK_COLUMN}{row}", target, label))
                 row += 1
     levels = [(a, _level_results(a)) for a in report.appendices.values()]
-    levels = [(a, frame) for a, frame in levels if not frame.empty]
+    levels = [(a, chosen) for a, chosen in levels if chosen]
     if levels:
         row += 1
         edits.append(WriteValues(sheet, f"A{row}", [[render(LEVELS_TITLE, y)]]))
         row += 1
         edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in LEVEL_HEADERS]]))
         row += 1
-        for a, frame in levels:
-            for source_row, c in frame.iterrows():
-                number = int(str(source_row))
+        for a, chosen in levels:
+            for number, c in chosen:
                 typed = "Có" if number in a.typed else "Không"
                 edits.append(WriteValues(sheet, f"A{row}", [_level_row(a, number, c, typed)]))
                 target = cell_ref(a.sheet, "A", number)
@@ -778,25 +772,32 @@ LEVEL_HEADERS: tuple[str, ...] = (
 )
 
 
-def _level_results(a: AppendixGaps) -> pd.DataFrame:
+Picked = list[tuple[int, Mapping[str, Any]]]  # (Excel row, its figures), in the order shown
+
+
+def _level_results(a: AppendixGaps) -> Picked:
     """The total, group and section rows that have a target-year result, in sheet order."""
-    rows = a.rows[a.rows["kind"] != "criterion"]
-    return rows[rows["result_target"].notna()]
+    return [
+        (row, c)
+        for row, c in a.figures.rows.items()
+        if c["kind"] != "criterion" and c["result_target"] is not None
+    ]
 
 
 def level_goal(a: AppendixGaps, row: int) -> float | None:
     """What a total, group or section row's target-year result is measured against: its own target
     (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
     criterion) held at its base-year figure, as for a typed result."""
-    c = a.rows.loc[row]
+    rows = a.figures.rows
+    c = rows[row]
     if own_figures(a.id, str(c["kind"])):
         return c["target"]  # type: ignore[no-any-return]
-    kids = a.rows.loc[a.tree.get(row, [])]
-    goals = [k["score_base"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    kids = [rows[k] for k in a.tree.get(row, [])]
+    goals = [k["score_base"] if k["target"] is None else k["target"] for k in kids]
     return _agg(goals, layout.AGGREGATION[a.id])
 
 
-def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]:
+def _level_row(a: AppendixGaps, row: int, c: Mapping[str, Any], typed: str) -> list[Any]:
     return [
         a.id,
         c["name"],
@@ -822,7 +823,7 @@ def criterion_label(appendix_id: str, code: str, row_id: str) -> str:
     return code or row_id
 
 
-def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
+def _block_row(appendix_id: str, c: Mapping[str, Any]) -> list[Any]:
     return [
         appendix_id,
         c["name"],
@@ -838,25 +839,37 @@ def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
     ]
 
 
-def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
-    crit = a.criteria
-    ranked = crit.assign(_key=_numbers(crit["lost_base"]))
-    ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
-    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
-    return ranked.drop(columns=["_key"])
+def _ranking_key(value: Any) -> float:
+    """A figure as a ranking key: 0 when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return 0.0
+    return float(value)
+
+
+def _top_lost(a: AppendixGaps, n: int) -> Picked:
+    scale = 10.0**ACHIEVED_DECIMALS  # rounded as numpy rounds: rint(x * 10^d) / 10^d
+    ranked = [
+        (row, c)
+        for row, c in a.figures.rows.items()
+        if c["kind"] == "criterion" and round(_ranking_key(c["lost_base"]) * scale) / scale > 0
+    ]
+    ranked.sort(key=lambda rc: _ranking_key(rc[1]["lost_base"]), reverse=True)  # stable
+    return ranked[:n]
 
 
 def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     """The ``n`` criteria of ``a`` that lost most points the year before, most first."""
-    return _top_lost(a, n)
+    return a.rows.loc[[row for row, _ in _top_lost(a, n)]]
 
 
-def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
-    crit = a.criteria
-    ranked = crit.assign(_key=_numbers(crit["shortfall"]))
-    ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
-    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
-    return ranked.drop(columns=["_key"])
+def _top_short(a: AppendixGaps, n: int) -> Picked:
+    ranked = [
+        (row, c)
+        for row, c in a.figures.rows.items()
+        if c["kind"] == "criterion" and c["achieved"] == layout.NOT_ACHIEVED
+    ]
+    ranked.sort(key=lambda rc: _ranking_key(rc[1]["shortfall"]), reverse=True)  # stable
+    return ranked[:n]
 
 
 def alert_text(report: GapsReport) -> str:
