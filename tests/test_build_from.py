@@ -30,6 +30,7 @@ from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
 from kehoach.state.master import state_from_values
 from kehoach.workbook.previous import read_previous
+from shifted_plan import shifted_plan_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = read_seed(ROOT / "templates" / "co-quan.tsv")
@@ -57,8 +58,9 @@ def _sha(path: Path) -> str:
 
 
 def changed_plan_text(folder: Path) -> Path:
-    """The embedded plan with a task removed, a criterion added (TC 1.8 of PL1) and the lead
-    of one task spelled «Sở TTTT»."""
+    """Next year's plan: the embedded plan with a task removed, a criterion added (TC 1.8 of
+    PL1), the lead of one task spelled «Sở TTTT», its years moved on and its number changed
+    (``shifted_plan``: results of 2025, targets for 2026, Plan 512)."""
     lines = default_plan_path().read_text(encoding="utf-8").split("\n")
     at = next(i for i, s in enumerate(lines) if s.startswith("\t\t\t\tSố liệu hồ sơ TTHC"))
     assert lines[at].count("Sở Thông tin và Truyền thông") == 1
@@ -70,8 +72,8 @@ def changed_plan_text(folder: Path) -> Path:
         "5\tTC 1.8. Bồi dưỡng nghiệp vụ cải cách hành chính\t1,00\tHoàn thành 100% nhiệm vụ"
         "\tTổ chức tập huấn nghiệp vụ CCHC cho công chức\tSở Nội vụ\t\tQuý IV",
     )
-    path = folder / "ke-hoach-2024.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path = folder / "ke-hoach-2026.txt"
+    path.write_text(shifted_plan_text("\n".join(lines)), encoding="utf-8")
     return path
 
 
@@ -150,7 +152,7 @@ def year(_built_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Year:
     work_a_year(old)
     sha = _sha(old)
     plan = changed_plan_text(folder)
-    new = folder / "KeHoach2024.xlsm"
+    new = folder / "KeHoach2026.xlsm"
     code, out, err = run(["build", "--plan", str(plan), "--out", str(new), "--from", str(old)])
     return Year(old, new, plan, code, out, err, sha)
 
@@ -213,6 +215,21 @@ def test_the_new_plan_is_built_and_last_years_progress_stays_behind(year: Year) 
     # when it first signs.
     assert stored_key(year.old) is not None
     assert stored_key(year.new) is None
+
+
+def test_the_new_master_speaks_of_the_new_plans_years(year: Year) -> None:
+    """What was carried takes the new plan's years: headers, rule texts, the directory's
+    group named for the target year; last year's years and number are nowhere."""
+    values = workbook_values(year.new)
+    headers = [str(v) for v in values["PL2"][layout.HEADER_ROW - 1] if v]
+    assert "Điểm đạt được năm 2025" in headers and "Mục tiêu năm 2026" in headers
+    rules = {r.id: r for r in rules_from_values(state_from_values(values))}
+    assert "năm 2026" in rules["MT-PAPI"].description
+    group = load_directory(values).index()["NHOM-TUYENDUNG"]
+    assert group.name.endswith("trong năm 2026")
+    for sheet in (layout.APPENDIX_SHEETS["PL2"], layout.RULES_SHEET, layout.DIRECTORY_SHEET):
+        shown = " ".join(str(v) for row in values[sheet] for v in row if v is not None)
+        assert "2023" not in shown and "365/KH" not in shown, sheet
 
 
 def test_rebuilding_last_years_master_still_keeps_its_progress(year: Year, tmp_path: Path) -> None:
