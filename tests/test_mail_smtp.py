@@ -161,6 +161,7 @@ def _outgoing(files: Path) -> list[Any]:
         ml.KIND_COVER,
         templates=TEMPLATES,
         today=TODAY,
+        plan_number="365/KH-UBND",  # as the master's tasks sheet gives it
     )
     return todo
 
