@@ -26,7 +26,6 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.sheets.housestyle import FONT_NAME, apply_house_font
-from kehoach.sheets.layout import Column
 from kehoach.sheets.sheetorder import insert_position, style_tab
 from kehoach.sheets.sheetstyle import (
     BOLD_CHARS_PER_WIDTH_UNIT,
@@ -34,9 +33,9 @@ from kehoach.sheets.sheetstyle import (
     lines_of,
     print_setup,
 )
+from kehoach.sheets.spec import DATE_FORMAT, Column
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
 

@@ -8,42 +8,48 @@ column letters from here, never from literals of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from kehoach.common.planyears import PlanYears, matches, neutral, render, years_in
+from kehoach.common.planyears import PlanYears, matches, years_in
+from kehoach.sheets.spec import (
+    DATE_FORMAT,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NUMBER,
+    PCT_FORMAT,
+    TITLE_ROW,
+    Column,
+    SheetSpec,
+    column_index,
+    column_letter,
+    decimals,
+    header_mismatch,
+    printed_columns,
+)
+from kehoach.sheets.spec import NOTE_ROW as SUBTITLE_ROW
+
+# What the sheets' users have always taken from here (declared in kehoach.sheets.spec).
+__all__ = [
+    "DATE_FORMAT",
+    "FIRST_DATA_ROW",
+    "HEADER_ROW",
+    "PCT_FORMAT",
+    "SUBTITLE_ROW",
+    "TITLE_ROW",
+    "Column",
+    "SheetSpec",
+    "column_index",
+    "column_letter",
+    "decimals",
+    "printed_columns",
+]
 
 COVER_SHEET = "Giới thiệu"
 TASKS_SHEET = "Nhiệm vụ"
 
 APPENDIX_SHEETS: dict[str, str] = {"PL1": "PL1", "PL2": "PL2", "PL3": "PL3", "PL4": "PL4"}
-
-# Rows of an appendix sheet: 1 title, 2 subtitle, 3 headers, data from 4.
-TITLE_ROW = 1
-SUBTITLE_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # English name used in code and in DataFrames
-    # Vietnamese header shown in the sheet; "{base}" and "{target}" stand for the plan's years
-    # (``kehoach.common.planyears``): write ``text(years)``, compare with ``matches``.
-    header: str
-    width: float
-    number_format: str = "General"
-    printed: bool = True  # part of the printed table (technical columns are not)
-
-    def text(self, years: PlanYears | None) -> str:
-        """The header as shown for a plan of ``years`` (years as "…" when None)."""
-        return render(self.header, years) if years is not None else neutral(self.header)
-
-    def matches(self, found: Any) -> bool:
-        """Whether a header cell's value is this column's header, for any plan's years."""
-        return matches(str(found).strip() if found is not None else "", self.header)
 
 
 def _appendix_columns(
@@ -92,8 +98,6 @@ GAP_KEYS: tuple[str, ...] = (
     "shortfall",
     "change_base",
 )
-PCT_FORMAT = "0.0%"
-DATE_FORMAT = "dd/mm/yyyy"
 
 
 def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
@@ -135,36 +139,21 @@ GAP_HEADERS: dict[str, dict[str, str]] = {
     "PL4": {**_PAR_HEADERS, "gap_target": "Mục tiêu − {base}", **_RESULT_HEADERS},
 }
 
-APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "PL1": _appendix_columns(
-        "Điểm tối đa",
-        "Điểm đạt được năm {base}",
-        "Mục tiêu năm {target}",
-        "0.00",
-        _gap_columns("0.00", GAP_HEADERS["PL1"]),
-    ),
-    "PL2": _appendix_columns(
-        "Điểm tối đa",
-        "Điểm đạt được năm {base}",
-        "Mục tiêu năm {target}",
-        "0.0000",
-        _gap_columns("0.0000", GAP_HEADERS["PL2"]),
-    ),
-    "PL3": _appendix_columns(
-        "Tỷ lệ tối đa (%)",
-        "Kết quả năm {base} (%)",
-        "Mục tiêu năm {target} (%)",
-        "0.00",
-        _gap_columns("0.00", GAP_HEADERS["PL3"]),
-    ),
-    "PL4": _appendix_columns(
-        "Điểm tối đa",
-        "Điểm đạt được năm {base}",
-        "Mục tiêu năm {target}",
-        "0.00",
-        _gap_columns("0.00", GAP_HEADERS["PL4"]),
-    ),
+# Per appendix: the headers of its max, base-year and target columns, and its number format.
+_APPENDIX_FIGURES: dict[str, tuple[str, str, str, str]] = {
+    "PL1": ("Điểm tối đa", "Điểm đạt được năm {base}", "Mục tiêu năm {target}", "0.00"),
+    "PL2": ("Điểm tối đa", "Điểm đạt được năm {base}", "Mục tiêu năm {target}", "0.0000"),
+    "PL3": ("Tỷ lệ tối đa (%)", "Kết quả năm {base} (%)", "Mục tiêu năm {target} (%)", "0.00"),
+    "PL4": ("Điểm tối đa", "Điểm đạt được năm {base}", "Mục tiêu năm {target}", "0.00"),
 }
+APPENDICES: dict[str, SheetSpec] = {
+    a: SheetSpec(
+        APPENDIX_SHEETS[a],
+        _appendix_columns(max_h, base_h, target_h, fmt, _gap_columns(fmt, GAP_HEADERS[a])),
+    )
+    for a, (max_h, base_h, target_h, fmt) in _APPENDIX_FIGURES.items()
+}
+APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {a: s.columns for a, s in APPENDICES.items()}
 
 # How a section/group/total row aggregates its children: PAR INDEX and PAPI add up
 # points, SIPAS averages percentages (the plan's section = mean of its criteria, its
@@ -203,24 +192,30 @@ GAPS_SHEET = "Chênh lệch"
 GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm {target}"
 SUMMARY_HEADER_ROW = 4
 # About 172 units wide: one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
-SUMMARY_COLUMNS: tuple[Column, ...] = (
-    Column("appendix", "Phụ lục", 7),
-    Column("index", "Chỉ số", 26),
-    Column("criteria", "Số tiêu chí", 10, "0"),
-    Column("max", "Điểm tối đa", 9, "0.00"),
-    Column("score_base", "Năm {base}", 9, "0.00"),
-    Column("target", "Mục tiêu năm {target}", 10, "0.00"),
-    Column("lost_base", "Bị mất năm {base}", 9, "0.00"),
-    Column("lost_base_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
-    Column("lost_base_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
-    Column("pct_base", "% tối đa năm {base}", 11, PCT_FORMAT),
-    Column("pct_target", "% tối đa của mục tiêu", 9, PCT_FORMAT),
-    Column("results", "Số tiêu chí đã nhập kết quả {target}", 11, "0"),
-    Column("achieved", "Số tiêu chí đạt", 9, "0"),
-    Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
-    Column("result_target", "Kết quả năm {target}", 9, "0.00"),
-    Column("change_base", "Thay đổi so với {base}", 9, "0.00"),
+GAPS_SUMMARY = SheetSpec(
+    GAPS_SHEET,
+    (
+        Column("appendix", "Phụ lục", 7),
+        Column("index", "Chỉ số", 26),
+        Column("criteria", "Số tiêu chí", 10, "0"),
+        Column("max", "Điểm tối đa", 9, "0.00"),
+        Column("score_base", "Năm {base}", 9, "0.00"),
+        Column("target", "Mục tiêu năm {target}", 10, "0.00"),
+        Column("lost_base", "Bị mất năm {base}", 9, "0.00"),
+        Column("lost_base_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
+        Column("lost_base_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
+        Column("pct_base", "% tối đa năm {base}", 11, PCT_FORMAT),
+        Column("pct_target", "% tối đa của mục tiêu", 9, PCT_FORMAT),
+        Column("results", "Số tiêu chí đã nhập kết quả {target}", 11, "0"),
+        Column("achieved", "Số tiêu chí đạt", 9, "0"),
+        Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
+        Column("result_target", "Kết quả năm {target}", 9, "0.00"),
+        Column("change_base", "Thay đổi so với {base}", 9, "0.00"),
+    ),
+    header_row=SUMMARY_HEADER_ROW,
+    first_data_row=SUMMARY_HEADER_ROW + 1,
 )
+SUMMARY_COLUMNS: tuple[Column, ...] = GAPS_SUMMARY.columns
 INDEX_NAMES: dict[str, str] = {
     "PL1": "PAR INDEX (giữ điểm tối đa)",
     "PL2": "PAR INDEX (chưa đạt tối đa)",
@@ -241,30 +236,35 @@ GAPS_BLOCK_ROW = 48
 GAPS_TOP_N = 10
 
 # Widths: the visible columns print on A4 landscape at about 60%; rows stay a few lines tall.
-TASK_COLUMNS: tuple[Column, ...] = (
-    Column("id", "Mã nhiệm vụ", 16),
-    Column("appendix", "Phụ lục", 8),
-    Column("criterion_id", "Mã định danh tiêu chí", 20),
-    Column("code", "Mã tiêu chí", 10),
-    Column("criterion", "Tiêu chí", 18),
-    Column("text", "Nhiệm vụ, giải pháp", 36),
-    Column("lead", "Cơ quan chủ trì (như văn bản)", 17),
-    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 17),
-    # The agencies the resolver found in the two columns before (kehoach.agencies.resolve: codes of
-    # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A group
-    # lists all its members' codes (a filter on a code finds every task of that agency): the
-    # cells do not wrap, so a row stays as tall as its texts; the whole list is in the cell.
-    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 13),
-    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 13),
-    Column("timeline", "Thời gian thực hiện", 12),
-    # The timeline as read by kehoach.plan.timelines, written at build time (the reader ignores
-    # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
-    Column("timeline_kind", "Loại thời hạn", 9),
-    Column("due", "Hạn", 11, DATE_FORMAT),
-    Column("inherited", "Lấy từ ô gộp phía trên", 16),
-    Column("misplaced", "Giá trị nằm sai cột", 14),
-    Column("line", "Dòng trong văn bản", 9),
+TASKS = SheetSpec(
+    TASKS_SHEET,
+    (
+        Column("id", "Mã nhiệm vụ", 16),
+        Column("appendix", "Phụ lục", 8),
+        Column("criterion_id", "Mã định danh tiêu chí", 20),
+        Column("code", "Mã tiêu chí", 10),
+        Column("criterion", "Tiêu chí", 18),
+        Column("text", "Nhiệm vụ, giải pháp", 36),
+        Column("lead", "Cơ quan chủ trì (như văn bản)", 17),
+        Column("coordinating", "Cơ quan phối hợp (như văn bản)", 17),
+        # The agencies the resolver found in the two columns before (kehoach.agencies.resolve:
+        # codes of the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A
+        # group lists all its members' codes (a filter on a code finds every task of that
+        # agency): the cells do not wrap, so a row stays as tall as its texts; the whole list is
+        # in the cell.
+        Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 13),
+        Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 13),
+        Column("timeline", "Thời gian thực hiện", 12),
+        # The timeline as read by kehoach.plan.timelines, written at build time (the reader ignores
+        # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
+        Column("timeline_kind", "Loại thời hạn", 9),
+        Column("due", "Hạn", 11, DATE_FORMAT),
+        Column("inherited", "Lấy từ ô gộp phía trên", 16),
+        Column("misplaced", "Giá trị nằm sai cột", 14),
+        Column("line", "Dòng trong văn bản", 9),
+    ),
 )
+TASK_COLUMNS: tuple[Column, ...] = TASKS.columns
 # Columns of the tasks sheet folded away (outline, collapsed): the appendix and the
 # criterion's identifier (the task's code names both, the criterion's code is beside) and the
 # reader's own columns. The printed table (A–M) is then about 172 units wide: one A4
@@ -286,19 +286,23 @@ DIRECTORY_HINT = (
     "hoặc kind:department (mọi sở, ban, ngành), kind:district (mọi UBND cấp huyện), …; "
     "để trống = cần quyết định. Khi tạo lại workbook, những gì đã sửa ở đây được giữ."
 )
-DIRECTORY_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã (tên tệp)", 14),
-    Column("name", "Tên cơ quan", 28),
-    Column("kind", "Loại", 14),
-    Column("emails", "Email", 22),
-    Column("contact", "Người liên hệ", 14),
-    Column("aliases", "Tên khác trong văn bản", 22),
-    Column("members", "Thành viên (nhóm)", 16),
-    Column("commune", "Cấp xã (qua UBND cấp huyện)", 9),
-    Column("note", "Ghi chú", 15),
-    Column("lead_tasks", "Số nhiệm vụ chủ trì", 9, "0"),
-    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 9, "0"),
+DIRECTORY = SheetSpec(
+    DIRECTORY_SHEET,
+    (
+        Column("code", "Mã (tên tệp)", 14),
+        Column("name", "Tên cơ quan", 28),
+        Column("kind", "Loại", 14),
+        Column("emails", "Email", 22),
+        Column("contact", "Người liên hệ", 14),
+        Column("aliases", "Tên khác trong văn bản", 22),
+        Column("members", "Thành viên (nhóm)", 16),
+        Column("commune", "Cấp xã (qua UBND cấp huyện)", 9),
+        Column("note", "Ghi chú", 15),
+        Column("lead_tasks", "Số nhiệm vụ chủ trì", 9, "0"),
+        Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 9, "0"),
+    ),
 )
+DIRECTORY_COLUMNS: tuple[Column, ...] = DIRECTORY.columns
 # The directory's columns wrap their text: the printed table (about 172 units) fits one A4
 # landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 # The directory as last built from the seed, hidden: a rebuild tells the officials' edits
@@ -313,16 +317,20 @@ UNRESOLVED_HINT = (
     "Chưa xác định: thêm cách viết này vào cột «Tên khác trong văn bản» của cơ quan ở trang "
     "«Danh bạ cơ quan» (hoặc thêm dòng). Cần quyết định: điền cột «Thành viên» của nhóm."
 )
-UNRESOLVED_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 6, "0"),
-    Column("status", "Tình trạng", 16),
-    Column("task", "Mã nhiệm vụ", 20),
-    Column("code", "Mã tiêu chí", 12),
-    Column("role", "Vai trò", 10),
-    Column("fragment", "Tên như văn bản", 40),
-    Column("entry", "Mã nhóm trong danh bạ", 18),
-    Column("cell", "Ô (bấm để tới ô)", 18),
+UNRESOLVED = SheetSpec(
+    UNRESOLVED_SHEET,
+    (
+        NUMBER,
+        Column("status", "Tình trạng", 16),
+        Column("task", "Mã nhiệm vụ", 20),
+        Column("code", "Mã tiêu chí", 12),
+        Column("role", "Vai trò", 10),
+        Column("fragment", "Tên như văn bản", 40),
+        Column("entry", "Mã nhóm trong danh bạ", 18),
+        Column("cell", "Ô (bấm để tới ô)", 18),
+    ),
 )
+UNRESOLVED_COLUMNS: tuple[Column, ...] = UNRESOLVED.columns
 UNRESOLVED_STATUS: dict[str, str] = {
     "unresolved": "Chưa xác định",
     "undecided": "Cần quyết định",
@@ -331,13 +339,17 @@ UNRESOLVED_STATUS: dict[str, str] = {
 # The consistency checker's rules, editable by the officials (built from templates/quy-tac.tsv).
 RULES_SHEET = "Quy tắc"
 RULES_TITLE = "Quy tắc kiểm tra dữ liệu (sửa được: Áp dụng, Mức độ, Tham số)"
-RULE_COLUMNS: tuple[Column, ...] = (
-    Column("rule", "Mã quy tắc", 18),
-    Column("description", "Nội dung quy tắc", 70),
-    Column("enabled", "Áp dụng", 9),
-    Column("severity", "Mức độ", 11),
-    Column("params", "Tham số", 40),
+RULES = SheetSpec(
+    RULES_SHEET,
+    (
+        Column("rule", "Mã quy tắc", 18),
+        Column("description", "Nội dung quy tắc", 70),
+        Column("enabled", "Áp dụng", 9),
+        Column("severity", "Mức độ", 11),
+        Column("params", "Tham số", 40),
+    ),
 )
+RULE_COLUMNS: tuple[Column, ...] = RULES.columns
 RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
 # Workbook-level name (hidden) holding the codes of the rules the build offered, comma-separated:
 # a rule offered and no longer on the sheet was deleted by the officials, and a rebuild leaves
@@ -349,18 +361,22 @@ CHECK_SHEET = "KiemTra"
 CHECK_TITLE = "Kết quả kiểm tra dữ liệu"
 CHECK_NOT_RUN = "Chưa kiểm tra: bấm nút «Kiểm tra dữ liệu» trên tab «Kế hoạch CCHC»."
 CHECK_SUMMARY_ROW = 2
-CHECK_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 6, "0"),
-    Column("severity", "Mức độ", 11),
-    Column("rule", "Quy tắc", 18),
-    Column("appendix", "Phụ lục", 9),
-    Column("code", "Mã tiêu chí", 12),
-    Column("cell", "Ô (bấm để tới ô)", 20),
-    Column("message", "Nội dung", 60),
-    # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
-    # NV-O-GOP means something to the reader.
-    Column("rule_text", "Quy tắc kiểm tra gì", 36),
+CHECK = SheetSpec(
+    CHECK_SHEET,
+    (
+        NUMBER,
+        Column("severity", "Mức độ", 11),
+        Column("rule", "Quy tắc", 18),
+        Column("appendix", "Phụ lục", 9),
+        Column("code", "Mã tiêu chí", 12),
+        Column("cell", "Ô (bấm để tới ô)", 20),
+        Column("message", "Nội dung", 60),
+        # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
+        # NV-O-GOP means something to the reader.
+        Column("rule_text", "Quy tắc kiểm tra gì", 36),
+    ),
 )
+CHECK_COLUMNS: tuple[Column, ...] = CHECK.columns
 # Columns of the check report that wrap their text.
 CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")
 # Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).
@@ -450,50 +466,12 @@ PLAN_NAMES: dict[str, str] = {
 }
 
 
-def printed_columns(columns: Sequence[Column]) -> int:
-    """How many leading columns make up the printed table."""
-    count = 0
-    for col in columns:
-        if not col.printed:
-            break
-        count += 1
-    return count
-
-
-def column_letter(columns: Sequence[Column], key: str) -> str:
-    """Column letter of ``key`` in ``columns`` ("A" is the first)."""
-    for i, col in enumerate(columns, start=1):
-        if col.key == key:
-            return str(get_column_letter(i))
-    raise KeyError(key)
-
-
-def column_index(columns: Sequence[Column], key: str) -> int:
-    """1-based column index of ``key`` in ``columns``."""
-    for i, col in enumerate(columns, start=1):
-        if col.key == key:
-            return i
-    raise KeyError(key)
+PLAN_SHEETS: tuple[SheetSpec, ...] = (*APPENDICES.values(), TASKS, DIRECTORY, RULES)
 
 
 def expected_sheets() -> dict[str, tuple[Column, ...]]:
     """Every sheet that holds plan data, with the header row it must have."""
-    out: dict[str, tuple[Column, ...]] = {
-        APPENDIX_SHEETS[a]: cols for a, cols in APPENDIX_COLUMNS.items()
-    }
-    out[TASKS_SHEET] = TASK_COLUMNS
-    out[DIRECTORY_SHEET] = DIRECTORY_COLUMNS
-    out[RULES_SHEET] = RULE_COLUMNS
-    return out
-
-
-def decimals(column: Column) -> int | None:
-    """Decimals a number format prints ("0.00" → 2, "0" → 0); None for "General"."""
-    fmt = column.number_format
-    if fmt == "General":
-        return None
-    _, _, fraction = fmt.partition(".")
-    return len(fraction) - len(fraction.lstrip("0"))
+    return {spec.name: spec.columns for spec in PLAN_SHEETS}
 
 
 def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]:
@@ -508,16 +486,15 @@ def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]
         if sheet not in header_rows:
             problems.append(f"Thiếu trang tính '{sheet}'.")
             continue
-        row = list(header_rows[sheet] or [])
-        for i, col in enumerate(columns):
-            found = row[i] if i < len(row) else None
-            if not col.matches(found):
-                cell = f"{get_column_letter(i + 1)}{HEADER_ROW}"
-                problems.append(
-                    f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là «{col.text(None)}», "
-                    f"đang là «{found if found is not None else ''}»."
-                )
-                break
+        mismatch = header_mismatch(columns, list(header_rows[sheet] or []))
+        if mismatch is not None:
+            index, found = mismatch
+            cell = f"{get_column_letter(index)}{HEADER_ROW}"
+            shown = found if found is not None else ""
+            problems.append(
+                f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là "
+                f"«{columns[index - 1].text(None)}», đang là «{shown}»."
+            )
     return problems
 
 

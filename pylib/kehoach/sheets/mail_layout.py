@@ -6,20 +6,25 @@
 - ``LOG_SHEET``: one row per message (or agency that could not get one) of every run, appended,
   never rewritten: what went where, the file and its SHA-256, when and with what result.
 
-Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet).
+Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet,
+``kehoach.sheets.spec``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kehoach.sheets.layout import Column
+from kehoach.sheets.spec import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NOTE_ROW,
+    TIME_FORMAT,
+    TITLE_ROW,
+    Column,
+    SheetSpec,
+)
 
-TITLE_ROW = 1
-NOTE_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
-TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TIME_FORMAT", "TITLE_ROW"]
 
 PASSWORD_ENV = "KEHOACH_SMTP_PASSWORD"
 KEYRING_SERVICE = "kehoach-smtp"  # keyring.get_password(KEYRING_SERVICE, user)
@@ -40,11 +45,15 @@ SETTINGS_NOTE = (
     "Sửa cột «Giá trị». Mật khẩu email không bao giờ ghi ở đây: chương trình hỏi khi gửi, hoặc "
     f"đọc từ kho mật khẩu của hệ điều hành (keyring) hay biến môi trường {PASSWORD_ENV}."
 )
-SETTINGS_COLUMNS: tuple[Column, ...] = (
-    Column("label", "Thiết lập", 34),
-    Column("value", "Giá trị", 40),
-    Column("note", "Ghi chú", 70),
+SETTINGS_SPEC = SheetSpec(
+    SETTINGS_SHEET,
+    (
+        Column("label", "Thiết lập", 34),
+        Column("value", "Giá trị", 40),
+        Column("note", "Ghi chú", 70),
+    ),
 )
+SETTINGS_COLUMNS: tuple[Column, ...] = SETTINGS_SPEC.columns
 MAIL_SETTINGS: tuple[Setting, ...] = (
     Setting("sender_name", "Tên người gửi", "Sở Nội vụ tỉnh Bắc Kạn", "Hiện ở ô «Từ» của thư."),
     Setting("sender_address", "Địa chỉ email người gửi", "", "Bắt buộc, ví dụ snv@backan.gov.vn."),
@@ -99,19 +108,23 @@ LOG_NOTE = (
     "Mỗi dòng: một thư (hoặc một cơ quan không gửi được). Tệp đã gửi thành công cho một cơ quan "
     "(cùng mã SHA-256) không được gửi lại, trừ khi yêu cầu gửi lại."
 )
-LOG_COLUMNS: tuple[Column, ...] = (
-    Column("time", "Thời điểm", 16, TIME_FORMAT),
-    Column("agency", "Mã cơ quan", 12),
-    Column("agency_name", "Tên cơ quan", 20),
-    Column("kind", "Loại thư", 10),
-    Column("to", "Gửi đến", 22),
-    Column("cc", "Đồng gửi (Cc)", 16),
-    Column("file", "Tệp đính kèm", 18),
-    Column("sha256", "SHA-256 của tệp", 20),
-    Column("channel", "Cách gửi", 10),
-    Column("result", "Kết quả", 14),
-    Column("detail", "Chi tiết", 34),
+LOG = SheetSpec(
+    LOG_SHEET,
+    (
+        Column("time", "Thời điểm", 16, TIME_FORMAT),
+        Column("agency", "Mã cơ quan", 12),
+        Column("agency_name", "Tên cơ quan", 20),
+        Column("kind", "Loại thư", 10),
+        Column("to", "Gửi đến", 22),
+        Column("cc", "Đồng gửi (Cc)", 16),
+        Column("file", "Tệp đính kèm", 18),
+        Column("sha256", "SHA-256 của tệp", 20),
+        Column("channel", "Cách gửi", 10),
+        Column("result", "Kết quả", 14),
+        Column("detail", "Chi tiết", 34),
+    ),
 )
+LOG_COLUMNS: tuple[Column, ...] = LOG.columns
 # The log's texts wrap, its file hash is folded away (outline, collapsed): the printed log is
 # about 172 units wide, one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 LOG_WRAPPED: tuple[str, ...] = ("agency_name", "to", "cc", "file", "result", "detail")

@@ -18,21 +18,25 @@ formatting and the charts are laid out once by ``kehoach.summary.sheet.write_sum
 
 from __future__ import annotations
 
-from kehoach.sheets import extract_layout as ex
-from kehoach.sheets.layout import APPENDIX_SHEETS, Column
-from kehoach.sheets.progress_layout import (
+from kehoach.sheets.layout import APPENDIX_SHEETS
+from kehoach.sheets.progress_layout import SUMMARY_SHEET, SUMMARY_TITLE
+from kehoach.sheets.spec import (
+    DATE_FORMAT,
     FIRST_DATA_ROW,
     HEADER_ROW,
     NOTE_ROW,
-    SUMMARY_SHEET,
-    SUMMARY_TITLE,
+    PCT_FORMAT,
     TITLE_ROW,
+    Column,
+    SheetSpec,
 )
 
 __all__ = [
+    "DATE_FORMAT",
     "FIRST_DATA_ROW",
     "HEADER_ROW",
     "NOTE_ROW",
+    "PCT_FORMAT",
     "SUMMARY_SHEET",
     "SUMMARY_TITLE",
     "TITLE_ROW",
@@ -95,27 +99,29 @@ COUNT_KEYS: tuple[str, ...] = (
     *STATUS_KEYS,
     "without_evidence",
 )
-PCT_FORMAT = "0.0%"
-DATE_FORMAT = ex.DATE_FORMAT
 # Printed: "Cấp" to "Ngày báo cáo gần nhất" (PRINTED_COLUMNS), about 172 units wide, one A4
 # landscape page at about 83 %: 11 pt text prints at 9 pt or more. The count of refused files
 # and the e-mail addresses are for the screen (following up), not the printed summary.
-COLUMNS: tuple[Column, ...] = (
-    Column("level", "Cấp", 9),
-    Column("code", "Mã", 17),  # "UBND-BACHTHONG" on one line
-    Column("name", "Tên", 22),
-    Column("lead", "Chủ trì", 7, "0"),
-    Column("coordinating", "Phối hợp", 7, "0"),
-    Column("tasks", "Tổng số lượt giao", 8, "0"),
-    Column("reported", "Đã báo cáo", 8, "0"),
-    *(Column(k, STATUS_LABELS[k], 9, "0") for k in STATUS_KEYS),
-    Column("without_evidence", "Hoàn thành chưa có văn bản chứng minh", 11, "0"),
-    Column("pct_done", "Tỷ lệ hoàn thành", 9, PCT_FORMAT),
-    Column("last_report", "Ngày báo cáo gần nhất", 11, DATE_FORMAT),
-    Column("files_rejected", "Số tệp bị từ chối", 9, "0"),
-    Column("emails", "Email", 24),
+SUMMARY = SheetSpec(
+    SUMMARY_SHEET,
+    (
+        Column("level", "Cấp", 9),
+        Column("code", "Mã", 17),  # "UBND-BACHTHONG" on one line
+        Column("name", "Tên", 22),
+        Column("lead", "Chủ trì", 7, "0"),
+        Column("coordinating", "Phối hợp", 7, "0"),
+        Column("tasks", "Tổng số lượt giao", 8, "0"),
+        Column("reported", "Đã báo cáo", 8, "0"),
+        *(Column(k, STATUS_LABELS[k], 9, "0") for k in STATUS_KEYS),
+        Column("without_evidence", "Hoàn thành chưa có văn bản chứng minh", 11, "0"),
+        Column("pct_done", "Tỷ lệ hoàn thành", 9, PCT_FORMAT),
+        Column("last_report", "Ngày báo cáo gần nhất", 11, DATE_FORMAT),
+        Column("files_rejected", "Số tệp bị từ chối", 9, "0"),
+        Column("emails", "Email", 24),
+    ),
 )
-PRINTED_COLUMNS = [c.key for c in COLUMNS].index("last_report") + 1
+COLUMNS: tuple[Column, ...] = SUMMARY.columns
+PRINTED_COLUMNS = SUMMARY.position("last_report")
 
 # Labels of column A.
 LEVEL_TOTAL = "Tổng cộng"
