@@ -21,6 +21,7 @@ from kehoach.common.resources import templates_dir
 from kehoach.plan.timelines import parse_timeline
 from kehoach.sheets import layout
 from kehoach.sheets.geometry import header_height, header_lines, wrapped_lines
+from kehoach.sheets.spec import DATE_FORMAT
 from kehoach.workbook import master
 from kehoach.workbook.master import date_text, fill_master, new_master, render_cover
 from sample_plans import small_plan
@@ -131,7 +132,7 @@ def test_progress_sheets_are_laid_out_and_empty(wb: Workbook) -> None:
     assert wb.defined_names[pl.FOLDER_NAME].attr_text == "'ThuThap'!$B$2"
     date_col = [c.key for c in pl.PROGRESS_COLUMNS].index("report_date") + 1
     letter = chr(ord("A") + date_col - 1)
-    assert wb[pl.PROGRESS_SHEET].column_dimensions[letter].number_format == pl.DATE_FORMAT
+    assert wb[pl.PROGRESS_SHEET].column_dimensions[letter].number_format == DATE_FORMAT
 
 
 def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:

@@ -33,7 +33,7 @@ from kehoach.sheets.spec import (
 )
 from kehoach.sheets.spec import NOTE_ROW as SUBTITLE_ROW
 
-__all__ = ["DATE_FORMAT", "FIRST_DATA_ROW", "HEADER_ROW", "SUBTITLE_ROW", "TITLE_ROW"]
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "SUBTITLE_ROW", "TITLE_ROW"]
 
 TASKS_SHEET = "Nhiệm vụ"
 GUIDE_SHEET = "Hướng dẫn"

@@ -32,10 +32,8 @@ from kehoach.sheets.spec import NOTE_ROW as SUBTITLE_ROW
 
 # What the sheets' users have always taken from here (declared in kehoach.sheets.spec).
 __all__ = [
-    "DATE_FORMAT",
     "FIRST_DATA_ROW",
     "HEADER_ROW",
-    "PCT_FORMAT",
     "SUBTITLE_ROW",
     "TITLE_ROW",
     "Column",

@@ -6,8 +6,7 @@
 - ``LOG_SHEET``: one row per message (or agency that could not get one) of every run, appended,
   never rewritten: what went where, the file and its SHA-256, when and with what result.
 
-Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet,
-``kehoach.sheets.spec``).
+Their rows are those of every data sheet (``kehoach.sheets.spec``).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from kehoach.sheets.spec import (
     SheetSpec,
 )
 
-__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TIME_FORMAT", "TITLE_ROW"]
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TITLE_ROW"]
 
 PASSWORD_ENV = "KEHOACH_SMTP_PASSWORD"
 KEYRING_SERVICE = "kehoach-smtp"  # keyring.get_password(KEYRING_SERVICE, user)

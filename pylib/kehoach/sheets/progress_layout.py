@@ -14,15 +14,13 @@
   it was rejected;
 - ``SUMMARY_SHEET`` ("TongHop"): the progress summary.
 
-Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet,
-``kehoach.sheets.spec``).
+Their rows are those of every data sheet (``kehoach.sheets.spec``).
 """
 
 from __future__ import annotations
 
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.spec import (
-    DATE_FORMAT,
     FIRST_DATA_ROW,
     HEADER_ROW,
     NOTE_ROW,
@@ -33,7 +31,7 @@ from kehoach.sheets.spec import (
     SheetSpec,
 )
 
-__all__ = ["DATE_FORMAT", "FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TIME_FORMAT", "TITLE_ROW"]
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TITLE_ROW"]
 
 PROGRESS_SHEET = "TienDo"
 PROGRESS_TITLE = "Tiến độ thực hiện theo báo cáo của các cơ quan"

@@ -32,11 +32,9 @@ from kehoach.sheets.spec import (
 )
 
 __all__ = [
-    "DATE_FORMAT",
     "FIRST_DATA_ROW",
     "HEADER_ROW",
     "NOTE_ROW",
-    "PCT_FORMAT",
     "SUMMARY_SHEET",
     "SUMMARY_TITLE",
     "TITLE_ROW",
