@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets import summary_layout as sl
+from kehoach.sheets.sheetdata import require_headers
 from kehoach.sheets.spec import Column, SheetSpec, decimals, header_mismatch, printed_columns
 
 SPEC = SheetSpec(
@@ -119,3 +121,14 @@ def test_agency_layouts_share_the_columns_they_resize() -> None:
     progress = {c.key: c for c in pl.PROGRESS_COLUMNS}
     assert progress[ex.RESULTS_KEY].width == 20
     assert progress[ex.RESULTS_KEY].header == "Kết quả thực hiện"
+
+
+def test_require_headers_names_the_cell_and_accepts_other_years() -> None:
+    rows = [["Tiêu đề"], [], ["Mã", "Kết quả năm 2031", "Loại dòng"]]
+    require_headers(rows, "Thử", SPEC.columns)  # another plan's years: the same headers
+    rows[2][1] = "Kết quả"
+    with pytest.raises(WorkbookError) as err:
+        require_headers(rows, "Thử", SPEC.columns, file="a.xlsm", hint=" (xem hàng 3)")
+    text = str(err.value)
+    assert "B3" in text and "Thử" in text and "a.xlsm" in text
+    assert "tiêu đề cột phải là «Kết quả năm …», đang là «Kết quả» (xem hàng 3)." in text

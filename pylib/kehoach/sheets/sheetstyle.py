@@ -27,7 +27,7 @@ from kehoach.sheets.geometry import (
     wrapped_lines,
 )
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.spec import Column
+from kehoach.sheets.spec import Column, column_letter
 
 # The summary's status colours, by the status an agency reports.
 STATUS_COLORS: dict[str, str] = {
@@ -96,7 +96,7 @@ def color_by_value(
     ws: Worksheet, columns: Sequence[Column], key: str, first_row: int, colors: Mapping[str, str]
 ) -> None:
     """Fill the cells of column ``key`` whose value is one of ``colors``' keys with its colour."""
-    letter = get_column_letter([c.key for c in columns].index(key) + 1)
+    letter = column_letter(columns, key)
     ref = f"{letter}{first_row}:{letter}{LAST_STYLED_ROW}"
     for value, color in colors.items():
         text = value.replace('"', '""')
