@@ -223,19 +223,16 @@ KEY_ID_LABEL = "key_id"
 # What the last run generated: one row per file (kehoach.extract.manifest).
 MANIFEST_SHEET = "Tệp gửi cơ quan"
 MANIFEST_TITLE = "Các tệp gửi cơ quan (lần tạo gần nhất)"
-MANIFEST = SheetSpec(
-    MANIFEST_SHEET,
-    (
-        NUMBER,
-        Column("agency", "Mã cơ quan", 18),
-        Column("agency_name", "Tên cơ quan", 36),
-        Column("file", "Tệp", 34),
-        Column("lead_tasks", "Số nhiệm vụ chủ trì", 11, "#,##0"),
-        Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 11, "#,##0"),
-        Column("sha256", "SHA-256 của tệp", 66),
-    ),
+MANIFEST_COLUMNS: tuple[Column, ...] = (
+    NUMBER,
+    Column("agency", "Mã cơ quan", 18),
+    Column("agency_name", "Tên cơ quan", 36),
+    Column("file", "Tệp", 34),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 11, "#,##0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 11, "#,##0"),
+    Column("sha256", "SHA-256 của tệp", 66),
 )
-MANIFEST_COLUMNS: tuple[Column, ...] = MANIFEST.columns
+MANIFEST = SheetSpec(MANIFEST_SHEET, MANIFEST_COLUMNS)
 MANIFEST_FILE = "manifest.json"
 # The button's folder, beside the master workbook.
 DEFAULT_FOLDER = "GuiCoQuan"

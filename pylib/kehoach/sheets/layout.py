@@ -190,30 +190,30 @@ GAPS_SHEET = "Chênh lệch"
 GAPS_TITLE = "Chênh lệch so với điểm tối đa và mục tiêu năm {target}"
 SUMMARY_HEADER_ROW = 4
 # About 172 units wide: one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("appendix", "Phụ lục", 7),
+    Column("index", "Chỉ số", 26),
+    Column("criteria", "Số tiêu chí", 10, "0"),
+    Column("max", "Điểm tối đa", 9, "0.00"),
+    Column("score_base", "Năm {base}", 9, "0.00"),
+    Column("target", "Mục tiêu năm {target}", 10, "0.00"),
+    Column("lost_base", "Bị mất năm {base}", 9, "0.00"),
+    Column("lost_base_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
+    Column("lost_base_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
+    Column("pct_base", "% tối đa năm {base}", 11, PCT_FORMAT),
+    Column("pct_target", "% tối đa của mục tiêu", 9, PCT_FORMAT),
+    Column("results", "Số tiêu chí đã nhập kết quả {target}", 11, "0"),
+    Column("achieved", "Số tiêu chí đạt", 9, "0"),
+    Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
+    Column("result_target", "Kết quả năm {target}", 9, "0.00"),
+    Column("change_base", "Thay đổi so với {base}", 9, "0.00"),
+)
 GAPS_SUMMARY = SheetSpec(
     GAPS_SHEET,
-    (
-        Column("appendix", "Phụ lục", 7),
-        Column("index", "Chỉ số", 26),
-        Column("criteria", "Số tiêu chí", 10, "0"),
-        Column("max", "Điểm tối đa", 9, "0.00"),
-        Column("score_base", "Năm {base}", 9, "0.00"),
-        Column("target", "Mục tiêu năm {target}", 10, "0.00"),
-        Column("lost_base", "Bị mất năm {base}", 9, "0.00"),
-        Column("lost_base_survey", "trong đó: tiêu chí điều tra XHH", 11, "0.00"),
-        Column("lost_base_other", "trong đó: tiêu chí khác (tỉnh tự khắc phục được)", 14, "0.00"),
-        Column("pct_base", "% tối đa năm {base}", 11, PCT_FORMAT),
-        Column("pct_target", "% tối đa của mục tiêu", 9, PCT_FORMAT),
-        Column("results", "Số tiêu chí đã nhập kết quả {target}", 11, "0"),
-        Column("achieved", "Số tiêu chí đạt", 9, "0"),
-        Column("not_achieved", "Số tiêu chí chưa đạt", 9, "0"),
-        Column("result_target", "Kết quả năm {target}", 9, "0.00"),
-        Column("change_base", "Thay đổi so với {base}", 9, "0.00"),
-    ),
+    SUMMARY_COLUMNS,
     header_row=SUMMARY_HEADER_ROW,
     first_data_row=SUMMARY_HEADER_ROW + 1,
 )
-SUMMARY_COLUMNS: tuple[Column, ...] = GAPS_SUMMARY.columns
 INDEX_NAMES: dict[str, str] = {
     "PL1": "PAR INDEX (giữ điểm tối đa)",
     "PL2": "PAR INDEX (chưa đạt tối đa)",
@@ -234,35 +234,31 @@ GAPS_BLOCK_ROW = 48
 GAPS_TOP_N = 10
 
 # Widths: the visible columns print on A4 landscape at about 60%; rows stay a few lines tall.
-TASKS = SheetSpec(
-    TASKS_SHEET,
-    (
-        Column("id", "Mã nhiệm vụ", 16),
-        Column("appendix", "Phụ lục", 8),
-        Column("criterion_id", "Mã định danh tiêu chí", 20),
-        Column("code", "Mã tiêu chí", 10),
-        Column("criterion", "Tiêu chí", 18),
-        Column("text", "Nhiệm vụ, giải pháp", 36),
-        Column("lead", "Cơ quan chủ trì (như văn bản)", 17),
-        Column("coordinating", "Cơ quan phối hợp (như văn bản)", 17),
-        # The agencies the resolver found in the two columns before (kehoach.agencies.resolve:
-        # codes of the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A
-        # group lists all its members' codes (a filter on a code finds every task of that
-        # agency): the cells do not wrap, so a row stays as tall as its texts; the whole list is
-        # in the cell.
-        Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 13),
-        Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 13),
-        Column("timeline", "Thời gian thực hiện", 12),
-        # The timeline as read by kehoach.plan.timelines, written at build time (the reader ignores
-        # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
-        Column("timeline_kind", "Loại thời hạn", 9),
-        Column("due", "Hạn", 11, DATE_FORMAT),
-        Column("inherited", "Lấy từ ô gộp phía trên", 16),
-        Column("misplaced", "Giá trị nằm sai cột", 14),
-        Column("line", "Dòng trong văn bản", 9),
-    ),
+TASK_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Mã nhiệm vụ", 16),
+    Column("appendix", "Phụ lục", 8),
+    Column("criterion_id", "Mã định danh tiêu chí", 20),
+    Column("code", "Mã tiêu chí", 10),
+    Column("criterion", "Tiêu chí", 18),
+    Column("text", "Nhiệm vụ, giải pháp", 36),
+    Column("lead", "Cơ quan chủ trì (như văn bản)", 17),
+    Column("coordinating", "Cơ quan phối hợp (như văn bản)", 17),
+    # The agencies the resolver found in the two columns before (kehoach.agencies.resolve: codes of
+    # the "Danh bạ cơ quan" sheet), written at build time and by resolution_edits. A group
+    # lists all its members' codes (a filter on a code finds every task of that agency): the
+    # cells do not wrap, so a row stays as tall as its texts; the whole list is in the cell.
+    Column("lead_resolved", "Cơ quan chủ trì (đã xác định)", 13),
+    Column("coordinating_resolved", "Cơ quan phối hợp (đã xác định)", 13),
+    Column("timeline", "Thời gian thực hiện", 12),
+    # The timeline as read by kehoach.plan.timelines, written at build time (the reader ignores
+    # them; they do not follow later edits of "Thời gian thực hiện": NV-THOI-HAN reads that).
+    Column("timeline_kind", "Loại thời hạn", 9),
+    Column("due", "Hạn", 11, DATE_FORMAT),
+    Column("inherited", "Lấy từ ô gộp phía trên", 16),
+    Column("misplaced", "Giá trị nằm sai cột", 14),
+    Column("line", "Dòng trong văn bản", 9),
 )
-TASK_COLUMNS: tuple[Column, ...] = TASKS.columns
+TASKS = SheetSpec(TASKS_SHEET, TASK_COLUMNS)
 # Columns of the tasks sheet folded away (outline, collapsed): the appendix and the
 # criterion's identifier (the task's code names both, the criterion's code is beside) and the
 # reader's own columns. The printed table (A–M) is then about 172 units wide: one A4
@@ -284,23 +280,20 @@ DIRECTORY_HINT = (
     "hoặc kind:department (mọi sở, ban, ngành), kind:district (mọi UBND cấp huyện), …; "
     "để trống = cần quyết định. Khi tạo lại workbook, những gì đã sửa ở đây được giữ."
 )
-DIRECTORY = SheetSpec(
-    DIRECTORY_SHEET,
-    (
-        Column("code", "Mã (tên tệp)", 14),
-        Column("name", "Tên cơ quan", 28),
-        Column("kind", "Loại", 14),
-        Column("emails", "Email", 22),
-        Column("contact", "Người liên hệ", 14),
-        Column("aliases", "Tên khác trong văn bản", 22),
-        Column("members", "Thành viên (nhóm)", 16),
-        Column("commune", "Cấp xã (qua UBND cấp huyện)", 9),
-        Column("note", "Ghi chú", 15),
-        Column("lead_tasks", "Số nhiệm vụ chủ trì", 9, "0"),
-        Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 9, "0"),
-    ),
+DIRECTORY_COLUMNS: tuple[Column, ...] = (
+    Column("code", "Mã (tên tệp)", 14),
+    Column("name", "Tên cơ quan", 28),
+    Column("kind", "Loại", 14),
+    Column("emails", "Email", 22),
+    Column("contact", "Người liên hệ", 14),
+    Column("aliases", "Tên khác trong văn bản", 22),
+    Column("members", "Thành viên (nhóm)", 16),
+    Column("commune", "Cấp xã (qua UBND cấp huyện)", 9),
+    Column("note", "Ghi chú", 15),
+    Column("lead_tasks", "Số nhiệm vụ chủ trì", 9, "0"),
+    Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 9, "0"),
 )
-DIRECTORY_COLUMNS: tuple[Column, ...] = DIRECTORY.columns
+DIRECTORY = SheetSpec(DIRECTORY_SHEET, DIRECTORY_COLUMNS)
 # The directory's columns wrap their text: the printed table (about 172 units) fits one A4
 # landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 # The directory as last built from the seed, hidden: a rebuild tells the officials' edits
@@ -315,20 +308,17 @@ UNRESOLVED_HINT = (
     "Chưa xác định: thêm cách viết này vào cột «Tên khác trong văn bản» của cơ quan ở trang "
     "«Danh bạ cơ quan» (hoặc thêm dòng). Cần quyết định: điền cột «Thành viên» của nhóm."
 )
-UNRESOLVED = SheetSpec(
-    UNRESOLVED_SHEET,
-    (
-        NUMBER,
-        Column("status", "Tình trạng", 16),
-        Column("task", "Mã nhiệm vụ", 20),
-        Column("code", "Mã tiêu chí", 12),
-        Column("role", "Vai trò", 10),
-        Column("fragment", "Tên như văn bản", 40),
-        Column("entry", "Mã nhóm trong danh bạ", 18),
-        Column("cell", "Ô (bấm để tới ô)", 18),
-    ),
+UNRESOLVED_COLUMNS: tuple[Column, ...] = (
+    NUMBER,
+    Column("status", "Tình trạng", 16),
+    Column("task", "Mã nhiệm vụ", 20),
+    Column("code", "Mã tiêu chí", 12),
+    Column("role", "Vai trò", 10),
+    Column("fragment", "Tên như văn bản", 40),
+    Column("entry", "Mã nhóm trong danh bạ", 18),
+    Column("cell", "Ô (bấm để tới ô)", 18),
 )
-UNRESOLVED_COLUMNS: tuple[Column, ...] = UNRESOLVED.columns
+UNRESOLVED = SheetSpec(UNRESOLVED_SHEET, UNRESOLVED_COLUMNS)
 UNRESOLVED_STATUS: dict[str, str] = {
     "unresolved": "Chưa xác định",
     "undecided": "Cần quyết định",
@@ -337,17 +327,14 @@ UNRESOLVED_STATUS: dict[str, str] = {
 # The consistency checker's rules, editable by the officials (built from templates/quy-tac.tsv).
 RULES_SHEET = "Quy tắc"
 RULES_TITLE = "Quy tắc kiểm tra dữ liệu (sửa được: Áp dụng, Mức độ, Tham số)"
-RULES = SheetSpec(
-    RULES_SHEET,
-    (
-        Column("rule", "Mã quy tắc", 18),
-        Column("description", "Nội dung quy tắc", 70),
-        Column("enabled", "Áp dụng", 9),
-        Column("severity", "Mức độ", 11),
-        Column("params", "Tham số", 40),
-    ),
+RULE_COLUMNS: tuple[Column, ...] = (
+    Column("rule", "Mã quy tắc", 18),
+    Column("description", "Nội dung quy tắc", 70),
+    Column("enabled", "Áp dụng", 9),
+    Column("severity", "Mức độ", 11),
+    Column("params", "Tham số", 40),
 )
-RULE_COLUMNS: tuple[Column, ...] = RULES.columns
+RULES = SheetSpec(RULES_SHEET, RULE_COLUMNS)
 RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
 # Workbook-level name (hidden) holding the codes of the rules the build offered, comma-separated:
 # a rule offered and no longer on the sheet was deleted by the officials, and a rebuild leaves
@@ -359,22 +346,19 @@ CHECK_SHEET = "KiemTra"
 CHECK_TITLE = "Kết quả kiểm tra dữ liệu"
 CHECK_NOT_RUN = "Chưa kiểm tra: bấm nút «Kiểm tra dữ liệu» trên tab «Kế hoạch CCHC»."
 CHECK_SUMMARY_ROW = 2
-CHECK = SheetSpec(
-    CHECK_SHEET,
-    (
-        NUMBER,
-        Column("severity", "Mức độ", 11),
-        Column("rule", "Quy tắc", 18),
-        Column("appendix", "Phụ lục", 9),
-        Column("code", "Mã tiêu chí", 12),
-        Column("cell", "Ô (bấm để tới ô)", 20),
-        Column("message", "Nội dung", 60),
-        # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
-        # NV-O-GOP means something to the reader.
-        Column("rule_text", "Quy tắc kiểm tra gì", 36),
-    ),
+CHECK_COLUMNS: tuple[Column, ...] = (
+    NUMBER,
+    Column("severity", "Mức độ", 11),
+    Column("rule", "Quy tắc", 18),
+    Column("appendix", "Phụ lục", 9),
+    Column("code", "Mã tiêu chí", 12),
+    Column("cell", "Ô (bấm để tới ô)", 20),
+    Column("message", "Nội dung", 60),
+    # What the rule checks: its "Nội dung quy tắc" on the sheet "Quy tắc", so that a code like
+    # NV-O-GOP means something to the reader.
+    Column("rule_text", "Quy tắc kiểm tra gì", 36),
 )
-CHECK_COLUMNS: tuple[Column, ...] = CHECK.columns
+CHECK = SheetSpec(CHECK_SHEET, CHECK_COLUMNS)
 # Columns of the check report that wrap their text.
 CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")
 # Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).

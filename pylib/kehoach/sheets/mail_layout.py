@@ -44,15 +44,12 @@ SETTINGS_NOTE = (
     "Sửa cột «Giá trị». Mật khẩu email không bao giờ ghi ở đây: chương trình hỏi khi gửi, hoặc "
     f"đọc từ kho mật khẩu của hệ điều hành (keyring) hay biến môi trường {PASSWORD_ENV}."
 )
-SETTINGS_SPEC = SheetSpec(
-    SETTINGS_SHEET,
-    (
-        Column("label", "Thiết lập", 34),
-        Column("value", "Giá trị", 40),
-        Column("note", "Ghi chú", 70),
-    ),
+SETTINGS_COLUMNS: tuple[Column, ...] = (
+    Column("label", "Thiết lập", 34),
+    Column("value", "Giá trị", 40),
+    Column("note", "Ghi chú", 70),
 )
-SETTINGS_COLUMNS: tuple[Column, ...] = SETTINGS_SPEC.columns
+SETTINGS_SPEC = SheetSpec(SETTINGS_SHEET, SETTINGS_COLUMNS)
 MAIL_SETTINGS: tuple[Setting, ...] = (
     Setting("sender_name", "Tên người gửi", "Sở Nội vụ tỉnh Bắc Kạn", "Hiện ở ô «Từ» của thư."),
     Setting("sender_address", "Địa chỉ email người gửi", "", "Bắt buộc, ví dụ snv@backan.gov.vn."),
@@ -107,23 +104,20 @@ LOG_NOTE = (
     "Mỗi dòng: một thư (hoặc một cơ quan không gửi được). Tệp đã gửi thành công cho một cơ quan "
     "(cùng mã SHA-256) không được gửi lại, trừ khi yêu cầu gửi lại."
 )
-LOG = SheetSpec(
-    LOG_SHEET,
-    (
-        Column("time", "Thời điểm", 16, TIME_FORMAT),
-        Column("agency", "Mã cơ quan", 12),
-        Column("agency_name", "Tên cơ quan", 20),
-        Column("kind", "Loại thư", 10),
-        Column("to", "Gửi đến", 22),
-        Column("cc", "Đồng gửi (Cc)", 16),
-        Column("file", "Tệp đính kèm", 18),
-        Column("sha256", "SHA-256 của tệp", 20),
-        Column("channel", "Cách gửi", 10),
-        Column("result", "Kết quả", 14),
-        Column("detail", "Chi tiết", 34),
-    ),
+LOG_COLUMNS: tuple[Column, ...] = (
+    Column("time", "Thời điểm", 16, TIME_FORMAT),
+    Column("agency", "Mã cơ quan", 12),
+    Column("agency_name", "Tên cơ quan", 20),
+    Column("kind", "Loại thư", 10),
+    Column("to", "Gửi đến", 22),
+    Column("cc", "Đồng gửi (Cc)", 16),
+    Column("file", "Tệp đính kèm", 18),
+    Column("sha256", "SHA-256 của tệp", 20),
+    Column("channel", "Cách gửi", 10),
+    Column("result", "Kết quả", 14),
+    Column("detail", "Chi tiết", 34),
 )
-LOG_COLUMNS: tuple[Column, ...] = LOG.columns
+LOG = SheetSpec(LOG_SHEET, LOG_COLUMNS)
 # The log's texts wrap, its file hash is folded away (outline, collapsed): the printed log is
 # about 172 units wide, one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 LOG_WRAPPED: tuple[str, ...] = ("agency_name", "to", "cc", "file", "result", "detail")

@@ -49,23 +49,20 @@ _FILE = Column("file", "Tệp báo cáo", 30)
 _SHA256 = Column("sha256", "SHA-256 của tệp", 20)
 _RECEIVED_AT = Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT)
 _AGENCY = Column("agency", "Mã cơ quan", 14)
-PROGRESS = SheetSpec(
-    PROGRESS_SHEET,
-    (
-        Column("task_id", "Mã nhiệm vụ", 16),
-        _AGENCY,
-        Column("agency_name", "Tên cơ quan", 22),
-        Column("role", "Vai trò", 9),
-        Column("appendix", "Phụ lục", 7),
-        Column("code", "Mã tiêu chí", 11),
-        ex.COLUMN_DUE,
-        *(c.sized(_PROGRESS_INPUT_WIDTHS.get(c.key, c.width)) for c in ex.INPUT_COLUMNS),
-        _FILE,
-        _SHA256,
-        _RECEIVED_AT,
-    ),
+PROGRESS_COLUMNS: tuple[Column, ...] = (
+    Column("task_id", "Mã nhiệm vụ", 16),
+    _AGENCY,
+    Column("agency_name", "Tên cơ quan", 22),
+    Column("role", "Vai trò", 9),
+    Column("appendix", "Phụ lục", 7),
+    Column("code", "Mã tiêu chí", 11),
+    ex.COLUMN_DUE,
+    *(c.sized(_PROGRESS_INPUT_WIDTHS.get(c.key, c.width)) for c in ex.INPUT_COLUMNS),
+    _FILE,
+    _SHA256,
+    _RECEIVED_AT,
 )
-PROGRESS_COLUMNS: tuple[Column, ...] = PROGRESS.columns
+PROGRESS = SheetSpec(PROGRESS_SHEET, PROGRESS_COLUMNS)
 
 # Folded away on TienDo (outline, collapsed): see PROGRESS_COLUMNS.
 PROGRESS_FOLDED_KEYS: tuple[str, ...] = ("appendix", "code", "file", "sha256", "received_at")
@@ -76,18 +73,15 @@ _RECEIVED_FILE: tuple[Column, ...] = (_RECEIVED_AT, _FILE, _SHA256, _AGENCY)
 
 HISTORY_SHEET = "LichSu"
 HISTORY_TITLE = "Sổ các tệp báo cáo đã nhận (chỉ thêm, không sửa)"
-HISTORY = SheetSpec(
-    HISTORY_SHEET,
-    (
-        *_RECEIVED_FILE,
-        ex.COLUMN_REPORT_DATE,
-        Column("result", "Kết quả", 14),
-        Column("rows", "Số dòng thay đổi", 9, "0"),
-        Column("cells", "Số ô thay đổi", 9, "0"),
-        Column("details", "Tệp lịch sử chi tiết", 45),
-    ),
+HISTORY_COLUMNS: tuple[Column, ...] = (
+    *_RECEIVED_FILE,
+    ex.COLUMN_REPORT_DATE,
+    Column("result", "Kết quả", 14),
+    Column("rows", "Số dòng thay đổi", 9, "0"),
+    Column("cells", "Số ô thay đổi", 9, "0"),
+    Column("details", "Tệp lịch sử chi tiết", 45),
 )
-HISTORY_COLUMNS: tuple[Column, ...] = HISTORY.columns
+HISTORY = SheetSpec(HISTORY_SHEET, HISTORY_COLUMNS)
 
 # The history workbook of one run: <master stem>_LichSu/LichSu_<yyyy-mm-dd_hhmmss>.xlsx.
 HISTORY_DIR_SUFFIX = "_LichSu"
@@ -97,32 +91,26 @@ CHANGES_NOTE = (
     "Mỗi dòng: một ô của trang TienDo đã đổi (giá trị cũ → mới), với tệp báo cáo và mã SHA-256 "
     "của tệp. Tệp này chỉ được tạo mới, không sửa; trang LichSu của workbook ghi tên tệp này."
 )
-CHANGES = SheetSpec(
-    CHANGES_SHEET,
-    (
-        *_RECEIVED_FILE,
-        Column("task_id", "Mã nhiệm vụ", 16),
-        Column("field", "Cột", 20),
-        Column("old", "Giá trị cũ", 30),
-        Column("new", "Giá trị mới", 30),
-    ),
+CHANGES_COLUMNS: tuple[Column, ...] = (
+    *_RECEIVED_FILE,
+    Column("task_id", "Mã nhiệm vụ", 16),
+    Column("field", "Cột", 20),
+    Column("old", "Giá trị cũ", 30),
+    Column("new", "Giá trị mới", 30),
 )
-CHANGES_COLUMNS: tuple[Column, ...] = CHANGES.columns
+CHANGES = SheetSpec(CHANGES_SHEET, CHANGES_COLUMNS)
 
 INTAKE_SHEET = "ThuThap"
 INTAKE_TITLE = "Kết quả thu thập báo cáo (lần gần nhất)"
-INTAKE = SheetSpec(
-    INTAKE_SHEET,
-    (
-        NUMBER,
-        Column("file", "Tệp", 40),
-        _AGENCY,
-        Column("result", "Kết quả", 12),
-        Column("reason", "Lý do / ghi chú", 70),
-        _SHA256,
-    ),
+INTAKE_COLUMNS: tuple[Column, ...] = (
+    NUMBER,
+    Column("file", "Tệp", 40),
+    _AGENCY,
+    Column("result", "Kết quả", 12),
+    Column("reason", "Lý do / ghi chú", 70),
+    _SHA256,
 )
-INTAKE_COLUMNS: tuple[Column, ...] = INTAKE.columns
+INTAKE = SheetSpec(INTAKE_SHEET, INTAKE_COLUMNS)
 # The sheets collection writes, in the master's order.
 COLLECTED_SHEETS: tuple[str, ...] = (PROGRESS_SHEET, HISTORY_SHEET, INTAKE_SHEET)
 # Row 2 of ThuThap: the folder of the last collection (the button's dialog opens there; VBA finds

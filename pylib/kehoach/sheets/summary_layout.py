@@ -100,25 +100,22 @@ COUNT_KEYS: tuple[str, ...] = (
 # Printed: "Cấp" to "Ngày báo cáo gần nhất" (PRINTED_COLUMNS), about 172 units wide, one A4
 # landscape page at about 83 %: 11 pt text prints at 9 pt or more. The count of refused files
 # and the e-mail addresses are for the screen (following up), not the printed summary.
-SUMMARY = SheetSpec(
-    SUMMARY_SHEET,
-    (
-        Column("level", "Cấp", 9),
-        Column("code", "Mã", 17),  # "UBND-BACHTHONG" on one line
-        Column("name", "Tên", 22),
-        Column("lead", "Chủ trì", 7, "0"),
-        Column("coordinating", "Phối hợp", 7, "0"),
-        Column("tasks", "Tổng số lượt giao", 8, "0"),
-        Column("reported", "Đã báo cáo", 8, "0"),
-        *(Column(k, STATUS_LABELS[k], 9, "0") for k in STATUS_KEYS),
-        Column("without_evidence", "Hoàn thành chưa có văn bản chứng minh", 11, "0"),
-        Column("pct_done", "Tỷ lệ hoàn thành", 9, PCT_FORMAT),
-        Column("last_report", "Ngày báo cáo gần nhất", 11, DATE_FORMAT),
-        Column("files_rejected", "Số tệp bị từ chối", 9, "0"),
-        Column("emails", "Email", 24),
-    ),
+COLUMNS: tuple[Column, ...] = (
+    Column("level", "Cấp", 9),
+    Column("code", "Mã", 17),  # "UBND-BACHTHONG" on one line
+    Column("name", "Tên", 22),
+    Column("lead", "Chủ trì", 7, "0"),
+    Column("coordinating", "Phối hợp", 7, "0"),
+    Column("tasks", "Tổng số lượt giao", 8, "0"),
+    Column("reported", "Đã báo cáo", 8, "0"),
+    *(Column(k, STATUS_LABELS[k], 9, "0") for k in STATUS_KEYS),
+    Column("without_evidence", "Hoàn thành chưa có văn bản chứng minh", 11, "0"),
+    Column("pct_done", "Tỷ lệ hoàn thành", 9, PCT_FORMAT),
+    Column("last_report", "Ngày báo cáo gần nhất", 11, DATE_FORMAT),
+    Column("files_rejected", "Số tệp bị từ chối", 9, "0"),
+    Column("emails", "Email", 24),
 )
-COLUMNS: tuple[Column, ...] = SUMMARY.columns
+SUMMARY = SheetSpec(SUMMARY_SHEET, COLUMNS)
 PRINTED_COLUMNS = SUMMARY.position("last_report")
 
 # Labels of column A.
