@@ -17,6 +17,7 @@ from kehoach.collect.returns import FileOutcome, ReportRow
 from kehoach.collect.run import plan_collection, save_history
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import WriteValues
+from kehoach.sheets.spec import TIME_FORMAT
 from kehoach.state.master import state_from_values
 
 WHEN = datetime(2023, 12, 1, 8, 0, 0)
@@ -40,7 +41,7 @@ def test_rows_go_to_a_workbook_named_by_the_run_beside_the_master(tmp_path: Path
         == "Lịch sử thay đổi của lần thu thập 01/12/2023 08:00 (workbook KeHoach2023.xlsm)"
     )
     assert [c.value for c in ws[pl.HEADER_ROW]] == [c.header for c in pl.CHANGES_COLUMNS]
-    assert ws.cell(pl.FIRST_DATA_ROW, 1).number_format == pl.TIME_FORMAT
+    assert ws.cell(pl.FIRST_DATA_ROW, 1).number_format == TIME_FORMAT
     assert ws.freeze_panes == f"A{pl.FIRST_DATA_ROW}"
     assert not list(path.parent.glob(".*.tmp.xlsx"))  # the temporary file is gone
 

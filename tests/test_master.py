@@ -20,7 +20,8 @@ from kehoach.common.planyears import PlanYears
 from kehoach.common.resources import templates_dir
 from kehoach.plan.timelines import parse_timeline
 from kehoach.sheets import layout
-from kehoach.sheets.geometry import wrapped_lines
+from kehoach.sheets.geometry import header_height, header_lines, wrapped_lines
+from kehoach.sheets.spec import DATE_FORMAT
 from kehoach.workbook import master
 from kehoach.workbook.master import date_text, fill_master, new_master, render_cover
 from sample_plans import small_plan
@@ -131,7 +132,7 @@ def test_progress_sheets_are_laid_out_and_empty(wb: Workbook) -> None:
     assert wb.defined_names[pl.FOLDER_NAME].attr_text == "'ThuThap'!$B$2"
     date_col = [c.key for c in pl.PROGRESS_COLUMNS].index("report_date") + 1
     letter = chr(ord("A") + date_col - 1)
-    assert wb[pl.PROGRESS_SHEET].column_dimensions[letter].number_format == pl.DATE_FORMAT
+    assert wb[pl.PROGRESS_SHEET].column_dimensions[letter].number_format == DATE_FORMAT
 
 
 def test_check_sheet_is_ready_before_the_first_check(wb: Workbook) -> None:
@@ -489,6 +490,27 @@ def test_wrapped_lines() -> None:
     assert wrapped_lines("x" * 10, 10, 1.05) == 1
     assert wrapped_lines("x" * 11, 10, 1.05) == 2
     assert wrapped_lines("a\nb\nc", 60, 1.05) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "by_letters", "by_words"),
+    [
+        ("aaaaa bb ccccc", 2, 3),  # 7 letters a line: "aaaaa" / "bb" / "ccccc"
+        ("aaa bbb ccc", 2, 2),  # "aaa bbb" fills a line exactly
+        ("x" * 15, 3, 3),  # a word longer than a line breaks
+        ("a\n\nb", 3, 3),  # every line break starts a line, an empty one too
+    ],
+)
+def test_wrapped_lines_by_letters_or_whole_words(text: str, by_letters: int, by_words: int) -> None:
+    assert wrapped_lines(text, 7, 1.0) == by_letters
+    assert wrapped_lines(text, 7, 1.0, whole_words=True) == by_words
+
+
+def test_header_lines_is_the_tallest_bold_header() -> None:
+    # 9 wide: 8 units of text at 0.95 bold letters a unit, 7 letters a line.
+    assert header_lines([("Mã", 10), ("Số nhiệm vụ phối hợp", 9)]) == 4  # Số/nhiệm/vụ phối/hợp
+    assert header_lines([]) == 1
+    assert header_height(4) == 4 * 15 + 3
 
 
 # --- tasks and agencies ---------------------------------------------------------------------

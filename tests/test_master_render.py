@@ -22,13 +22,8 @@ from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
-from kehoach.sheets.sheetstyle import (
-    BOLD_CHARS_PER_WIDTH_UNIT,
-    LINE_POINTS,
-    MIN_PRINTED_POINTS,
-    effective_points,
-    lines_of,
-)
+from kehoach.sheets.geometry import LINE_POINTS, header_lines
+from kehoach.sheets.sheetstyle import MIN_PRINTED_POINTS, effective_points
 from lo_support import SOFFICE, printed_points, soffice_convert, yardstick
 from plan_workbooks import build_real_master
 
@@ -172,10 +167,7 @@ def test_header_rows_are_tall_enough_for_their_wrapped_headers(
         height = ws.row_dimensions[layout.HEADER_ROW].height or LINE_POINTS
         for i, col in enumerate(columns, start=1):
             assert ws.cell(layout.HEADER_ROW, i).alignment.wrap_text, (sheet, col.header)
-            need = (
-                lines_of(col.text(PlanYears(2022, 2023)), col.width - 1, BOLD_CHARS_PER_WIDTH_UNIT)
-                * LINE_POINTS
-            )
+            need = header_lines([(col.text(PlanYears(2022, 2023)), col.width)]) * LINE_POINTS
             if height < need:
                 short.append(f"{sheet} «{col.header}»: {height} < {need}")
     assert not short

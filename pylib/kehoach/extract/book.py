@@ -46,7 +46,7 @@ from kehoach.plan.model import Plan
 from kehoach.plan.timelines import date_text, plan_year
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
-from kehoach.sheets.geometry import wrapped_lines
+from kehoach.sheets.geometry import BOLD_CHARS_PER_WIDTH_UNIT, wrapped_lines
 from kehoach.sheets.sheetstyle import BOTTOM_MARGIN, FOOTER_MARGIN, SIDE_MARGIN, TOP_MARGIN
 
 FONT = "Times New Roman"
@@ -272,7 +272,10 @@ def _write_tasks(
         header = col.text(plan.years)
         ws.write_string(ex.HEADER_ROW - 1, i, header, fmt)
         ws.set_column(i, i, col.width)
-        header_lines = max(header_lines, header_line_count(header, col.width))
+        header_lines = max(
+            header_lines,
+            wrapped_lines(header, col.width, BOLD_CHARS_PER_WIDTH_UNIT, whole_words=True),
+        )
     ws.set_row(ex.HEADER_ROW - 1, header_lines * _HEADER_LINE_POINTS)
     first = ex.FIRST_DATA_ROW
     for offset, data in enumerate(extract.rows):
@@ -314,22 +317,6 @@ def _write_tasks(
         },
     )
     ws.activate()
-
-
-def header_line_count(text: str, width: float) -> int:
-    """Lines a bold header takes in a column ``width`` wide: wrapped at word boundaries, so
-    a word never splits (bold text is about a tenth wider than ``wrapped_lines`` assumes)."""
-    per_line = max(1, int(width * 0.95))
-    lines, used = 1, 0
-    for word in text.split():
-        need = len(word) if used == 0 else used + 1 + len(word)
-        if need <= per_line or used == 0:
-            used = need
-        else:
-            lines, used = lines + 1, len(word)
-        while used > per_line:  # a word longer than the column breaks anywhere
-            lines, used = lines + 1, used - per_line
-    return lines
 
 
 def _width(key: str) -> float:

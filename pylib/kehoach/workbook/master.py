@@ -51,7 +51,7 @@ from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import LINK_FONT
-from kehoach.sheets.geometry import wrapped_lines
+from kehoach.sheets.geometry import CHARS_PER_WIDTH_UNIT, LINE_POINTS, wrapped_lines
 from kehoach.sheets.housestyle import apply_house_font
 from kehoach.sheets.sheetorder import order_sheets
 from kehoach.sheets.sheetstyle import (
@@ -93,10 +93,9 @@ _COVER_HEADING_FONT = Font(bold=True, size=12, color="1F4E79")
 _COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 88.0}  # A4 portrait at about 84 %: 9 pt or more
 
 # Neither Excel nor LibreOffice grows a row to fit wrapped text written by openpyxl, so row
-# heights are estimated: characters per line from the column width (in widths of "0" at
-# the default 11-point font; Vietnamese text runs a little narrower), 15 points a line.
-_LINE_POINTS = 15.0
-_CHARS_PER_WIDTH_UNIT = 1.05
+# heights are estimated (kehoach.sheets.geometry.wrapped_lines): characters per line from the
+# column width (in widths of "0" at the default 11-point font; Vietnamese text runs a little
+# narrower), 15 points a line.
 # Long texts of the progress sheets: wrapped in their columns, rows grow to fit.
 _PROGRESS_WRAPPED = (
     "agency_name",
@@ -518,7 +517,7 @@ def _appendix_legend(ws: Worksheet, columns: Sequence[layout.Column]) -> None:
         cell.font = _BOLD if kind == "bold" else (_INHERITED_FONT if kind == "grey" else Font())
         if color:
             cell.fill = PatternFill("solid", fgColor=color)
-    ws.row_dimensions[layout.SUBTITLE_ROW].height = 3 * _LINE_POINTS + 2
+    ws.row_dimensions[layout.SUBTITLE_ROW].height = 3 * LINE_POINTS + 2
 
 
 # --- tasks and agencies -------------------------------------------------------------------
@@ -777,6 +776,6 @@ def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> No
             cell = ws.cell(row, col)
             value = cell.value
             if isinstance(value, str) and value and cell.alignment.wrap_text:
-                lines = max(lines, wrapped_lines(value, width, _CHARS_PER_WIDTH_UNIT))
+                lines = max(lines, wrapped_lines(value, width, CHARS_PER_WIDTH_UNIT))
         if lines > 1:
-            ws.row_dimensions[row].height = lines * _LINE_POINTS
+            ws.row_dimensions[row].height = lines * LINE_POINTS
