@@ -696,7 +696,12 @@ def _write_check_sheet(ws: Worksheet) -> None:
     column widths, frozen header and page setup set here stay across its runs.
     """
     columns = layout.CHECK_COLUMNS
-    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN, fit=False)
+    # A check's summary (``kehoach.checks.report``) wraps across the printed columns: running
+    # past them, it would widen what prints and shrink the text of every page.
+    row = layout.CHECK_SUMMARY_ROW
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+    ws.cell(row, 1).alignment = _WRAP_TOP
     wrap_columns(ws, columns, layout.CHECK_WRAPPED)
     colors = {
         layout.SEVERITY_LABELS[key]: color for key, color in layout.SEVERITY_LABEL_COLORS.items()
