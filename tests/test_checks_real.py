@@ -12,7 +12,6 @@ from typing import Any
 import openpyxl
 import pytest
 
-from check_plans import cell_of, clean_plan, clean_workbook
 from kehoach.checks.findings import Finding
 from kehoach.checks.run import CHECK_ALERT_TITLE, check_workbook
 from kehoach.cli import main
@@ -22,6 +21,7 @@ from kehoach.sheets.sheetstyle import LINE_POINTS
 from kehoach.state.master import state_from_values
 from kehoach.workbook.master import fill_master
 from kehoach.workbook.xlsm import build_xlsm, save_xlsm, vba_modules
+from sample_plans import cell_of, clean_plan, clean_workbook
 from xlharness import run_entry
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from check_plans import clean_workbook, put, values_of
 from kehoach.checks.rules import RULE_PARAMS, default_rules, rule_table, rules_from_values
 from kehoach.checks.run import check_workbook, run_checks
 from kehoach.common.errors import BuildError, WorkbookError
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
 from kehoach.state.master import state_from_values
+from sample_plans import clean_workbook, put, values_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "quy-tac.tsv"
