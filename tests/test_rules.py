@@ -104,6 +104,15 @@ def test_a_rule_deleted_from_the_sheet_does_not_run() -> None:
     assert {f.rule for f in run_checks(state_from_values(values_of(wb)), rules)} == {"PHAN-CAP"}
 
 
+def test_a_rules_sheet_with_no_rule_left_is_named() -> None:
+    wb = clean_workbook()
+    ws = wb[layout.RULES_SHEET]
+    ws.delete_rows(layout.FIRST_DATA_ROW, ws.max_row)
+    with pytest.raises(WorkbookError, match="không có dòng dữ liệu nào") as err:
+        rules_from_values(state_from_values(values_of(wb)))
+    assert (err.value.sheet, err.value.cell) == (layout.RULES_SHEET, f"A{layout.FIRST_DATA_ROW}")
+
+
 def test_a_bad_default_file_names_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "quy-tac.tsv"
     lines = TEMPLATE.read_text(encoding="utf-8").splitlines()

@@ -233,16 +233,12 @@ def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 off = _disagreement(ctx, appendix, key, row, parent, kids, values, mode, override)
                 if off is None:
                     continue
-                yield ctx.finding(
-                    rule,
-                    appendix,
-                    off.label,
-                    key,
-                    row,
+                message = (
                     f"{off.label}: «{_header(ctx, appendix, key)}» phải bằng {off.how} của "
                     f"{off.count} dòng con ({off.names}) = {off.expected} "
-                    f"(sai số cho phép {off.tolerance}); đang là {off.shown}.",
+                    f"(sai số cho phép {off.tolerance}); đang là {off.shown}."
                 )
+                yield ctx.finding(rule, appendix, off.label, key, row, message)
 
 
 # --- the plan's targeting rules ------------------------------------------------------------
@@ -361,17 +357,13 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             off = _disagreement(ctx, appendix, key, row, typed, kids, values, mode, override)
             if off is None:
                 continue
-            yield ctx.finding(
-                rule,
-                appendix,
-                off.label,
-                key,
-                row,
+            message = (
                 f"{off.label}: «{header}» nhập {off.shown}, khác {off.how} kết quả của "
                 f"{off.count} dòng con ({off.names}) = {off.expected} (sai số cho "
                 f"phép {off.tolerance}). Số nhập ở dòng này được dùng; kiểm tra "
-                "lại số liệu công bố.",
+                "lại số liệu công bố."
             )
+            yield ctx.finding(rule, appendix, off.label, key, row, message)
 
 
 def _aggregate(values: list[float], mode: str, decimals: int) -> tuple[float, float, str]:

@@ -22,8 +22,9 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.errors import BuildError, KeHoachError, WorkbookError
 from kehoach.common.planyears import PlanYears, render
+from kehoach.common.resources import read_template_text
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import is_blank
@@ -227,10 +228,7 @@ def rule_table(path: Path, years: PlanYears | None = None) -> list[list[str]]:
     Lines starting with "#" and the header line are skipped. Raises BuildError naming the
     file and line when a row does not read as a rule.
     """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BuildError(f"Không đọc được bảng quy tắc: {os_error_text(exc)}.", file=path) from exc
+    lines = read_template_text(path, "bảng quy tắc").splitlines()
     header = [c.header for c in layout.RULE_COLUMNS]
     rows: list[list[str]] = []
     for lineno, line in enumerate(lines, start=1):
