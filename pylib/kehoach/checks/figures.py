@@ -265,17 +265,13 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             if abs(target - expected) <= tolerance + _EPSILON:
                 continue
             label = ctx.label(appendix, row)
-            yield ctx.finding(
-                rule,
-                appendix,
-                label,
-                "target",
-                row,
+            message = (
                 f"{label}: mục tiêu năm {ctx.years.target} phải bằng kết quả năm {ctx.years.base} "
                 f"({fmt_number(score, d)}) + {fmt_number(plus, d)} = {fmt_number(expected, d)} "
                 f"(sai số cho phép {_tolerance_text(tolerance)}); "
-                f"đang là {fmt_number(target, d)}.",
+                f"đang là {fmt_number(target, d)}."
             )
+            yield ctx.finding(rule, appendix, label, "target", row, message)
 
 
 def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
@@ -300,16 +296,11 @@ def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             if abs(target - top) <= tolerance + _EPSILON:
                 continue
             label = ctx.label(appendix, row)
-            yield ctx.finding(
-                rule,
-                appendix,
-                label,
-                "target",
-                row,
+            message = (
                 f"{label}: mục tiêu năm {ctx.years.target} phải là điểm tối đa "
-                f"{fmt_number(top, d)}; "
-                f"đang là {fmt_number(target, d)}.",
+                f"{fmt_number(top, d)}; đang là {fmt_number(target, d)}."
             )
+            yield ctx.finding(rule, appendix, label, "target", row, message)
 
 
 # --- target-year results typed at more than one level-----------------------------------------
