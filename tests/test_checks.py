@@ -1,8 +1,8 @@
 """Each rule of the checker: a small workbook where it fires, one where it does not.
 
-The clean plan (tests/check_plans.py) fires no rule; each case damages one cell and expects
-exactly the findings of that rule at that cell. Rounding edge cases: 0.01 off on two-decimal
-figures is within tolerance, 0.02 is not.
+The clean plan (``sample_plans.clean_plan``) fires no rule; each case damages one cell and
+expects exactly the findings of that rule at that cell. Rounding edge cases: 0.01 off on
+two-decimal figures is within tolerance, 0.02 is not.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from check_plans import cell_of, clean_workbook, put, values_of
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import RULE_PARAMS, ParamValue, Rule, default_rules, rules_from_values
 from kehoach.checks.run import CHECKS, run_checks
 from kehoach.sheets import layout
 from kehoach.state.master import state_from_values
+from sample_plans import cell_of, clean_workbook, put, values_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = layout.TASKS_SHEET

@@ -12,15 +12,16 @@ from typing import Any
 import openpyxl
 import pytest
 
-from check_plans import cell_of, clean_plan, clean_workbook
 from kehoach.checks.findings import Finding
 from kehoach.checks.run import CHECK_ALERT_TITLE, check_workbook
 from kehoach.cli import main
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
+from kehoach.sheets.sheetstyle import LINE_POINTS
 from kehoach.state.master import state_from_values
 from kehoach.workbook.master import fill_master
 from kehoach.workbook.xlsm import build_xlsm, save_xlsm, vba_modules
+from sample_plans import cell_of, clean_plan, clean_workbook
 from xlharness import run_entry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,6 +212,13 @@ def test_cli_exit_zero_without_errors_and_write(
     # The new row takes the builder's column formats: long texts wrap.
     assert report["G4"].alignment.wrap_text and report["H4"].alignment.wrap_text
     assert report["G4"].font.name == "Times New Roman"
+    # The summary wraps within the printed columns A–H (running past them, it would widen what
+    # prints and shrink every page): its cell spans them, its row two lines tall.
+    row = layout.CHECK_SUMMARY_ROW
+    assert "1 cảnh báo" in report.cell(row, 1).value
+    assert f"A{row}:H{row}" in {str(r) for r in report.merged_cells.ranges}
+    assert report.cell(row, 1).alignment.wrap_text
+    assert report.row_dimensions[row].height == 2 * LINE_POINTS
     assert written[TASKS][cell].fill.fgColor.rgb.endswith(layout.SEVERITY_FILL_COLORS["warning"])
     assert vba_modules(path)  # the macros survive the write
 

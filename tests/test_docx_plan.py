@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx_plans import plan_text, write_plan_docx
 from kehoach.cli import main
 from kehoach.common.errors import PlanTextError
+from kehoach.common.zipguard import CFB_SIGNATURE
 from kehoach.plan import docx_reader
 from kehoach.plan.importer import load_default_plan, load_plan
 from lo_support import SOFFICE, soffice_convert
@@ -221,12 +222,12 @@ def test_a_bad_cell_names_appendix_table_and_row(plan_docx: Path, tmp_path: Path
     [
         (
             "cu.doc",
-            docx_reader._OLE_MAGIC + b"\0" * 600,
+            CFB_SIGNATURE + b"\0" * 600,
             "tệp Word cũ (.doc",
         ),
         (
             "mat-khau.docx",
-            docx_reader._OLE_MAGIC + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64,
+            CFB_SIGNATURE + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64,
             "đặt mật khẩu",
         ),
         ("hong.docx", b"PK\x03\x04" + b"\x00" * 40, "bị hỏng"),

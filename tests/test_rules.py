@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from check_plans import clean_workbook, put, values_of
 from kehoach.checks.rules import RULE_PARAMS, default_rules, rule_table, rules_from_values
 from kehoach.checks.run import check_workbook, run_checks
 from kehoach.common.errors import BuildError, WorkbookError
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
 from kehoach.state.master import state_from_values
+from sample_plans import clean_workbook, put, values_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "templates" / "quy-tac.tsv"
@@ -102,6 +102,15 @@ def test_a_rule_deleted_from_the_sheet_does_not_run() -> None:
     rules = rules_from_values(state_from_values(values_of(wb)))
     assert "MT-PAPI" not in {r.id for r in rules}
     assert {f.rule for f in run_checks(state_from_values(values_of(wb)), rules)} == {"PHAN-CAP"}
+
+
+def test_a_rules_sheet_with_no_rule_left_is_named() -> None:
+    wb = clean_workbook()
+    ws = wb[layout.RULES_SHEET]
+    ws.delete_rows(layout.FIRST_DATA_ROW, ws.max_row)
+    with pytest.raises(WorkbookError, match="không có dòng dữ liệu nào") as err:
+        rules_from_values(state_from_values(values_of(wb)))
+    assert (err.value.sheet, err.value.cell) == (layout.RULES_SHEET, f"A{layout.FIRST_DATA_ROW}")
 
 
 def test_a_bad_default_file_names_its_line(tmp_path: Path) -> None:

@@ -145,10 +145,9 @@ def extract_bytes(
         }
     )
     styles = _Styles(wb)
-    _write_tasks(
-        wb.add_worksheet(ex.TASKS_SHEET, _Sheet), styles, plan, extract, options, generated_at
-    )
-    _write_guide(wb.add_worksheet(ex.GUIDE_SHEET), styles, plan, extract, options, generated_at)
+    job = _Job(plan, extract, options, generated_at)
+    _write_tasks(wb.add_worksheet(ex.TASKS_SHEET, _Sheet), styles, job)
+    _write_guide(wb.add_worksheet(ex.GUIDE_SHEET), styles, job)
     meta, tasks = extract_meta(plan, extract, key, generated_at)
     ws = wb.add_worksheet(ex.META_SHEET)
     for r, row in enumerate(meta_rows(meta, tasks)):
@@ -214,6 +213,16 @@ class _Styles:
             self.inputs[col.key] = wb.add_format({**unlocked, **fmt})
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What one agency's file is made of."""
+
+    plan: Plan
+    extract: AgencyExtract
+    options: ExtractOptions
+    generated_at: datetime
+
+
 def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
@@ -227,14 +236,8 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> 
         ws.write_string(row, col, str(value), fmt)
 
 
-def _write_tasks(
-    ws: Worksheet,
-    styles: _Styles,
-    plan: Plan,
-    extract: AgencyExtract,
-    options: ExtractOptions,
-    generated_at: datetime,
-) -> None:
+def _write_tasks(ws: Worksheet, styles: _Styles, job: _Job) -> None:
+    plan, extract, options, generated_at = job.plan, job.extract, job.options, job.generated_at
     sheet = ex.CURRENT
     columns = sheet.columns
     letters = {c.key: sheet.letter(c.key) for c in columns}
@@ -435,14 +438,8 @@ def guide_lines(
     ]
 
 
-def _write_guide(
-    ws: Worksheet,
-    styles: _Styles,
-    plan: Plan,
-    extract: AgencyExtract,
-    options: ExtractOptions,
-    generated_at: datetime,
-) -> None:
+def _write_guide(ws: Worksheet, styles: _Styles, job: _Job) -> None:
+    plan, extract, options, generated_at = job.plan, job.extract, job.options, job.generated_at
     ws.set_column(0, 0, _GUIDE_WIDTH)
     lines_of = guide_lines(plan, extract, options, generated_at)
     for row, text in enumerate(lines_of):

@@ -40,9 +40,9 @@ from kehoach.agencies.directory import (
 )
 from kehoach.agencies.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.checks.rules import RULES_TEMPLATE, rule_table
-from kehoach.common.errors import BuildError, os_error_text, template_error_text
+from kehoach.common.errors import BuildError, template_error_text
 from kehoach.common.planyears import PlanYears
-from kehoach.common.resources import templates_dir
+from kehoach.common.resources import read_template_text, templates_dir
 from kehoach.gaps.sheet import write_gap_cells, write_summary
 from kehoach.mail.sheet import write_mail_sheets
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
@@ -217,12 +217,7 @@ def render_cover(
     template: Path, plan: Plan, buttons: Sequence[tuple[str, str]] = ()
 ) -> list[CoverLine]:
     """The cover's lines: the Jinja2 template rendered, then parsed (see the template's head)."""
-    try:
-        source = template.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BuildError(
-            f"Không đọc được mẫu trang Giới thiệu: {os_error_text(exc)}.", file=template
-        ) from exc
+    source = read_template_text(template, "mẫu trang Giới thiệu")
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -695,7 +690,12 @@ def _write_check_sheet(ws: Worksheet) -> None:
     column widths, frozen header and page setup set here stay across its runs.
     """
     columns = layout.CHECK_COLUMNS
-    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN, fit=False)
+    # A check's summary (``kehoach.checks.report``) wraps across the printed columns: running
+    # past them, it would widen what prints and shrink the text of every page.
+    row = layout.CHECK_SUMMARY_ROW
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+    ws.cell(row, 1).alignment = _WRAP_TOP
     wrap_columns(ws, columns, layout.CHECK_WRAPPED)
     colors = {
         layout.SEVERITY_LABELS[key]: color for key, color in layout.SEVERITY_LABEL_COLORS.items()
