@@ -65,4 +65,5 @@ def build_real_master(path: Path) -> Path:
         built = folder / "KeHoach2023.xlsm"
         build_master(built, load_default_plan(), ROOT / "macros", ROOT / "templates")
         _BUILT.append(built)
+    path.parent.mkdir(parents=True, exist_ok=True)  # as the build itself does
     return Path(shutil.copyfile(_BUILT[0], path))
