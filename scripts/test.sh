@@ -10,4 +10,4 @@ bash scripts/setup.sh
 .venv/bin/mypy
 MYPYPATH=bench .venv/bin/mypy bench
 (cd pylib && ../.venv/bin/lint-imports ../pyproject.toml)
-.venv/bin/pytest -q -n auto --dist loadgroup "$@"
+.venv/bin/pytest -q -n auto --dist loadfile "$@"

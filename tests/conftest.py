@@ -13,22 +13,6 @@ import kehoach  # noqa: F401  (first: it keeps openpyxl off lxml, see kehoach/__
 import xlharness
 from plan_workbooks import build_real_master
 
-_TESTS = Path(__file__).resolve().parent
-
-# Test files that build the kehoach wheel with pip in the checkout (its build/ folder and
-# egg-info): never two at once.
-_WHEEL_BUILDERS = frozenset({"test_packaging.py", "test_windows_bundle.py"})
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """For pytest-xdist's ``--dist loadgroup`` (scripts/test.sh): every test file is one group,
-    run by one worker, so its module fixtures are built once, not once per worker;
-    the files that build the wheel form one group. Without xdist the marks change nothing."""
-    for item in items:
-        name = item.path.name
-        group = "wheel" if name in _WHEEL_BUILDERS else item.path.relative_to(_TESTS).as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
-
 
 @pytest.fixture
 def xl_remote(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:

@@ -3,11 +3,14 @@ and the officials' whole round run there: build → check → extract → collec
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -30,8 +33,14 @@ def _run(cmd: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess
 
 
 def build_wheel(out: Path) -> Path:
-    """The kehoach wheel as ``pip wheel`` builds it from the checkout (no dependencies)."""
-    result = _run([sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "-q", "-w", out])
+    """The kehoach wheel as ``pip wheel`` builds it from the checkout (no dependencies).
+
+    pip builds in the checkout (its build/ folder and egg-info), so two test processes
+    (pytest-xdist) take turns."""
+    lock = Path(tempfile.gettempdir()) / f"kehoach-wheel-{zlib.crc32(bytes(ROOT)):08x}.lock"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # released when the file closes
+        result = _run([sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "-q", "-w", out])
     assert result.returncode == 0, result.stderr
     (wheel,) = out.glob("kehoach-*.whl")
     return wheel
