@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -45,10 +48,22 @@ def build_layout_xlsm(path: Path) -> Path:
     return path
 
 
-def build_real_master(path: Path) -> Path:
-    """The master workbook as `kehoach build` makes it, from the embedded plan."""
-    from kehoach.plan.importer import load_default_plan
-    from kehoach.workbook.xlsm import build_master
+_BUILT: list[Path] = []  # this process's one build of the real master, never handed out
 
-    build_master(path, load_default_plan(), ROOT / "macros", ROOT / "templates")
-    return path
+
+def build_real_master(path: Path) -> Path:
+    """The master workbook as `kehoach build` makes it, from the embedded plan, at ``path``.
+
+    The build is deterministic (byte for byte, see test_xlsm), so it runs once per test process
+    into a private folder and every call gets a copy of its own."""
+    if not _BUILT:
+        from kehoach.plan.importer import load_default_plan
+        from kehoach.workbook.xlsm import build_master
+
+        folder = Path(tempfile.mkdtemp(prefix="kehoach-master-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        built = folder / "KeHoach2023.xlsm"
+        build_master(built, load_default_plan(), ROOT / "macros", ROOT / "templates")
+        _BUILT.append(built)
+    path.parent.mkdir(parents=True, exist_ok=True)  # as the build itself does
+    return Path(shutil.copyfile(_BUILT[0], path))

@@ -22,13 +22,17 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from kehoach import __version__
 from kehoach.common.errors import KeHoachError
 
 if TYPE_CHECKING:
     from kehoach.plan.model import Plan
+    from kehoach.sheets.edits import Edit
+    from kehoach.state.master import MasterState
+
+_Result = TypeVar("_Result")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -83,6 +87,31 @@ def _prepare(path: Path, *, write: bool) -> None:
         _ready_to_write(path)
     else:
         _read_note(path)
+
+
+def _on_master(
+    path: Path,
+    *,
+    write: bool,
+    sheets: Sequence[str],
+    compute: Callable[[MasterState], _Result],
+    edits: Callable[[_Result], Sequence[Edit]],
+) -> _Result:
+    """Read the master's ``sheets``, ``compute`` a result and, with ``write``, write its
+    ``edits`` into the master. Written, the master is parsed once: its values come from the
+    load that is saved; the result is computed before the file is touched."""
+    from kehoach.sheets.edits import apply_to_workbook
+    from kehoach.state.master import read_state, state_for_writing
+    from kehoach.workbook.xlsm import save_xlsm
+
+    _prepare(path, write=write)
+    if not write:
+        return compute(read_state(path, sheets=sheets))
+    wb, state = state_for_writing(path, sheets=sheets)
+    result = compute(state)
+    apply_to_workbook(wb, edits(result))
+    save_xlsm(wb, path)
+    return result
 
 
 def _read_note(path: Path) -> None:
@@ -154,22 +183,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     from kehoach.gaps.compute import SHEETS_READ, compute_gaps, gap_edits, summary_lines
-    from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import GAPS_SHEET
-    from kehoach.state.master import read_state, state_for_writing
-    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
-    _prepare(path, write=args.write)
-    wb = None
-    if args.write:  # one parse of the master: its values come from the load that is saved
-        wb, state = state_for_writing(path, sheets=SHEETS_READ)
-    else:
-        state = read_state(path, sheets=SHEETS_READ)
-    report = compute_gaps(state)  # before touching the file
-    if wb is not None:
-        apply_to_workbook(wb, gap_edits(report))
-        save_xlsm(wb, path)
+    report = _on_master(
+        path, write=args.write, sheets=SHEETS_READ, compute=compute_gaps, edits=gap_edits
+    )
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -183,22 +202,16 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from kehoach.checks.findings import counts_text
     from kehoach.checks.run import SHEETS_READ, check_workbook
-    from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.layout import CHECK_SHEET
-    from kehoach.state.master import read_state, state_for_writing
-    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
-    _prepare(path, write=args.write)
-    wb = None
-    if args.write:  # one parse of the master: its values come from the load that is saved
-        wb, state = state_for_writing(path, sheets=SHEETS_READ)
-    else:
-        state = read_state(path, sheets=SHEETS_READ)
-    result = check_workbook(state)  # before touching the file
-    if wb is not None:
-        apply_to_workbook(wb, result.edits)
-        save_xlsm(wb, path)
+    result = _on_master(
+        path,
+        write=args.write,
+        sheets=SHEETS_READ,
+        compute=check_workbook,
+        edits=lambda checked: checked.edits,
+    )
     if args.json:
         _print_json([f.to_dict() for f in result.findings])
     else:
@@ -278,24 +291,19 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.summary_layout import SUMMARY_SHEET
-    from kehoach.state.master import read_state, state_for_writing
     from kehoach.summary.compute import SHEETS_READ, summarize, summary_lines
     from kehoach.summary.sheet import summary_edits
     from kehoach.workbook.pdfexport import export_sheet_pdf
-    from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
-    _prepare(path, write=args.write)
     as_of = args.as_of or date.today()
-    wb = None
-    if args.write:  # one parse of the master: its values come from the load that is saved
-        wb, state = state_for_writing(path, sheets=SHEETS_READ)
-    else:
-        state = read_state(path, sheets=SHEETS_READ)
-    summary = summarize(state, as_of)  # before touching the file
-    if wb is not None:
-        apply_to_workbook(wb, summary_edits(summary))
-        save_xlsm(wb, path)
+    summary = _on_master(
+        path,
+        write=args.write,
+        sheets=SHEETS_READ,
+        compute=lambda state: summarize(state, as_of),
+        edits=summary_edits,
+    )
     pdf = None
     if args.pdf and args.write:
         pdf = export_sheet_pdf(path, SUMMARY_SHEET, Path(args.pdf))

@@ -38,6 +38,7 @@ from kehoach.sheets.edits import (
     WriteValues,
     header_lines,
 )
+from kehoach.sheets.geometry import header_height
 from kehoach.sheets.sheetorder import TAB_COLORS, insert_position
 from kehoach.state.master import MasterState, state_from_values
 
@@ -167,7 +168,7 @@ def _format_table(book: xw.Book, sheet: xw.Sheet, edit: FormatTable) -> None:
         header.font.bold = True
         header.color = f"#{HEADER_FILL}"
         header.wrap_text = True
-    sheet.range((edit.header_row, 1)).row_height = header_lines(edit) * 15 + 3
+    sheet.range((edit.header_row, 1)).row_height = header_height(header_lines(edit))
     sheet.range((1, 1)).font.bold = True
     sheet.range((1, 1)).font.size = 14
 

@@ -21,8 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from kehoach.agencies.namekeys import name_key
 from kehoach.common.celltext import cell_text
-from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.errors import BuildError, KeHoachError, WorkbookError
 from kehoach.common.planyears import PlanYears, render
+from kehoach.common.resources import read_template_text
 from kehoach.common.safenames import file_name_problem
 from kehoach.sheets import layout
 
@@ -158,12 +159,7 @@ def read_seed(path: Path, years: PlanYears | None = None) -> Directory:
     """The directory of the seed file ``path`` (UTF-8, tab-separated, "#" comment lines,
     one header line; columns ``SEED_KEYS``), its "{base}" and "{target}" rendered for ``years``
     (a group the plan names with its year). Raises BuildError naming the line."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise BuildError(
-            f"Không đọc được danh bạ cơ quan mặc định: {os_error_text(exc)}.", file=path
-        ) from exc
+    text = read_template_text(path, "danh bạ cơ quan mặc định", encoding="utf-8-sig")
     raws: list[RawEntry] = []
     header_seen = False
     for number, line in enumerate(text.splitlines(), start=1):

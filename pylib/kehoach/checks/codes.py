@@ -19,10 +19,10 @@ from kehoach.checks.context import (
 )
 from kehoach.checks.findings import Finding
 from kehoach.checks.rules import Rule
+from kehoach.plan.model import VARIANT_LINE
 from kehoach.sheets import layout
 
 _CODE_NUMBER = re.compile(r"([0-9]+)(?:\.[0-9]+)*")
-_VARIANT_LINE = re.compile(r"(?P<label>[^:]+): (?P<value>.*) \(dòng (?P<line>[0-9]+)\)")
 
 
 def _section_name(tt: str, value: int) -> str:
@@ -47,16 +47,12 @@ def check_code_in_section(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                     continue
                 belongs = int(match[1])
                 expected = _section_name(tt, belongs)
-                yield ctx.finding(
-                    rule,
-                    appendix,
-                    code,
-                    "code",
-                    row,
+                message = (
                     f"Mã «{code}» thuộc {expected} (số đầu của mã là {belongs}), nhưng nằm trong "
                     f"{_section_name(tt, section_number)} «{title}» "
-                    f"(ô {ctx.ref(appendix, 'tt', section_row)}).",
+                    f"(ô {ctx.ref(appendix, 'tt', section_row)})."
                 )
+                yield ctx.finding(rule, appendix, code, "code", row, message)
 
 
 def check_unique_codes(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
@@ -76,15 +72,11 @@ def check_unique_codes(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 seen[key] = row
                 continue
             scope = f"nhóm {groups[row]}" if groups[row] else appendix
-            yield ctx.finding(
-                rule,
-                appendix,
-                code,
-                "code",
-                row,
+            message = (
                 f"Mã «{code}» đã dùng trong {scope} ở ô {ctx.ref(appendix, 'code', seen[key])}: "
-                "mỗi tiêu chí phải có một mã riêng.",
+                "mỗi tiêu chí phải có một mã riêng."
             )
+            yield ctx.finding(rule, appendix, code, "code", row, message)
 
 
 def _index_groups(rule: Rule) -> tuple[str, ...]:
@@ -172,7 +164,7 @@ def _variants(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 continue
             label = ctx.label(appendix, row)
             for line in variants.splitlines():
-                match = _VARIANT_LINE.fullmatch(line.strip())
+                match = VARIANT_LINE.fullmatch(line.strip())
                 field = (layout.variant_field(match["label"]) or "") if match else ""
                 key = {"target_text": "target"}.get(field, field) or "variants"
                 if match is None:

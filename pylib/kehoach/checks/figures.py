@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kehoach.checks.context import (
     FIGURE_KEYS,
@@ -117,34 +118,20 @@ def check_ranges(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 header = _header(ctx, appendix, key)
                 shown = fmt_number(value, decimals[key])
                 if value < 0:
-                    yield ctx.finding(
-                        rule,
-                        appendix,
-                        label,
-                        key,
-                        row,
-                        f"{label}: «{header}» không được âm, đang là {shown}.",
-                    )
+                    message = f"{label}: «{header}» không được âm, đang là {shown}."
                 elif key != "max" and top is not None and value > top + _EPSILON:
-                    yield ctx.finding(
-                        rule,
-                        appendix,
-                        label,
-                        key,
-                        row,
+                    message = (
                         f"{label}: «{header}» phải ≤ điểm tối đa "
-                        f"{fmt_number(top, decimals['max'])}, đang là {shown}.",
+                        f"{fmt_number(top, decimals['max'])}, đang là {shown}."
                     )
                 elif appendix in percent and ceiling is not None and value > ceiling + _EPSILON:
-                    yield ctx.finding(
-                        rule,
-                        appendix,
-                        label,
-                        key,
-                        row,
+                    message = (
                         f"{label}: «{header}» là tỷ lệ phần trăm, phải ≤ "
-                        f"{fmt_number(ceiling, None)}, đang là {shown}.",
+                        f"{fmt_number(ceiling, None)}, đang là {shown}."
                     )
+                else:
+                    continue
+                yield ctx.finding(rule, appendix, label, key, row, message)
 
 
 # --- hierarchy -----------------------------------------------------------------------------
@@ -168,6 +155,57 @@ def _children(
     return None
 
 
+def _modes(rule: Rule) -> dict[str, str]:
+    """The appendices whose parents are the sum (``tong``) or the mean (``trung_binh``) of
+    their children, and which."""
+    modes = {a: "sum" for a in rule.appendices("tong")}
+    modes.update({a: "mean" for a in rule.appendices("trung_binh")})
+    return modes
+
+
+@dataclass(frozen=True)
+class _Disagreement:
+    """A parent's figure off its children's sum or mean by more than rounding allows; the
+    numbers printed as the finding shows them."""
+
+    label: str
+    names: str  # the children's labels
+    count: int
+    how: str  # "tổng" or "trung bình cộng"
+    expected: str
+    shown: str  # the parent's figure
+    tolerance: str
+
+
+def _disagreement(
+    ctx: CheckContext,
+    appendix: str,
+    key: str,
+    row: int,
+    parent: float,
+    kids: list[int],
+    values: list[float],
+    mode: str,
+    override: float | None,
+) -> _Disagreement | None:
+    """How row ``row``'s ``parent`` figure disagrees with its ``kids``' ``values``, or None
+    when it agrees within the rounding of the printed decimals (``override`` replaces it)."""
+    d = _decimals(ctx, appendix, key, [parent, *values])
+    expected, derived, how = _aggregate(values, mode, d)
+    tolerance = override if override is not None else derived
+    if abs(parent - expected) <= tolerance + _EPSILON:
+        return None
+    return _Disagreement(
+        label=ctx.label(appendix, row),
+        names=", ".join(ctx.label(appendix, k) for k in kids),
+        count=len(values),
+        how=how,
+        expected=fmt_number(expected, d),
+        shown=fmt_number(parent, d),
+        tolerance=_tolerance_text(tolerance),
+    )
+
+
 def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """PHAN-CAP: a parent's figure is the sum (``tong``) or mean (``trung_binh``) of its children.
 
@@ -176,10 +214,8 @@ def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     group rows having no figures). A parent is not checked when a child's figure is missing or
     not a number (SO-HOP-LE reports those).
     """
-    modes = {a: "sum" for a in rule.appendices("tong")}
-    modes.update({a: "mean" for a in rule.appendices("trung_binh")})
     override = rule.number("dung_sai")
-    for appendix, mode in modes.items():
+    for appendix, mode in _modes(rule).items():
         table = ctx.appendices[appendix]
         rows = ctx.figure_rows(appendix)
         for i, (row, depth) in enumerate(rows):
@@ -194,24 +230,15 @@ def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 if any(f is None for f in figures):
                     continue
                 values = [f for f in figures if f is not None]
-                d = _decimals(ctx, appendix, key, [parent, *values])
-                expected, derived, how = _aggregate(values, mode, d)
-                tolerance = override if override is not None else derived
-                if abs(parent - expected) <= tolerance + _EPSILON:
+                off = _disagreement(ctx, appendix, key, row, parent, kids, values, mode, override)
+                if off is None:
                     continue
-                label = ctx.label(appendix, row)
-                names = ", ".join(ctx.label(appendix, r) for r in kids)
-                yield ctx.finding(
-                    rule,
-                    appendix,
-                    label,
-                    key,
-                    row,
-                    f"{label}: «{_header(ctx, appendix, key)}» phải bằng {how} của "
-                    f"{len(values)} dòng con ({names}) = {fmt_number(expected, d)} "
-                    f"(sai số cho phép {_tolerance_text(tolerance)}); "
-                    f"đang là {fmt_number(parent, d)}.",
+                message = (
+                    f"{off.label}: «{_header(ctx, appendix, key)}» phải bằng {off.how} của "
+                    f"{off.count} dòng con ({off.names}) = {off.expected} "
+                    f"(sai số cho phép {off.tolerance}); đang là {off.shown}."
                 )
+                yield ctx.finding(rule, appendix, off.label, key, row, message)
 
 
 # --- the plan's targeting rules ------------------------------------------------------------
@@ -238,17 +265,13 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             if abs(target - expected) <= tolerance + _EPSILON:
                 continue
             label = ctx.label(appendix, row)
-            yield ctx.finding(
-                rule,
-                appendix,
-                label,
-                "target",
-                row,
+            message = (
                 f"{label}: mục tiêu năm {ctx.years.target} phải bằng kết quả năm {ctx.years.base} "
                 f"({fmt_number(score, d)}) + {fmt_number(plus, d)} = {fmt_number(expected, d)} "
                 f"(sai số cho phép {_tolerance_text(tolerance)}); "
-                f"đang là {fmt_number(target, d)}.",
+                f"đang là {fmt_number(target, d)}."
             )
+            yield ctx.finding(rule, appendix, label, "target", row, message)
 
 
 def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
@@ -273,16 +296,11 @@ def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             if abs(target - top) <= tolerance + _EPSILON:
                 continue
             label = ctx.label(appendix, row)
-            yield ctx.finding(
-                rule,
-                appendix,
-                label,
-                "target",
-                row,
+            message = (
                 f"{label}: mục tiêu năm {ctx.years.target} phải là điểm tối đa "
-                f"{fmt_number(top, d)}; "
-                f"đang là {fmt_number(target, d)}.",
+                f"{fmt_number(top, d)}; đang là {fmt_number(target, d)}."
             )
+            yield ctx.finding(rule, appendix, label, "target", row, message)
 
 
 # --- target-year results typed at more than one level-----------------------------------------
@@ -300,10 +318,8 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     from kehoach.common.errors import WorkbookError
     from kehoach.gaps.compute import appendix_figures
 
-    modes = {a: "sum" for a in rule.appendices("tong")}
-    modes.update({a: "mean" for a in rule.appendices("trung_binh")})
     override = rule.number("dung_sai")
-    for appendix, mode in modes.items():
+    for appendix, mode in _modes(rule).items():
         try:
             gaps = appendix_figures(ctx.state, appendix)
         except WorkbookError as err:
@@ -328,24 +344,17 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 continue
             typed = float(results[row])
             values = [float(f) for f in figures]
-            d = _decimals(ctx, appendix, layout.RESULT_KEY, [typed, *values])
-            expected, derived, how = _aggregate(values, mode, d)
-            tolerance = override if override is not None else derived
-            if abs(typed - expected) <= tolerance + _EPSILON:
+            key = layout.RESULT_KEY
+            off = _disagreement(ctx, appendix, key, row, typed, kids, values, mode, override)
+            if off is None:
                 continue
-            label = ctx.label(appendix, row)
-            names = ", ".join(ctx.label(appendix, k) for k in kids)
-            yield ctx.finding(
-                rule,
-                appendix,
-                label,
-                layout.RESULT_KEY,
-                row,
-                f"{label}: «{header}» nhập {fmt_number(typed, d)}, khác {how} kết quả của "
-                f"{len(values)} dòng con ({names}) = {fmt_number(expected, d)} (sai số cho "
-                f"phép {_tolerance_text(tolerance)}). Số nhập ở dòng này được dùng; kiểm tra "
-                "lại số liệu công bố.",
+            message = (
+                f"{off.label}: «{header}» nhập {off.shown}, khác {off.how} kết quả của "
+                f"{off.count} dòng con ({off.names}) = {off.expected} (sai số cho "
+                f"phép {off.tolerance}). Số nhập ở dòng này được dùng; kiểm tra "
+                "lại số liệu công bố."
             )
+            yield ctx.finding(rule, appendix, off.label, key, row, message)
 
 
 def _aggregate(values: list[float], mode: str, decimals: int) -> tuple[float, float, str]:

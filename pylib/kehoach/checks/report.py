@@ -17,7 +17,16 @@ from typing import Any
 from kehoach.checks.findings import SEVERITY_ORDER, Finding, counts_text
 from kehoach.checks.rules import Rule
 from kehoach.sheets import layout
-from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, Fill, Link, WriteValues
+from kehoach.sheets.edits import (
+    ClearRows,
+    Edit,
+    EnsureSheet,
+    Fill,
+    Link,
+    RowHeights,
+    WriteValues,
+)
+from kehoach.sheets.geometry import CHARS_PER_WIDTH_UNIT, LINE_POINTS, wrapped_lines
 from kehoach.sheets.sheetdata import is_blank
 from kehoach.state.master import MasterState
 
@@ -34,6 +43,14 @@ def summary_text(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
         f"{counts_text(findings)}. Ô có lỗi được tô đỏ, ô có cảnh báo tô vàng trên các trang "
         "kế hoạch; bấm vào ô ở cột «Ô» để tới nơi cần sửa."
     )
+
+
+def summary_height(summary: str) -> float:
+    """The height of the summary's row: ``summary`` wrapped across the printed columns of the
+    report, as the builder's merged cell shows it."""
+    printed = [c for c in layout.CHECK_COLUMNS if c.printed]
+    width = 0.85 * sum(c.width for c in printed) - 1  # the margin ``fit_note`` keeps
+    return wrapped_lines(summary, width, CHARS_PER_WIDTH_UNIT, whole_words=True) * LINE_POINTS
 
 
 def previous_highlights(state: MasterState) -> list[tuple[str, str]]:
@@ -91,21 +108,12 @@ def report_edits(
 ) -> list[Edit]:
     """Edits writing ``findings`` into the KiemTra sheet and (un)highlighting plan cells."""
     sheet = layout.CHECK_SHEET
-    width = len(layout.CHECK_COLUMNS)
-
-    def padded(*cells: Any) -> list[Any]:
-        return [*cells, *[None] * (width - len(cells))]
-
     summary = (
         summary_text(findings, rules)
         if findings
         else f"{summary_text(findings, rules)} {NO_FINDINGS}"
     )
-    block: list[list[Any]] = [
-        padded(layout.CHECK_TITLE),
-        padded(summary),
-        [c.header for c in layout.CHECK_COLUMNS],
-    ]
+    block: list[list[Any]] = [[c.header for c in layout.CHECK_COLUMNS]]
     texts = {r.id: r.description for r in rules}
     for number, f in enumerate(findings, start=1):
         block.append(
@@ -127,7 +135,12 @@ def report_edits(
         # (wrapped text, the severity's colour rule).
         ClearRows(sheet, layout.FIRST_DATA_ROW),
         ClearRows(sheet, layout.FIRST_DATA_ROW, True, link_index, link_index),
-        WriteValues(sheet, f"A{layout.TITLE_ROW}", block),
+        WriteValues(sheet, f"A{layout.TITLE_ROW}", [[layout.CHECK_TITLE]]),
+        # The summary's cell spans the printed columns (merged by the builder): the row as
+        # tall as the summary wrapped there.
+        WriteValues(sheet, f"A{layout.CHECK_SUMMARY_ROW}", [[summary]]),
+        RowHeights(sheet, layout.CHECK_SUMMARY_ROW, [summary_height(summary)]),
+        WriteValues(sheet, f"A{layout.HEADER_ROW}", block),
     ]
     link_col = layout.column_letter(layout.CHECK_COLUMNS, "cell")
     for number, f in enumerate(findings, start=layout.FIRST_DATA_ROW):

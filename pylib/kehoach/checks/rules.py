@@ -22,8 +22,9 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from kehoach.common.errors import BuildError, KeHoachError, WorkbookError, os_error_text
+from kehoach.common.errors import BuildError, KeHoachError, WorkbookError
 from kehoach.common.planyears import PlanYears, render
+from kehoach.common.resources import read_template_text
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import is_blank
@@ -200,41 +201,22 @@ def rules_from_values(state: MasterState) -> list[Rule]:
     """The rules of the workbook's "Quy tắc" sheet, in sheet order (enabled or not).
 
     Raises WorkbookError naming the sheet and cell when the sheet is missing, its header row
-    is not in place, a row cannot be read, or a rule id appears twice.
+    is not in place, it has no rule, a row cannot be read, or a rule id appears twice.
     """
-    values, file = state.sheets, state.file
     sheet = layout.RULES_SHEET
-    columns = layout.RULE_COLUMNS
-    if sheet not in values:
-        raise WorkbookError(
-            f"Thiếu trang tính '{sheet}' (bị xóa hoặc đổi tên?).", file=file, sheet=sheet
-        )
-    rows = values[sheet]
-    header = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
-    for i, col in enumerate(columns):
-        found = header[i] if i < len(header) else None
-        if (str(found).strip() if found is not None else "") != col.header:
-            raise WorkbookError(
-                f"tiêu đề cột phải là «{col.header}», đang là «{'' if found is None else found}».",
-                file=file,
-                sheet=sheet,
-                cell=f"{get_column_letter(i + 1)}{layout.HEADER_ROW}",
-            )
+    table = state.table(sheet, layout.RULE_COLUMNS)  # header checked, blank rows dropped
     rules: list[Rule] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[layout.FIRST_DATA_ROW - 1 :], start=layout.FIRST_DATA_ROW):
-        cells = list(row[: len(columns)])
-        if all(is_blank(v) for v in cells):
-            continue
+    for number, cells in zip(table.index, table.itertuples(index=False), strict=True):
 
-        def fail(col: int, message: str, number: int = number) -> KeHoachError:
+        def fail(col: int, message: str, number: int = int(number)) -> KeHoachError:
             cell = f"{get_column_letter(col + 1)}{number}"
-            return WorkbookError(message, file=file, sheet=sheet, cell=cell)
+            return WorkbookError(message, file=state.file, sheet=sheet, cell=cell)
 
-        rule = parse_rule(cells, fail)
+        rule = parse_rule(list(cells), fail)
         if rule.id in seen:
             raise fail(0, f"quy tắc {rule.id} đã có ở dòng {seen[rule.id]}.")
-        seen[rule.id] = number
+        seen[rule.id] = int(number)
         rules.append(rule)
     return rules
 
@@ -246,10 +228,7 @@ def rule_table(path: Path, years: PlanYears | None = None) -> list[list[str]]:
     Lines starting with "#" and the header line are skipped. Raises BuildError naming the
     file and line when a row does not read as a rule.
     """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BuildError(f"Không đọc được bảng quy tắc: {os_error_text(exc)}.", file=path) from exc
+    lines = read_template_text(path, "bảng quy tắc").splitlines()
     header = [c.header for c in layout.RULE_COLUMNS]
     rows: list[list[str]] = []
     for lineno, line in enumerate(lines, start=1):

@@ -39,48 +39,41 @@ def _header(key: str) -> str:
     return layout.TASK_COLUMNS[layout.column_index(layout.TASK_COLUMNS, key) - 1].header
 
 
+def _blank_rows(ctx: CheckContext, key: str) -> Iterator[int]:
+    """The rows of the tasks whose ``key`` field is empty."""
+    for row, task in ctx.tasks.items():
+        if not text(task[key]):
+            yield int(row)
+
+
 def check_task_text(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-NOI-DUNG: every task says what is to be done."""
-    for row in ctx.tasks:
-        if not text(ctx.tasks[row]["text"]):
-            yield ctx.task_finding(
-                rule,
-                int(row),
-                "text",
-                f"{_task(ctx, int(row))}: chưa có nội dung «{_header('text')}».",
-            )
+    for row in _blank_rows(ctx, "text"):
+        message = f"{_task(ctx, row)}: chưa có nội dung «{_header('text')}»."
+        yield ctx.task_finding(rule, row, "text", message)
 
 
 def check_task_lead(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-CHU-TRI: every task has a lead agency."""
-    for row in ctx.tasks:
-        if text(ctx.tasks[row]["lead"]):
-            continue
+    for row in _blank_rows(ctx, "lead"):
         timeline = text(ctx.tasks[row]["timeline"])
         hint = (
             f" (ô thời gian đang ghi «{timeline}», có thể là cơ quan bị lệch cột)"
             if timeline and reads_as_agencies(timeline)
             else ""
         )
-        yield ctx.task_finding(
-            rule,
-            int(row),
-            "lead",
-            f"{_task(ctx, int(row))}: cần một cơ quan chủ trì thực hiện, đang để trống{hint}.",
-        )
+        message = f"{_task(ctx, row)}: cần một cơ quan chủ trì thực hiện, đang để trống{hint}."
+        yield ctx.task_finding(rule, row, "lead", message)
 
 
 def check_task_timeline(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-THOI-GIAN: every task has a timeline."""
-    for row in ctx.tasks:
-        if not text(ctx.tasks[row]["timeline"]):
-            yield ctx.task_finding(
-                rule,
-                int(row),
-                "timeline",
-                f"{_task(ctx, int(row))}: cần thời gian thực hiện (ví dụ «Năm {ctx.years.target}», "
-                "«Thường xuyên»), đang để trống.",
-            )
+    for row in _blank_rows(ctx, "timeline"):
+        message = (
+            f"{_task(ctx, row)}: cần thời gian thực hiện (ví dụ «Năm {ctx.years.target}», "
+            "«Thường xuyên»), đang để trống."
+        )
+        yield ctx.task_finding(rule, row, "timeline", message)
 
 
 def check_timeline_parsed(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
@@ -203,12 +196,8 @@ def check_inherited(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             if key not in table[row]:
                 continue
             label = ctx.label(appendix, row)
-            yield ctx.finding(
-                rule,
-                appendix,
-                label,
-                key,
-                row,
+            message = (
                 f"{label}: {labels} không ghi ở dòng này trong văn bản, được lấy từ ô gộp phía "
-                "trên: cần xác nhận đúng cho tiêu chí này.",
+                "trên: cần xác nhận đúng cho tiêu chí này."
             )
+            yield ctx.finding(rule, appendix, label, key, row, message)

@@ -3,11 +3,10 @@
 An .xlsx is a zip of XML parts. Before a spreadsheet reader is allowed near it, the bytes must
 be a zip (not an OLE2 compound file: a password-protected workbook or a legacy .xls), readable
 (every entry's CRC checks out), of a sane size once decompressed (a zip bomb declares
-gigabytes in a few kilobytes), and without a VBA project. The declared sizes can be trusted as
-caps: Python's ``zipfile`` never returns more bytes than an entry declares and fails on the
-CRC when the data disagrees, so every entry is decompressed (and kept: ``Package``) only
-after the caps. A reader that decompresses on its own (python-calamine's zip crate bounds an
-entry by its compressed size only) then reads exactly these bytes.
+gigabytes in a few kilobytes: ``kehoach.common.zipguard`` caps the declaration before any
+entry is decompressed), and without a VBA project. Every entry is kept (``Package``): a
+reader that decompresses on its own (python-calamine's zip crate bounds an entry by its
+compressed size only) then reads exactly these bytes.
 """
 
 from __future__ import annotations
@@ -15,23 +14,23 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 
 from kehoach.collect import reasons as why
 from kehoach.collect.returns import Limits
 from kehoach.common.untrusted_text import excerpt
-
-# An OLE2 / Compound File Binary: legacy .xls, .doc, and every password-protected Office file.
-CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-# A password-protected OOXML file is a CFB holding the encrypted zip in a stream of this name
-# (MS-OFFCRYPTO 2.3.4.4); directory entries store their names in UTF-16LE.
-ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-ZIP_SIGNATURE = b"PK\x03\x04"
-# Below this size an entry cannot be a bomb, whatever its ratio (a sheet of empty styled
-# cells compresses 100:1 and more).
-RATIO_MIN_BYTES = 1024 * 1024
-_MB = 1024 * 1024
+from kehoach.common.zipguard import (
+    CFB_SIGNATURE,
+    DAMAGE_ERRORS,
+    MB,
+    ZIP_SIGNATURE,
+    ZipCaps,
+    damage_detail,
+    first_excess,
+    is_encrypted_office,
+    read_entries,
+    twice_named,
+)
 
 
 def _what(data: bytes) -> str:
@@ -69,63 +68,48 @@ def unpack(data: bytes, limits: Limits) -> Package | str:
     """The workbook's entries, decompressed and checked, or the Vietnamese reason it must not
     be opened.
 
-    Checks, in order: empty, too big, OLE2 (encrypted or legacy), not a zip, too many
-    entries, declared total or one entry's ratio over the caps (zip bomb), corrupted
-    (bad CRC, truncated), VBA project present (macros), a document type declaration in any
+    Checks, in order: empty, too big, OLE2 (encrypted or legacy), not a zip, declared total
+    or one entry's ratio over the caps (zip bomb), too many entries, corrupted (an entry
+    twice, bad CRC, truncated), VBA project present (macros), a document type declaration in any
     part (XML entities).
     """
     if not data:
         return why.EMPTY
     if len(data) > limits.max_file_bytes:
-        return why.TOO_BIG.format(size=len(data) / _MB, limit=limits.max_file_bytes / _MB)
+        return why.TOO_BIG.format(size=len(data) / MB, limit=limits.max_file_bytes / MB)
     if data.startswith(CFB_SIGNATURE):
-        return why.ENCRYPTED if ENCRYPTED_STREAM in data else why.LEGACY_XLS
+        return why.ENCRYPTED if is_encrypted_office(data) else why.LEGACY_XLS
     if not data.startswith(ZIP_SIGNATURE):
         return why.NOT_EXCEL.format(what=_what(data))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _check_archive(archive, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
-        return why.CORRUPTED.format(detail="cấu trúc tệp nén sai hoặc tệp bị cắt cụt")
-    except zlib.error:
-        return why.CORRUPTED.format(detail="dữ liệu nén sai")
-    except UnicodeDecodeError:  # an entry flagged UTF-8 whose name is not
-        return why.CORRUPTED.format(detail="tên thành phần sai mã")
-    except ValueError:  # a negative offset or size in a damaged directory
-        return why.CORRUPTED.format(detail="cấu trúc tệp nén sai")
-    except (NotImplementedError, RuntimeError):  # unknown compression, encrypted entry
-        return why.CORRUPTED.format(detail="kiểu nén hoặc mã hóa thành phần không hỗ trợ")
+    except DAMAGE_ERRORS as err:
+        return why.CORRUPTED.format(detail=damage_detail(err))
 
 
 def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
-    entries = archive.infolist()
-    if len(entries) > limits.max_entries:
-        return why.TOO_MANY_ENTRIES.format(count=len(entries), limit=limits.max_entries)
-    total = sum(e.file_size for e in entries)
-    if total > limits.max_uncompressed_bytes:
-        return why.BOMB_TOTAL.format(size=total / _MB, limit=limits.max_uncompressed_bytes / _MB)
-    for entry in entries:
-        if entry.file_size < RATIO_MIN_BYTES:
-            continue
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if ratio > limits.max_ratio:
-            return why.BOMB_RATIO.format(
-                entry=excerpt(entry.filename, 60), ratio=ratio, limit=limits.max_ratio
-            )
-    names = [e.filename for e in entries]
-    if len(set(names)) != len(names):
-        # Two readers could pick different copies: the one checked and the one read.
-        twice = next(n for n in names if names.count(n) > 1)
+    caps = ZipCaps(
+        max_entries=limits.max_entries,
+        max_unpacked=limits.max_uncompressed_bytes,
+        max_ratio=limits.max_ratio,
+    )
+    excess = first_excess(archive, caps)
+    if excess is not None and excess.cap == "entries":
+        return why.TOO_MANY_ENTRIES.format(count=int(excess.value), limit=limits.max_entries)
+    if excess is not None and excess.cap == "unpacked":
+        return why.BOMB_TOTAL.format(size=excess.value / MB, limit=excess.limit / MB)
+    if excess is not None:
+        return why.BOMB_RATIO.format(
+            entry=excerpt(excess.entry, 60), ratio=excess.value, limit=limits.max_ratio
+        )
+    twice = twice_named(archive)
+    if twice is not None:
         return why.CORRUPTED.format(detail=f"thành phần «{excerpt(twice, 60)}» có hai lần")
-    parts: dict[str, bytes] = {}
-    for entry in entries:
-        try:
-            parts[entry.filename] = archive.read(entry)
-        except zipfile.BadZipFile:
-            return why.CORRUPTED.format(
-                detail=f"thành phần «{excerpt(entry.filename, 60)}» sai mã kiểm tra CRC"
-            )
-    if any(e.filename.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for e in entries):
+    parts, bad = read_entries(archive)
+    if bad is not None:
+        return why.CORRUPTED.format(detail=f"thành phần «{excerpt(bad, 60)}» sai mã kiểm tra CRC")
+    if any(name.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for name in parts):
         return why.MACROS
     for name, part in parts.items():
         # Excel never writes a document type declaration: one in a returned file declares XML

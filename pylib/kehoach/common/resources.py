@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import kehoach
-from kehoach.common.errors import KeHoachError
+from kehoach.common.errors import BuildError, KeHoachError, os_error_text
 
 MACROS = "macros"
 TEMPLATES = "templates"
@@ -60,3 +60,12 @@ def macros_dir() -> Path:
 def templates_dir() -> Path:
     """The cover text, the rules and directory seeds and the e-mail templates."""
     return resource_dir(TEMPLATES)
+
+
+def read_template_text(path: Path, what: str, *, encoding: str = "utf-8") -> str:
+    """The text of the template file ``path`` (``what`` it is, in Vietnamese: "bảng quy tắc").
+    BuildError naming the file and saying why when it cannot be read."""
+    try:
+        return path.read_text(encoding=encoding)
+    except OSError as exc:
+        raise BuildError(f"Không đọc được {what}: {os_error_text(exc)}.", file=path) from exc

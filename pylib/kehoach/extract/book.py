@@ -46,7 +46,7 @@ from kehoach.plan.model import Plan
 from kehoach.plan.timelines import date_text, plan_year
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
-from kehoach.sheets.geometry import wrapped_lines
+from kehoach.sheets.geometry import BOLD_CHARS_PER_WIDTH_UNIT, wrapped_lines
 from kehoach.sheets.sheetstyle import BOTTOM_MARGIN, FOOTER_MARGIN, SIDE_MARGIN, TOP_MARGIN
 
 FONT = "Times New Roman"
@@ -145,10 +145,9 @@ def extract_bytes(
         }
     )
     styles = _Styles(wb)
-    _write_tasks(
-        wb.add_worksheet(ex.TASKS_SHEET, _Sheet), styles, plan, extract, options, generated_at
-    )
-    _write_guide(wb.add_worksheet(ex.GUIDE_SHEET), styles, plan, extract, options, generated_at)
+    job = _Job(plan, extract, options, generated_at)
+    _write_tasks(wb.add_worksheet(ex.TASKS_SHEET, _Sheet), styles, job)
+    _write_guide(wb.add_worksheet(ex.GUIDE_SHEET), styles, job)
     meta, tasks = extract_meta(plan, extract, key, generated_at)
     ws = wb.add_worksheet(ex.META_SHEET)
     for r, row in enumerate(meta_rows(meta, tasks)):
@@ -214,6 +213,16 @@ class _Styles:
             self.inputs[col.key] = wb.add_format({**unlocked, **fmt})
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What one agency's file is made of."""
+
+    plan: Plan
+    extract: AgencyExtract
+    options: ExtractOptions
+    generated_at: datetime
+
+
 def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
@@ -227,14 +236,8 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> 
         ws.write_string(row, col, str(value), fmt)
 
 
-def _write_tasks(
-    ws: Worksheet,
-    styles: _Styles,
-    plan: Plan,
-    extract: AgencyExtract,
-    options: ExtractOptions,
-    generated_at: datetime,
-) -> None:
+def _write_tasks(ws: Worksheet, styles: _Styles, job: _Job) -> None:
+    plan, extract, options, generated_at = job.plan, job.extract, job.options, job.generated_at
     sheet = ex.CURRENT
     columns = sheet.columns
     letters = {c.key: sheet.letter(c.key) for c in columns}
@@ -272,7 +275,10 @@ def _write_tasks(
         header = col.text(plan.years)
         ws.write_string(ex.HEADER_ROW - 1, i, header, fmt)
         ws.set_column(i, i, col.width)
-        header_lines = max(header_lines, header_line_count(header, col.width))
+        header_lines = max(
+            header_lines,
+            wrapped_lines(header, col.width, BOLD_CHARS_PER_WIDTH_UNIT, whole_words=True),
+        )
     ws.set_row(ex.HEADER_ROW - 1, header_lines * _HEADER_LINE_POINTS)
     first = ex.FIRST_DATA_ROW
     for offset, data in enumerate(extract.rows):
@@ -314,22 +320,6 @@ def _write_tasks(
         },
     )
     ws.activate()
-
-
-def header_line_count(text: str, width: float) -> int:
-    """Lines a bold header takes in a column ``width`` wide: wrapped at word boundaries, so
-    a word never splits (bold text is about a tenth wider than ``wrapped_lines`` assumes)."""
-    per_line = max(1, int(width * 0.95))
-    lines, used = 1, 0
-    for word in text.split():
-        need = len(word) if used == 0 else used + 1 + len(word)
-        if need <= per_line or used == 0:
-            used = need
-        else:
-            lines, used = lines + 1, len(word)
-        while used > per_line:  # a word longer than the column breaks anywhere
-            lines, used = lines + 1, used - per_line
-    return lines
 
 
 def _width(key: str) -> float:
@@ -448,14 +438,8 @@ def guide_lines(
     ]
 
 
-def _write_guide(
-    ws: Worksheet,
-    styles: _Styles,
-    plan: Plan,
-    extract: AgencyExtract,
-    options: ExtractOptions,
-    generated_at: datetime,
-) -> None:
+def _write_guide(ws: Worksheet, styles: _Styles, job: _Job) -> None:
+    plan, extract, options, generated_at = job.plan, job.extract, job.options, job.generated_at
     ws.set_column(0, 0, _GUIDE_WIDTH)
     lines_of = guide_lines(plan, extract, options, generated_at)
     for row, text in enumerate(lines_of):

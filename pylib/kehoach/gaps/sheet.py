@@ -47,14 +47,15 @@ from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.charts import chart_title, text_properties
-from kehoach.sheets.geometry import LINE_POINTS, place_chart, wrapped_lines
-from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import (
-    BOLD_CHARS_PER_WIDTH_UNIT,
-    CellStyles,
-    lines_of,
-    print_setup,
+from kehoach.sheets.geometry import (
+    LINE_POINTS,
+    header_height,
+    header_lines,
+    place_chart,
+    wrapped_lines,
 )
+from kehoach.sheets.housestyle import FONT_NAME
+from kehoach.sheets.sheetstyle import CellStyles, print_setup
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -441,11 +442,8 @@ def write_summary(
     for i, col in enumerate(layout.SUMMARY_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     _header(ws, layout.SUMMARY_HEADER_ROW, layout.SUMMARY_COLUMNS, years)
-    header_lines = max(
-        lines_of(render(c.header, years), c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT)
-        for c in layout.SUMMARY_COLUMNS
-    )
-    ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = max(62, header_lines * LINE_POINTS + 3)
+    lines = header_lines((render(c.header, years), c.width) for c in layout.SUMMARY_COLUMNS)
+    ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = max(62, header_height(lines))
     rows = summary_rows()
     for appendix_id, row in rows.items():
         values: dict[str, str | float] = {

@@ -43,6 +43,17 @@ from docx.oxml.text.paragraph import CT_P
 from lxml import etree
 
 from kehoach.common.errors import PlanTextError
+from kehoach.common.zipguard import (
+    CFB_SIGNATURE,
+    DAMAGE_ERRORS,
+    MB,
+    ZIP_SIGNATURE,
+    ZipCaps,
+    first_excess,
+    is_encrypted_office,
+    read_entries,
+    twice_named,
+)
 from kehoach.plan.model import APPENDIX_IDS, Plan
 from kehoach.plan.tables import LAYOUTS, Layout, Line
 from kehoach.plan.textclean import clean
@@ -55,9 +66,6 @@ MAX_TABLES = 200  # in the whole document
 MAX_ROWS = 5_000  # per table
 MAX_COLUMNS = 64
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and an encrypted .docx
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _APPENDIX_HEADING = re.compile(r"^Phụ lục\s+(?P<n>\d+)\s*\.", re.IGNORECASE)
 
 # What the header of each column must contain (case-insensitive), in order.
@@ -80,7 +88,7 @@ def is_word_file(data: bytes) -> bool:
     no text but may be meant as one: any zip (another Office file, a damaged package) and
     the compound files Word writes (.doc, encrypted .docx), which ``render_docx`` refuses
     with a message saying what to do."""
-    return data.startswith((_OLE_MAGIC, _ZIP_MAGIC))
+    return data.startswith((CFB_SIGNATURE, ZIP_SIGNATURE))
 
 
 @dataclass
@@ -201,9 +209,18 @@ def _check_headings(document: DocxDocument, source: str) -> None:
 # -- the package ---------------------------------------------------------------------------
 
 
+def _caps() -> ZipCaps:
+    # python-docx loads every part (images too) into memory: cap them all.
+    return ZipCaps(
+        max_entries=MAX_PARTS,
+        max_unpacked=MAX_UNPACKED,
+        max_entry={"word/document.xml": MAX_DOCUMENT_XML},
+    )
+
+
 def _open(data: bytes, source: str) -> DocxDocument:
-    if data.startswith(_OLE_MAGIC):
-        if _ENCRYPTED_MARK in data:
+    if data.startswith(CFB_SIGNATURE):
+        if is_encrypted_office(data):
             raise PlanTextError(
                 "Tệp Word được đặt mật khẩu (mã hóa) nên không đọc được; hãy mở trong Word, "
                 "bỏ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi lưu lại.",
@@ -217,33 +234,29 @@ def _open(data: bytes, source: str) -> DocxDocument:
     damaged = "Tệp Word (.docx) bị hỏng hoặc không đầy đủ; hãy mở và lưu lại bằng Word."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
             if "word/document.xml" not in zf.namelist():
                 raise PlanTextError(
                     "Đây không phải tệp Word (.docx): tệp nén không có phần "
                     "«word/document.xml» (có thể là tệp Excel hay tệp zip khác).",
                     file=source,
                 )
-            document_size = zf.getinfo("word/document.xml").file_size
-            unpacked = sum(i.file_size for i in infos)
-            # python-docx loads every part (images too) into memory: cap them all.
-            for size, cap, what in (
-                (document_size, MAX_DOCUMENT_XML, "Nội dung văn bản"),
-                (unpacked, MAX_UNPACKED, "Tệp Word"),
-            ):
-                if size > cap:
-                    raise PlanTextError(
-                        f"{what} quá lớn ({size / 1024**2:.0f} MB sau khi giải nén; "
-                        f"tối đa {cap / 1024**2:.0f} MB).",
-                        file=source,
-                    )
-            if len(infos) > MAX_PARTS:
+            excess = first_excess(zf, _caps())
+            if excess is not None and excess.cap == "entries":
                 raise PlanTextError(
-                    f"Tệp Word có quá nhiều phần ({len(infos)}; tối đa {MAX_PARTS}).",
+                    f"Tệp Word có quá nhiều phần ({excess.value:.0f}; tối đa {MAX_PARTS}).",
                     file=source,
                 )
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, zlib.error) as err:
+            if excess is not None:
+                what = "Nội dung văn bản" if excess.cap == "entry" else "Tệp Word"
+                raise PlanTextError(
+                    f"{what} quá lớn ({excess.value / MB:.0f} MB sau khi giải nén; "
+                    f"tối đa {excess.limit / MB:.0f} MB).",
+                    file=source,
+                )
+            twice = twice_named(zf)
+            _, bad = read_entries(zf, keep=False)
+            bad = bad or twice
+    except DAMAGE_ERRORS as err:
         raise PlanTextError(damaged, file=source) from err
     if bad is not None:
         raise PlanTextError(f"{damaged} (phần hỏng: {bad})", file=source)

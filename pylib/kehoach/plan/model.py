@@ -7,6 +7,7 @@ gives the JSON shape of ``kehoach export``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,11 @@ class Variant:
 
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.field, "value": self.value, "line": self.line}
+
+
+# A variant as the master's variants cell shows it, one a line: "label: value (dòng N)"
+# (``kehoach.workbook.master.variants_text`` writes it; the label is a VARIANT_LABELS one).
+VARIANT_LINE = re.compile(r"(?P<label>[^:]+): (?P<value>.*) \(dòng (?P<line>[0-9]+)\)")
 
 
 @dataclass

@@ -32,6 +32,7 @@ from kehoach.common.errors import WorkbookError, missing_file_text, open_error_t
 from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import (
     APPENDIX_IDS,
+    VARIANT_LINE,
     Appendix,
     Criterion,
     Plan,
@@ -44,7 +45,6 @@ from kehoach.sheets import layout
 from kehoach.sheets import progress_layout as pl
 
 _DATE_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_VARIANT_LINE = re.compile(r"(?P<label>[^:]+): (?P<value>.*) \(dòng (?P<line>\d+)\)")
 
 
 def read_plan(source: str | Path | Workbook) -> Plan:
@@ -367,7 +367,7 @@ class _Reader:
         for text in cell_text(value).splitlines():
             if not text.strip():
                 continue
-            match = _VARIANT_LINE.fullmatch(text)
+            match = VARIANT_LINE.fullmatch(text)
             field = layout.variant_field(match["label"]) if match else None
             if match is None or field is None:
                 raise self.error(

@@ -148,6 +148,15 @@ def _control(container: Any, tag: str) -> Any:
     return _para(container, tag, SIZES["body"], after=0)
 
 
+def _lines(doc: Any, *lines: str) -> None:
+    """Body paragraphs, indented, one a line; a line "{%p … %}" is a control paragraph."""
+    for line in lines:
+        if line.startswith("{%p"):
+            _control(doc, line)
+        else:
+            _para(doc, line, SIZES["body"], indent=True)
+
+
 def _rule(container: Any, indent_mm: float) -> Any:
     """A short horizontal line (Nghị định 30: đường kẻ ngang, nét liền) drawn as the bottom
     border of an empty paragraph indented ``indent_mm`` from both sides."""
@@ -383,39 +392,35 @@ def _body(doc: Any) -> None:
     )
     _control(doc, "{%p endfor %}")
     _heading(doc, "3. Các cơ quan, đơn vị có nhiệm vụ quá hạn")
-    _control(doc, "{%p if overdue %}")
-    _para(
+    _lines(
         doc,
+        "{%p if overdue %}",
         "Có {{ overdue_total }} lượt nhiệm vụ quá hạn, của các cơ quan, đơn vị sau:",
-        p,
-        indent=True,
+        "{%p for ag in overdue %}",
+        "- {{ ag.name }}: {{ ag.count }} nhiệm vụ quá hạn, gồm:",
+        "{%p for t in ag.tasks %}",
+        "+ {{ t.code }}: {{ t.text }} (hạn {{ t.due }});",
+        "{%p endfor %}",
+        "{%p if ag.more %}",
+        "+ và {{ ag.more }} nhiệm vụ khác.",
+        "{%p endif %}",
+        "{%p endfor %}",
+        "{%p else %}",
+        "Không có cơ quan, đơn vị nào có nhiệm vụ quá hạn.",
+        "{%p endif %}",
     )
-    _control(doc, "{%p for ag in overdue %}")
-    _para(doc, "- {{ ag.name }}: {{ ag.count }} nhiệm vụ quá hạn, gồm:", p, indent=True)
-    _control(doc, "{%p for t in ag.tasks %}")
-    _para(doc, "+ {{ t.code }}: {{ t.text }} (hạn {{ t.due }});", p, indent=True)
-    _control(doc, "{%p endfor %}")
-    _control(doc, "{%p if ag.more %}")
-    _para(doc, "+ và {{ ag.more }} nhiệm vụ khác.", p, indent=True)
-    _control(doc, "{%p endif %}")
-    _control(doc, "{%p endfor %}")
-    _control(doc, "{%p else %}")
-    _para(doc, "Không có cơ quan, đơn vị nào có nhiệm vụ quá hạn.", p, indent=True)
-    _control(doc, "{%p endif %}")
     _heading(doc, "4. Các cơ quan, đơn vị chưa gửi báo cáo")
-    _control(doc, "{%p if not_reported %}")
-    _para(
+    _lines(
         doc,
+        "{%p if not_reported %}",
         "Có {{ not_reported_count }} cơ quan, đơn vị chưa gửi báo cáo: {{ not_reported }}.",
-        p,
-        indent=True,
+        "{%p else %}",
+        "Tất cả các cơ quan, đơn vị được giao nhiệm vụ đã gửi báo cáo.",
+        "{%p endif %}",
+        "{%p else %}",
+        "{{ no_returns }}",
+        "{%p endif %}",
     )
-    _control(doc, "{%p else %}")
-    _para(doc, "Tất cả các cơ quan, đơn vị được giao nhiệm vụ đã gửi báo cáo.", p, indent=True)
-    _control(doc, "{%p endif %}")
-    _control(doc, "{%p else %}")
-    _para(doc, "{{ no_returns }}", p, indent=True)
-    _control(doc, "{%p endif %}")
 
     _heading(doc, "II. CÁC CHỈ SỐ SO VỚI MỤC TIÊU NĂM {{ year }}")
     _heading(doc, "1. Kết quả các chỉ số", italic=True)

@@ -25,18 +25,19 @@ from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_co
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach.sheets.housestyle import FONT_NAME, apply_house_font
-from kehoach.sheets.layout import Column
-from kehoach.sheets.sheetorder import insert_position, style_tab
-from kehoach.sheets.sheetstyle import (
-    BOLD_CHARS_PER_WIDTH_UNIT,
+from kehoach.sheets.geometry import (
+    CHARS_PER_WIDTH_UNIT,
     LINE_POINTS,
-    lines_of,
-    print_setup,
+    header_height,
+    wrapped_lines,
 )
+from kehoach.sheets.geometry import header_lines as _header_lines
+from kehoach.sheets.housestyle import FONT_NAME, apply_house_font
+from kehoach.sheets.sheetorder import insert_position, style_tab
+from kehoach.sheets.sheetstyle import print_setup
+from kehoach.sheets.spec import DATE_FORMAT, Column
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
 
@@ -187,7 +188,7 @@ _THIN = Side(style="thin", color="808080")
 
 def header_lines(edit: FormatTable) -> int:
     """Lines of the tallest header of ``edit`` once wrapped (bold text)."""
-    return max(lines_of(c.header, c.width - 1, BOLD_CHARS_PER_WIDTH_UNIT) for c in edit.columns)
+    return _header_lines((c.header, c.width) for c in edit.columns)
 
 
 def _format_table(ws: Worksheet, edit: FormatTable) -> None:
@@ -204,7 +205,7 @@ def _format_table(ws: Worksheet, edit: FormatTable) -> None:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = border
-    ws.row_dimensions[edit.header_row].height = header_lines(edit) * 15 + 3
+    ws.row_dimensions[edit.header_row].height = header_height(header_lines(edit))
     ws.cell(1, 1).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.freeze_panes = f"A{edit.header_row + 1}"
     print_setup(ws, landscape=True, title_rows=f"{edit.header_row}:{edit.header_row}")
@@ -222,7 +223,9 @@ def grow_row(ws: Worksheet, row: int, last_column: int | None = None) -> None:
         if isinstance(cell.value, str) and cell.value and cell.alignment.wrap_text:
             dim = ws.column_dimensions.get(get_column_letter(cell.column))
             width = dim.width if dim is not None and dim.width else 8.43
-            lines = max(lines, lines_of(cell.value, width - 1))
+            lines = max(
+                lines, wrapped_lines(cell.value, width - 1, CHARS_PER_WIDTH_UNIT, whole_words=True)
+            )
     height = ws.row_dimensions[row].height
     if lines > 1 and (height is None or height < lines * LINE_POINTS):
         ws.row_dimensions[row].height = lines * LINE_POINTS

@@ -22,24 +22,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from openpyxl.utils import get_column_letter
+from kehoach.sheets.spec import (
+    DATE_FORMAT,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NUMBER,
+    TITLE_ROW,
+    Column,
+    SheetSpec,
+)
+from kehoach.sheets.spec import NOTE_ROW as SUBTITLE_ROW
 
-from kehoach.sheets.layout import Column
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "SUBTITLE_ROW", "TITLE_ROW"]
 
 TASKS_SHEET = "Nhiệm vụ"
 GUIDE_SHEET = "Hướng dẫn"
 META_SHEET = "_meta"  # veryHidden: plan, agency, task ids, signature (kehoach.extract.signing)
 
-TITLE_ROW = 1
-SUBTITLE_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
-
-DATE_FORMAT = "dd/mm/yyyy"
+# The deadline and the report date, on the agency's sheet and on the master's progress sheets.
+COLUMN_DUE = Column("due", "Hạn hoàn thành", 11, DATE_FORMAT)
+COLUMN_REPORT_DATE = Column("report_date", "Ngày báo cáo", 11, DATE_FORMAT)
 
 # The task's data as the master holds it: locked, signed row by row.
 TASK_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 5, "0"),
+    NUMBER.sized(5),
     Column("task_id", "Mã nhiệm vụ", 13),
     Column("role", "Vai trò", 9),
     Column("appendix", "Phụ lục", 6),
@@ -52,7 +58,7 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("others", "Cơ quan khác cùng thực hiện", 22),
     Column("via", "Được giao qua", 14),
     Column("timeline", "Thời gian thực hiện (như Kế hoạch)", 14),
-    Column("due", "Hạn hoàn thành", 11, DATE_FORMAT),
+    COLUMN_DUE,
 )
 
 # What the agency fills in.
@@ -62,7 +68,7 @@ RESULTS_KEY = "results"
 EVIDENCE_KEY = "evidence"
 EXPLANATION_KEY = "explanation"
 DIFFICULTIES_KEY = "difficulties"
-REPORT_DATE_KEY = "report_date"
+REPORT_DATE_KEY = COLUMN_REPORT_DATE.key
 INPUT_COLUMNS: tuple[Column, ...] = (
     Column(STATUS_KEY, "Tình trạng", 13),
     Column(PERCENT_KEY, "% hoàn thành (0–100)", 8, "0"),
@@ -70,34 +76,22 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     Column(EVIDENCE_KEY, "Văn bản chứng minh (số, ngày văn bản)", 20),
     Column(EXPLANATION_KEY, "Giải trình (khi hoàn thành mà chưa có văn bản)", 20),
     Column(DIFFICULTIES_KEY, "Khó khăn, vướng mắc, đề xuất", 22),
-    Column(REPORT_DATE_KEY, "Ngày báo cáo", 11, DATE_FORMAT),
+    COLUMN_REPORT_DATE,
 )
 CHECK_COLUMN = Column("check", "Lưu ý (tự kiểm tra)", 18)
 
 
 @dataclass(frozen=True)
-class SheetLayout:
-    """Where the columns of one format version sit on the tasks sheet.
+class SheetLayout(SheetSpec):
+    """The tasks sheet as one format version lays it out.
 
     ``columns`` in sheet order (A, B, …); ``frozen`` columns stay on screen when scrolling
     right; ``printed`` columns (from A) make the print area.
     """
 
-    version: str
-    columns: tuple[Column, ...]
-    frozen: int
-    printed: int
-
-    def position(self, key: str) -> int:
-        """The 1-based column of ``key``."""
-        return self.positions[key]
-
-    def letter(self, key: str) -> str:
-        return str(get_column_letter(self.positions[key]))
-
-    @cached_property
-    def positions(self) -> dict[str, int]:
-        return {c.key: i for i, c in enumerate(self.columns, start=1)}
+    version: str = ""
+    frozen: int = 0
+    printed: int = 0
 
     @cached_property
     def task_positions(self) -> tuple[int, ...]:
@@ -115,17 +109,15 @@ class SheetLayout:
         return [row[p - 1] if p <= len(row) else None for p in self.task_positions]
 
 
-def _task(key: str, width: float | None = None) -> Column:
-    col = next(c for c in TASK_COLUMNS if c.key == key)
-    return col if width is None else Column(col.key, col.header, width, col.number_format)
+_KNOWN: SheetSpec = SheetSpec(TASKS_SHEET, (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN))
 
 
-def _input(key: str, width: float) -> Column:
-    col = next(c for c in INPUT_COLUMNS if c.key == key)
-    return Column(col.key, col.header, width, col.number_format)
+def _sized(key: str, width: float | None = None) -> Column:
+    col = _KNOWN.column(key)
+    return col if width is None else col.sized(width)
 
 
-LAYOUT_1 = SheetLayout("1", (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN), frozen=5, printed=22)
+LAYOUT_1 = SheetLayout(TASKS_SHEET, _KNOWN.columns, version="1", frozen=5, printed=22)
 # The task text and its inputs on one screen: STT and the task id frozen (about 140 px), the
 # text wide and wrapped, its deadline, then the inputs from about 560 px; the printed table
 # stops after the report date (the self-check column is for the screen), about 174 units
@@ -133,31 +125,32 @@ LAYOUT_1 = SheetLayout("1", (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN), froze
 # 11 pt text prints at 9 pt or more; the reference columns
 # follow, wide enough that their texts rarely make a row taller.
 LAYOUT_2 = SheetLayout(
-    "2",
+    TASKS_SHEET,
     (
-        _task("number"),
-        _task("task_id", 16),
-        _task("role", 8),
-        _task("task", 35),
-        _task("due", 11),
-        _input(STATUS_KEY, 12),
-        _input(PERCENT_KEY, 7),
-        _input(RESULTS_KEY, 19),
-        _input(EVIDENCE_KEY, 15),
-        _input(EXPLANATION_KEY, 13),
-        _input(DIFFICULTIES_KEY, 13),
-        _input(REPORT_DATE_KEY, 11),
-        Column(CHECK_COLUMN.key, CHECK_COLUMN.header, 12),
-        _task("timeline", 16),
-        _task("appendix"),
-        _task("code", 11),
-        _task("criterion", 45),
-        _task("max", 8),
-        _task("score_base", 8),
-        _task("target", 45),
-        _task("others", 40),
-        _task("via", 16),
+        _sized("number"),
+        _sized("task_id", 16),
+        _sized("role", 8),
+        _sized("task", 35),
+        _sized("due", 11),
+        _sized(STATUS_KEY, 12),
+        _sized(PERCENT_KEY, 7),
+        _sized(RESULTS_KEY, 19),
+        _sized(EVIDENCE_KEY, 15),
+        _sized(EXPLANATION_KEY, 13),
+        _sized(DIFFICULTIES_KEY, 13),
+        _sized(REPORT_DATE_KEY, 11),
+        _sized(CHECK_COLUMN.key, 12),
+        _sized("timeline", 16),
+        _sized("appendix"),
+        _sized("code", 11),
+        _sized("criterion", 45),
+        _sized("max", 8),
+        _sized("score_base", 8),
+        _sized("target", 45),
+        _sized("others", 40),
+        _sized("via", 16),
     ),
+    version="2",
     frozen=2,
     printed=12,
 )
@@ -231,7 +224,7 @@ KEY_ID_LABEL = "key_id"
 MANIFEST_SHEET = "Tệp gửi cơ quan"
 MANIFEST_TITLE = "Các tệp gửi cơ quan (lần tạo gần nhất)"
 MANIFEST_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 6, "0"),
+    NUMBER,
     Column("agency", "Mã cơ quan", 18),
     Column("agency_name", "Tên cơ quan", 36),
     Column("file", "Tệp", 34),
@@ -239,6 +232,7 @@ MANIFEST_COLUMNS: tuple[Column, ...] = (
     Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 11, "#,##0"),
     Column("sha256", "SHA-256 của tệp", 66),
 )
+MANIFEST = SheetSpec(MANIFEST_SHEET, MANIFEST_COLUMNS)
 MANIFEST_FILE = "manifest.json"
 # The button's folder, beside the master workbook.
 DEFAULT_FOLDER = "GuiCoQuan"

@@ -12,7 +12,7 @@ the box minus a margin, so it never reaches a cell outside the box whatever the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl.chart._chart import ChartBase
@@ -142,15 +142,58 @@ def used_boxes(ws: Worksheet) -> list[Box]:
     return out
 
 
+# How many lines a wrapped text takes: one estimate for every sheet (row heights, header rows,
+# notes). Letters of 11 pt text per unit of column width: CHARS_PER_WIDTH for the plan's
+# figures and notes (Times New Roman, a bit low), CHARS_PER_WIDTH_UNIT for running text,
+# BOLD_CHARS_PER_WIDTH_UNIT for bold headers.
 LINE_POINTS = 15.0  # one line of 11 pt text
-CHARS_PER_WIDTH = 1.45  # letters of 11 pt Times New Roman per unit of column width (a bit low)
+CHARS_PER_WIDTH = 1.45
+CHARS_PER_WIDTH_UNIT = 1.05
+BOLD_CHARS_PER_WIDTH_UNIT = 0.95
+HEADER_PADDING_POINTS = 3.0  # a header row's room above and below its lines
 
 
-def wrapped_lines(text: str, width: float, chars_per_unit: float = CHARS_PER_WIDTH) -> int:
+def wrapped_lines(
+    text: str, width: float, chars_per_unit: float = CHARS_PER_WIDTH, *, whole_words: bool = False
+) -> int:
     """Lines that ``text`` takes wrapped in a column ``width`` wide, at ``chars_per_unit``
-    letters per unit of width (an estimate on the safe side: word breaks cost a little room)."""
+    letters per unit of width; every line break of the text starts a line. By letters (an
+    estimate on the safe side: word breaks cost a little room), or with ``whole_words`` as
+    Excel wraps: a word that does not fit goes down, a word longer than a line breaks."""
     per_line = max(1, int(width * chars_per_unit))
-    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+    parts = str(text).split("\n")
+    if not whole_words:
+        return sum(max(1, -(-len(part) // per_line)) for part in parts)
+    return sum(_word_lines(part, per_line) for part in parts)
+
+
+def _word_lines(part: str, per_line: int) -> int:
+    count, line = 1, 0
+    for word in part.split():
+        need = len(word) if line == 0 else line + 1 + len(word)
+        if line and need > per_line:
+            count, need = count + 1, len(word)
+        while need > per_line:  # a word longer than a line breaks
+            count, need = count + 1, need - per_line
+        line = need
+    return count
+
+
+def header_lines(headers: Iterable[tuple[str, float]]) -> int:
+    """Lines of the tallest of ``headers`` (text, column width): bold, wrapped at whole words,
+    a unit of width left for the cell's padding."""
+    return max(
+        (
+            wrapped_lines(text, width - 1, BOLD_CHARS_PER_WIDTH_UNIT, whole_words=True)
+            for text, width in headers
+        ),
+        default=1,
+    )
+
+
+def header_height(lines: int) -> float:
+    """The height in points of a header row of ``lines`` lines."""
+    return lines * LINE_POINTS + HEADER_PADDING_POINTS
 
 
 def row_height(values: Sequence[object], widths: Sequence[float | None]) -> float:

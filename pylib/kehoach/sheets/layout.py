@@ -8,42 +8,46 @@ column letters from here, never from literals of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from kehoach.common.planyears import PlanYears, matches, neutral, render, years_in
+from kehoach.common.planyears import PlanYears, matches, years_in
+from kehoach.sheets.spec import (
+    DATE_FORMAT,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NUMBER,
+    PCT_FORMAT,
+    TITLE_ROW,
+    Column,
+    SheetSpec,
+    column_index,
+    column_letter,
+    decimals,
+    header_mismatch,
+    printed_columns,
+)
+from kehoach.sheets.spec import NOTE_ROW as SUBTITLE_ROW
+
+# What the sheets' users have always taken from here (declared in kehoach.sheets.spec).
+__all__ = [
+    "FIRST_DATA_ROW",
+    "HEADER_ROW",
+    "SUBTITLE_ROW",
+    "TITLE_ROW",
+    "Column",
+    "SheetSpec",
+    "column_index",
+    "column_letter",
+    "decimals",
+    "printed_columns",
+]
 
 COVER_SHEET = "Giới thiệu"
 TASKS_SHEET = "Nhiệm vụ"
 
 APPENDIX_SHEETS: dict[str, str] = {"PL1": "PL1", "PL2": "PL2", "PL3": "PL3", "PL4": "PL4"}
-
-# Rows of an appendix sheet: 1 title, 2 subtitle, 3 headers, data from 4.
-TITLE_ROW = 1
-SUBTITLE_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # English name used in code and in DataFrames
-    # Vietnamese header shown in the sheet; "{base}" and "{target}" stand for the plan's years
-    # (``kehoach.common.planyears``): write ``text(years)``, compare with ``matches``.
-    header: str
-    width: float
-    number_format: str = "General"
-    printed: bool = True  # part of the printed table (technical columns are not)
-
-    def text(self, years: PlanYears | None) -> str:
-        """The header as shown for a plan of ``years`` (years as "…" when None)."""
-        return render(self.header, years) if years is not None else neutral(self.header)
-
-    def matches(self, found: Any) -> bool:
-        """Whether a header cell's value is this column's header, for any plan's years."""
-        return matches(str(found).strip() if found is not None else "", self.header)
 
 
 def _appendix_columns(
@@ -92,8 +96,6 @@ GAP_KEYS: tuple[str, ...] = (
     "shortfall",
     "change_base",
 )
-PCT_FORMAT = "0.0%"
-DATE_FORMAT = "dd/mm/yyyy"
 
 
 def _gap_columns(fmt: str, headers: Mapping[str, str]) -> tuple[Column, ...]:
@@ -135,36 +137,21 @@ GAP_HEADERS: dict[str, dict[str, str]] = {
     "PL4": {**_PAR_HEADERS, "gap_target": "Mục tiêu − {base}", **_RESULT_HEADERS},
 }
 
-APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "PL1": _appendix_columns(
-        "Điểm tối đa",
-        "Điểm đạt được năm {base}",
-        "Mục tiêu năm {target}",
-        "0.00",
-        _gap_columns("0.00", GAP_HEADERS["PL1"]),
-    ),
-    "PL2": _appendix_columns(
-        "Điểm tối đa",
-        "Điểm đạt được năm {base}",
-        "Mục tiêu năm {target}",
-        "0.0000",
-        _gap_columns("0.0000", GAP_HEADERS["PL2"]),
-    ),
-    "PL3": _appendix_columns(
-        "Tỷ lệ tối đa (%)",
-        "Kết quả năm {base} (%)",
-        "Mục tiêu năm {target} (%)",
-        "0.00",
-        _gap_columns("0.00", GAP_HEADERS["PL3"]),
-    ),
-    "PL4": _appendix_columns(
-        "Điểm tối đa",
-        "Điểm đạt được năm {base}",
-        "Mục tiêu năm {target}",
-        "0.00",
-        _gap_columns("0.00", GAP_HEADERS["PL4"]),
-    ),
+# Per appendix: the headers of its max, base-year and target columns, and its number format.
+_APPENDIX_FIGURES: dict[str, tuple[str, str, str, str]] = {
+    "PL1": ("Điểm tối đa", "Điểm đạt được năm {base}", "Mục tiêu năm {target}", "0.00"),
+    "PL2": ("Điểm tối đa", "Điểm đạt được năm {base}", "Mục tiêu năm {target}", "0.0000"),
+    "PL3": ("Tỷ lệ tối đa (%)", "Kết quả năm {base} (%)", "Mục tiêu năm {target} (%)", "0.00"),
+    "PL4": ("Điểm tối đa", "Điểm đạt được năm {base}", "Mục tiêu năm {target}", "0.00"),
 }
+APPENDICES: dict[str, SheetSpec] = {
+    a: SheetSpec(
+        APPENDIX_SHEETS[a],
+        _appendix_columns(max_h, base_h, target_h, fmt, _gap_columns(fmt, GAP_HEADERS[a])),
+    )
+    for a, (max_h, base_h, target_h, fmt) in _APPENDIX_FIGURES.items()
+}
+APPENDIX_COLUMNS: dict[str, tuple[Column, ...]] = {a: s.columns for a, s in APPENDICES.items()}
 
 # How a section/group/total row aggregates its children: PAR INDEX and PAPI add up
 # points, SIPAS averages percentages (the plan's section = mean of its criteria, its
@@ -221,6 +208,12 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("result_target", "Kết quả năm {target}", 9, "0.00"),
     Column("change_base", "Thay đổi so với {base}", 9, "0.00"),
 )
+GAPS_SUMMARY = SheetSpec(
+    GAPS_SHEET,
+    SUMMARY_COLUMNS,
+    header_row=SUMMARY_HEADER_ROW,
+    first_data_row=SUMMARY_HEADER_ROW + 1,
+)
 INDEX_NAMES: dict[str, str] = {
     "PL1": "PAR INDEX (giữ điểm tối đa)",
     "PL2": "PAR INDEX (chưa đạt tối đa)",
@@ -265,6 +258,7 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("misplaced", "Giá trị nằm sai cột", 14),
     Column("line", "Dòng trong văn bản", 9),
 )
+TASKS = SheetSpec(TASKS_SHEET, TASK_COLUMNS)
 # Columns of the tasks sheet folded away (outline, collapsed): the appendix and the
 # criterion's identifier (the task's code names both, the criterion's code is beside) and the
 # reader's own columns. The printed table (A–M) is then about 172 units wide: one A4
@@ -299,6 +293,7 @@ DIRECTORY_COLUMNS: tuple[Column, ...] = (
     Column("lead_tasks", "Số nhiệm vụ chủ trì", 9, "0"),
     Column("coordinating_tasks", "Số nhiệm vụ phối hợp", 9, "0"),
 )
+DIRECTORY = SheetSpec(DIRECTORY_SHEET, DIRECTORY_COLUMNS)
 # The directory's columns wrap their text: the printed table (about 172 units) fits one A4
 # landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 # The directory as last built from the seed, hidden: a rebuild tells the officials' edits
@@ -314,7 +309,7 @@ UNRESOLVED_HINT = (
     "«Danh bạ cơ quan» (hoặc thêm dòng). Cần quyết định: điền cột «Thành viên» của nhóm."
 )
 UNRESOLVED_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 6, "0"),
+    NUMBER,
     Column("status", "Tình trạng", 16),
     Column("task", "Mã nhiệm vụ", 20),
     Column("code", "Mã tiêu chí", 12),
@@ -323,6 +318,7 @@ UNRESOLVED_COLUMNS: tuple[Column, ...] = (
     Column("entry", "Mã nhóm trong danh bạ", 18),
     Column("cell", "Ô (bấm để tới ô)", 18),
 )
+UNRESOLVED = SheetSpec(UNRESOLVED_SHEET, UNRESOLVED_COLUMNS)
 UNRESOLVED_STATUS: dict[str, str] = {
     "unresolved": "Chưa xác định",
     "undecided": "Cần quyết định",
@@ -338,6 +334,7 @@ RULE_COLUMNS: tuple[Column, ...] = (
     Column("severity", "Mức độ", 11),
     Column("params", "Tham số", 40),
 )
+RULES = SheetSpec(RULES_SHEET, RULE_COLUMNS)
 RULE_ENABLED: dict[str, bool] = {"Có": True, "Không": False}
 # Workbook-level name (hidden) holding the codes of the rules the build offered, comma-separated:
 # a rule offered and no longer on the sheet was deleted by the officials, and a rebuild leaves
@@ -350,7 +347,7 @@ CHECK_TITLE = "Kết quả kiểm tra dữ liệu"
 CHECK_NOT_RUN = "Chưa kiểm tra: bấm nút «Kiểm tra dữ liệu» trên tab «Kế hoạch CCHC»."
 CHECK_SUMMARY_ROW = 2
 CHECK_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 6, "0"),
+    NUMBER,
     Column("severity", "Mức độ", 11),
     Column("rule", "Quy tắc", 18),
     Column("appendix", "Phụ lục", 9),
@@ -361,6 +358,7 @@ CHECK_COLUMNS: tuple[Column, ...] = (
     # NV-O-GOP means something to the reader.
     Column("rule_text", "Quy tắc kiểm tra gì", 36),
 )
+CHECK = SheetSpec(CHECK_SHEET, CHECK_COLUMNS)
 # Columns of the check report that wrap their text.
 CHECK_WRAPPED: tuple[str, ...] = ("message", "rule_text")
 # Severity keys of a finding (JSON, code) and their Vietnamese labels (sheets, messages).
@@ -450,50 +448,12 @@ PLAN_NAMES: dict[str, str] = {
 }
 
 
-def printed_columns(columns: Sequence[Column]) -> int:
-    """How many leading columns make up the printed table."""
-    count = 0
-    for col in columns:
-        if not col.printed:
-            break
-        count += 1
-    return count
-
-
-def column_letter(columns: Sequence[Column], key: str) -> str:
-    """Column letter of ``key`` in ``columns`` ("A" is the first)."""
-    for i, col in enumerate(columns, start=1):
-        if col.key == key:
-            return str(get_column_letter(i))
-    raise KeyError(key)
-
-
-def column_index(columns: Sequence[Column], key: str) -> int:
-    """1-based column index of ``key`` in ``columns``."""
-    for i, col in enumerate(columns, start=1):
-        if col.key == key:
-            return i
-    raise KeyError(key)
+PLAN_SHEETS: tuple[SheetSpec, ...] = (*APPENDICES.values(), TASKS, DIRECTORY, RULES)
 
 
 def expected_sheets() -> dict[str, tuple[Column, ...]]:
     """Every sheet that holds plan data, with the header row it must have."""
-    out: dict[str, tuple[Column, ...]] = {
-        APPENDIX_SHEETS[a]: cols for a, cols in APPENDIX_COLUMNS.items()
-    }
-    out[TASKS_SHEET] = TASK_COLUMNS
-    out[DIRECTORY_SHEET] = DIRECTORY_COLUMNS
-    out[RULES_SHEET] = RULE_COLUMNS
-    return out
-
-
-def decimals(column: Column) -> int | None:
-    """Decimals a number format prints ("0.00" → 2, "0" → 0); None for "General"."""
-    fmt = column.number_format
-    if fmt == "General":
-        return None
-    _, _, fraction = fmt.partition(".")
-    return len(fraction) - len(fraction.lstrip("0"))
+    return {spec.name: spec.columns for spec in PLAN_SHEETS}
 
 
 def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]:
@@ -508,16 +468,15 @@ def sheet_problems(header_rows: Mapping[str, Sequence[Any] | None]) -> list[str]
         if sheet not in header_rows:
             problems.append(f"Thiếu trang tính '{sheet}'.")
             continue
-        row = list(header_rows[sheet] or [])
-        for i, col in enumerate(columns):
-            found = row[i] if i < len(row) else None
-            if not col.matches(found):
-                cell = f"{get_column_letter(i + 1)}{HEADER_ROW}"
-                problems.append(
-                    f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là «{col.text(None)}», "
-                    f"đang là «{found if found is not None else ''}»."
-                )
-                break
+        mismatch = header_mismatch(columns, list(header_rows[sheet] or []))
+        if mismatch is not None:
+            index, found = mismatch
+            cell = f"{get_column_letter(index)}{HEADER_ROW}"
+            shown = found if found is not None else ""
+            problems.append(
+                f"Trang tính '{sheet}', ô {cell}: tiêu đề cột phải là "
+                f"«{columns[index - 1].text(None)}», đang là «{shown}»."
+            )
     return problems
 
 

@@ -6,20 +6,24 @@
 - ``LOG_SHEET``: one row per message (or agency that could not get one) of every run, appended,
   never rewritten: what went where, the file and its SHA-256, when and with what result.
 
-Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet).
+Their rows are those of every data sheet (``kehoach.sheets.spec``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kehoach.sheets.layout import Column
+from kehoach.sheets.spec import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NOTE_ROW,
+    TIME_FORMAT,
+    TITLE_ROW,
+    Column,
+    SheetSpec,
+)
 
-TITLE_ROW = 1
-NOTE_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
-TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TITLE_ROW"]
 
 PASSWORD_ENV = "KEHOACH_SMTP_PASSWORD"
 KEYRING_SERVICE = "kehoach-smtp"  # keyring.get_password(KEYRING_SERVICE, user)
@@ -45,6 +49,7 @@ SETTINGS_COLUMNS: tuple[Column, ...] = (
     Column("value", "Giá trị", 40),
     Column("note", "Ghi chú", 70),
 )
+SETTINGS_SPEC = SheetSpec(SETTINGS_SHEET, SETTINGS_COLUMNS)
 MAIL_SETTINGS: tuple[Setting, ...] = (
     Setting("sender_name", "Tên người gửi", "Sở Nội vụ tỉnh Bắc Kạn", "Hiện ở ô «Từ» của thư."),
     Setting("sender_address", "Địa chỉ email người gửi", "", "Bắt buộc, ví dụ snv@backan.gov.vn."),
@@ -112,6 +117,7 @@ LOG_COLUMNS: tuple[Column, ...] = (
     Column("result", "Kết quả", 14),
     Column("detail", "Chi tiết", 34),
 )
+LOG = SheetSpec(LOG_SHEET, LOG_COLUMNS)
 # The log's texts wrap, its file hash is folded away (outline, collapsed): the printed log is
 # about 172 units wide, one A4 landscape page at about 83 %, 11 pt text printed at 9 pt or more.
 LOG_WRAPPED: tuple[str, ...] = ("agency_name", "to", "cc", "file", "result", "detail")

@@ -14,20 +14,24 @@
   it was rejected;
 - ``SUMMARY_SHEET`` ("TongHop"): the progress summary.
 
-Rows 1–2 are a title and a note, row 3 the headers, data from row 4 (as every data sheet).
+Their rows are those of every data sheet (``kehoach.sheets.spec``).
 """
 
 from __future__ import annotations
 
 from kehoach.sheets import extract_layout as ex
-from kehoach.sheets.layout import Column
+from kehoach.sheets.spec import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    NOTE_ROW,
+    NUMBER,
+    TIME_FORMAT,
+    TITLE_ROW,
+    Column,
+    SheetSpec,
+)
 
-TITLE_ROW = 1
-NOTE_ROW = 2
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
-DATE_FORMAT = ex.DATE_FORMAT
-TIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+__all__ = ["FIRST_DATA_ROW", "HEADER_ROW", "NOTE_ROW", "TITLE_ROW"]
 
 PROGRESS_SHEET = "TienDo"
 PROGRESS_TITLE = "Tiến độ thực hiện theo báo cáo của các cơ quan"
@@ -40,46 +44,44 @@ _PROGRESS_INPUT_WIDTHS: dict[str, float] = {
     ex.EXPLANATION_KEY: 16,
     ex.DIFFICULTIES_KEY: 16,
 }
+# Which file of which run: TienDo ends with these, LichSu and the history workbook open with them.
+_FILE = Column("file", "Tệp báo cáo", 30)
+_SHA256 = Column("sha256", "SHA-256 của tệp", 20)
+_RECEIVED_AT = Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT)
+_AGENCY = Column("agency", "Mã cơ quan", 14)
 PROGRESS_COLUMNS: tuple[Column, ...] = (
     Column("task_id", "Mã nhiệm vụ", 16),
-    Column("agency", "Mã cơ quan", 14),
+    _AGENCY,
     Column("agency_name", "Tên cơ quan", 22),
     Column("role", "Vai trò", 9),
     Column("appendix", "Phụ lục", 7),
     Column("code", "Mã tiêu chí", 11),
-    Column("due", "Hạn hoàn thành", 11, DATE_FORMAT),
-    *(
-        Column(c.key, c.header, _PROGRESS_INPUT_WIDTHS.get(c.key, c.width), c.number_format)
-        for c in ex.INPUT_COLUMNS
-    ),
-    Column("file", "Tệp báo cáo", 30),
-    Column("sha256", "SHA-256 của tệp", 20),
-    Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
+    ex.COLUMN_DUE,
+    *(c.sized(_PROGRESS_INPUT_WIDTHS.get(c.key, c.width)) for c in ex.INPUT_COLUMNS),
+    _FILE,
+    _SHA256,
+    _RECEIVED_AT,
 )
+PROGRESS = SheetSpec(PROGRESS_SHEET, PROGRESS_COLUMNS)
 
 # Folded away on TienDo (outline, collapsed): see PROGRESS_COLUMNS.
 PROGRESS_FOLDED_KEYS: tuple[str, ...] = ("appendix", "code", "file", "sha256", "received_at")
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet
 
-# Which file of which run: the first columns of LichSu and of the history workbook.
-_RECEIVED_FILE: tuple[Column, ...] = (
-    Column("received_at", "Thời điểm thu thập", 18, TIME_FORMAT),
-    Column("file", "Tệp báo cáo", 30),
-    Column("sha256", "SHA-256 của tệp", 20),
-    Column("agency", "Mã cơ quan", 14),
-)
+_RECEIVED_FILE: tuple[Column, ...] = (_RECEIVED_AT, _FILE, _SHA256, _AGENCY)
 
 HISTORY_SHEET = "LichSu"
 HISTORY_TITLE = "Sổ các tệp báo cáo đã nhận (chỉ thêm, không sửa)"
 HISTORY_COLUMNS: tuple[Column, ...] = (
     *_RECEIVED_FILE,
-    Column("report_date", "Ngày báo cáo", 11, DATE_FORMAT),
+    ex.COLUMN_REPORT_DATE,
     Column("result", "Kết quả", 14),
     Column("rows", "Số dòng thay đổi", 9, "0"),
     Column("cells", "Số ô thay đổi", 9, "0"),
     Column("details", "Tệp lịch sử chi tiết", 45),
 )
+HISTORY = SheetSpec(HISTORY_SHEET, HISTORY_COLUMNS)
 
 # The history workbook of one run: <master stem>_LichSu/LichSu_<yyyy-mm-dd_hhmmss>.xlsx.
 HISTORY_DIR_SUFFIX = "_LichSu"
@@ -96,17 +98,19 @@ CHANGES_COLUMNS: tuple[Column, ...] = (
     Column("old", "Giá trị cũ", 30),
     Column("new", "Giá trị mới", 30),
 )
+CHANGES = SheetSpec(CHANGES_SHEET, CHANGES_COLUMNS)
 
 INTAKE_SHEET = "ThuThap"
 INTAKE_TITLE = "Kết quả thu thập báo cáo (lần gần nhất)"
 INTAKE_COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", 6, "0"),
+    NUMBER,
     Column("file", "Tệp", 40),
-    Column("agency", "Mã cơ quan", 14),
+    _AGENCY,
     Column("result", "Kết quả", 12),
     Column("reason", "Lý do / ghi chú", 70),
-    Column("sha256", "SHA-256 của tệp", 20),
+    _SHA256,
 )
+INTAKE = SheetSpec(INTAKE_SHEET, INTAKE_COLUMNS)
 # The sheets collection writes, in the master's order.
 COLLECTED_SHEETS: tuple[str, ...] = (PROGRESS_SHEET, HISTORY_SHEET, INTAKE_SHEET)
 # Row 2 of ThuThap: the folder of the last collection (the button's dialog opens there; VBA finds

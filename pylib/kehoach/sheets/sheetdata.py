@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
+from kehoach.sheets.spec import header_mismatch
 
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
     import pandas as pd
@@ -90,6 +91,32 @@ def cell_ref(sheet: str, column: str, row: int) -> str:
     return f"{quote_sheetname(sheet)}!{column}{row}"
 
 
+def require_headers(
+    rows: SheetValues,
+    sheet: str,
+    columns: Sequence[layout.Column],
+    *,
+    file: str | Path | None = None,
+    header_row: int = layout.HEADER_ROW,
+    hint: str = "",
+) -> None:
+    """Raise a WorkbookError naming the cell of the first header of ``rows`` (a sheet's values
+    from A1) that is not ``columns``' header (for any plan's years) in ``header_row``;
+    ``hint`` follows the message."""
+    header = rows[header_row - 1] if len(rows) >= header_row else []
+    mismatch = header_mismatch(columns, header)
+    if mismatch is None:
+        return
+    index, found = mismatch
+    raise WorkbookError(
+        f"tiêu đề cột phải là «{columns[index - 1].text(None)}», "
+        f"đang là «{'' if found is None else found}»{hint}.",
+        file=file,
+        sheet=sheet,
+        cell=f"{get_column_letter(index)}{header_row}",
+    )
+
+
 def plan_records(
     values: Mapping[str, SheetValues],
     sheet: str,
@@ -109,18 +136,9 @@ def plan_records(
             f"Thiếu trang tính '{sheet}' (bị xóa hoặc đổi tên?).", file=file, sheet=sheet
         )
     rows = values[sheet]
-    header = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
-    for i, col in enumerate(columns):
-        found = header[i] if i < len(header) else None
-        if not col.matches(found):
-            raise WorkbookError(
-                f"tiêu đề cột phải là «{col.text(None)}», "
-                f"đang là «{'' if found is None else found}» "
-                f"(hàng tiêu đề phải là hàng {layout.HEADER_ROW}).",
-                file=file,
-                sheet=sheet,
-                cell=f"{get_column_letter(i + 1)}{layout.HEADER_ROW}",
-            )
+    require_headers(
+        rows, sheet, columns, file=file, hint=f" (hàng tiêu đề phải là hàng {layout.HEADER_ROW})"
+    )
     keys = [c.key for c in columns]
     records: dict[int, dict[str, Any]] = {}
     for number, row in enumerate(rows[layout.FIRST_DATA_ROW - 1 :], start=layout.FIRST_DATA_ROW):

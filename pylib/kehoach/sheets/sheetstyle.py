@@ -22,8 +22,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.geometry import (
+    BOLD_CHARS_PER_WIDTH_UNIT,
+    LINE_POINTS,
+    header_height,
+    header_lines,
+    wrapped_lines,
+)
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.layout import Column
+from kehoach.sheets.spec import Column, column_letter
 
 # The summary's status colours, by the status an agency reports.
 STATUS_COLORS: dict[str, str] = {
@@ -43,9 +50,6 @@ RESULT_COLORS: dict[str, str] = {
     ml.FAILED: "FFC7CE",
 }
 LAST_STYLED_ROW = 5000  # colour rules and wrapping reach this far (beyond any real table)
-LINE_POINTS = 15.0  # height of one line of 11 pt text
-CHARS_PER_WIDTH_UNIT = 1.05  # characters of 11 pt text per unit of column width
-BOLD_CHARS_PER_WIDTH_UNIT = 0.95
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 FOOTER = "Kế hoạch số {number} — Trang &P/&N"
@@ -87,33 +91,15 @@ class CellStyles:
         self._known[key] = (copy(cell._style), wanted)
 
 
-def lines_of(text: str, width: float, chars_per_unit: float = CHARS_PER_WIDTH_UNIT) -> int:
-    """Lines ``text`` takes wrapped in a column ``width`` units wide (whole words go down)."""
-    per_line = max(1, int(width * chars_per_unit))
-    total = 0
-    for part in text.split("\n"):
-        count, line = 1, 0
-        for word in part.split():
-            need = len(word) if line == 0 else line + 1 + len(word)
-            if line and need > per_line:
-                count, need = count + 1, len(word)
-            while need > per_line:  # a word longer than a line breaks
-                count, need = count + 1, need - per_line
-            line = need
-        total += count
-    return total
-
-
 def fit_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
     """Row ``row`` holds the headers of ``columns``: wrap them and give the row the height of
     its tallest wrapped header (bold text), as written there (years rendered)."""
-    lines = 1
+    shown: list[tuple[str, float]] = []
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(row, i)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        shown = col.header if cell.value is None else str(cell.value)
-        lines = max(lines, lines_of(shown, col.width - 1, BOLD_CHARS_PER_WIDTH_UNIT))
-    ws.row_dimensions[row].height = lines * LINE_POINTS + 3
+        shown.append((col.header if cell.value is None else str(cell.value), col.width))
+    ws.row_dimensions[row].height = header_height(header_lines(shown))
 
 
 def fit_note(ws: Worksheet, row: int, columns: Sequence[Column], points: float = 11) -> None:
@@ -127,7 +113,7 @@ def fit_note(ws: Worksheet, row: int, columns: Sequence[Column], points: float =
     # Folded columns may sit inside: count on the text columns being a little narrower.
     width = 0.85 * sum(c.width for c in printed) - 1
     per_unit = BOLD_CHARS_PER_WIDTH_UNIT * 11 / points
-    need = lines_of(text, width, per_unit) if isinstance(text, str) else 1
+    need = wrapped_lines(text, width, per_unit, whole_words=True) if isinstance(text, str) else 1
     if len(printed) < 2 or need < 2:
         return
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(printed))
@@ -148,7 +134,7 @@ def color_by_value(
     ws: Worksheet, columns: Sequence[Column], key: str, first_row: int, colors: Mapping[str, str]
 ) -> None:
     """Fill the cells of column ``key`` whose value is one of ``colors``' keys with its colour."""
-    letter = get_column_letter([c.key for c in columns].index(key) + 1)
+    letter = column_letter(columns, key)
     ref = f"{letter}{first_row}:{letter}{LAST_STYLED_ROW}"
     for value, color in colors.items():
         text = value.replace('"', '""')

@@ -18,15 +18,17 @@ formatting and the charts are laid out once by ``kehoach.summary.sheet.write_sum
 
 from __future__ import annotations
 
-from kehoach.sheets import extract_layout as ex
-from kehoach.sheets.layout import APPENDIX_SHEETS, Column
-from kehoach.sheets.progress_layout import (
+from kehoach.sheets.layout import APPENDIX_SHEETS
+from kehoach.sheets.progress_layout import SUMMARY_SHEET, SUMMARY_TITLE
+from kehoach.sheets.spec import (
+    DATE_FORMAT,
     FIRST_DATA_ROW,
     HEADER_ROW,
     NOTE_ROW,
-    SUMMARY_SHEET,
-    SUMMARY_TITLE,
+    PCT_FORMAT,
     TITLE_ROW,
+    Column,
+    SheetSpec,
 )
 
 __all__ = [
@@ -95,8 +97,6 @@ COUNT_KEYS: tuple[str, ...] = (
     *STATUS_KEYS,
     "without_evidence",
 )
-PCT_FORMAT = "0.0%"
-DATE_FORMAT = ex.DATE_FORMAT
 # Printed: "Cấp" to "Ngày báo cáo gần nhất" (PRINTED_COLUMNS), about 172 units wide, one A4
 # landscape page at about 83 %: 11 pt text prints at 9 pt or more. The count of refused files
 # and the e-mail addresses are for the screen (following up), not the printed summary.
@@ -115,7 +115,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("files_rejected", "Số tệp bị từ chối", 9, "0"),
     Column("emails", "Email", 24),
 )
-PRINTED_COLUMNS = [c.key for c in COLUMNS].index("last_report") + 1
+SUMMARY = SheetSpec(SUMMARY_SHEET, COLUMNS)
+PRINTED_COLUMNS = SUMMARY.position("last_report")
 
 # Labels of column A.
 LEVEL_TOTAL = "Tổng cộng"

@@ -40,9 +40,9 @@ from kehoach.agencies.directory import (
 )
 from kehoach.agencies.resolve import Resolution, Resolver, resolve_plan, resolved_counts
 from kehoach.checks.rules import RULES_TEMPLATE, rule_table
-from kehoach.common.errors import BuildError, os_error_text, template_error_text
+from kehoach.common.errors import BuildError, template_error_text
 from kehoach.common.planyears import PlanYears
-from kehoach.common.resources import templates_dir
+from kehoach.common.resources import read_template_text, templates_dir
 from kehoach.gaps.sheet import write_gap_cells, write_summary
 from kehoach.mail.sheet import write_mail_sheets
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Criterion, Plan, Section, Task
@@ -51,7 +51,7 @@ from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.edits import LINK_FONT
-from kehoach.sheets.geometry import wrapped_lines
+from kehoach.sheets.geometry import CHARS_PER_WIDTH_UNIT, LINE_POINTS, wrapped_lines
 from kehoach.sheets.housestyle import apply_house_font
 from kehoach.sheets.sheetorder import order_sheets
 from kehoach.sheets.sheetstyle import (
@@ -94,10 +94,9 @@ _COVER_HEADING_FONT = Font(bold=True, size=12, color="1F4E79")
 _COVER_WIDTHS = {"A": 2.0, "B": 26.0, "C": 88.0}  # A4 portrait at about 84 %: 9 pt or more
 
 # Neither Excel nor LibreOffice grows a row to fit wrapped text written by openpyxl, so row
-# heights are estimated: characters per line from the column width (in widths of "0" at
-# the default 11-point font; Vietnamese text runs a little narrower), 15 points a line.
-_LINE_POINTS = 15.0
-_CHARS_PER_WIDTH_UNIT = 1.05
+# heights are estimated (kehoach.sheets.geometry.wrapped_lines): characters per line from the
+# column width (in widths of "0" at the default 11-point font; Vietnamese text runs a little
+# narrower), 15 points a line.
 # Long texts of the progress sheets: wrapped in their columns, rows grow to fit.
 _PROGRESS_WRAPPED = (
     "agency_name",
@@ -219,12 +218,7 @@ def render_cover(
     template: Path, plan: Plan, buttons: Sequence[tuple[str, str]] = ()
 ) -> list[CoverLine]:
     """The cover's lines: the Jinja2 template rendered, then parsed (see the template's head)."""
-    try:
-        source = template.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BuildError(
-            f"Không đọc được mẫu trang Giới thiệu: {os_error_text(exc)}.", file=template
-        ) from exc
+    source = read_template_text(template, "mẫu trang Giới thiệu")
     env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -526,7 +520,7 @@ def _appendix_legend(ws: Worksheet, columns: Sequence[layout.Column]) -> None:
         cell.font = _BOLD if kind == "bold" else (_INHERITED_FONT if kind == "grey" else Font())
         if color:
             cell.fill = PatternFill("solid", fgColor=color)
-    ws.row_dimensions[layout.SUBTITLE_ROW].height = 3 * _LINE_POINTS + 2
+    ws.row_dimensions[layout.SUBTITLE_ROW].height = 3 * LINE_POINTS + 2
 
 
 # --- tasks and agencies -------------------------------------------------------------------
@@ -711,7 +705,12 @@ def _write_check_sheet(ws: Worksheet) -> None:
     column widths, frozen header and page setup set here stay across its runs.
     """
     columns = layout.CHECK_COLUMNS
-    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN)
+    _write_heading(ws, columns, layout.CHECK_TITLE, layout.CHECK_NOT_RUN, fit=False)
+    # A check's summary (``kehoach.checks.report``) wraps across the printed columns: running
+    # past them, it would widen what prints and shrink the text of every page.
+    row = layout.CHECK_SUMMARY_ROW
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+    ws.cell(row, 1).alignment = _WRAP_TOP
     wrap_columns(ws, columns, layout.CHECK_WRAPPED)
     colors = {
         layout.SEVERITY_LABELS[key]: color for key, color in layout.SEVERITY_LABEL_COLORS.items()
@@ -792,6 +791,6 @@ def _fit_row_heights(ws: Worksheet, rows: range, widths: dict[int, float]) -> No
             cell = ws.cell(row, col)
             value = cell.value
             if isinstance(value, str) and value and cell.alignment.wrap_text:
-                lines = max(lines, wrapped_lines(value, width, _CHARS_PER_WIDTH_UNIT))
+                lines = max(lines, wrapped_lines(value, width, CHARS_PER_WIDTH_UNIT))
         if lines > 1:
-            ws.row_dimensions[row].height = lines * _LINE_POINTS
+            ws.row_dimensions[row].height = lines * LINE_POINTS
