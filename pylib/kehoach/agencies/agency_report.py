@@ -51,6 +51,24 @@ def tasks_from_table(table: pd.DataFrame) -> list[TaskAgencies]:
     return out
 
 
+def tasks_from_records(records: Mapping[int, Mapping[str, Any]]) -> list[TaskAgencies]:
+    """``tasks_from_table`` of the tasks sheet read as records (``MasterState.records``)."""
+    out: list[TaskAgencies] = []
+    for row, cells in records.items():
+        task_id = _text(cells["id"])
+        if task_id:
+            out.append(
+                TaskAgencies(
+                    task_id,
+                    _text(cells["lead"]),
+                    _text(cells["coordinating"]),
+                    int(row),
+                    _text(cells["code"]),
+                )
+            )
+    return out
+
+
 def _text(value: Any) -> str:
     if is_blank(value) or (isinstance(value, float) and value != value):
         return ""

@@ -38,10 +38,10 @@ def check_code_in_section(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """MA-THUOC-MUC: the first number of a criterion's code is its section's number."""
     for appendix, table in ctx.appendices.items():
         for section_row, section_number, criteria in ctx.sections(appendix):
-            tt = text(table.at[section_row, "tt"])
-            title = text(table.at[section_row, "name"])
+            tt = text(table[section_row]["tt"])
+            title = text(table[section_row]["name"])
             for row in criteria:
-                code = text(table.at[row, "code"])
+                code = text(table[row]["code"])
                 match = _CODE_NUMBER.search(code)
                 if not match or int(match[1]) == section_number:
                     continue
@@ -64,7 +64,7 @@ def check_unique_codes(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
         for row, _depth in ctx.figure_rows(appendix):
             if ctx.kind(appendix, row) != "criterion":
                 continue
-            code = text(table.at[row, "code"])
+            code = text(table[row]["code"])
             if not code:
                 continue
             key = (groups[row], code_key(code))
@@ -92,12 +92,12 @@ def check_cross_appendix(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
         table = ctx.appendices[appendix]
         for row, _depth in ctx.figure_rows(appendix):
             kind = ctx.kind(appendix, row)
-            name = text(table.at[row, "name"])
+            name = text(table[row]["name"])
             if kind == "criterion":
-                code = text(table.at[row, "code"])
+                code = text(table[row]["code"])
                 key, seen, what, cell_key = code_key(code), first_code, f"Mã «{code}»", "code"
             elif kind == "section":
-                tt = text(table.at[row, "tt"])
+                tt = text(table[row]["tt"])
                 key, seen, what, cell_key = tt.upper(), first_section, f"Mục {tt}", "name"
             else:
                 continue
@@ -135,7 +135,7 @@ def check_repeated_criterion(ctx: CheckContext, rule: Rule) -> Iterator[Finding]
             for row, _depth in ctx.figure_rows(appendix):
                 if ctx.kind(appendix, row) != "criterion":
                     continue
-                name, code = text(table.at[row, "name"]), text(table.at[row, "code"])
+                name, code = text(table[row]["name"]), text(table[row]["code"])
                 key = same_text_key(name)
                 if not key or not code:
                     continue
@@ -159,7 +159,7 @@ def check_repeated_criterion(ctx: CheckContext, rule: Rule) -> Iterator[Finding]
 def _variants(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     for appendix, table in ctx.appendices.items():
         for row, _depth in ctx.figure_rows(appendix):
-            variants = text(table.at[row, "variants"])
+            variants = text(table[row]["variants"])
             if not variants:
                 continue
             label = ctx.label(appendix, row)
@@ -170,7 +170,7 @@ def _variants(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 if match is None:
                     message = f"{label}: dòng lặp lại của tiêu chí có giá trị khác: «{line}»."
                 else:
-                    here = text(table.at[row, key]) if key != "variants" else ""
+                    here = text(table[row][key]) if key != "variants" else ""
                     message = (
                         f"{label} được in lại ở dòng {match['line']} của văn bản với "
                         f"{match['label'].strip()} khác: «{match['value']}»; "

@@ -1,7 +1,7 @@
 """What every rule of the checker works on: the plan sheets as tables, and helpers.
 
-``CheckContext`` holds the appendix sheets and the tasks sheet as ``sheetdata.plan_table``
-DataFrames (index: Excel row; columns: layout keys), so every finding can name its cell, and
+``CheckContext`` holds the appendix sheets and the tasks sheet as ``MasterState.records``
+(Excel row → layout key → value: plain Python, no pandas), so every finding can name its cell, and
 the agency directory (``directory.load_directory``). Values are as found in the sheet: a
 number typed as text stays a str, and only ``number`` turns a cell into a float.
 """
@@ -11,12 +11,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-
-import pandas as pd
 
 from kehoach.agencies.directory import Directory
 from kehoach.agencies.resolve import Resolution, TaskAgencies, resolve_plan
@@ -31,6 +29,8 @@ from kehoach.state.master import MasterState
 # Row kinds of an appendix sheet that carry figures, by depth in the tree.
 FIGURE_LEVELS: dict[str, int] = {"total": 0, "group": 1, "section": 2, "criterion": 3}
 FIGURE_KEYS: tuple[str, ...] = ("max", "score_base", "target")
+
+Table = Mapping[int, Mapping[str, Any]]  # a plan sheet: Excel row → layout key → value
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SPACE = re.compile(r"\s+")
@@ -118,8 +118,8 @@ class CheckContext:
     """The plan sheets of one workbook, read once for every rule."""
 
     state: MasterState
-    appendices: dict[str, pd.DataFrame]
-    tasks: pd.DataFrame
+    appendices: dict[str, Table]
+    tasks: Table
     directory: Directory
     years: PlanYears
 
@@ -127,17 +127,18 @@ class CheckContext:
     def read(cls, state: MasterState) -> CheckContext:
         """Every plan sheet of ``state``; WorkbookError (naming sheet and cell) when one is
         damaged."""
-        appendices = {a: state.table(layout.APPENDIX_SHEETS[a]) for a in APPENDIX_IDS}
-        return cls(state, appendices, state.table(layout.TASKS_SHEET), state.directory, state.years)
+        appendices = {a: state.records(layout.APPENDIX_SHEETS[a]) for a in APPENDIX_IDS}
+        return cls(
+            state, appendices, state.records(layout.TASKS_SHEET), state.directory, state.years
+        )
 
     @cached_property
     def resolution(self) -> Resolution:
         """The tasks' lead and coordinating texts resolved against the directory (the
         agency rules' common ground; resolving indexes the directory, so it is done once)."""
-        columns = self.tasks[["id", "lead", "coordinating"]]
         tasks = [
-            TaskAgencies(text(task), text(lead), text(coordinating), int(row))
-            for row, task, lead, coordinating in columns.itertuples(name=None)  # not cell by cell
+            TaskAgencies(text(c["id"]), text(c["lead"]), text(c["coordinating"]), int(row))
+            for row, c in self.tasks.items()
         ]
         return resolve_plan(tasks, self.directory)
 
@@ -178,8 +179,8 @@ class CheckContext:
         return Finding(
             rule=rule.id,
             severity=rule.severity,
-            appendix=text(self.tasks.at[row, "appendix"]),
-            code=text(self.tasks.at[row, "code"]),
+            appendix=text(self.tasks[row]["appendix"]),
+            code=text(self.tasks[row]["code"]),
             sheet=layout.TASKS_SHEET,
             cell=f"{letter}{row}",
             message=message,
@@ -196,8 +197,8 @@ class CheckContext:
         # Asked for every row by several rules: read once per sheet, not cell by cell.
         return {
             appendix: {
-                int(row): layout.KIND_ROWS.get(text(value), "")
-                for row, value in table["kind"].items()
+                int(row): layout.KIND_ROWS.get(text(cells["kind"]), "")
+                for row, cells in table.items()
             }
             for appendix, table in self.appendices.items()
         }
@@ -206,7 +207,7 @@ class CheckContext:
         """(row, depth) of the rows that can carry figures, in sheet order."""
         table = self.appendices[appendix]
         out: list[tuple[int, int]] = []
-        for row in table.index:
+        for row in table:
             kind = self.kind(appendix, int(row))
             if kind in FIGURE_LEVELS:
                 out.append((int(row), FIGURE_LEVELS[kind]))
@@ -216,7 +217,7 @@ class CheckContext:
         """How a message names a row: its code, else its TT, else its name ("Tổng")."""
         table = self.appendices[appendix]
         for key in ("code", "tt", "name"):
-            value = text(table.at[row, key])
+            value = text(table[row][key])
             if value:
                 return value
         return f"dòng {row}"
@@ -225,7 +226,7 @@ class CheckContext:
         """(row, section number, criterion rows) of each section with a readable number."""
         table = self.appendices[appendix]
         current: tuple[int, int, list[int]] | None = None
-        for row in table.index:
+        for row in table:
             row = int(row)
             kind = self.kind(appendix, row)
             if kind in ("total", "group", "section"):
@@ -233,7 +234,7 @@ class CheckContext:
                     yield current
                 current = None
                 if kind == "section":
-                    tt = text(table.at[row, "tt"])
+                    tt = text(table[row]["tt"])
                     value = roman_to_int(tt) if not tt.isdigit() else int(tt)
                     if value is not None:
                         current = (row, value, [])
@@ -247,9 +248,9 @@ class CheckContext:
         table = self.appendices[appendix]
         group = ""
         out: dict[int, str] = {}
-        for row in table.index:
+        for row in table:
             row = int(row)
             if self.kind(appendix, row) == "group":
-                group = text(table.at[row, "tt"])
+                group = text(table[row]["tt"])
             out[row] = group
         return out

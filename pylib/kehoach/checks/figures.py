@@ -80,7 +80,7 @@ def check_numbers(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     for appendix, table in ctx.appendices.items():
         for row, _depth in ctx.figure_rows(appendix):
             for key in FIGURE_KEYS:
-                value = table.at[row, key]
+                value = table[row][key]
                 if blank(value) or number(value) is not None:
                     continue
                 header = _header(ctx, appendix, key)
@@ -106,7 +106,7 @@ def check_ranges(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     for appendix, table in ctx.appendices.items():
         for row, _depth in ctx.figure_rows(appendix):
             label = ctx.label(appendix, row)
-            figures = {key: number(table.at[row, key]) for key in FIGURE_KEYS}
+            figures = {key: number(table[row][key]) for key in FIGURE_KEYS}
             decimals = {
                 key: _decimals(ctx, appendix, key, [v] if v is not None else [])
                 for key, v in figures.items()
@@ -150,7 +150,7 @@ def _children(
         span.append((row, d))
     for level in sorted({d for _r, d in span}):
         kids = [r for r, d in span if d == level]
-        if any(not blank(table.at[r, key]) for r in kids):
+        if any(not blank(table[r][key]) for r in kids):
             return kids
     return None
 
@@ -222,11 +222,11 @@ def check_hierarchy(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             if depth >= FIGURE_LEVELS["criterion"]:
                 continue
             for key in FIGURE_KEYS:
-                parent = number(table.at[row, key])
+                parent = number(table[row][key])
                 kids = _children(ctx, appendix, rows, i, key) if parent is not None else None
                 if parent is None or not kids:
                     continue
-                figures = [number(table.at[r, key]) for r in kids]
+                figures = [number(table[r][key]) for r in kids]
                 if any(f is None for f in figures):
                     continue
                 values = [f for f in figures if f is not None]
@@ -255,7 +255,7 @@ def check_target_plus(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
         for row, depth in ctx.figure_rows(appendix):
             if criteria_only and depth != FIGURE_LEVELS["criterion"]:
                 continue
-            score, target = number(table.at[row, "score_base"]), number(table.at[row, "target"])
+            score, target = number(table[row]["score_base"]), number(table[row]["target"])
             if score is None or target is None:
                 continue
             d, tolerance = _pair_tolerance(
@@ -286,9 +286,9 @@ def check_target_max(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
         for row, depth in ctx.figure_rows(appendix):
             if depth != FIGURE_LEVELS["criterion"]:
                 continue
-            if skip_survey and not blank(table.at[row, "survey"]):
+            if skip_survey and not blank(table[row]["survey"]):
                 continue
-            top, target = number(table.at[row, "max"]), number(table.at[row, "target"])
+            top, target = number(table[row]["max"]), number(table[row]["target"])
             if top is None or target is None:
                 continue
             pair = ("max", top), ("target", target)
@@ -316,12 +316,12 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     reported at its cell; text in a figure cell (SO-HOP-LE) leaves that appendix unchecked.
     """
     from kehoach.common.errors import WorkbookError
-    from kehoach.gaps.compute import appendix_gaps
+    from kehoach.gaps.compute import appendix_figures
 
     override = rule.number("dung_sai")
     for appendix, mode in _modes(rule).items():
         try:
-            gaps = appendix_gaps(ctx.state, appendix)
+            gaps = appendix_figures(ctx.state, appendix)
         except WorkbookError as err:
             # Text in a result cell is reported here; in a figure cell it is SO-HOP-LE's, and
             # this appendix's results cannot be compared until it is fixed.
@@ -329,13 +329,13 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             letters = cell.rstrip("0123456789")
             row = int(cell[len(letters) :] or 0)
             result_col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix], layout.RESULT_KEY)
-            if letters == result_col and row in ctx.appendices[appendix].index:
+            if letters == result_col and row in ctx.appendices[appendix]:
                 label = ctx.label(appendix, row)
                 yield ctx.finding(
                     rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {err.message}"
                 )
             continue
-        results = gaps.rows["result_target"]
+        results = {row: cells["result_target"] for row, cells in gaps.rows.items()}
         header = _header(ctx, appendix, layout.RESULT_KEY)
         for row in sorted(gaps.typed):
             kids = gaps.tree.get(row, [])

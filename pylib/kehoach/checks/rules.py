@@ -204,10 +204,12 @@ def rules_from_values(state: MasterState) -> list[Rule]:
     is not in place, it has no rule, a row cannot be read, or a rule id appears twice.
     """
     sheet = layout.RULES_SHEET
-    table = state.table(sheet, layout.RULE_COLUMNS)  # header checked, blank rows dropped
+    records = state.records(sheet, layout.RULE_COLUMNS)  # header checked, blank rows dropped
+    keys = [c.key for c in layout.RULE_COLUMNS]
     rules: list[Rule] = []
     seen: dict[str, int] = {}
-    for number, cells in zip(table.index, table.itertuples(index=False), strict=True):
+    for number, record in records.items():
+        cells = [record[k] for k in keys]
 
         def fail(col: int, message: str, number: int = int(number)) -> KeHoachError:
             cell = f"{get_column_letter(col + 1)}{number}"

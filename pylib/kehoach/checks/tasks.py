@@ -20,8 +20,8 @@ from kehoach.sheets import layout
 
 
 def _task(ctx: CheckContext, row: int) -> str:
-    task_id, code = text(ctx.tasks.at[row, "id"]), text(ctx.tasks.at[row, "code"])
-    appendix = text(ctx.tasks.at[row, "appendix"])
+    task_id, code = text(ctx.tasks[row]["id"]), text(ctx.tasks[row]["code"])
+    appendix = text(ctx.tasks[row]["appendix"])
     where = " ".join(p for p in (appendix, code) if p)
     return f"Nhiệm vụ {task_id} ({where})" if where else f"Nhiệm vụ {task_id}"
 
@@ -41,8 +41,8 @@ def _header(key: str) -> str:
 
 def _blank_rows(ctx: CheckContext, key: str) -> Iterator[int]:
     """The rows of the tasks whose ``key`` field is empty."""
-    for row in ctx.tasks.index:
-        if not text(ctx.tasks.at[row, key]):
+    for row, task in ctx.tasks.items():
+        if not text(task[key]):
             yield int(row)
 
 
@@ -56,7 +56,7 @@ def check_task_text(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 def check_task_lead(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-CHU-TRI: every task has a lead agency."""
     for row in _blank_rows(ctx, "lead"):
-        timeline = text(ctx.tasks.at[row, "timeline"])
+        timeline = text(ctx.tasks[row]["timeline"])
         hint = (
             f" (ô thời gian đang ghi «{timeline}», có thể là cơ quan bị lệch cột)"
             if timeline and reads_as_agencies(timeline)
@@ -80,9 +80,9 @@ def check_timeline_parsed(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-THOI-HAN: every timeline reads as a date, a period, recurring work or an event
     (``kehoach.plan.timelines``); an empty one is NV-THOI-GIAN's."""
     y = ctx.years.target
-    for row in ctx.tasks.index:
+    for row in ctx.tasks:
         row = int(row)
-        timeline = text(ctx.tasks.at[row, "timeline"])
+        timeline = text(ctx.tasks[row]["timeline"])
         if parse_timeline(timeline, y).kind != "unparsed":
             continue
         hint = " Ô này đang ghi tên cơ quan (lệch cột?)." if reads_as_agencies(timeline) else ""
@@ -100,10 +100,10 @@ def check_timeline_parsed(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 def check_shifted(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-LECH-COT: a timeline that reads as agency names, or a field the importer marked as
     having landed in the wrong column ("Giá trị nằm sai cột")."""
-    for row in ctx.tasks.index:
+    for row in ctx.tasks:
         row = int(row)
         reported: set[str] = set()
-        timeline = text(ctx.tasks.at[row, "timeline"])
+        timeline = text(ctx.tasks[row]["timeline"])
         if timeline and reads_as_agencies(timeline):
             reported.add("timeline")
             yield ctx.task_finding(
@@ -113,10 +113,10 @@ def check_shifted(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
                 f"{_task(ctx, row)}: ô thời gian thực hiện phải ghi thời gian, đang ghi tên cơ "
                 f"quan «{timeline}» (lệch cột?).",
             )
-        for field in _fields(text(ctx.tasks.at[row, "misplaced"])):
+        for field in _fields(text(ctx.tasks[row]["misplaced"])):
             if field in reported:
                 continue
-            value = text(ctx.tasks.at[row, field])
+            value = text(ctx.tasks[row][field])
             yield ctx.task_finding(
                 rule,
                 row,
@@ -174,9 +174,9 @@ def check_undecided_groups(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 def check_inherited(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     """NV-O-GOP: values taken from a merged cell above, for a person to confirm: a task's
     fields (tasks sheet), a criterion's target (appendix sheets)."""
-    for row in ctx.tasks.index:
+    for row in ctx.tasks:
         row = int(row)
-        labels = text(ctx.tasks.at[row, "inherited"])
+        labels = text(ctx.tasks[row]["inherited"])
         fields = _fields(labels)
         if fields:
             yield ctx.task_finding(
@@ -188,12 +188,12 @@ def check_inherited(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
             )
     for appendix, table in ctx.appendices.items():
         for row, _depth in ctx.figure_rows(appendix):
-            labels = text(table.at[row, "inherited"])
+            labels = text(table[row]["inherited"])
             fields = _fields(labels)
             if not fields:
                 continue
             key = {"target_text": "target"}.get(fields[0], fields[0])
-            if key not in table.columns:
+            if key not in table[row]:
                 continue
             label = ctx.label(appendix, row)
             message = (

@@ -665,11 +665,16 @@ def kept_progress(path: Path) -> list[Edit]:
     naming the cell when a sheet with rows has headers not of this layout (a master whose
     LichSu still has an earlier version's columns): copying its rows under other headers
     would garble them."""
-    from kehoach.sheets.sheetdata import workbook_values
+    from kehoach.state.master import read_state
 
     if not path.is_file():
         return []
-    values = workbook_values(path)
+    return kept_progress_of(read_state(path))
+
+
+def kept_progress_of(state: MasterState) -> list[Edit]:
+    """``kept_progress`` of the master read into ``state``."""
+    values, path = state.sheets, state.file
     out: list[Edit] = []
     for sheet, (columns, _title) in _SHEETS.items():
         rows = [list(r) for r in (values.get(sheet) or [])[pl.FIRST_DATA_ROW - 1 :]]
@@ -678,7 +683,7 @@ def kept_progress(path: Path) -> list[Edit]:
         if rows:
             _table(values, sheet, columns, path)  # rows under other headers stop the build
             out.append(WriteValues(sheet, f"A{pl.FIRST_DATA_ROW}", rows))
-    intake = values.get(pl.INTAKE_SHEET) or []
+    intake: Sequence[Sequence[Any]] = values.get(pl.INTAKE_SHEET) or ()
     for cell in (pl.FOLDER_CELL, pl.RUN_NOTE_CELL):
         row, col = int(cell[1:]) - 1, ord(cell[0]) - ord("A")
         value = intake[row][col] if len(intake) > row and len(intake[row]) > col else None

@@ -40,11 +40,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears, render
@@ -62,6 +61,9 @@ from kehoach.sheets.edits import (
 from kehoach.sheets.geometry import LINE_POINTS, row_height
 from kehoach.sheets.sheetdata import cell_ref, is_blank
 from kehoach.state.master import MasterState
+
+if TYPE_CHECKING:  # pandas takes a quarter of a second to import: only where a table is built
+    import pandas as pd
 
 FIGURES: tuple[str, ...] = (
     "max",
@@ -145,15 +147,42 @@ def own_figures(appendix_id: str, kind: str) -> bool:
 
 @dataclass
 class AppendixGaps:
-    """The gap figures of one appendix: ``rows`` (index: Excel row) and its ``totals``."""
+    """The gap figures of one appendix: ``rows`` (index: Excel row) and its ``totals``.
+
+    Computed in plain Python (``figures``; ``totals``); the tables ``rows`` and ``fields``
+    are built from them when first asked for, so the verb's text needs no pandas."""
 
     id: str
     sheet: str
-    rows: pd.DataFrame  # columns ROW_FIELDS; criterion, section, group and total rows
+    figures: AppendixFigures
     totals: dict[str, float | int | str | None]
-    fields: pd.DataFrame = field(default_factory=pd.DataFrame)  # PL2: points lost per field
-    tree: Mapping[int, list[int]] = field(default_factory=dict)  # children of each row
-    typed: frozenset[int] = frozenset()  # section, group, total rows whose result was typed
+
+    @property
+    def tree(self) -> Mapping[int, list[int]]:
+        """The children of each row."""
+        return self.figures.tree
+
+    @property
+    def typed(self) -> frozenset[int]:
+        """The section, group and total rows whose result was typed."""
+        return self.figures.typed
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """Columns ``ROW_FIELDS``; the criterion, section, group and total rows."""
+        rows = _frame(self.figures.rows, columns=list(ROW_FIELDS))
+        rows = rows.astype(object).where(rows.notna(), None)
+        rows.index.name = "row"
+        return rows
+
+    @cached_property
+    def fields(self) -> pd.DataFrame:
+        """PL2: the points lost per field (section), split survey / other; empty otherwise."""
+        if self.id != layout.FIELDS_APPENDIX:
+            return _frame(None)
+        frame = _frame(_fields(self.figures))
+        frame.index.name = "row"
+        return frame
 
     @property
     def criteria(self) -> pd.DataFrame:
@@ -231,6 +260,15 @@ class _Cells:
         return number
 
 
+def _frame(rows: Mapping[Any, Any] | None, columns: list[str] | None = None) -> pd.DataFrame:
+    """A DataFrame of ``rows`` (index → a mapping or a sequence of ``columns``); None: empty."""
+    import pandas as pd
+
+    if rows is None:
+        return pd.DataFrame()
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
 def _agg(values: Sequence[float | None], how: str) -> float | None:
     numbers = [v for v in values if v is not None]
     if not numbers:
@@ -275,15 +313,38 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 # --- the computation ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AppendixFigures:
+    """``appendix_gaps``' figures in plain Python (no pandas): ``rows``, Excel row → field of
+    ``ROW_FIELDS`` → value, for the criterion, section, group and total rows in sheet order;
+    ``tree`` and ``typed`` as ``AppendixGaps`` has them."""
+
+    id: str
+    sheet: str
+    rows: Mapping[int, Mapping[str, Any]]
+    tree: Mapping[int, list[int]]
+    typed: frozenset[int]
+
+
 def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     """The gap figures of one appendix sheet (see the module's docstring for each figure)."""
+    figures = appendix_figures(state, appendix_id)
+    return AppendixGaps(
+        appendix_id, figures.sheet, figures, _totals(appendix_id, figures.rows, figures.typed)
+    )
+
+
+def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
+    """The figures ``appendix_gaps`` tabulates, computed from the appendix sheet's cells
+    (WorkbookError naming the cell when one cannot be read)."""
     file = state.file
-    table = state.table(layout.APPENDIX_SHEETS[appendix_id])
+    table = state.records(layout.APPENDIX_SHEETS[appendix_id])
     cells = _Cells(appendix_id, file)
     how = layout.AGGREGATION[appendix_id]
     kind_col = layout.column_letter(cells.columns, "kind")
     kinds: dict[int, str] = {}
-    for row, text in table["kind"].items():
+    for row, row_cells in table.items():
+        text = row_cells["kind"]
         kind = layout.KIND_ROWS.get(str(text).strip()) if text is not None else None
         if kind is None:
             raise WorkbookError(
@@ -299,8 +360,7 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     tree = hierarchy(kinds)
     out: dict[int, dict[str, Any]] = {}
     typed: set[int] = set()
-    # Every row's cells read once (``table.loc``/``.at`` per cell cost more than the rule).
-    records: dict[int, dict[str, Any]] = {int(r): d for r, d in table.to_dict("index").items()}
+    records = table
 
     def typed_or_children(row: int) -> float | None:
         """The result of a section, group or total row: a number typed over its formula, else
@@ -402,35 +462,23 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
                 out[row] = (
                     own(row, kind) if own_figures(appendix_id, kind) else aggregate(row, kind)
                 )
-    rows = pd.DataFrame.from_dict(out, orient="index", columns=list(ROW_FIELDS)).sort_index()
-    rows = rows.astype(object).where(rows.notna(), None)
-    rows.index.name = "row"
-    gaps = AppendixGaps(
-        appendix_id,
-        cells.sheet,
-        rows,
-        _totals(appendix_id, rows, frozenset(typed)),
-        tree=tree,
-        typed=frozenset(typed),
-    )
-    if appendix_id == layout.FIELDS_APPENDIX:
-        gaps.fields = _fields(rows, tree)
-    return gaps
+    rows = {row: {k: out[row][k] for k in ROW_FIELDS} for row in sorted(out)}
+    return AppendixFigures(appendix_id, cells.sheet, rows, tree, frozenset(typed))
 
 
 def _totals(
-    appendix_id: str, rows: pd.DataFrame, typed: frozenset[int]
+    appendix_id: str, rows: Mapping[int, Mapping[str, Any]], typed: frozenset[int]
 ) -> dict[str, float | int | str | None]:
-    crit = rows[rows["kind"] == "criterion"]
-    totals_rows = rows[rows["kind"] == "total"]
+    crit = [r for r in rows.values() if r["kind"] == "criterion"]
+    totals_rows = [r for r in rows.values() if r["kind"] == "total"]
 
-    def col_sum(frame: pd.DataFrame, key: str) -> float:
-        return math.fsum(v for v in frame[key] if v is not None)
+    def col_sum(records: list[Mapping[str, Any]], key: str) -> float:
+        return math.fsum(r[key] for r in records if r[key] is not None)
 
-    survey = crit[crit["survey"].astype(bool)]
-    results = [v for v in crit["result_target"] if v is not None]
-    if appendix_id in layout.OWN_FIGURE_APPENDICES and not totals_rows.empty:
-        top = totals_rows.iloc[0]
+    survey = [r for r in crit if r["survey"]]
+    results = [r["result_target"] for r in crit if r["result_target"] is not None]
+    if appendix_id in layout.OWN_FIGURE_APPENDICES and totals_rows:
+        top = totals_rows[0]
         max_, s22, target = top["max"], top["score_base"], top["target"]
         result = top["result_target"]
     else:
@@ -441,7 +489,7 @@ def _totals(
         else:
             target = max_
         # The sum of the fields' results: typed for a field, or summed from its criteria.
-        fields = [v for v in rows.loc[rows["kind"] == "section", "result_target"]]
+        fields = [r["result_target"] for r in rows.values() if r["kind"] == "section"]
         complete = bool(fields) and all(v is not None for v in fields)
         result = math.fsum(fields) if complete else None
     lost = _sub(max_, s22)
@@ -459,8 +507,8 @@ def _totals(
         "pct_base": _ratio(s22, max_),
         "pct_target": _ratio(target, max_),
         "results": len(results),
-        "achieved": int((crit["achieved"] == layout.ACHIEVED).sum()),
-        "not_achieved": int((crit["achieved"] == layout.NOT_ACHIEVED).sum()),
+        "achieved": sum(1 for r in crit if r["achieved"] == layout.ACHIEVED),
+        "not_achieved": sum(1 for r in crit if r["achieved"] == layout.NOT_ACHIEVED),
         "result_target": result,
         "change_base": _sub(result, s22),
         "result_achieved": achieved_label(result, gap) or None,
@@ -468,15 +516,19 @@ def _totals(
     }
 
 
-def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
+def _fields(figures: AppendixFigures) -> dict[int, dict[str, Any]]:
     """Points lost in the base year per field (section) of PL2, split survey / other."""
+    rows = figures.rows
     out: dict[int, dict[str, Any]] = {}
-    for row, data in rows[rows["kind"] == "section"].iterrows():
-        kids = rows.loc[tree[int(str(row))]]
-        survey = kids[kids["survey"].astype(bool)]
-        lost_survey = math.fsum(v for v in survey["lost_base"] if v is not None)
+    for row, data in rows.items():
+        if data["kind"] != "section":
+            continue
+        kids = [rows[k] for k in figures.tree[row]]
+        lost_survey = math.fsum(
+            k["lost_base"] for k in kids if k["survey"] and k["lost_base"] is not None
+        )
         lost = data["lost_base"]
-        out[int(str(row))] = {
+        out[row] = {
             "id": data["id"],
             "name": data["name"],
             "max": data["max"],
@@ -485,9 +537,7 @@ def _fields(rows: pd.DataFrame, tree: Mapping[int, list[int]]) -> pd.DataFrame:
             "lost_base_other": (lost or 0.0) - lost_survey,
             "lost_base": lost,
         }
-    frame = pd.DataFrame.from_dict(out, orient="index")
-    frame.index.name = "row"
-    return frame
+    return out
 
 
 # The sheets compute_gaps reads (``sheetdata.workbook_values(path, sheets=...)``).
@@ -576,8 +626,9 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
     rows: (appendix, row, message)."""
     out: list[tuple[str, int, str]] = []
     for a in report.appendices.values():
-        typed = a.rows[(a.rows["kind"] == "criterion") | a.rows.index.isin(list(a.typed))]
-        for row, c in typed.iterrows():
+        for row, c in a.figures.rows.items():
+            if c["kind"] != "criterion" and row not in a.typed:
+                continue
             result, max_ = c["result_target"], c["max"]
             if result is None:
                 continue
@@ -585,7 +636,7 @@ def _problems(report: GapsReport) -> list[tuple[str, int, str]]:
                 out.append(
                     (
                         a.id,
-                        int(str(row)),
+                        row,
                         f"Kết quả năm {report.years.target} ({number_text(result, 4)}) "
                         "nằm ngoài khoảng "
                         f"0..{number_text(max_, 4)}.",
@@ -614,9 +665,10 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     row += len(rows)
     for appendix_id, source_row, message in problems:
         a = report.appendices[appendix_id]
-        code = a.rows.loc[source_row, "code"] or a.rows.loc[source_row, "id"]
+        source = a.figures.rows[source_row]
+        code = source["code"] or source["id"]
         col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix_id], layout.RESULT_KEY)
-        label = criterion_label(appendix_id, str(code), str(a.rows.loc[source_row, "id"]))
+        label = criterion_label(appendix_id, str(code), str(source["id"]))
         edits.append(WriteValues(sheet, f"A{row}", [[appendix_id, message, None]]))
         edits.append(Link(sheet, f"{LINK_COLUMN}{row}", cell_ref(a.sheet, col, source_row), label))
         row += 1
@@ -625,7 +677,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         (f"chưa đạt mục tiêu {y.target}, xếp theo phần còn thiếu", _top_short),
     ):
         picked = [(a, pick(a, top_n)) for a in report.appendices.values()]
-        picked = [(a, p) for a, p in picked if not p.empty]
+        picked = [(a, p) for a, p in picked if p]
         if not picked:
             continue
         row += 1
@@ -635,24 +687,23 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
         row += 1
         edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in BLOCK_HEADERS]]))
         row += 1
-        for a, frame in picked:
-            for source_row, c in frame.iterrows():
+        for a, chosen in picked:
+            for source_row, c in chosen:
                 edits.append(WriteValues(sheet, f"A{row}", [_block_row(a.id, c)]))
                 label = criterion_label(a.id, str(c["code"] or ""), str(c["id"]))
-                target = cell_ref(a.sheet, "A", int(str(source_row)))
+                target = cell_ref(a.sheet, "A", source_row)
                 edits.append(Link(sheet, f"{LINK_COLUMN}{row}", target, label))
                 row += 1
     levels = [(a, _level_results(a)) for a in report.appendices.values()]
-    levels = [(a, frame) for a, frame in levels if not frame.empty]
+    levels = [(a, chosen) for a, chosen in levels if chosen]
     if levels:
         row += 1
         edits.append(WriteValues(sheet, f"A{row}", [[render(LEVELS_TITLE, y)]]))
         row += 1
         edits.append(WriteValues(sheet, f"A{row}", [[render(h, y) for h in LEVEL_HEADERS]]))
         row += 1
-        for a, frame in levels:
-            for source_row, c in frame.iterrows():
-                number = int(str(source_row))
+        for a, chosen in levels:
+            for number, c in chosen:
                 typed = "Có" if number in a.typed else "Không"
                 edits.append(WriteValues(sheet, f"A{row}", [_level_row(a, number, c, typed)]))
                 target = cell_ref(a.sheet, "A", number)
@@ -721,25 +772,32 @@ LEVEL_HEADERS: tuple[str, ...] = (
 )
 
 
-def _level_results(a: AppendixGaps) -> pd.DataFrame:
+Picked = list[tuple[int, Mapping[str, Any]]]  # (Excel row, its figures), in the order shown
+
+
+def _level_results(a: AppendixGaps) -> Picked:
     """The total, group and section rows that have a target-year result, in sheet order."""
-    rows = a.rows[a.rows["kind"] != "criterion"]
-    return rows[rows["result_target"].notna()]
+    return [
+        (row, c)
+        for row, c in a.figures.rows.items()
+        if c["kind"] != "criterion" and c["result_target"] is not None
+    ]
 
 
 def level_goal(a: AppendixGaps, row: int) -> float | None:
     """What a total, group or section row's target-year result is measured against: its own target
     (PL3, PL4), else its children's, a child without a numeric target (a PL2 survey
     criterion) held at its base-year figure, as for a typed result."""
-    c = a.rows.loc[row]
+    rows = a.figures.rows
+    c = rows[row]
     if own_figures(a.id, str(c["kind"])):
         return c["target"]  # type: ignore[no-any-return]
-    kids = a.rows.loc[a.tree.get(row, [])]
-    goals = [k["score_base"] if k["target"] is None else k["target"] for _, k in kids.iterrows()]
+    kids = [rows[k] for k in a.tree.get(row, [])]
+    goals = [k["score_base"] if k["target"] is None else k["target"] for k in kids]
     return _agg(goals, layout.AGGREGATION[a.id])
 
 
-def _level_row(a: AppendixGaps, row: int, c: pd.Series, typed: str) -> list[Any]:
+def _level_row(a: AppendixGaps, row: int, c: Mapping[str, Any], typed: str) -> list[Any]:
     return [
         a.id,
         c["name"],
@@ -765,7 +823,7 @@ def criterion_label(appendix_id: str, code: str, row_id: str) -> str:
     return code or row_id
 
 
-def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
+def _block_row(appendix_id: str, c: Mapping[str, Any]) -> list[Any]:
     return [
         appendix_id,
         c["name"],
@@ -781,25 +839,37 @@ def _block_row(appendix_id: str, c: pd.Series) -> list[Any]:
     ]
 
 
-def _top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
-    crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["lost_base"], errors="coerce").fillna(0.0))
-    ranked = ranked[ranked["_key"].round(ACHIEVED_DECIMALS) > 0]
-    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
-    return ranked.drop(columns=["_key"])
+def _ranking_key(value: Any) -> float:
+    """A figure as a ranking key: 0 when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return 0.0
+    return float(value)
+
+
+def _top_lost(a: AppendixGaps, n: int) -> Picked:
+    scale = 10.0**ACHIEVED_DECIMALS  # rounded as numpy rounds: rint(x * 10^d) / 10^d
+    ranked = [
+        (row, c)
+        for row, c in a.figures.rows.items()
+        if c["kind"] == "criterion" and round(_ranking_key(c["lost_base"]) * scale) / scale > 0
+    ]
+    ranked.sort(key=lambda rc: _ranking_key(rc[1]["lost_base"]), reverse=True)  # stable
+    return ranked[:n]
 
 
 def top_lost(a: AppendixGaps, n: int) -> pd.DataFrame:
     """The ``n`` criteria of ``a`` that lost most points the year before, most first."""
-    return _top_lost(a, n)
+    return a.rows.loc[[row for row, _ in _top_lost(a, n)]]
 
 
-def _top_short(a: AppendixGaps, n: int) -> pd.DataFrame:
-    crit = a.criteria
-    ranked = crit.assign(_key=pd.to_numeric(crit["shortfall"], errors="coerce").fillna(0.0))
-    ranked = ranked[ranked["achieved"] == layout.NOT_ACHIEVED]
-    ranked = ranked.sort_values("_key", ascending=False, kind="stable").head(n)
-    return ranked.drop(columns=["_key"])
+def _top_short(a: AppendixGaps, n: int) -> Picked:
+    ranked = [
+        (row, c)
+        for row, c in a.figures.rows.items()
+        if c["kind"] == "criterion" and c["achieved"] == layout.NOT_ACHIEVED
+    ]
+    ranked.sort(key=lambda rc: _ranking_key(rc[1]["shortfall"]), reverse=True)  # stable
+    return ranked[:n]
 
 
 def alert_text(report: GapsReport) -> str:

@@ -55,7 +55,7 @@ from kehoach.sheets.geometry import (
     wrapped_lines,
 )
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import print_setup
+from kehoach.sheets.sheetstyle import CellStyles, print_setup
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -396,14 +396,17 @@ def _style_block(ws: Worksheet, last: int) -> None:
     formats for what depends on its values: header rows, table rows, titles (the number
     formats of SIPAS rows come with the values, ``kehoach.gaps.compute.gap_edits``)."""
     first = layout.GAPS_BLOCK_ROW
+    top = Alignment(vertical="top")
+    styles = CellStyles()
     for row in range(first, last + 1):
         for col in range(1, BLOCK_WIDTH + 1):
-            cell = ws.cell(row, col)
-            cell.font = _BODY
             # Column A holds the lines of text, which run over to the right: not wrapped.
-            cell.alignment = _WRAP if col >= 2 else Alignment(vertical="top")
-            if col >= 5:
-                cell.number_format = "0.00"
+            styles.apply(
+                ws.cell(row, col),
+                ("font", _BODY),
+                ("alignment", _WRAP if col >= 2 else top),
+                ("number_format", "0.00" if col >= 5 else None),
+            )
     end = get_column_letter(BLOCK_WIDTH)
     area = f"A{first}:{end}{last}"
     a = f"$A{first}"

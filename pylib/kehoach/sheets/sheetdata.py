@@ -117,14 +117,15 @@ def require_headers(
     )
 
 
-def plan_table(
+def plan_records(
     values: Mapping[str, SheetValues],
     sheet: str,
     columns: Sequence[layout.Column],
     *,
     file: str | Path | None = None,
-) -> pd.DataFrame:
-    """The data rows of ``sheet`` as a DataFrame (index: Excel row; columns: layout keys).
+) -> dict[int, dict[str, Any]]:
+    """The data rows of ``sheet``: Excel row → layout key → value (None when blank), in sheet
+    order; plain Python, for the readers that look cells up one by one.
 
     Raises WorkbookError naming the sheet and cell when the sheet is missing, its header
     row is not where the layout puts it, or it has no data rows. Rows that are blank in
@@ -139,12 +140,12 @@ def plan_table(
         rows, sheet, columns, file=file, hint=f" (hàng tiêu đề phải là hàng {layout.HEADER_ROW})"
     )
     keys = [c.key for c in columns]
-    records: dict[int, list[Any]] = {}
+    records: dict[int, dict[str, Any]] = {}
     for number, row in enumerate(rows[layout.FIRST_DATA_ROW - 1 :], start=layout.FIRST_DATA_ROW):
         cells = [row[i] if i < len(row) else None for i in range(len(keys))]
         cells = [None if is_blank(v) else v for v in cells]
         if any(v is not None for v in cells):
-            records[number] = cells
+            records[number] = dict(zip(keys, cells, strict=True))
     if not records:
         raise WorkbookError(
             "trang tính không có dòng dữ liệu nào.",
@@ -152,9 +153,35 @@ def plan_table(
             sheet=sheet,
             cell=f"A{layout.FIRST_DATA_ROW}",
         )
+    return records
+
+
+def plan_table(
+    values: Mapping[str, SheetValues],
+    sheet: str,
+    columns: Sequence[layout.Column],
+    *,
+    file: str | Path | None = None,
+) -> pd.DataFrame:
+    """The data rows of ``sheet`` as a DataFrame (index: Excel row; columns: layout keys);
+    ``plan_records`` as a table, with its errors."""
+    return records_table(plan_records(values, sheet, columns, file=file), columns)
+
+
+def records_table(
+    records: Mapping[int, Mapping[str, Any]], columns: Sequence[layout.Column]
+) -> pd.DataFrame:
+    """``plan_records``' rows as a DataFrame (index: Excel row, named "row"; columns: the
+    layout keys; every column of dtype object, so values stay as found)."""
     import pandas as pd
 
-    frame = pd.DataFrame.from_dict(records, orient="index", columns=keys, dtype=object)
+    keys = [c.key for c in columns]
+    frame = pd.DataFrame.from_dict(
+        {row: [cells[k] for k in keys] for row, cells in records.items()},
+        orient="index",
+        columns=keys,
+        dtype=object,
+    )
     frame.index.name = "row"
     return frame
 

@@ -9,8 +9,11 @@ buttons write (the buttons write values only).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import copy
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -51,6 +54,41 @@ TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 FOOTER = "Kế hoạch số {number} — Trang &P/&N"
 MIN_PRINTED_POINTS = 9.0  # no body text printed smaller (11 pt text at 82 % or more)
+
+
+class CellStyles:
+    """Styles many cells of one workbook alike, at the cost of a copy per cell.
+
+    Each style attribute openpyxl sets on a cell (``cell.font = …``) looks the style object up
+    in the workbook's list of styles by hashing it field by field, the bulk of building a
+    master. ``apply(cell, ("font", f), ("border", b), …)`` sets the attributes in that order
+    the first time a combination is seen on a cell styled like this one, remembers the cell's
+    resulting style record (openpyxl's ``StyleArray``: the indexes into those lists), and gives
+    the next cells a copy of it, as openpyxl's own worksheet copier does. The workbook's lists
+    grow in the same order as setting every attribute on every cell would, so the file saved is
+    the same byte for byte. One instance per workbook; style objects are told apart by identity
+    (``number_format`` by value), so share them (module constants) to profit.
+    """
+
+    def __init__(self) -> None:
+        # key -> (the style record, the attributes, kept alive so that their ids stay theirs)
+        self._known: dict[tuple[Any, ...], tuple[Any, tuple[tuple[str, Any], ...]]] = {}
+
+    def apply(self, cell: Cell, *attributes: tuple[str, Any]) -> None:
+        """Set ``attributes`` (name, value) on ``cell``, in order; a value None is skipped."""
+        wanted = tuple(a for a in attributes if a[1] is not None)
+        style = cell._style  # None until a first attribute is set: as all zeros
+        key = (
+            None if style is None else style.tobytes(),
+            *((name, value if isinstance(value, str) else id(value)) for name, value in wanted),
+        )
+        known = self._known.get(key)
+        if known is not None:
+            cell._style = copy(known[0])
+            return
+        for name, value in wanted:
+            setattr(cell, name, value)
+        self._known[key] = (copy(cell._style), wanted)
 
 
 def fit_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:

@@ -11,7 +11,10 @@ summarise the plan, the report computes the gaps and the summary) parses it once
 - ``plan``: the plan as read back (``kehoach.plan.reader.read_plan_values``);
 - ``directory``: the agencies' directory (``kehoach.agencies.directory.load_directory``);
 - ``settings``: the rows of «Cài đặt», label → ``Setting`` (value and cell);
-- ``table(sheet)``: a plan sheet as a DataFrame (``kehoach.sheets.sheetdata.plan_table``);
+- ``records(sheet)``: a plan sheet's data rows, Excel row → column key → value
+  (``kehoach.sheets.sheetdata.plan_records``), plain Python for the readers that look cells
+  up one by one (the checks, the gaps): they need not import pandas;
+- ``table(sheet)``: the same as a DataFrame (``kehoach.sheets.sheetdata.plan_table``);
 - ``register(sheet)``: the data rows of a register the buttons write (TienDo, LichSu,
   «Tệp gửi cơ quan», NhatKyGui), blank rows dropped, each with its Excel row number.
 
@@ -44,8 +47,9 @@ from kehoach.sheets.sheetdata import (
     is_blank,
     loaded_for_writing,
     plan_number_of,
-    plan_table,
+    plan_records,
     plan_years,
+    records_table,
     workbook_contents,
 )
 
@@ -130,11 +134,28 @@ class MasterState:
             out[str(row[0]).strip()] = Setting(row[1], f"B{number}")  # the last row wins
         return MappingProxyType(out)
 
+    def records(
+        self, sheet: str, columns: Sequence[Column] | None = None
+    ) -> Mapping[int, Mapping[str, Any]]:
+        """``sheet`` as ``sheetdata.plan_records`` gives it (Excel row → layout key → value),
+        parsed once and read-only. ``columns``: the sheet's layout, by default that of
+        ``layout.expected_sheets`` (the appendices, the tasks, the directory, the rules); a
+        register's (TienDo, ThuThap) is given by its reader."""
+        if columns is None:
+            columns = layout.expected_sheets()[sheet]
+        cache: dict[tuple[str, tuple[str, ...]], Mapping[int, Mapping[str, Any]]]
+        cache = self.__dict__.setdefault("_records_cache", {})
+        key = (sheet, tuple(c.key for c in columns))
+        if key not in cache:
+            rows = plan_records(self.sheets, sheet, columns, file=self.file)
+            cache[key] = MappingProxyType(
+                {row: MappingProxyType(cells) for row, cells in rows.items()}
+            )
+        return cache[key]
+
     def table(self, sheet: str, columns: Sequence[Column] | None = None) -> pd.DataFrame:
         """``sheet`` as ``sheetdata.plan_table`` gives it (index: Excel row; columns: layout
-        keys), parsed once; the caller gets its own copy. ``columns``: the sheet's layout, by
-        default that of ``layout.expected_sheets`` (the appendices, the tasks, the directory,
-        the rules); a register's (TienDo, ThuThap) is given by its reader."""
+        keys), parsed once; the caller gets its own copy. ``columns`` as for ``records``."""
         if columns is None:
             columns = layout.expected_sheets()[sheet]
         cache: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = self.__dict__.setdefault(
@@ -142,7 +163,7 @@ class MasterState:
         )
         key = (sheet, tuple(c.key for c in columns))
         if key not in cache:
-            cache[key] = plan_table(self.sheets, sheet, columns, file=self.file)
+            cache[key] = records_table(self.records(sheet, columns), columns)
         return cache[key].copy()
 
     def register(self, sheet: str) -> tuple[RegisterRow, ...]:

@@ -38,13 +38,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from kehoach.agencies.agency_report import tasks_from_table
+from kehoach.agencies.agency_report import tasks_from_records
 from kehoach.agencies.directory import ROLES
 from kehoach.agencies.resolve import resolve_plan
 from kehoach.common.errors import WorkbookError
@@ -56,6 +56,9 @@ from kehoach.sheets import progress_layout as pl
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.sheetdata import is_blank
 from kehoach.state.master import MasterState
+
+if TYPE_CHECKING:  # pandas takes a quarter of a second to import: only for the tables
+    import pandas as pd
 
 ITEM_FIELDS: tuple[str, ...] = (
     "task_id",
@@ -99,6 +102,9 @@ class NotReported:
         }
 
 
+Rows = dict[str, dict[str, Any]]  # id → column → value, in order
+
+
 @dataclass
 class Summary:
     """The progress on ``as_of``.
@@ -109,19 +115,52 @@ class Summary:
     counts per node of the plan (index its id; columns appendix, section, code, name; plan
     order); ``overall`` the whole plan's. ``rejected_unknown``: rejected files whose agency
     could not be told.
+
+    Computed in plain Python (``item_rows``, ``agency_rows``, ``criterion_rows``,
+    ``section_rows``, ``appendix_rows``: id → column → value); the DataFrames above are built
+    from them when first asked for, so the text of ``kehoach summary`` needs no pandas.
     """
 
     as_of: date
     year: int
-    items: pd.DataFrame
-    agencies: pd.DataFrame
-    criteria: pd.DataFrame
-    sections: pd.DataFrame
-    appendices: pd.DataFrame
+    item_rows: list[dict[str, Any]]
+    agency_rows: Rows
+    criterion_rows: Rows
+    section_rows: Rows
+    appendix_rows: Rows
     overall: dict[str, Any]
     rejected_unknown: int = 0
     file: str | None = None
     not_reported_list: list[NotReported] = field(default_factory=list)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.item_rows, columns=list(ITEM_FIELDS))
+
+    @cached_property
+    def agencies(self) -> pd.DataFrame:
+        rows = self.agency_rows
+        frame = _counts_frame(rows)
+        frame.insert(0, "name", [r["name"] for r in rows.values()])
+        frame.insert(1, "emails", [r["emails"] for r in rows.values()])
+        frame["files_rejected"] = [r["files_rejected"] for r in rows.values()]
+        frame["has_file"] = [r["has_file"] for r in rows.values()]
+        frame.index.name = "code"
+        return frame
+
+    @cached_property
+    def criteria(self) -> pd.DataFrame:
+        return _node_frame(self.criterion_rows, ("appendix", "section", "code", "name"))
+
+    @cached_property
+    def sections(self) -> pd.DataFrame:
+        return _node_frame(self.section_rows, ("appendix", "code", "name"))
+
+    @cached_property
+    def appendices(self) -> pd.DataFrame:
+        return _node_frame(self.appendix_rows, ("name",))
 
     def to_dict(self) -> dict[str, Any]:
         def rows(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
@@ -146,6 +185,34 @@ class Summary:
                 for _, values in self.items.drop(columns=["status_text"]).iterrows()
             ],
         }
+
+
+_COUNTED = (*sl.COUNT_KEYS, "pct_done", "last_report")
+
+
+def _counts_frame(rows: Rows) -> pd.DataFrame:
+    """The counts, rate and last report of ``rows`` as a table (index: their ids): counts as
+    ints, every column of dtype object."""
+    import pandas as pd
+
+    index = list(rows)
+    out = pd.DataFrame(
+        {k: [rows[i][k] for i in index] for k in sl.COUNT_KEYS},
+        index=index,
+        columns=list(sl.COUNT_KEYS),
+        dtype=int,
+    )
+    out["pct_done"] = [rows[i]["pct_done"] for i in index]
+    out["last_report"] = [rows[i]["last_report"] for i in index]
+    return out.astype(object)
+
+
+def _node_frame(rows: Rows, labels: Sequence[str]) -> pd.DataFrame:
+    """``_counts_frame`` of ``rows`` with their ``labels`` columns first."""
+    frame = _counts_frame(rows)
+    for i, key in enumerate(labels):
+        frame.insert(i, key, [r[key] for r in rows.values()])
+    return frame
 
 
 def not_reported(summary: Summary) -> list[NotReported]:
@@ -211,14 +278,14 @@ def _date(value: Any, sheet: str, cell: str, file: str | Path | None) -> date | 
     )
 
 
-def progress_table(
+def progress_records(
     state: MasterState, sheet: str, columns: Sequence[layout.Column]
-) -> pd.DataFrame:
-    """The data rows of a progress sheet (index: Excel row; columns: keys); empty when the
-    sheet is absent or has no rows. WorkbookError naming the cell when a header is wrong."""
+) -> Mapping[int, Mapping[str, Any]]:
+    """The data rows of a progress sheet (Excel row → key → value); empty when the sheet is
+    absent or has no rows. WorkbookError naming the cell when a header is wrong."""
     values, file = state.sheets, state.file
     if sheet not in values:
-        return pd.DataFrame(columns=[c.key for c in columns], dtype=object)
+        return {}
     rows = values[sheet]
     if not any(not is_blank(v) for row in rows[pl.FIRST_DATA_ROW - 1 :] for v in row):
         header = rows[pl.HEADER_ROW - 1] if len(rows) >= pl.HEADER_ROW else []
@@ -231,6 +298,17 @@ def progress_table(
                     sheet=sheet,
                     cell=f"{get_column_letter(i + 1)}{pl.HEADER_ROW}",
                 )
+        return {}
+    return state.records(sheet, columns)
+
+
+def progress_table(
+    state: MasterState, sheet: str, columns: Sequence[layout.Column]
+) -> pd.DataFrame:
+    """``progress_records`` as a table (index: Excel row; columns: keys)."""
+    import pandas as pd
+
+    if not progress_records(state, sheet, columns):
         return pd.DataFrame(columns=[c.key for c in columns], dtype=object)
     return state.table(sheet, columns)
 
@@ -249,10 +327,9 @@ def _plan_nodes(state: MasterState) -> tuple[dict[str, _Node], dict[str, _Node]]
     criteria: dict[str, _Node] = {}
     sections: dict[str, _Node] = {}
     for appendix_id in APPENDIX_IDS:
-        table = state.table(layout.APPENDIX_SHEETS[appendix_id])
         section = ""
-        columns = table[["kind", "id", "name", "tt", "code"]]
-        for kind_text, row_id, name, tt, code in columns.itertuples(index=False, name=None):
+        for c in state.records(layout.APPENDIX_SHEETS[appendix_id]).values():
+            kind_text, row_id, name, tt, code = c["kind"], c["id"], c["name"], c["tt"], c["code"]
             kind = layout.KIND_ROWS.get(_text(kind_text))
             if kind == "section":
                 section = _text(row_id)
@@ -326,16 +403,15 @@ def summarize(state: MasterState, as_of: date, *, year: int | None = None) -> Su
     file = state.file
     year = year if year is not None else plan_year_of(state, as_of.year)
     directory = state.directory
-    task_table = state.table(layout.TASKS_SHEET)
-    tasks = tasks_from_table(task_table)
+    task_rows = state.records(layout.TASKS_SHEET)
+    tasks = tasks_from_records(task_rows)
     criteria, sections = _plan_nodes(state)
     task_info: dict[str, tuple[str, Timeline]] = {}
-    task_columns = task_table[["id", "timeline", "criterion_id"]]
-    for _row, task_value, timeline_value, criterion_value in task_columns.itertuples(name=None):
-        task_id = _text(task_value)
+    for cells in task_rows.values():
+        task_id = _text(cells["id"])
         if task_id:
-            timeline = parse_timeline(_text(timeline_value), year)
-            task_info[task_id] = (_text(criterion_value), timeline)
+            timeline = parse_timeline(_text(cells["timeline"]), year)
+            task_info[task_id] = (_text(cells["criterion_id"]), timeline)
 
     roles: dict[tuple[str, str], str] = {}
     for a in resolve_plan(tasks, directory).assignments:
@@ -383,74 +459,81 @@ def summarize(state: MasterState, as_of: date, *, year: int | None = None) -> Su
                 "without_evidence": status_text == ex.STATUS_DONE and not evidence,
             }
         )
-    items = pd.DataFrame.from_records(records, columns=list(ITEM_FIELDS))
-    flags = _flags(items)
-
-    def counts(by: str, index: Sequence[str]) -> pd.DataFrame:
-        if flags.empty:
-            grouped = pd.DataFrame(columns=list(sl.COUNT_KEYS), dtype=int)
-        else:
-            grouped = flags.groupby(by, sort=False)[list(sl.COUNT_KEYS)].sum()
-        out = grouped.reindex(list(index), fill_value=0).astype(int)
-        last = (
-            items.dropna(subset=["report_date"]).groupby(by)["report_date"].max()
-            if not items.empty
-            else pd.Series(dtype=object)
-        )
-        out["pct_done"] = [_pct(r) for _, r in out.iterrows()]
-        out["last_report"] = [last.get(i) for i in out.index]
-        return out.astype(object)
-
     rejected, accepted, unknown = _intake(state)
-    with_items = {key: set(items[key]) for key in ("agency", "criterion", "section")}
-    agency_codes = [a.code for a in directory.agencies if a.code in with_items["agency"]]
-    agencies = counts("agency", agency_codes)
-    agencies.insert(0, "name", [directory.by_code(c).name for c in agency_codes])
-    agencies.insert(1, "emails", [directory.by_code(c).emails for c in agency_codes])
-    agencies["files_rejected"] = [rejected.get(c, 0) for c in agency_codes]
-    with_reports = {a for (_, a) in reports} | accepted
-    agencies["has_file"] = [c in with_reports for c in agency_codes]
-    agencies.index.name = "code"
 
-    crit = counts("criterion", [c for c in criteria if c in with_items["criterion"]])
-    crit.insert(0, "appendix", [criteria[c].appendix for c in crit.index])
-    crit.insert(1, "section", [criteria[c].section for c in crit.index])
-    crit.insert(2, "code", [criteria[c].code for c in crit.index])
-    crit.insert(3, "name", [criteria[c].name for c in crit.index])
-    sect = counts("section", [s for s in sections if s in with_items["section"]])
-    sect.insert(0, "appendix", [sections[s].appendix for s in sect.index])
-    sect.insert(1, "code", [sections[s].code for s in sect.index])
-    sect.insert(2, "name", [sections[s].name for s in sect.index])
-    apps = counts("appendix", list(APPENDIX_IDS))
-    apps.insert(0, "name", [layout.INDEX_NAMES[a] for a in APPENDIX_IDS])
-    overall: dict[str, Any] = {
-        k: int(flags[k].sum()) if not flags.empty else 0 for k in sl.COUNT_KEYS
+    def counts(by: str, index: Sequence[str]) -> Rows:
+        """The counts, rate and last report date of the items of each of ``index`` by ``by``."""
+        out: Rows = {i: dict.fromkeys(_COUNTED, 0) | {"last_report": None} for i in index}
+        for item in records:
+            row = out.get(item[by])
+            if row is None:
+                continue
+            for flag, value in _flags(item).items():
+                row[flag] += value
+            when = item["report_date"]
+            if when is not None and (row["last_report"] is None or when > row["last_report"]):
+                row["last_report"] = when
+        for row in out.values():
+            row["pct_done"] = _pct(row)
+        return out
+
+    with_items = {key: {r[key] for r in records} for key in ("agency", "criterion", "section")}
+    agency_codes = [a.code for a in directory.agencies if a.code in with_items["agency"]]
+    with_reports = {a for (_, a) in reports} | accepted
+    agencies: Rows = {}
+    for code, row in counts("agency", agency_codes).items():
+        entry = directory.by_code(code)
+        agencies[code] = {
+            "name": entry.name,
+            "emails": entry.emails,
+            **row,
+            "files_rejected": rejected.get(code, 0),
+            "has_file": code in with_reports,
+        }
+    crit: Rows = {
+        c: {
+            "appendix": criteria[c].appendix,
+            "section": criteria[c].section,
+            "code": criteria[c].code,
+            "name": criteria[c].name,
+            **row,
+        }
+        for c, row in counts(
+            "criterion", [c for c in criteria if c in with_items["criterion"]]
+        ).items()
     }
+    sect: Rows = {
+        s: {"appendix": sections[s].appendix, "code": sections[s].code, "name": sections[s].name}
+        | row
+        for s, row in counts("section", [s for s in sections if s in with_items["section"]]).items()
+    }
+    apps: Rows = {
+        a: {"name": layout.INDEX_NAMES[a], **row}
+        for a, row in counts("appendix", list(APPENDIX_IDS)).items()
+    }
+    overall: dict[str, Any] = dict.fromkeys(sl.COUNT_KEYS, 0)
+    for item in records:
+        for flag, value in _flags(item).items():
+            overall[flag] += value
     overall["pct_done"] = _pct(overall)
-    dates = [d for d in items["report_date"] if isinstance(d, date)]
+    dates = [r["report_date"] for r in records if isinstance(r["report_date"], date)]
     overall["last_report"] = max(dates) if dates else None
     overall["files_rejected"] = sum(rejected.values()) + unknown
     overall["agencies"] = len(agency_codes)
     missing = [
-        NotReported(
-            code,
-            str(agencies.at[code, "name"]),
-            tuple(agencies.at[code, "emails"]),
-            int(agencies.at[code, "lead"]),
-            int(agencies.at[code, "coordinating"]),
-        )
-        for code in agency_codes
-        if not agencies.at[code, "has_file"]
+        NotReported(code, a["name"], tuple(a["emails"]), a["lead"], a["coordinating"])
+        for code, a in agencies.items()
+        if not a["has_file"]
     ]
     overall["agencies_not_reported"] = len(missing)
     return Summary(
         as_of=as_of,
         year=year,
-        items=items,
-        agencies=agencies,
-        criteria=crit,
-        sections=sect,
-        appendices=apps,
+        item_rows=records,
+        agency_rows=agencies,
+        criterion_rows=crit,
+        section_rows=sect,
+        appendix_rows=apps,
         overall=overall,
         rejected_unknown=unknown,
         file=str(file) if file is not None else None,
@@ -458,23 +541,24 @@ def summarize(state: MasterState, as_of: date, *, year: int | None = None) -> Su
     )
 
 
-def _pct(counts: Mapping[str, Any] | pd.Series) -> float | None:
+def _pct(counts: Mapping[str, Any]) -> float | None:
     tasks = int(counts["tasks"])
     if not tasks:
         return None
     return (int(counts[sl.DONE_ON_TIME]) + int(counts[sl.DONE_LATE])) / tasks
 
 
-def _flags(items: pd.DataFrame) -> pd.DataFrame:
-    """``items`` with one 0/1 column per count key."""
-    out = items[["agency", "appendix", "section", "criterion"]].copy()
-    out["lead"] = (items["role"] == "lead").astype(int)
-    out["coordinating"] = (items["role"] == "coordinating").astype(int)
-    out["tasks"] = 1
-    out["reported"] = items["reported"].astype(int)
+def _flags(item: Mapping[str, Any]) -> dict[str, int]:
+    """What one item adds to each count key: 0 or 1."""
+    out = {
+        "lead": int(item["role"] == "lead"),
+        "coordinating": int(item["role"] == "coordinating"),
+        "tasks": 1,
+        "reported": int(item["reported"]),
+    }
     for key in sl.STATUS_KEYS:
-        out[key] = (items["status"] == key).astype(int)
-    out["without_evidence"] = items["without_evidence"].astype(int)
+        out[key] = int(item["status"] == key)
+    out["without_evidence"] = int(item["without_evidence"])
     return out
 
 
@@ -483,23 +567,18 @@ def _reports(state: MasterState) -> dict[tuple[str, str], dict[str, Any]]:
     sheet = pl.PROGRESS_SHEET
     columns = pl.PROGRESS_COLUMNS
     file = state.file
-    table = progress_table(state, sheet, columns)
     date_col = layout.column_letter(columns, ex.REPORT_DATE_KEY)
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    keys = ["task_id", "agency", "role", ex.STATUS_KEY, ex.EVIDENCE_KEY, ex.EXPLANATION_KEY]
-    # Column by column, not cell by cell (DataFrame.at): TienDo holds a row per task and agency.
-    for row, task, agency_value, role, status, evidence, explanation, when in table[
-        [*keys, ex.REPORT_DATE_KEY]
-    ].itertuples(name=None):
-        task_id, agency = _text(task), _text(agency_value)
+    for row, cells in progress_records(state, sheet, columns).items():
+        task_id, agency = _text(cells["task_id"]), _text(cells["agency"])
         if not task_id or not agency:
             continue
         out[(task_id, agency)] = {
-            "role": _ROLE_KEYS.get(_text(role), ""),
-            "status": _text(status),
-            "evidence": _text(evidence),
-            "explanation": _text(explanation),
-            "report_date": _date(when, sheet, f"{date_col}{row}", file),
+            "role": _ROLE_KEYS.get(_text(cells["role"]), ""),
+            "status": _text(cells[ex.STATUS_KEY]),
+            "evidence": _text(cells[ex.EVIDENCE_KEY]),
+            "explanation": _text(cells[ex.EXPLANATION_KEY]),
+            "report_date": _date(cells[ex.REPORT_DATE_KEY], sheet, f"{date_col}{row}", file),
         }
     return out
 
@@ -507,12 +586,11 @@ def _reports(state: MasterState) -> dict[tuple[str, str], dict[str, Any]]:
 def _intake(state: MasterState) -> tuple[dict[str, int], set[str], int]:
     """(files rejected per agency, agencies with an accepted file, rejected files of no
     known agency) in "ThuThap"."""
-    table = progress_table(state, pl.INTAKE_SHEET, pl.INTAKE_COLUMNS)
     rejected: dict[str, int] = {}
     accepted: set[str] = set()
     unknown = 0
-    for _row, agency_value, result_value in table[["agency", "result"]].itertuples(name=None):
-        agency, result = _text(agency_value), _text(result_value)
+    for cells in progress_records(state, pl.INTAKE_SHEET, pl.INTAKE_COLUMNS).values():
+        agency, result = _text(cells["agency"]), _text(cells["result"])
         if result == pl.REJECTED:
             if agency:
                 rejected[agency] = rejected.get(agency, 0) + 1
@@ -548,7 +626,7 @@ def _pct_text(value: float) -> str:
 def summary_lines(summary: Summary) -> list[str]:
     """The CLI's text: the overall paragraph, one line per appendix, the agencies to remind."""
     lines = [overall_text(summary)]
-    for appendix_id, row in summary.appendices.iterrows():
+    for appendix_id, row in summary.appendix_rows.items():
         counts = "; ".join(f"{sl.STATUS_LABELS[k].lower()}: {row[k]}" for k in sl.STATUS_KEYS)
         lines.append(f"  {appendix_id}: {row['tasks']} lượt: {counts}")
     missing = not_reported(summary)

@@ -27,11 +27,9 @@ from kehoach.sheets.charts import chart_title, text_properties
 from kehoach.sheets.edits import ClearRows, Edit, EnsureSheet, RowHeights, WriteValues
 from kehoach.sheets.geometry import place_chart, row_height
 from kehoach.sheets.housestyle import FONT_NAME
-from kehoach.sheets.sheetstyle import print_setup
+from kehoach.sheets.sheetstyle import CellStyles, print_setup
 
-if (
-    TYPE_CHECKING
-):  # kehoach.summary.compute imports pandas; building the empty sheet does not need it
+if TYPE_CHECKING:  # the build lays out the empty sheet without the computation
     from kehoach.summary.compute import Summary
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -113,19 +111,21 @@ def write_summary_sheet(ws: Worksheet, plan_number: str = "") -> None:
     last = formatted_last_row(ws)
     body = [*fixed, *range(sl.AGENCY_FIRST_ROW, last + 1)]
     name_col = layout.column_index(sl.COLUMNS, "name")
+    not_reported = Font(name=FONT_NAME, size=11, color=sl.NOT_REPORTED_FONT)
+    wrapped, unwrapped = (Alignment(wrap_text=w, vertical="top") for w in (True, False))
+    styles = CellStyles()
     for row in body:
         for i, col in enumerate(sl.COLUMNS, start=1):
-            cell = ws.cell(row, i)
-            cell.font = _BOLD if row == sl.TOTAL_ROW else _BODY
-            if col.key == sl.NOT_REPORTED:
-                cell.font = Font(name=FONT_NAME, size=11, color=sl.NOT_REPORTED_FONT)
             # A date or a rate written into a cell keeps its format, in Excel as in openpyxl.
-            cell.number_format = col.number_format
-            if row in fixed:
-                cell.border = _BORDER
-            cell.alignment = Alignment(wrap_text=i == name_col, vertical="top")
-            if row == sl.TOTAL_ROW:
-                cell.fill = _TOTAL_FILL
+            styles.apply(
+                ws.cell(row, i),
+                ("font", _BOLD if row == sl.TOTAL_ROW else _BODY),
+                ("font", not_reported if col.key == sl.NOT_REPORTED else None),
+                ("number_format", col.number_format),
+                ("border", _BORDER if row in fixed else None),
+                ("alignment", wrapped if i == name_col else unwrapped),
+                ("fill", _TOTAL_FILL if row == sl.TOTAL_ROW else None),
+            )
     for key, color in sl.STATUS_FILLS.items():
         c = column(key)
         fill = PatternFill(start_color=color, end_color=color, fill_type="solid")
@@ -222,14 +222,14 @@ def _cell(value: Any) -> Any:
 def agency_order(summary: Summary) -> list[str]:
     """Agency codes as the sheet lists them: most overdue first, then most not done, then
     directory order."""
-    frame = summary.agencies
-    not_done = [
-        sum(int(r[k]) for k in (sl.OVERDUE, sl.IN_PROGRESS, sl.NOT_STARTED, sl.NOT_REPORTED))
-        for _, r in frame.iterrows()
-    ]
     keyed = [
-        (-int(frame.at[code, sl.OVERDUE]), -not_done[i], i, str(code))
-        for i, code in enumerate(frame.index)
+        (
+            -int(r[sl.OVERDUE]),
+            -sum(int(r[k]) for k in (sl.OVERDUE, sl.IN_PROGRESS, sl.NOT_STARTED, sl.NOT_REPORTED)),
+            i,
+            str(code),
+        )
+        for i, (code, r) in enumerate(summary.agency_rows.items())
     ]
     return [code for *_, code in sorted(keyed)]
 
@@ -240,7 +240,7 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
     blank: list[Any] = [None] * width
     rows: list[list[Any]] = [_row(sl.LEVEL_TOTAL, "", "Toàn bộ Kế hoạch", summary.overall)]
     for appendix_id in APPENDIX_IDS:
-        counts = summary.appendices.loc[appendix_id]
+        counts = summary.appendix_rows[appendix_id]
         rows.append(_row(sl.LEVEL_APPENDIX, appendix_id, str(counts["name"]), counts))
     rows.extend(blank[:] for _ in range(sl.AGENCY_FIRST_ROW - sl.TOTAL_ROW - len(rows)))
     # The legend and rows AGENCY_TITLE_ROW and AGENCY_HEADER_ROW are the build's; written
@@ -249,7 +249,7 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
         rows[sl.LEGEND_ROW + i - sl.TOTAL_ROW] = [line, *blank[1:]]
     rows[sl.AGENCY_TITLE_ROW - sl.TOTAL_ROW] = [sl.AGENCY_TITLE, *blank[1:]]
     rows[sl.AGENCY_HEADER_ROW - sl.TOTAL_ROW] = [c.header for c in sl.COLUMNS]
-    agencies = summary.agencies.to_dict("index")  # a dict per agency, not a Series per row
+    agencies = summary.agency_rows
     for code in agency_order(summary):
         counts = agencies[code]
         rows.append(_row(sl.LEVEL_AGENCY, code, str(counts["name"]), counts))
@@ -266,11 +266,11 @@ def summary_rows(summary: Summary) -> list[list[Any]]:
     rows.append([sl.HIERARCHY_TITLE, *blank[1:]])
     # Each section's criteria grouped once (not every criterion scanned for each section).
     by_section: dict[Any, list[dict[str, Any]]] = {}
-    for crit in summary.criteria.to_dict("records"):
+    for crit in summary.criterion_rows.values():
         by_section.setdefault(crit["section"], []).append(crit)
-    sections = summary.sections.to_dict("index")
+    sections = summary.section_rows
     for appendix_id in APPENDIX_IDS:
-        counts = summary.appendices.loc[appendix_id]
+        counts = summary.appendix_rows[appendix_id]
         rows.append(_row(sl.LEVEL_APPENDIX, appendix_id, str(counts["name"]), counts))
         for section_id, section in sections.items():
             if section["appendix"] != appendix_id:

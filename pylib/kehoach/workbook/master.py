@@ -57,6 +57,7 @@ from kehoach.sheets.sheetorder import order_sheets
 from kehoach.sheets.sheetstyle import (
     RESULT_COLORS,
     STATUS_COLORS,
+    CellStyles,
     color_by_value,
     finish_printing,
     fit_header,
@@ -462,19 +463,26 @@ def _write_appendix(ws: Worksheet, plan: Plan, appendix: Appendix) -> None:
         ws, columns, appendix.title, subtitle(plan), plan.years, fit=False
     )  # a legend beside
     row = layout.FIRST_DATA_ROW
+    styles = CellStyles()
     for data in _appendix_rows(appendix):
         values = {**data.values, "kind": layout.ROW_KINDS[data.kind]}
+        fill = _ROW_FILLS.get(data.kind)
         for i, col in enumerate(columns, start=1):
             value = values.get(col.key)
             cell = _put(ws, row, i, value)
-            cell.number_format = col.number_format
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
-            if data.kind in _ROW_FILLS:
-                cell.font = _BOLD
-                cell.fill = _ROW_FILLS[data.kind]
-            elif col.key in data.inherited:
-                cell.font = _INHERITED_FONT
+            font = (
+                _BOLD
+                if fill is not None
+                else (_INHERITED_FONT if col.key in data.inherited else None)
+            )
+            styles.apply(
+                cell,
+                ("number_format", col.number_format),
+                ("alignment", _WRAP_TOP),
+                ("border", _BORDER),
+                ("font", font),
+                ("fill", fill),
+            )
             if col.key in data.comments:
                 cell.comment = Comment(data.comments[col.key], COMMENT_AUTHOR)
         row += 1
@@ -524,6 +532,7 @@ def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Re
     row = layout.FIRST_DATA_ROW
     year = plan_year(plan)
     resolver = Resolver(directory)
+    styles = CellStyles()
     for appendix, _section, criterion, task in plan.iter_tasks():
         timeline = parse_timeline(task.timeline, year)
         values: dict[str, Any] = {
@@ -553,11 +562,13 @@ def _write_tasks(ws: Worksheet, plan: Plan, directory: Directory, resolution: Re
         for i, col in enumerate(columns, start=1):
             value = values[col.key]
             cell = _put(ws, row, i, value)
-            cell.number_format = col.number_format
-            cell.alignment = _TOP if col.key in layout.UNWRAPPED_TASK_KEYS else _WRAP_TOP
-            cell.border = _BORDER
-            if col.key in inherited:
-                cell.font = _INHERITED_FONT
+            styles.apply(
+                cell,
+                ("number_format", col.number_format),
+                ("alignment", _TOP if col.key in layout.UNWRAPPED_TASK_KEYS else _WRAP_TOP),
+                ("border", _BORDER),
+                ("font", _INHERITED_FONT if col.key in inherited else None),
+            )
         row += 1
     _finish_table(ws, columns, row - 1, landscape=True, freeze_key="code")
     _fold_columns(ws, columns, layout.FOLDED_TASK_KEYS)
@@ -571,6 +582,7 @@ def _write_directory(ws: Worksheet, directory: Directory, resolution: Resolution
     ws.cell(layout.SUBTITLE_ROW, 1).font = _SUBTITLE_FONT
     counts = resolved_counts(resolution) if resolution is not None else {}
     row = layout.FIRST_DATA_ROW
+    styles = CellStyles()
     for agency in directory.agencies:
         cells: dict[str, Any] = dict(entry_cells(agency))
         if resolution is not None:
@@ -579,9 +591,12 @@ def _write_directory(ws: Worksheet, directory: Directory, resolution: Resolution
             if col.key not in ENTRY_KEYS and resolution is None:
                 continue
             cell = _put(ws, row, i, cells.get(col.key, ""))
-            cell.number_format = col.number_format
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
+            styles.apply(
+                cell,
+                ("number_format", col.number_format),
+                ("alignment", _WRAP_TOP),
+                ("border", _BORDER),
+            )
         row += 1
     # The hidden base prints nothing (LibreOffice prints a hidden sheet with a print area).
     _finish_table(

@@ -37,6 +37,7 @@ from kehoach.common.planyears import PlanYears
 if TYPE_CHECKING:
     from kehoach.agencies.directory import Directory
     from kehoach.plan.model import Plan
+    from kehoach.sheets.sheetdata import SheetValues
     from kehoach.workbook.carryover import TypedValue
     from kehoach.workbook.previous import Previous
 
@@ -351,11 +352,12 @@ def build_master(
     ``out`` is a new file and the directory, the settings and the rule edits come from that
     master instead, its progress and results staying behind.
     """
-    from kehoach.collect.run import kept_progress
-    from kehoach.extract.signing import key_edits, stored_key
-    from kehoach.mail.sheet import kept_mail_of
+    from kehoach.collect.run import kept_progress, kept_progress_of
+    from kehoach.extract.signing import key_edits, master_key, stored_key
+    from kehoach.mail.sheet import kept_mail
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.sheetdata import workbook_contents
+    from kehoach.state.master import state_from_values
     from kehoach.workbook.carryover import apply_carry, deleted_rules, refusal, typed_inputs
     from kehoach.workbook.master import fill_master
 
@@ -368,12 +370,18 @@ def build_master(
         directory: Directory | None = previous.directory if keep_directory else None
         mail = list(previous.settings)
         old, names = dict(previous.rules), dict(previous.names)
+        key = stored_key(out)
+        progress = kept_progress(out)
     else:
-        directory = kept_directory(out, templates_dir, plan.years) if keep_directory else None
-        mail = kept_mail_of(out)
+        # The master being rebuilt is read once; everything carried over comes from that reading.
         old, names = workbook_contents(out) if out.is_file() else ({}, {})
-    key = stored_key(out)
-    progress = kept_progress(out)
+        directory = (
+            kept_directory_of(old, out, templates_dir, plan.years) if keep_directory else None
+        )
+        mail = kept_mail(old)
+        state = state_from_values(old, names, file=out)
+        key = master_key(state) if old else None
+        progress = kept_progress_of(state)
     omit = deleted_rules(old, names)
     dropped: list[TypedValue] = []
 
@@ -398,6 +406,17 @@ def build_master(
 def kept_directory(out: Path, templates_dir: Path, years: PlanYears) -> Directory | None:
     """The directory a rebuild of ``out`` writes: its officials' edits merged over the seed;
     None when ``out`` does not exist or has no directory sheet (the seed is used)."""
+    from kehoach.sheets.sheetdata import workbook_values
+
+    if not out.is_file():
+        return None
+    return kept_directory_of(workbook_values(out), out, templates_dir, years)
+
+
+def kept_directory_of(
+    values: Mapping[str, SheetValues], out: Path, templates_dir: Path, years: PlanYears
+) -> Directory | None:
+    """``kept_directory`` of the master ``out`` read into ``values`` (its sheets' values)."""
     from kehoach.agencies.directory import (
         SEED_TEMPLATE,
         load_base,
@@ -406,11 +425,7 @@ def kept_directory(out: Path, templates_dir: Path, years: PlanYears) -> Director
         read_seed,
     )
     from kehoach.sheets.layout import DIRECTORY_SHEET
-    from kehoach.sheets.sheetdata import workbook_values
 
-    if not out.is_file():
-        return None
-    values = workbook_values(out)
     if DIRECTORY_SHEET not in values:
         return None
     existing = load_directory(values, file=out)
