@@ -70,6 +70,16 @@ from kehoach.summary.sheet import write_summary_sheet
 
 COVER_TEMPLATE = "gioi-thieu.txt"
 COMMENT_AUTHOR = "kehoach"
+# Sheets fill_master always writes anew from the plan and the templates alone, whose old
+# contents nothing carries into a rebuild: a rebuild does not read them in the old master.
+REWRITTEN_SHEETS: tuple[str, ...] = (
+    layout.COVER_SHEET,
+    layout.TASKS_SHEET,
+    layout.UNRESOLVED_SHEET,
+    layout.GAPS_SHEET,
+    layout.CHECK_SHEET,
+    SUMMARY_SHEET,
+)
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
