@@ -13,6 +13,7 @@ from kehoach.sheets.sheetdata import (
     appendix_table,
     cell_ref,
     loaded_for_writing,
+    workbook_contents,
     workbook_values,
 )
 
@@ -91,3 +92,14 @@ def test_loaded_for_writing_names_a_file_that_is_not_a_workbook(tmp_path: Path) 
     with pytest.raises(WorkbookError) as info:
         loaded_for_writing(bad)
     assert "Không mở được workbook" in str(info.value) and "KeHoach.xlsm" in str(info.value)
+
+
+def test_skipped_sheets_are_not_read_and_the_others_are_as_read_in_full(
+    master_xlsm: Path,
+) -> None:
+    skip = (layout.TASKS_SHEET, layout.GAPS_SHEET)
+    values, names = workbook_contents(master_xlsm, skip=skip)
+    full, full_names = workbook_contents(master_xlsm)
+    assert set(values) == set(full) - set(skip)
+    assert values == {name: rows for name, rows in full.items() if name not in skip}
+    assert names == full_names

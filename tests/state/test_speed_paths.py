@@ -129,3 +129,31 @@ def test_check_and_the_texts_of_gaps_and_summary_do_not_import_pandas(master_xls
     findings, tasks, rows, pandas = done.stdout.split()
     assert int(findings) > 0 and int(tasks) > 1000 and int(rows) > 40
     assert pandas == "False"
+
+
+_BUILD_IMPORTS = """
+import sys
+from pathlib import Path
+
+from kehoach.cli import main
+
+code = main(["build", "--out", sys.argv[1]])
+print(code, "docx" in sys.modules, "xlsxwriter" in sys.modules)
+"""
+
+
+def test_a_build_from_the_text_plan_imports_neither_python_docx_nor_xlsxwriter(
+    master_xlsm: Path,
+) -> None:
+    """python-docx reads a Word plan and XlsxWriter writes a collection's history: a build
+    from the embedded text plan, over a master, needs neither, and does not pay for their import."""
+    before = master_xlsm.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD_IMPORTS, str(master_xlsm)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert done.stdout.split()[-3:] == ["0", "False", "False"]
+    assert master_xlsm.read_bytes() == before

@@ -18,6 +18,7 @@ from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
 from kehoach.state.master import state_from_values
+from kehoach.workbook.master import REWRITTEN_SHEETS
 from kehoach.workbook.xlsm import build_master
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,6 +167,20 @@ def test_a_sheet_added_by_an_official_stops_the_build(master_xlsm: Path) -> None
         _rebuild(master_xlsm)
     assert "trang tính 'Ghi chú', ô B3: «Họp ngày 12/7»" in str(err.value)
     assert "Trống" not in str(err.value)
+
+
+def test_the_sheets_a_rebuild_does_not_read_are_written_anew(master_xlsm: Path) -> None:
+    """A rebuild skips reading the sheets the build writes anew from the plan alone: each is
+    in every rebuilt master, and what was typed on one is neither carried nor a refusal."""
+    fresh = workbook_values(master_xlsm)
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    for name in REWRITTEN_SHEETS:
+        wb[name]["Z90"] = "gõ thêm"
+    wb.save(master_xlsm)
+    assert _rebuild(master_xlsm) == []
+    rebuilt = workbook_values(master_xlsm)
+    assert set(REWRITTEN_SHEETS) <= set(rebuilt)
+    assert {n: rebuilt[n] for n in REWRITTEN_SHEETS} == {n: fresh[n] for n in REWRITTEN_SHEETS}
 
 
 def test_a_rule_the_program_no_longer_knows_is_named(master_xlsm: Path) -> None:

@@ -18,8 +18,6 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from kehoach.common.atomic import replaced_on_success
 from kehoach.common.errors import KeHoachError
 from kehoach.sheets import progress_layout as pl
@@ -88,6 +86,8 @@ def _write(
     received_at: datetime,
     rows_per_sheet: int,
 ) -> None:
+    import xlsxwriter  # only a collection writes one; the build and the saves need history_dir
+
     wb = xlsxwriter.Workbook(path, _OPTIONS)
     bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     title_format = wb.add_format({"bold": True, "font_size": 13})

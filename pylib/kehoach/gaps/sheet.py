@@ -58,6 +58,7 @@ from kehoach.sheets.housestyle import FONT_NAME
 from kehoach.sheets.sheetstyle import CellStyles, print_setup
 
 _INPUT_FILL = PatternFill("solid", fgColor=layout.INPUT_FILL)
+_UNLOCKED = Protection(locked=False)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -219,12 +220,12 @@ def write_gap_cells(ws: Worksheet, appendix_id: str, years: PlanYears) -> None:
     result_col = layout.column_index(formulas.columns, layout.RESULT_KEY)
     max_col = layout.column_index(formulas.columns, "max")
     validations: dict[float, DataValidation] = {}
+    styles = CellStyles()
     for row, kind in kinds.items():
         # Every level takes a typed result (the indexes publish per field, group, content
         # index and in total): an input cell, holding the children's aggregate by default.
         result = ws.cell(row, result_col)
-        result.fill = _INPUT_FILL
-        result.protection = Protection(locked=False)
+        styles.apply(result, ("fill", _INPUT_FILL), ("protection", _UNLOCKED))
         max_ = ws.cell(row, max_col).value
         if isinstance(max_, int | float):  # rows with their own max: criteria, PL3/PL4 levels
             dv = validations.get(float(max_))
@@ -359,12 +360,15 @@ def _fields_header_row() -> int:
 
 
 def _header(ws: Worksheet, row: int, columns: Sequence[layout.Column], years: PlanYears) -> None:
+    styles = CellStyles()
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row, i, col.text(years))
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGN
-        cell.border = _BORDER
+        styles.apply(
+            ws.cell(row, i, col.text(years)),
+            ("font", _HEADER_FONT),
+            ("fill", _HEADER_FILL),
+            ("alignment", _HEADER_ALIGN),
+            ("border", _BORDER),
+        )
 
 
 def legend_row() -> int:
@@ -445,6 +449,7 @@ def write_summary(
     lines = header_lines((render(c.header, years), c.width) for c in layout.SUMMARY_COLUMNS)
     ws.row_dimensions[layout.SUMMARY_HEADER_ROW].height = max(62, header_height(lines))
     rows = summary_rows()
+    styles = CellStyles()
     for appendix_id, row in rows.items():
         values: dict[str, str | float] = {
             "appendix": appendix_id,
@@ -458,10 +463,13 @@ def write_summary(
             number_format = col.number_format
             if appendix_id == SIPAS_APPENDIX and number_format == "0.00":
                 number_format = SIPAS_FORMAT
-            cell.number_format = number_format
-            cell.border = _BORDER
-            cell.alignment = _WRAP
-            cell.font = _BODY
+            styles.apply(
+                cell,
+                ("number_format", number_format),
+                ("border", _BORDER),
+                ("alignment", _WRAP),
+                ("font", _BODY),
+            )
     note = legend_row()
     note_text = render(SUMMARY_NOTE, years)
     cell = ws.cell(note, 1, note_text)

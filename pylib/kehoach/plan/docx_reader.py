@@ -47,7 +47,6 @@ from kehoach.common.zipguard import (
     CFB_SIGNATURE,
     DAMAGE_ERRORS,
     MB,
-    ZIP_SIGNATURE,
     ZipCaps,
     first_excess,
     is_encrypted_office,
@@ -58,7 +57,6 @@ from kehoach.plan.model import APPENDIX_IDS, Plan
 from kehoach.plan.tables import LAYOUTS, Layout, Line
 from kehoach.plan.textclean import clean
 
-MAX_PLAN_BYTES = 32 * 1024**2  # the plan file, Word or text
 MAX_DOCUMENT_XML = 64 * 1024**2  # uncompressed word/document.xml
 MAX_UNPACKED = 256 * 1024**2  # every part of the package, uncompressed
 MAX_PARTS = 2_000
@@ -81,14 +79,6 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "coordinating": ("phối hợp",),
     "timeline": ("thời gian",),
 }
-
-
-def is_word_file(data: bytes) -> bool:
-    """True for a Word package (a zip holding ``word/document.xml``), and for what is
-    no text but may be meant as one: any zip (another Office file, a damaged package) and
-    the compound files Word writes (.doc, encrypted .docx), which ``render_docx`` refuses
-    with a message saying what to do."""
-    return data.startswith((CFB_SIGNATURE, ZIP_SIGNATURE))
 
 
 @dataclass

@@ -19,12 +19,13 @@ from pathlib import Path
 
 from kehoach.common.errors import PlanTextError, missing_file_text, os_error_text
 from kehoach.common.planyears import PlanYears
-from kehoach.plan.docx_reader import MAX_PLAN_BYTES, is_word_file, render_docx
+from kehoach.common.zipguard import CFB_SIGNATURE, ZIP_SIGNATURE
 from kehoach.plan.model import APPENDIX_IDS, Appendix, Plan
 from kehoach.plan.tables import LAYOUTS, Line, read_appendix
 from kehoach.plan.textclean import clean
 
 DEFAULT_PLAN_FILE = "ke-hoach-365-2023.txt"  # the embedded default plan
+MAX_PLAN_BYTES = 32 * 1024**2  # the plan file, Word or text
 
 _NUMBER_LINE = re.compile(r"^Số\s*:\s*(\S.*)$")
 _DATE_LINE = re.compile(
@@ -74,6 +75,14 @@ def plan_from_lines(lines: list[Line], source: str) -> Plan:
     return plan
 
 
+def is_word_file(data: bytes) -> bool:
+    """True for a Word package (a zip holding ``word/document.xml``), and for what is
+    no text but may be meant as one: any zip (another Office file, a damaged package) and
+    the compound files Word writes (.doc, encrypted .docx), which
+    :func:`kehoach.plan.docx_reader.render_docx` refuses with a message saying what to do."""
+    return data.startswith((CFB_SIGNATURE, ZIP_SIGNATURE))
+
+
 def load_plan(path: Path) -> Plan:
     """The plan in the file at ``path``: its Word file (.docx) or its UTF-8 text,
     told apart by the content, not the extension."""
@@ -92,6 +101,9 @@ def load_plan(path: Path) -> Plan:
     if not data.strip():
         raise PlanTextError("Tệp kế hoạch trống.", file=path)
     if is_word_file(data):
+        # python-docx is imported for a Word plan only: a build from text does without it.
+        from kehoach.plan.docx_reader import render_docx
+
         rendered = render_docx(data, str(path))
         try:
             return rendered.renumber(plan_from_lines(rendered.lines, str(path)))

@@ -37,13 +37,18 @@ def workbook_values(path: Path, *, sheets: Collection[str] | None = None) -> dic
 
 
 def workbook_contents(
-    path: Path, *, data_only: bool = False, sheets: Collection[str] | None = None
+    path: Path,
+    *,
+    data_only: bool = False,
+    sheets: Collection[str] | None = None,
+    skip: Collection[str] = (),
 ) -> tuple[dict[str, SheetValues], dict[str, str]]:
     """Values of every sheet of the workbook at ``path`` (formulas as their text; with
     ``data_only``, as the values Excel last computed, what ``reader.read_plan`` reads) and
     its workbook-level defined names, name → refers-to (``reader.read_plan_values`` takes
     both): one opening of the file. With ``sheets``, only those sheets are read: a sheet
-    the caller does not need (TienDo of a province) costs nothing."""
+    the caller does not need (TienDo of a province) costs nothing; the sheets named in
+    ``skip`` are not read either (nor returned)."""
     if not path.is_file():
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
@@ -54,7 +59,7 @@ def workbook_contents(
         values: dict[str, SheetValues] = {
             ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
             for ws in wb.worksheets
-            if sheets is None or ws.title in sheets
+            if (sheets is None or ws.title in sheets) and ws.title not in skip
         }
         names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
         return values, names

@@ -70,6 +70,16 @@ from kehoach.summary.sheet import write_summary_sheet
 
 COVER_TEMPLATE = "gioi-thieu.txt"
 COMMENT_AUTHOR = "kehoach"
+# Sheets fill_master always writes anew from the plan and the templates alone, whose old
+# contents nothing carries into a rebuild: a rebuild does not read them in the old master.
+REWRITTEN_SHEETS: tuple[str, ...] = (
+    layout.COVER_SHEET,
+    layout.TASKS_SHEET,
+    layout.UNRESOLVED_SHEET,
+    layout.GAPS_SHEET,
+    layout.CHECK_SHEET,
+    SUMMARY_SHEET,
+)
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -609,18 +619,23 @@ def _write_unresolved(ws: Worksheet, resolution: Resolution) -> None:
     columns = layout.UNRESOLVED_COLUMNS
     _write_heading(ws, columns, layout.UNRESOLVED_TITLE, unresolved_summary(resolution))
     row = layout.FIRST_DATA_ROW
+    styles = CellStyles()
     for item in unresolved_rows(resolution):
         for i, col in enumerate(columns, start=1):
             value = item[col.key]
             cell = _put(ws, row, i, value)
-            if col.key == "cell" and value:
+            link = col.key == "cell" and bool(value)
+            if link:
                 target = f"{quote_sheetname(layout.TASKS_SHEET)}!{value}"
                 cell.value = target
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
-                cell.font = LINK_FONT
-            cell.number_format = col.number_format
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
+            styles.apply(
+                cell,
+                ("font", LINK_FONT if link else None),
+                ("number_format", col.number_format),
+                ("alignment", _WRAP_TOP),
+                ("border", _BORDER),
+            )
         row += 1
     _finish_table(ws, columns, row - 1, landscape=True, freeze_key="fragment")
 
@@ -644,11 +659,10 @@ def _write_rules(
     )
     _write_heading(ws, columns, layout.RULES_TITLE, hint)
     row = layout.FIRST_DATA_ROW
+    styles = CellStyles()
     for values in rows:
         for i, value in enumerate(values, start=1):
-            cell = _put(ws, row, i, value)
-            cell.alignment = _WRAP_TOP
-            cell.border = _BORDER
+            styles.apply(_put(ws, row, i, value), ("alignment", _WRAP_TOP), ("border", _BORDER))
         row += 1
     last = max(row - 1, layout.FIRST_DATA_ROW)
     choices = {
@@ -685,12 +699,15 @@ def _write_heading(
 ) -> None:
     ws.cell(layout.TITLE_ROW, 1, title).font = _TITLE_FONT
     ws.cell(layout.SUBTITLE_ROW, 1, sub).font = _SUBTITLE_FONT
+    styles = CellStyles()
     for i, col in enumerate(columns, start=1):
-        cell = ws.cell(layout.HEADER_ROW, i, col.text(years))
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGN
-        cell.border = _BORDER
+        styles.apply(
+            ws.cell(layout.HEADER_ROW, i, col.text(years)),
+            ("font", _HEADER_FONT),
+            ("fill", _HEADER_FILL),
+            ("alignment", _HEADER_ALIGN),
+            ("border", _BORDER),
+        )
         ws.column_dimensions[get_column_letter(i)].width = col.width
     fit_header(ws, layout.HEADER_ROW, columns)
     fit_note(ws, layout.TITLE_ROW, columns, points=_TITLE_FONT.sz)

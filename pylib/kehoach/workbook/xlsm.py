@@ -359,7 +359,7 @@ def build_master(
     from kehoach.sheets.sheetdata import workbook_contents
     from kehoach.state.master import state_from_values
     from kehoach.workbook.carryover import apply_carry, deleted_rules, refusal, typed_inputs
-    from kehoach.workbook.master import fill_master
+    from kehoach.workbook.master import REWRITTEN_SHEETS, fill_master
 
     ribbon = _read_ribbon_source(macros_dir)
     buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
@@ -374,7 +374,7 @@ def build_master(
         progress = kept_progress(out)
     else:
         # The master being rebuilt is read once; everything carried over comes from that reading.
-        old, names = workbook_contents(out) if out.is_file() else ({}, {})
+        old, names = workbook_contents(out, skip=REWRITTEN_SHEETS) if out.is_file() else ({}, {})
         directory = (
             kept_directory_of(old, out, templates_dir, plan.years) if keep_directory else None
         )
