@@ -243,7 +243,7 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int, str], None]:
 def cmd_extract(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.extract.files import extract_inputs, generate_extracts
+    from kehoach.extract.files import SHEETS_READ, extract_inputs, generate_extracts
     from kehoach.extract.manifest import manifest_edits, summary_text
     from kehoach.extract.signing import key_id
     from kehoach.sheets.edits import apply_to_workbook
@@ -253,7 +253,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     path = Path(args.workbook)
     _ready_to_write(path)
-    state = read_state(path, data_only=True)  # the one reading of the master
+    state = read_state(path, data_only=True, sheets=SHEETS_READ)  # the one reading of it
     inputs = extract_inputs(state)  # before touching anything
     plan = state.plan
     del state
