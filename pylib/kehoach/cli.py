@@ -243,7 +243,7 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int, str], None]:
 def cmd_extract(args: argparse.Namespace) -> int:
     from openpyxl import load_workbook
 
-    from kehoach.extract.files import extract_inputs, generate_extracts
+    from kehoach.extract.files import SHEETS_READ, extract_inputs, generate_extracts
     from kehoach.extract.manifest import manifest_edits, summary_text
     from kehoach.extract.signing import key_id
     from kehoach.sheets.edits import apply_to_workbook
@@ -253,7 +253,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     path = Path(args.workbook)
     _ready_to_write(path)
-    state = read_state(path, data_only=True)  # the one reading of the master
+    state = read_state(path, data_only=True, sheets=SHEETS_READ)  # the one reading of it
     inputs = extract_inputs(state)  # before touching anything
     plan = state.plan
     del state
@@ -428,22 +428,25 @@ def _host_port(text: str) -> tuple[str, int | None]:
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.common.resources import templates_dir
-    from kehoach.mail.run import dry_run_lines, finish, plan_mail, stored_password
+    from kehoach.mail.run import dry_run_lines, finish, plan_mail, sheets_read, stored_password
     from kehoach.mail.send import EmlDirTransport, SmtpTransport, Transport, is_loopback
     from kehoach.mail.send import summary_text as mail_summary
     from kehoach.sheets import mail_layout as ml
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.state.master import read_state
+    from kehoach.state.master import read_state, state_for_writing
     from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     _existing_file(path)
     _ready_to_write(path)  # the log is written into it
     _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
-    state = read_state(path)
+    sheets = sheets_read(args.reminders)
+    wb = None  # a dry run only reads; a run loads the master once, for its state and its log
+    if args.smtp and args.dry_run:
+        state = read_state(path, sheets=sheets)
+    else:
+        wb, state = state_for_writing(path, sheets=sheets)
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
     plan = plan_mail(
         state,
@@ -478,8 +481,8 @@ def cmd_mail(args: argparse.Namespace) -> int:
             raise KeHoachError("--dry-run chỉ dùng với --smtp (bản nháp .eml không gửi đi đâu).")
         transport = EmlDirTransport(Path(args.eml_dir))
     results, edits = finish(plan, transport, state, datetime.now().replace(microsecond=0))
-    ensure_closed(path)
-    wb = load_workbook(path, keep_vba=True)
+    ensure_closed(path)  # sending takes a while: opened in Excel meanwhile, nothing is written
+    assert wb is not None  # only a dry run has none, and it has returned
     apply_to_workbook(wb, edits)
     save_xlsm(wb, path)
     for r in results:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -131,3 +132,40 @@ def test_a_rebuild_keeps_the_key(
         assert verify(p, key).ok
     assert main(["build", "--out", str(master_xlsm), "--new-directory"]) == 0
     assert stored_key(master_xlsm) == key
+
+
+def test_extract_parses_only_the_sheets_it_needs(
+    master_xlsm: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from kehoach.extract.files import SHEETS_READ
+
+    parsed: set[str] = set()
+    cells_by_row = ReadOnlyWorksheet._cells_by_row
+
+    def recording(self: ReadOnlyWorksheet, *args: Any, **kw: Any) -> Any:
+        parsed.add(self.title)
+        return cells_by_row(self, *args, **kw)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", recording)
+    first = tmp_path / "out1"
+    assert run(capsys, str(master_xlsm), "--out", str(first), "--generated-at", AT)[0] == 0
+    assert "PL1" in parsed and parsed <= set(SHEETS_READ)  # not the summary, gaps, registers
+    # Without the sheets it does not read (summary, gaps, registers), the same files.
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    skipped = [ws.title for ws in wb.worksheets if ws.title not in SHEETS_READ]
+    assert {"TongHop", "Chênh lệch", ex.MANIFEST_SHEET} <= set(skipped)
+    for title in skipped:
+        del wb[title]
+    trimmed = tmp_path / "trimmed.xlsm"
+    wb.save(trimmed)
+    second = tmp_path / "out2"
+    assert run(capsys, str(trimmed), "--out", str(second), "--generated-at", AT)[0] == 0
+    files = sorted(p.name for p in first.iterdir())
+    assert len(files) == 43 and files == sorted(p.name for p in second.iterdir())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name

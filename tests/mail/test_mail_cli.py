@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -138,3 +139,43 @@ def test_reminders_list_only_the_agencys_outstanding_items(
     assert "chưa nhận được báo cáo" in hdnd.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     kinds = {r["kind"] for r in log_rows(master)}
     assert kinds == {ml.KIND_LABELS[ml.KIND_REMINDER]}
+
+
+def test_a_run_parses_the_master_once_and_each_template_once(
+    setup: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+    import openpyxl
+
+    import kehoach.sheets.sheetdata as sheetdata
+    from kehoach.mail.compose import _environment
+
+    opened: list[tuple[Path, bool]] = []
+    for module in (sheetdata, openpyxl):
+
+        def counting(path: Any, *args: Any, _load: Any = module.load_workbook, **kw: Any) -> Any:
+            opened.append((Path(path), bool(kw.get("read_only"))))
+            return _load(path, *args, **kw)
+
+        monkeypatch.setattr(module, "load_workbook", counting)
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting_compile(
+        self: jinja2.Environment, source: Any, name: Any = None, *a: Any, **kw: Any
+    ) -> Any:
+        compiled.append(name)
+        return compile_(self, source, name, *a, **kw)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    _environment.cache_clear()
+    master, files = setup
+    out = tmp_path / "ThuGui"
+    assert main(["mail", str(master), "--files", str(files), "--eml-dir", str(out)]) == 0
+    assert len(list(out.glob("*.eml"))) == 2
+    assert opened == [(master, False)]  # one full load: the state and the log's save
+    assert sorted(compiled) == [
+        "email-gui-file.html.j2",
+        "email-gui-file.txt.j2",
+    ]  # not per message
+    assert [r["result"] for r in log_rows(master)] == [ml.DRAFTED, ml.NO_ADDRESS, ml.DRAFTED]

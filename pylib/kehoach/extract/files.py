@@ -25,10 +25,19 @@ from kehoach.extract.select import ExtractError, Selection
 from kehoach.extract.signing import key_edits, key_id, master_key, new_key
 from kehoach.plan.model import Plan
 from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import layout
 from kehoach.sheets.edits import Edit
 from kehoach.state.master import MasterState
 
 EXTENSION = ".xlsx"
+
+# The sheets ``extract_inputs`` reads: the cover (the plan's named cells), the plan sheets
+# (appendices, tasks, directory, rules) and the key; not the summary, the gaps or the registers.
+SHEETS_READ: tuple[str, ...] = (
+    layout.COVER_SHEET,
+    *(spec.name for spec in layout.PLAN_SHEETS),
+    ex.KEY_SHEET,
+)
 
 # progress(done, total, agency name), called after each file.
 Progress = Callable[[int, int, str], None]

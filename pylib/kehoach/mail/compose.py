@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import email
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Mapping
@@ -160,7 +161,10 @@ def settings_from_values(state: MasterState) -> MailSettings:
 # --- templates --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(templates: Path, html: bool) -> jinja2.Environment:
+    """One environment per folder and escaping: its cache compiles each template once per run
+    (and again only when the file changes), not once per message."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=html,

@@ -37,6 +37,7 @@ from kehoach.mail.send import (
     send_all,
     sent_before,
 )
+from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
 from kehoach.sheets import summary_layout as sl
 from kehoach.sheets.edits import Edit
@@ -44,6 +45,23 @@ from kehoach.state.master import MasterState
 
 ALERT_TITLE = "Tạo thư nháp email"
 WOULD_SEND = "Sẽ gửi"
+
+# The sheets a run reads: settings, directory, the tasks sheet (the plan's number), the log.
+SHEETS_READ: tuple[str, ...] = (
+    ml.SETTINGS_SHEET,
+    layout.DIRECTORY_SHEET,
+    layout.TASKS_SHEET,
+    ml.LOG_SHEET,
+)
+
+
+def sheets_read(reminders: bool) -> tuple[str, ...]:
+    """The sheets a run reads; with ``reminders``, also those the summary reads."""
+    if not reminders:
+        return SHEETS_READ
+    from kehoach.summary.compute import SHEETS_READ as SUMMARY
+
+    return tuple(dict.fromkeys((*SHEETS_READ, *SUMMARY)))
 
 
 @dataclass
