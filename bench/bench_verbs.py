@@ -4,9 +4,11 @@
                                 [--json]
 
 Each verb runs in a process of its own (``python -m kehoach.cli …``, the interpreter's start
-and the imports included, as an official's command pays them), ``--runs`` times; the table
-gives the median CPU time (user + system, of the child process) and its ratio to a floor
-measured in the same run, the same way:
+and the imports included, as an official's command pays them), ``--runs`` times after one
+untimed round that fills the bytecode cache (``child_env``: the children, ours and the floors,
+import from ``.pyc`` files, as an installation does); the table gives the median CPU time
+(user + system, of the child process) and its ratio to a floor measured in the same run, the
+same way:
 
 - ``read floor``: ``openpyxl.load_workbook(MASTER, keep_vba=True)`` in a process of its own,
   for the verbs that only read the master (``export``, ``gaps``, ``check``, ``summary``);
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -42,6 +43,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT / "pylib")]
+
+from child_env import child_env  # noqa: E402
 
 try:
     import resource
@@ -108,10 +111,6 @@ VERBS: dict[str, tuple[str, Callable[[Work], list[str]]]] = {
 }
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT / "pylib")}
-
-
 def _child_seconds() -> float:
     if resource is None:
         return time.perf_counter()
@@ -119,11 +118,11 @@ def _child_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
-    """CPU seconds of ``cmd`` run to its end in a process of its own (wall time on Windows).
-    RuntimeError with its stderr when it exits with a code not in ``ok``."""
+def timed(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
+    """CPU seconds of ``cmd`` run to its end in a process of its own with ``env`` (wall time
+    on Windows). RuntimeError with its stderr when it exits with a code not in ``ok``."""
     before = _child_seconds()
-    done = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = _child_seconds() - before
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}")
@@ -169,7 +168,7 @@ def prepare(master: Path, work: Path) -> Work:
         "--generated-at",
         GENERATED_AT,
     )
-    timed(cmd)
+    timed(cmd, child_env(work))
     shutil.rmtree(work / "master" / "backup", ignore_errors=True)
     shutil.rmtree(prepared.returns, ignore_errors=True)
     prepared.returns.mkdir()
@@ -187,19 +186,19 @@ def _fresh(work: Work) -> None:
 def bench(runs: int, master: Path, work: Path) -> dict[str, Any]:
     """Every verb and both floors, ``runs`` times each, interleaved round by round."""
     prepared = prepare(master, work)
+    env = child_env(work)
     samples: dict[str, list[float]] = {name: [] for name in ("read floor", "write floor", *VERBS)}
-    for _ in range(runs):
-        samples["read floor"].append(
-            timed([sys.executable, "-c", READ_FLOOR, str(prepared.master)])
-        )
+    for round_ in range(runs + 1):  # the first round warms the bytecode caches, untimed
+        times = {"read floor": timed([sys.executable, "-c", READ_FLOOR, str(prepared.master)], env)}
         _fresh(prepared)
-        samples["write floor"].append(
-            timed([sys.executable, "-c", WRITE_FLOOR, str(prepared.copy)])
-        )
+        times["write floor"] = timed([sys.executable, "-c", WRITE_FLOOR, str(prepared.copy)], env)
         for name, (kind, args) in VERBS.items():
             if kind == WRITE:
                 _fresh(prepared)
-            samples[name].append(timed(kehoach(*args(prepared)), ok=(0, 1)))
+            times[name] = timed(kehoach(*args(prepared)), env, ok=(0, 1))
+        if round_:
+            for name, seconds in times.items():
+                samples[name].append(seconds)
     medians = {name: statistics.median(values) for name, values in samples.items()}
     rows = []
     for name, (kind, _args) in VERBS.items():
