@@ -63,10 +63,10 @@ from kehoach.collect import reasons as why
 from kehoach.collect.completion import done_problems
 from kehoach.collect.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
 from kehoach.collect.returns import FileOutcome, Limits, ReportRow
-from kehoach.collect.values import ValueProblem, input_value, is_blank
+from kehoach.collect.values import ValueProblem, filled_check, input_value, is_blank
 from kehoach.collect.zipguard import unpack
 from kehoach.common.errors import KeHoachError, missing_folder_text
-from kehoach.common.untrusted_text import excerpt, storable
+from kehoach.common.untrusted_text import all_storable, excerpt, storable
 from kehoach.extract.signing import (
     ExtractMeta,
     RowDigests,
@@ -306,6 +306,13 @@ def clean_outcome(outcome: FileOutcome) -> FileOutcome:
     """``outcome`` with every text made storable in the master (``intake_text.storable``):
     the name, reason, agency, time, task ids and text values; what was replaced is said in
     ``note`` (the name, or the cells, and how many characters), for ThuThap."""
+    texts = [outcome.name, outcome.agency, outcome.generated_at]
+    for report in outcome.rows:
+        texts.append(report.task_id)
+        texts.extend(v for v in report.values.values() if isinstance(v, str))
+    if all_storable(texts):  # nearly every file: nothing to replace, nothing to report
+        reason = storable(outcome.reason)[0]
+        return outcome if reason == outcome.reason else replace(outcome, reason=reason)
     where: list[str] = []
     replaced = 0
     changed = False
@@ -383,7 +390,9 @@ def _read_book(
     if meta is not None and meta.tasks and tasks is not None:
         last = meta.first_row + len(meta.tasks) - 1
         table = tasks.block(meta.first_row, last, len(sheet_layout(meta).columns))
-    result = verify_rows(meta, table, key, ex.TASKS_SHEET in names, digests=digests)
+    result = verify_rows(
+        meta, table, key, ex.TASKS_SHEET in names, digests=digests, shape_checked=True
+    )
     meta = result.meta
     if meta is None or not result.meta_signed:
         raise _Rejected(result.problems[0])
@@ -526,17 +535,19 @@ def _read_rows(
     columns = dict(zip(keys, sheet.input_positions, strict=True))
     percent_column = columns[ex.PERCENT_KEY]  # the only column whose number format matters
     blank = {key: input_value(key, None) for key in keys}  # "" for texts, else None
+    checks = [(key, col, filled_check(key)) for key, col in columns.items()]
     problems: list[_CellProblem] = []
     rows: list[ReportRow] = []
     for row, (task_id, cells) in enumerate(zip(meta.task_ids, table, strict=True), meta.first_row):
         values = dict(blank)
-        for key, col in columns.items():
-            value = cells[col - 1] if col <= len(cells) else None
+        width = len(cells)
+        for key, col, check in checks:
+            value = cells[col - 1] if col <= width else None
             if value is None or value == "":
                 continue
             fmt = grid.number_format(row, col) if col == percent_column else "General"
             try:
-                values[key] = input_value(key, value, number_format=fmt, plan_date=plan_date)
+                values[key] = check(value, fmt, plan_date)
             except ValueProblem as exc:
                 cell = f"{get_column_letter(col)}{row}"
                 problems.append(_CellProblem(cell, headers[key], str(exc)))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -81,15 +82,55 @@ def input_value(
     """
     if value is None or value == "":
         return "" if key in TEXT_KEYS else None
+    return filled_check(key)(value, number_format, plan_date)
+
+
+# (value, number format, plan date) -> the checked value; for a value neither None nor "".
+FilledCheck = Callable[[Any, str, date | None], Any]
+
+
+def filled_check(key: str) -> FilledCheck:
+    """``input_value`` of column ``key`` for a cell that is not blank (neither None nor ""),
+    arguments by position: what a caller reading many rows looks up once per column."""
+    return _FILLED_CHECKS.get(key, _filled_text)
+
+
+def _excel_error(value: Any) -> None:
     if isinstance(value, str) and value in EXCEL_ERRORS:
         raise ValueProblem(why.VALUE_ERROR.format(error=value))
-    if key == ex.STATUS_KEY:
-        return _status(value)
-    if key == ex.PERCENT_KEY:
-        return _percent(value, number_format)
-    if key == ex.REPORT_DATE_KEY:
-        return _report_date(value, plan_date)
+
+
+def _filled_status(value: Any, number_format: str, plan_date: date | None) -> Any:
+    if value in _STATUS_AS_LISTED:
+        return value  # the common case: chosen from the list (no status is an error value)
+    _excel_error(value)
+    return _status(value)
+
+
+def _filled_percent(value: Any, number_format: str, plan_date: date | None) -> Any:
+    if type(value) is float and 0 <= value <= 100 and "%" not in number_format:
+        return value  # the common case, already a plain number in range
+    _excel_error(value)
+    return _percent(value, number_format)
+
+
+def _filled_date(value: Any, number_format: str, plan_date: date | None) -> Any:
+    _excel_error(value)
+    return _report_date(value, plan_date)
+
+
+def _filled_text(value: Any, number_format: str, plan_date: date | None) -> Any:
+    if type(value) is str and value not in EXCEL_ERRORS and len(value) <= ex.MAX_TEXT_LENGTH:
+        return value  # the common case: text that fits
+    _excel_error(value)
     return _text(value)
+
+
+_FILLED_CHECKS: dict[str, FilledCheck] = {
+    ex.STATUS_KEY: _filled_status,
+    ex.PERCENT_KEY: _filled_percent,
+    ex.REPORT_DATE_KEY: _filled_date,
+}
 
 
 def _status(value: Any) -> str | None:

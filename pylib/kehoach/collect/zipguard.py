@@ -114,7 +114,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
     for name, part in parts.items():
         # Excel never writes a document type declaration: one in a returned file declares XML
         # entities (expanded by some readers, an entity bomb, or dropped silently by others).
-        if _DOCTYPE.search(part) is not None:
+        if b"<!" in part and _DOCTYPE.search(part) is not None:
             return why.UNREADABLE.format(
                 detail=f"thành phần «{excerpt(name, 60)}» có khai báo DOCTYPE (thực thể XML), "
                 "điều Excel không bao giờ ghi"

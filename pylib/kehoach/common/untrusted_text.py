@@ -1,5 +1,5 @@
 """Text that comes from a returned file, made fit for the master and for a reason:
-``storable``, ``excerpt``, ``is_printable``.
+``storable`` (``all_storable``), ``excerpt``, ``is_printable``.
 
 Whatever a returned file holds (a cell, a hidden-data value, a zip entry's name, the file's
 own name, an exception's message about it) is hostile text until shown otherwise:
@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 REPLACEMENT = "\ufffd"
 EXCERPT_LENGTH = 80
 # What XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates; U+FFFE, U+FFFF.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What ``storable`` changes: the above and the carriage return (\x0d), in one class, so that a
+# text already fit (nearly every one) is known so from one search.
+_NOT_AS_STORED = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 # Categories that show nothing (or not what they are): controls, format characters (zero-
 # width spaces and joiners, bidi controls, the byte-order mark), surrogates, private use,
 # unassigned, line and paragraph separators.
@@ -38,10 +42,18 @@ _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 def storable(text: str) -> tuple[str, int]:
     """``text`` with every character an XLSX cannot hold replaced by U+FFFD, with line feeds for
     its line ends, and how many characters were replaced (line ends are not counted)."""
+    if _NOT_AS_STORED.search(text) is None:
+        return text, 0
     cleaned, count = _ILLEGAL.subn(REPLACEMENT, text)
     if "\r" in cleaned:  # what an XML reader makes of it: the workbook's own line end
         cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     return cleaned, count
+
+
+def all_storable(texts: Iterable[str]) -> bool:
+    """Whether ``storable`` leaves every one of ``texts`` as it is: one search of them all
+    (joined by line feeds, which it keeps)."""
+    return _NOT_AS_STORED.search("\n".join(texts)) is None
 
 
 def _is_hidden(char: str) -> bool:

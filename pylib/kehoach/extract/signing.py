@@ -429,12 +429,14 @@ def verify_rows(
     has_tasks_sheet: bool = True,
     *,
     digests: RowDigests | None = None,
+    shape_checked: bool = False,
 ) -> VerifyResult:
     """``verify`` on values already read: the metadata (None when the file has none) and the
     tasks sheet's signed rows from ``meta.first_row`` down, from column A (missing rows or
     cells are blank); the signed cells are taken where the file's format version puts them.
     For readers other than openpyxl (``kehoach.collect.return_book``).
-    ``digests`` (for ``key``) carries the rows already signed from one file to the next."""
+    ``digests`` (for ``key``) carries the rows already signed from one file to the next;
+    ``shape_checked``: the caller has found ``meta_shape_problem(meta)`` None already."""
     if meta is None:
         return VerifyResult(
             False,
@@ -444,7 +446,7 @@ def verify_rows(
                 "hoặc nội dung đã được chép sang một tệp khác.",
             ),
         )
-    shape = meta_shape_problem(meta)
+    shape = None if shape_checked else meta_shape_problem(meta)
     if shape is not None:
         return VerifyResult(False, meta, (shape,))
     problems: list[str] = []
@@ -493,7 +495,7 @@ def _changed_rows(sign: RowDigests, meta: ExtractMeta, rows: Sequence[Sequence[A
     sheet = sheet_layout(meta)
     changed: list[int] = []
     for i, (_task_id, digest) in enumerate(meta.tasks):
-        cells = sheet.task_cells(list(rows[i]) if i < len(rows) else [])
+        cells = sheet.task_values(rows[i] if i < len(rows) else ())
         if not hmac.compare_digest(sign(cells), digest):
             changed.append(meta.first_row + i)
     return changed

@@ -19,8 +19,10 @@ laptop screen, and the reference columns (criterion, target, other agencies…) 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from kehoach.sheets.spec import (
     DATE_FORMAT,
@@ -107,6 +109,24 @@ class SheetLayout(SheetSpec):
         """The signed cells of one sheet row (values from column A), in signing order;
         a row too short gives blanks."""
         return [row[p - 1] if p <= len(row) else None for p in self.task_positions]
+
+    @cached_property
+    def _task_getter(self) -> Callable[[Sequence[object]], tuple[object, ...]]:
+        indexes = [p - 1 for p in self.task_positions]
+        if len(indexes) == 1:  # itemgetter of one index gives the item, not a tuple
+            return lambda row: (row[indexes[0]],)
+        return itemgetter(*indexes)
+
+    def task_values(self, row: Sequence[object]) -> tuple[object, ...]:
+        """``task_cells`` as a tuple, for any sequence: taken in one step when the row reaches
+        every signed column (as every row read whole does)."""
+        if len(row) >= self._last_task_position:
+            return self._task_getter(row)
+        return tuple(row[p - 1] if p <= len(row) else None for p in self.task_positions)
+
+    @cached_property
+    def _last_task_position(self) -> int:
+        return max(self.task_positions, default=0)
 
 
 _KNOWN: SheetSpec = SheetSpec(TASKS_SHEET, (*TASK_COLUMNS, *INPUT_COLUMNS, CHECK_COLUMN))
