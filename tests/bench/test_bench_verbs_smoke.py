@@ -14,8 +14,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import bench_verbs  # noqa: E402
+import extract_floor  # noqa: E402
 
 from collect_support import sheet_rows  # noqa: E402
+from kehoach.sheets import extract_layout as ex  # noqa: E402
 from kehoach.sheets import progress_layout as pl  # noqa: E402
 
 
@@ -32,6 +34,16 @@ def test_every_verb_runs_once_beside_the_floors(
     assert len(intake) == len(list((tmp_path / "TraLoi").glob("*.xlsx"))) > 0
     assert {r[3] for r in intake} == {pl.ACCEPTED}
     assert sheet_rows(tmp_path / "run" / "KeHoach2023.xlsm", pl.PROGRESS_SHEET)
+    # The extract floor wrote one workbook per agency file, with the same values.
+    assert "| `extract` |" in printed and "(extract) |" in printed
+    ours = sorted(p.name for p in (tmp_path / "GuiCoQuan").glob("*.xlsx"))
+    floor = sorted(p.name for p in (tmp_path / "extract-floor").glob("*.xlsx"))
+    assert floor == ours and len(ours) > 1
+    (ours_book,) = extract_floor.cells_of_file(tmp_path / "GuiCoQuan" / ours[0])
+    (floor_book,) = extract_floor.cells_of_file(tmp_path / "extract-floor" / ours[0])
+    assert floor_book == ours_book
+    sheets = dict(ours_book[1])
+    assert len(sheets) > 1 and sum(v is not None for r in sheets[ex.TASKS_SHEET] for v in r) > 50
 
 
 def test_report_ratios_are_against_the_floor_of_their_kind() -> None:

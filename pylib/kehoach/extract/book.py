@@ -31,8 +31,10 @@ Tests read the result with openpyxl and render it through LibreOffice.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import xlsxwriter
@@ -92,14 +94,20 @@ def extract_title(plan: Plan, agency: Agency) -> str:
 
 
 def extract_meta(
-    plan: Plan, extract: AgencyExtract, key: bytes, generated_at: datetime
+    plan: Plan,
+    extract: AgencyExtract,
+    key: bytes,
+    generated_at: datetime,
+    cells: Sequence[Sequence[Any]] | None = None,
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The hidden metadata of one agency workbook: fields (signature included) and the
-    (task id, row digest) list, in row order."""
+    (task id, row digest) list, in row order. ``cells``: the rows' locked cells when the
+    caller has them already (``row.cells(number)`` of each row)."""
     sign = row_signer(key)
-    tasks = [
-        (row.task_id, sign(row.cells(number))) for number, row in enumerate(extract.rows, start=1)
-    ]
+    if cells is None:
+        cells = [row.cells(number) for number, row in enumerate(extract.rows, start=1)]
+    rows = zip(extract.rows, cells, strict=True)
+    tasks = [(row.task_id, sign(row_cells)) for row, row_cells in rows]
     meta = {
         ex.META_FORMAT: ex.FORMAT_VERSION,
         ex.META_PLAN: plan.number,
@@ -146,9 +154,11 @@ def extract_bytes(
     )
     styles = _Styles(wb)
     job = _Job(plan, extract, options, generated_at)
-    _write_tasks(wb.add_worksheet(ex.TASKS_SHEET, _Sheet), styles, job)
+    # Each row's locked cells, built once: written, then signed.
+    cells = [row.cells(number) for number, row in enumerate(extract.rows, start=1)]
+    _write_tasks(wb.add_worksheet(ex.TASKS_SHEET, _Sheet), styles, job, cells)
     _write_guide(wb.add_worksheet(ex.GUIDE_SHEET), styles, job)
-    meta, tasks = extract_meta(plan, extract, key, generated_at)
+    meta, tasks = extract_meta(plan, extract, key, generated_at, cells)
     ws = wb.add_worksheet(ex.META_SHEET)
     for r, row in enumerate(meta_rows(meta, tasks)):
         for c, value in enumerate(row):
@@ -236,7 +246,14 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> 
         ws.write_string(row, col, str(value), fmt)
 
 
-def _write_tasks(ws: Worksheet, styles: _Styles, job: _Job) -> None:
+@lru_cache(maxsize=65_536)
+def _text_lines(text: str, width: float) -> int:
+    """``wrapped_lines`` of a task cell's text: the same texts recur in file after file (every
+    agency given a task carries its text), so each is measured once per run."""
+    return wrapped_lines(text, width, _CHARS_PER_WIDTH_UNIT)
+
+
+def _write_tasks(ws: Worksheet, styles: _Styles, job: _Job, cells: Sequence[Sequence[Any]]) -> None:
     plan, extract, options, generated_at = job.plan, job.extract, job.options, job.generated_at
     sheet = ex.CURRENT
     columns = sheet.columns
@@ -281,16 +298,25 @@ def _write_tasks(ws: Worksheet, styles: _Styles, job: _Job) -> None:
         )
     ws.set_row(ex.HEADER_ROW - 1, header_lines * _HEADER_LINE_POINTS)
     first = ex.FIRST_DATA_ROW
-    for offset, data in enumerate(extract.rows):
+    # Per column: its position, its format and its width (the row's height follows its text).
+    locked = [(pos[c.key], styles.locked[c.key], _width(c.key)) for c in ex.TASK_COLUMNS]
+    blank = [(pos[c.key], styles.inputs[c.key]) for c in ex.INPUT_COLUMNS]
+    check, check_fmt = pos["check"], styles.check
+    write_string, write_blank = ws.write_string, ws.write_blank
+    for offset, row_cells in enumerate(cells):
         row = first + offset  # Excel's row number; XlsxWriter counts from 0
         lines = 1
-        for col, value in zip(ex.TASK_COLUMNS, data.cells(offset + 1), strict=True):
-            _write_value(ws, row - 1, pos[col.key], value, styles.locked[col.key])
-            if isinstance(value, str) and value:
-                lines = max(lines, wrapped_lines(value, _width(col.key), _CHARS_PER_WIDTH_UNIT))
-        for col in ex.INPUT_COLUMNS:
-            ws.write_blank(row - 1, pos[col.key], None, styles.inputs[col.key])
-        ws.write_formula(row - 1, pos["check"], _check_formula(letters, row), styles.check, "")
+        for (at, fmt, width), value in zip(locked, row_cells, strict=True):
+            if type(value) is str and value:
+                write_string(row - 1, at, value, fmt)
+                lines = max(lines, _text_lines(value, width))
+            else:
+                _write_value(ws, row - 1, at, value, fmt)
+                if isinstance(value, str) and value:
+                    lines = max(lines, _text_lines(value, width))
+        for at, fmt in blank:
+            write_blank(row - 1, at, None, fmt)
+        ws.write_formula(row - 1, check, _check_formula(letters, row), check_fmt, "")
         if lines > 1:
             ws.set_row(row - 1, min(lines, MAX_ROW_LINES) * _LINE_POINTS)
     last = first + max(len(extract.rows), 1) - 1
