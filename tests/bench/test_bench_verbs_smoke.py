@@ -44,6 +44,39 @@ def test_every_verb_runs_once_beside_the_floors(
     assert floor_book == ours_book
     sheets = dict(ours_book[1])
     assert len(sheets) > 1 and sum(v is not None for r in sheets[ex.TASKS_SHEET] for v in r) > 50
+    # collect is also measured against its own floor, whose collected copy holds the returns,
+    # and every floor also on lxml.
+    assert "| `collect` |" in printed and "(collect) |" in printed and "on lxml" in printed
+    collected = sheet_rows(tmp_path / "collected" / "KeHoach2023.xlsm", pl.PROGRESS_SHEET)
+    assert len(collected) == len(
+        sheet_rows(tmp_path / "run" / "KeHoach2023.xlsm", pl.PROGRESS_SHEET)
+    )
+
+
+def test_the_collect_floor_loads_what_collect_reads_and_saves_what_it_writes() -> None:
+    medians = {
+        "read floor": 0.5,
+        "collected read floor": 0.9,
+        "collected write floor": 1.6,
+        "read floor (lxml)": 0.4,
+        "collected read floor (lxml)": 0.7,
+        "collected write floor (lxml)": 1.2,
+        "write floor": 0.8,
+    }
+    assert bench_verbs._floor(medians, bench_verbs.COLLECT, "") == pytest.approx(0.5 + 0.7)
+    assert bench_verbs._floor(medians, bench_verbs.COLLECT, " (lxml)") == pytest.approx(0.4 + 0.5)
+    assert bench_verbs._floor(medians, bench_verbs.WRITE, "") == 0.8
+
+
+def test_the_floors_run_openpyxl_as_kehoach_does_and_on_lxml(tmp_path: Path) -> None:
+    code = "import openpyxl.xml as x; print(x.LXML)"
+    seen = {}
+    for suffix, env in bench_verbs.floor_envs(tmp_path).items():
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        seen[suffix] = done.stdout.strip()
+    assert seen == {"": "False", bench_verbs.LXML: "True"}
 
 
 def test_report_ratios_are_against_the_floor_of_their_kind() -> None:
