@@ -112,3 +112,30 @@ def test_the_verbs_that_do_not_need_pandas_do_not_import_it() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_readme_table_gives_each_verb_against_its_own_floor() -> None:
+    report = {
+        "verbs": [
+            {"verb": "export", "kind": "read", "seconds": 0.6, "floor": 0.5, "ratio": 1.2,
+             "goal": 1.3},
+            {"verb": "collect", "kind": "write", "seconds": 3.0, "floor": 1.0, "ratio": 3.0,
+             "goal": 1.5},
+            {"verb": "collect", "kind": "collect", "seconds": 3.0, "floor": 2.0, "ratio": 1.5,
+             "goal": 1.5},
+        ],
+    }  # fmt: skip
+    lines = bench_verbs.readme_table(report).splitlines()
+    assert lines[2:] == [
+        "| `export` | 0.60 | load (0.50) | 1.20 | ≤ 1.3: met |",
+        "| `collect` | 3.00 | load + save of the master written (2.00) | 1.50 | ≤ 1.5: met |",
+    ]
+
+
+def test_the_readme_shows_every_verb_in_the_benchmarks_table() -> None:
+    readme = (BENCH.parent / "README.md").read_text(encoding="utf-8")
+    header = bench_verbs.readme_table({"verbs": []}).splitlines()[0]
+    assert header in readme
+    table = readme[readme.index(header) :].split("\n\n", 1)[0]
+    for verb in bench_verbs.VERBS:
+        assert f"| `{verb}` |" in table, verb
