@@ -239,12 +239,17 @@ class Collection:
         }
 
     def edits(self) -> list[Edit]:
-        """TienDo (only when it changed), LichSu's new rows, ThuThap (always): values only."""
+        """TienDo (only when it changed: the table, then its rows below cleared), LichSu's new
+        rows, ThuThap (always): values only."""
         out: list[Edit] = []
         for sheet in self.create_sheets:
             out.extend(_heading_edits(sheet))
         if self.progress_changed:
             out.append(WriteValues(pl.PROGRESS_SHEET, f"A{pl.FIRST_DATA_ROW}", self.progress))
+            # The table is written back without the rows an official cleared: the sheet's
+            # rows below it would keep stale copies of reports.
+            below = pl.FIRST_DATA_ROW + len(self.progress)
+            out.append(ClearRows(pl.PROGRESS_SHEET, below, last_column=len(pl.PROGRESS_COLUMNS)))
         if self.receipts:
             rows = [r.row(self.history_file) for r in self.receipts]
             out.append(WriteValues(pl.HISTORY_SHEET, f"A{self.history_row}", rows))
