@@ -502,8 +502,11 @@ def plan_collection(
     rows += sorted(loose, key=lambda r: int(r["_position"]))
     progress = tuple(tuple(r[k] for k in _PROGRESS_KEYS) for r in rows)
     _check_fits(pl.PROGRESS_SHEET, pl.FIRST_DATA_ROW + len(progress) - 1, len(fresh), file)
-    last = pl.FIRST_DATA_ROW + len(history_rows) + len(receipts) - 1
-    _check_fits(pl.HISTORY_SHEET, last, len(fresh), file)
+    # LichSu's new rows go below its last non-blank row: a row an official cleared in the
+    # middle is not counted in ``history_rows``, and writing after their count would overwrite
+    # the last receipt.
+    history_row = _last_filled_row(values.get(pl.HISTORY_SHEET)) + 1
+    _check_fits(pl.HISTORY_SHEET, history_row + len(receipts) - 1, len(fresh), file)
     return Collection(
         received_at=received_at,
         folder=folder,
@@ -512,10 +515,20 @@ def plan_collection(
         changes=tuple(changes),
         changed_cells=len(changes),
         receipts=tuple(receipts),
-        history_row=pl.FIRST_DATA_ROW + len(history_rows),
+        history_row=history_row,
         files=tuple(_with_note(results[o.name], o) for o in ordered),
         create_sheets=create,
     )
+
+
+def _last_filled_row(rows: Sequence[Sequence[Any]] | None) -> int:
+    """The Excel row of the last data row of a sheet's ``rows`` with a value, or the row above
+    the first data row when there is none."""
+    last = pl.FIRST_DATA_ROW - 1
+    for number, row in enumerate(rows or (), start=1):
+        if number >= pl.FIRST_DATA_ROW and any(not is_blank(v) for v in row):
+            last = number
+    return last
 
 
 def _check_fits(sheet: str, last_row: int, files: int, file: str | Path | None) -> None:
