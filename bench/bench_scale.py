@@ -8,7 +8,9 @@ of ``bench_collect`` (prepared once, kept in ``--work``). In a process of its ow
 started on a fresh copy of the master:
 
 - ``collect``: ``kehoach collect MASTER --from RETURNS`` (every file new);
-- ``summary``: ``kehoach summary MASTER --write`` on the master ``collect`` wrote;
+- ``summary``: ``kehoach summary MASTER`` (reads it, prints the summary) on the master
+  ``collect`` wrote;
+- ``summary --write``: ``kehoach summary MASTER --write`` on it (writes TongHop);
 - ``floor``: python-calamine reading every return's tasks and metadata sheets (what intake
   must read), then XlsxWriter writing one row per task row read, with the TienDo columns,
   into a workbook of its own.
@@ -96,7 +98,7 @@ def _run(kind: str, args: list[str], work: Path) -> dict[str, float]:
 
 
 def measure(agencies: int, tasks: int, work: Path, warm: bool = False) -> dict[str, Any]:
-    """The three runs at one size; with ``warm``, after the same three untimed (they fill the
+    """The four runs at one size; with ``warm``, after the same four untimed (they fill the
     bytecode cache in ``work``)."""
     import bench_collect
 
@@ -113,7 +115,9 @@ def measure(agencies: int, tasks: int, work: Path, warm: bool = False) -> dict[s
                 ["collect", str(copy), "--from", prepared["folder"], "--received-at", RECEIVED_AT],
                 work,
             )
-            summary = _run("summary", ["summary", str(copy), "--as-of", AS_OF, "--write"], work)
+            summary_args = ["summary", str(copy), "--as-of", AS_OF]
+            read = _run("summary", summary_args, work)
+            summary = _run("summary", [*summary_args, "--write"], work)
             floor_run = _run(
                 "floor",
                 [prepared["folder"], str(base / "ready.json"), str(run / "floor.xlsx")],
@@ -126,6 +130,7 @@ def measure(agencies: int, tasks: int, work: Path, warm: bool = False) -> dict[s
         "tasks": tasks,
         "rows": rows,
         "collect": collect,
+        "summary_read": read,
         "summary": summary,
         "floor": floor_run,
     }
@@ -134,19 +139,22 @@ def measure(agencies: int, tasks: int, work: Path, warm: bool = False) -> dict[s
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
         "| agencies / tasks | TienDo rows | floor CPU s (MB) | collect CPU s (MB) | ×floor "
-        "| summary --write CPU s (MB) | ×floor | ms per 1,000 rows: floor / collect / summary |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| summary CPU s (MB) | ×floor | summary --write CPU s (MB) | ×floor "
+        "| ms per 1,000 rows: floor / collect / summary / summary --write |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
-        f, c, s = r["floor"], r["collect"], r["summary"]
-        per = [1000 * x["cpu_s"] / r["rows"] * 1000 for x in (f, c, s)]
-        lines.append(
-            f"| {r['agencies']} / {r['tasks']} | {r['rows']:,} "
-            f"| {f['cpu_s']:.2f} ({f['peak_mb']:.0f}) | {c['cpu_s']:.2f} ({c['peak_mb']:.0f}) "
-            f"| {c['cpu_s'] / f['cpu_s']:.2f}× | {s['cpu_s']:.2f} ({s['peak_mb']:.0f}) "
-            f"| {s['cpu_s'] / f['cpu_s']:.2f}× | {per[0]:.0f} / {per[1]:.0f} / {per[2]:.0f} |"
-        )
+        f, c, s, w = r["floor"], r["collect"], r["summary_read"], r["summary"]
+        per = " / ".join(f"{1000 * x['cpu_s'] / r['rows'] * 1000:.0f}" for x in (f, c, s, w))
+        cells = [f"{r['agencies']} / {r['tasks']}", f"{r['rows']:,}", _run_cell(f)]
+        for x in (c, s, w):
+            cells += [_run_cell(x), f"{x['cpu_s'] / f['cpu_s']:.2f}×"]
+        lines.append("| " + " | ".join([*cells, per]) + " |")
     return "\n".join(lines)
+
+
+def _run_cell(run: dict[str, float]) -> str:
+    return f"{run['cpu_s']:.2f} ({run['peak_mb']:.0f})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,39 @@ def test_every_verb_runs_once_beside_the_floors(
     assert floor_book == ours_book
     sheets = dict(ours_book[1])
     assert len(sheets) > 1 and sum(v is not None for r in sheets[ex.TASKS_SHEET] for v in r) > 50
+    # collect is also measured against its own floor, whose collected copy holds the returns,
+    # and every floor also on lxml.
+    assert "| `collect` |" in printed and "(collect) |" in printed and "on lxml" in printed
+    collected = sheet_rows(tmp_path / "collected" / "KeHoach2023.xlsm", pl.PROGRESS_SHEET)
+    assert len(collected) == len(
+        sheet_rows(tmp_path / "run" / "KeHoach2023.xlsm", pl.PROGRESS_SHEET)
+    )
+
+
+def test_the_collect_floor_loads_what_collect_reads_and_saves_what_it_writes() -> None:
+    medians = {
+        "read floor": 0.5,
+        "collected read floor": 0.9,
+        "collected write floor": 1.6,
+        "read floor (lxml)": 0.4,
+        "collected read floor (lxml)": 0.7,
+        "collected write floor (lxml)": 1.2,
+        "write floor": 0.8,
+    }
+    assert bench_verbs._floor(medians, bench_verbs.COLLECT, "") == pytest.approx(0.5 + 0.7)
+    assert bench_verbs._floor(medians, bench_verbs.COLLECT, " (lxml)") == pytest.approx(0.4 + 0.5)
+    assert bench_verbs._floor(medians, bench_verbs.WRITE, "") == 0.8
+
+
+def test_the_floors_run_openpyxl_as_kehoach_does_and_on_lxml(tmp_path: Path) -> None:
+    code = "import openpyxl.xml as x; print(x.LXML)"
+    seen = {}
+    for suffix, env in bench_verbs.floor_envs(tmp_path).items():
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        seen[suffix] = done.stdout.strip()
+    assert seen == {"": "False", bench_verbs.LXML: "True"}
 
 
 def test_report_ratios_are_against_the_floor_of_their_kind() -> None:
@@ -79,3 +112,30 @@ def test_the_verbs_that_do_not_need_pandas_do_not_import_it() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_readme_table_gives_each_verb_against_its_own_floor() -> None:
+    report = {
+        "verbs": [
+            {"verb": "export", "kind": "read", "seconds": 0.6, "floor": 0.5, "ratio": 1.2,
+             "goal": 1.3},
+            {"verb": "collect", "kind": "write", "seconds": 3.0, "floor": 1.0, "ratio": 3.0,
+             "goal": 1.5},
+            {"verb": "collect", "kind": "collect", "seconds": 3.0, "floor": 2.0, "ratio": 1.5,
+             "goal": 1.5},
+        ],
+    }  # fmt: skip
+    lines = bench_verbs.readme_table(report).splitlines()
+    assert lines[2:] == [
+        "| `export` | 0.60 | load (0.50) | 1.20 | ≤ 1.3: met |",
+        "| `collect` | 3.00 | load + save of the master written (2.00) | 1.50 | ≤ 1.5: met |",
+    ]
+
+
+def test_the_readme_shows_every_verb_in_the_benchmarks_table() -> None:
+    readme = (BENCH.parent / "README.md").read_text(encoding="utf-8")
+    header = bench_verbs.readme_table({"verbs": []}).splitlines()[0]
+    assert header in readme
+    table = readme[readme.index(header) :].split("\n\n", 1)[0]
+    for verb in bench_verbs.VERBS:
+        assert f"| `{verb}` |" in table, verb

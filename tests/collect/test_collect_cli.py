@@ -307,3 +307,64 @@ def test_rebuild_refuses_collected_rows_under_other_headers(
     err = capsys.readouterr().err
     assert pl.HISTORY_SHEET in err and "E3" in err and "Ngày báo cáo" in err
     assert returned.master.read_bytes() == before
+
+
+def test_a_progress_row_an_official_cleared_leaves_no_stale_row_behind(
+    returned: Returned, source: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TienDo is rewritten from its non-blank rows: when an official cleared a row, the table
+    written back is one row shorter than the sheet was, and the row below it must not keep a
+    copy of a report (the same task and agency twice)."""
+    from collect_support import LATER
+    from returns_corpus import fill
+
+    collect(returned)
+    before = progress(returned.master)
+    assert len(before) == 3
+    wb = load_workbook(returned.master, keep_vba=True)
+    ws = wb[pl.PROGRESS_SHEET]
+    for cell in ws[pl.FIRST_DATA_ROW]:
+        cell.value = None  # the official cleared the first report
+    save_xlsm(wb, returned.master)
+    stp = (source[1] / "So-Tu-phap.xlsx").read_bytes()
+    (returned.returns / "So-Tu-phap (thang 11).xlsx").write_bytes(fill(stp, {6: LATER}))
+    capsys.readouterr()
+    collect(returned)
+    after = progress(returned.master)
+    pairs = [(r["task_id"], r["agency"]) for r in after]
+    assert len(pairs) == len(set(pairs)) == 2
+    kept = {(r["task_id"], r["agency"]) for r in before[1:]}
+    assert set(pairs) == kept
+    rows = sheet_rows(returned.master, pl.PROGRESS_SHEET)
+    assert len(rows) == 2  # nothing left below the table
+    stp_row = next(r for r in after if r["agency"] == "STP")
+    assert stp_row["percent"] == 80 and stp_row["file"] == "So-Tu-phap (thang 11).xlsx"
+
+
+def test_a_receipt_an_official_cleared_in_lichsu_does_not_get_the_next_one_written_over_another(
+    returned: Returned, source: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LichSu is appended to below its last row: a row cleared in the middle does not move
+    the next run's receipts up over the last one (the register that makes a file known)."""
+    from collect_support import LATER
+    from returns_corpus import fill
+
+    collect(returned)
+    before = sheet_rows(returned.master, pl.HISTORY_SHEET)
+    assert len(before) == 3
+    wb = load_workbook(returned.master, keep_vba=True)
+    for cell in wb[pl.HISTORY_SHEET][pl.FIRST_DATA_ROW + 1]:
+        cell.value = None  # the official cleared the second receipt
+    save_xlsm(wb, returned.master)
+    stp = (source[1] / "So-Tu-phap.xlsx").read_bytes()
+    (returned.returns / "So-Tu-phap (thang 11).xlsx").write_bytes(fill(stp, {6: LATER}))
+    capsys.readouterr()
+    collect(returned)
+    after = sheet_rows(returned.master, pl.HISTORY_SHEET)
+    assert [r[1] for r in after] == [
+        before[0][1],
+        before[2][1],
+        "So-Tu-phap (thang 11).xlsx",
+    ]
+    ws = load_workbook(returned.master)[pl.HISTORY_SHEET]
+    assert ws.cell(pl.FIRST_DATA_ROW + 3, 2).value == "So-Tu-phap (thang 11).xlsx"  # below

@@ -243,3 +243,24 @@ def test_core_does_not_import_xlwings() -> None:
     code = "import sys, kehoach.mail.send, kehoach.mail.compose; print('xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_composed_message_is_the_mime_a_receiver_parses_and_writes_back_unchanged() -> None:
+    """compose parses only the headers it wrote over the generated MIME body; what a
+    transport writes is that text, and a mail program that parses it whole writes the same
+    bytes back: no header refolded, no part encoded twice."""
+    from email import policy as email_policy
+
+    raw = cover(data=bytes(range(256)) * 200)  # an attachment of many base64 lines
+    whole = parse(raw)
+    assert whole.as_bytes(policy=email_policy.SMTP) == raw
+    assert attachments(whole) == [
+        ("Ủy ban nhân dân huyện Ba Bể - KH 365.xlsx", bytes(range(256)) * 200)
+    ]
+    assert [p.get_content_type() for p in whole.walk()] == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]

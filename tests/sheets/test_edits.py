@@ -162,3 +162,31 @@ def test_written_rows_grow_in_one_pass_over_the_sheet(monkeypatch: Any) -> None:
     heights = [ws.row_dimensions[r].height for r in range(2, 402)]
     assert heights[0] is None and heights[1] is not None and heights[1] > 15
     assert heights[1::2] == [heights[1]] * 200
+
+
+def test_a_row_grows_to_every_wrapped_text_in_it_and_new_cells_take_their_columns_style() -> None:
+    """A written row grows to the tallest wrapped text of the whole row: a new cell wraps when
+    its column does, and a wrapped cell beside the written block counts too. Each new cell gets
+    a style of its own: the date format given to one is not given to its neighbours."""
+    from openpyxl.styles import Alignment
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TienDo"
+    for letter in "BCE":
+        ws.column_dimensions[letter].width = 10
+    ws.column_dimensions["B"].number_format = "0"
+    ws.column_dimensions["C"].alignment = Alignment(wrap_text=True)
+    long = "một hai ba bốn năm sáu bảy tám chín mười mười một mười hai"
+    ws["E5"] = long
+    ws["E5"].alignment = Alignment(wrap_text=True)
+    rows = [["x", date(2023, 9, 30), long], ["x", 7, "ngắn"], ["x", 8, "ngắn"]]
+    apply_to_workbook(wb, [WriteValues("TienDo", "A4", rows)])
+    heights = [ws.row_dimensions[r].height for r in (4, 5, 6)]
+    assert heights[0] is not None and heights[0] >= 4 * 15  # C4 wraps as its column does
+    assert heights[1] == heights[0]  # E5, beside the block, is as long
+    assert heights[2] is None  # nothing wraps in row 6
+    assert ws["B4"].number_format == "dd/mm/yyyy"
+    assert [ws[f"B{r}"].number_format for r in (5, 6)] == ["0", "0"]
+    assert ws["C5"].alignment.wrap_text and not ws["A5"].alignment.wrap_text

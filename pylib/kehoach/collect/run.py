@@ -239,12 +239,17 @@ class Collection:
         }
 
     def edits(self) -> list[Edit]:
-        """TienDo (only when it changed), LichSu's new rows, ThuThap (always): values only."""
+        """TienDo (only when it changed: the table, then its rows below cleared), LichSu's new
+        rows, ThuThap (always): values only."""
         out: list[Edit] = []
         for sheet in self.create_sheets:
             out.extend(_heading_edits(sheet))
         if self.progress_changed:
             out.append(WriteValues(pl.PROGRESS_SHEET, f"A{pl.FIRST_DATA_ROW}", self.progress))
+            # The table is written back without the rows an official cleared: the sheet's
+            # rows below it would keep stale copies of reports.
+            below = pl.FIRST_DATA_ROW + len(self.progress)
+            out.append(ClearRows(pl.PROGRESS_SHEET, below, last_column=len(pl.PROGRESS_COLUMNS)))
         if self.receipts:
             rows = [r.row(self.history_file) for r in self.receipts]
             out.append(WriteValues(pl.HISTORY_SHEET, f"A{self.history_row}", rows))
@@ -497,8 +502,11 @@ def plan_collection(
     rows += sorted(loose, key=lambda r: int(r["_position"]))
     progress = tuple(tuple(r[k] for k in _PROGRESS_KEYS) for r in rows)
     _check_fits(pl.PROGRESS_SHEET, pl.FIRST_DATA_ROW + len(progress) - 1, len(fresh), file)
-    last = pl.FIRST_DATA_ROW + len(history_rows) + len(receipts) - 1
-    _check_fits(pl.HISTORY_SHEET, last, len(fresh), file)
+    # LichSu's new rows go below its last non-blank row: a row an official cleared in the
+    # middle is not counted in ``history_rows``, and writing after their count would overwrite
+    # the last receipt.
+    history_row = _last_filled_row(values.get(pl.HISTORY_SHEET)) + 1
+    _check_fits(pl.HISTORY_SHEET, history_row + len(receipts) - 1, len(fresh), file)
     return Collection(
         received_at=received_at,
         folder=folder,
@@ -507,10 +515,20 @@ def plan_collection(
         changes=tuple(changes),
         changed_cells=len(changes),
         receipts=tuple(receipts),
-        history_row=pl.FIRST_DATA_ROW + len(history_rows),
+        history_row=history_row,
         files=tuple(_with_note(results[o.name], o) for o in ordered),
         create_sheets=create,
     )
+
+
+def _last_filled_row(rows: Sequence[Sequence[Any]] | None) -> int:
+    """The Excel row of the last data row of a sheet's ``rows`` with a value, or the row above
+    the first data row when there is none."""
+    last = pl.FIRST_DATA_ROW - 1
+    for number, row in enumerate(rows or (), start=1):
+        if number >= pl.FIRST_DATA_ROW and any(not is_blank(v) for v in row):
+            last = number
+    return last
 
 
 def _check_fits(sheet: str, last_row: int, files: int, file: str | Path | None) -> None:

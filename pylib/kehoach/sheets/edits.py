@@ -12,7 +12,6 @@ Text is always written as text: a string that starts like a formula ("=", "+", "
 from __future__ import annotations
 
 from collections.abc import Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -168,18 +168,23 @@ class _ColumnStyles:
     cell shows in the column's number format (openpyxl writes it with the default style)."""
 
     def __init__(self, ws: Worksheet) -> None:
-        self._spans: list[tuple[int, int, Any]] = []
+        self._spans: list[tuple[int, int, StyleArray]] = []
         for dim in ws.column_dimensions.values():
             if dim.has_style:
                 # min/max come from a loaded file; a dimension made in memory has its letter.
                 first = dim.min or column_index_from_string(dim.index)
                 self._spans.append((first, dim.max or first, dim._style))
+        self._by_column: dict[int, StyleArray | None] = {}
 
     def give(self, cell: Cell) -> None:
-        for first, last, style in self._spans:
-            if first <= cell.column <= last:
-                cell._style = copy(style)
-                return
+        column = cell.column
+        if column not in self._by_column:
+            self._by_column[column] = next(
+                (style for first, last, style in self._spans if first <= column <= last), None
+            )
+        style = self._by_column[column]
+        if style is not None:
+            cell._style = StyleArray(style)  # each cell its own: a later format changes one
 
 
 HEADER_FILL = "D9D9D9"
@@ -217,18 +222,48 @@ def grow_row(ws: Worksheet, row: int, last_column: int | None = None) -> None:
 
     ``last_column``: the sheet's ``max_column``, when the caller grows many rows (openpyxl
     counts it over every cell of the sheet each time it is asked)."""
-    lines = 1
-    right = ws.max_column if last_column is None else last_column
-    for cell in next(ws.iter_rows(min_row=row, max_row=row, max_col=right)):
-        if isinstance(cell.value, str) and cell.value and cell.alignment.wrap_text:
-            dim = ws.column_dimensions.get(get_column_letter(cell.column))
-            width = dim.width if dim is not None and dim.width else 8.43
-            lines = max(
-                lines, wrapped_lines(cell.value, width - 1, CHARS_PER_WIDTH_UNIT, whole_words=True)
-            )
-    height = ws.row_dimensions[row].height
-    if lines > 1 and (height is None or height < lines * LINE_POINTS):
-        ws.row_dimensions[row].height = lines * LINE_POINTS
+    _RowGrower(ws, ws.max_column if last_column is None else last_column).grow(row)
+
+
+class _RowGrower:
+    """``grow_row`` for many rows of one sheet: the columns' widths and which alignments wrap
+    are looked up once, and the row's cells are read without creating the empty ones."""
+
+    def __init__(self, ws: Worksheet, last_column: int) -> None:
+        self._ws = ws
+        self._columns = range(1, last_column + 1)
+        self._widths: dict[int, float] = {}
+        self._wraps: dict[int, bool] = {}
+
+    def _width(self, column: int) -> float:
+        if column not in self._widths:
+            dim = self._ws.column_dimensions.get(get_column_letter(column))
+            self._widths[column] = dim.width if dim is not None and dim.width else 8.43
+        return self._widths[column]
+
+    def _wraps_text(self, cell: Cell) -> bool:
+        if cell._style is None:  # a merged cell's covered part
+            return bool(cell.alignment.wrap_text)
+        alignment_id = cell._style.alignmentId
+        if alignment_id not in self._wraps:
+            self._wraps[alignment_id] = bool(cell.alignment.wrap_text)
+        return self._wraps[alignment_id]
+
+    def grow(self, row: int) -> None:
+        cells = self._ws._cells
+        lines = 1
+        for column in self._columns:
+            cell = cells.get((row, column))
+            if cell is None:
+                continue
+            value = cell.value
+            if isinstance(value, str) and value and self._wraps_text(cell):
+                width = self._width(column) - 1
+                wrapped = wrapped_lines(value, width, CHARS_PER_WIDTH_UNIT, whole_words=True)
+                lines = max(lines, wrapped)
+        height = self._ws.row_dimensions[row].height
+        if lines > 1 and (height is None or height < lines * LINE_POINTS):
+            self._ws.row_dimensions[row].height = lines * LINE_POINTS
 
 
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
@@ -275,9 +310,9 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                         cell.number_format = date_format(value)
                     if looks_like_formula(value):
                         cell.data_type = "s"  # openpyxl would take "=…" for a formula
-            right = ws.max_column
+            grower = _RowGrower(ws, ws.max_column)
             for r in range(len(edit.rows)):
-                grow_row(ws, top + r, right)
+                grower.grow(top + r)
         elif isinstance(edit, FormatTable):
             _format_table(ws, edit)
         elif isinstance(edit, Fill):
