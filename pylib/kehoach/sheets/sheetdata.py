@@ -70,7 +70,7 @@ def workbook_contents(
 def loaded_for_writing(
     path: Path, *, sheets: Collection[str] | None = None, carry: Mapping[str, int] | None = None
 ) -> tuple[Workbook, dict[str, SheetValues]]:
-    """The workbook at ``path`` loaded in full (VBA kept), to be edited and saved, and the
+    """The workbook at ``path`` loaded with openpyxl (VBA kept), to be edited and saved, and the
     values of its ``sheets`` (every sheet when None) as ``workbook_values`` gives them, taken
     from that one load: a verb that reads the master and then writes it parses it once.
 

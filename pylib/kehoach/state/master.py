@@ -238,7 +238,7 @@ def state_for_writing(
     sheets: Collection[str] | None = None,
     carry: Mapping[str, int] | None = CARRIED_SHEETS,
 ) -> tuple[Workbook, MasterState]:
-    """The master at ``path`` loaded in full (VBA kept) to be edited and saved, and its state
+    """The master at ``path`` loaded with openpyxl (VBA kept) to be edited and saved, and its state
     taken from that same load: a verb that reads the master and then writes it parses it once.
     Formulas are read as their text, as ``read_state`` reads them by default. The sheets of
     ``carry`` (by default the collected ones, which only ``collect`` and ``build`` write) are
