@@ -28,6 +28,7 @@ from kehoach.workbook.xlsm import package_problems, save_xlsm, vba_modules
 from lo_support import SOFFICE, soffice_convert
 
 COLLECTED = list(pl.COLLECTED_SHEETS)
+GENERATED = "2023-07-01T08:00:00"
 VERBS: dict[str, list[str]] = {
     "summary --write": ["summary", "{}", "--as-of", "2023-12-31", "--write"],
     "check --write": ["check", "{}", "--write"],
@@ -103,6 +104,42 @@ def test_summary_write_keeps_every_collected_cell_and_its_look(
     assert read_state(path).sheets.keys() == read_state(collected).sheets.keys()
     assert package_problems(path, reference=collected) == []
     assert vba_modules(path) == vba_modules(collected)
+
+
+@pytest.fixture
+def carrying(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The sheets each load of the run left the data rows of out, one set per load."""
+    import kehoach.sheets.carried as carried_module
+
+    real = carried_module.load_carrying
+    loads: list[set[str]] = []
+
+    def spy(path: Path, carry: Any) -> Any:
+        wb, carried = real(path, carry)
+        loads.append({s.name for s in carried.sheets})
+        return wb, carried
+
+    monkeypatch.setattr(carried_module, "load_carrying", spy)
+    return loads
+
+
+def test_mail_and_extract_carry_the_collected_sheets(
+    collected: Path, tmp_path: Path, carrying: list[set[str]]
+) -> None:
+    from kehoach.sheets import extract_layout as ex
+    from kehoach.sheets import mail_layout as ml
+
+    path = copy(collected, tmp_path, "m")
+    files = collected.parent / "work" / "GuiCoQuan"
+    assert main(["mail", str(path), "--files", str(files), "--eml-dir", str(tmp_path / "eml")]) == 0
+    out = tmp_path / "GuiCoQuan"
+    assert main(["extract", str(path), "--out", str(out), "--generated-at", GENERATED]) == 0
+    assert carrying == [set(COLLECTED), set(COLLECTED)]  # mail's load, extract's manifest
+    assert cells(path, COLLECTED) == cells(collected, COLLECTED)
+    state = read_state(path)
+    assert len(state.register(ml.LOG_SHEET)) == len(list((tmp_path / "eml").glob("*.eml"))) > 0
+    assert len(state.register(ex.MANIFEST_SHEET)) == len(list(out.glob("*.xlsx"))) > 0
+    assert package_problems(path, reference=collected) == []
 
 
 def test_the_shared_strings_of_a_master_saved_by_excel_are_kept(
