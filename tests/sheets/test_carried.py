@@ -160,3 +160,30 @@ def test_a_sheet_without_data_rows_is_not_carried(tmp_path: Path) -> None:
     _, carried = load_carrying(path, {"So": 100, "TongHop": FIRST, "Không có": FIRST})
     assert carried.sheets == ()
     assert carried.refused == {"So": "không có dòng dữ liệu", "TongHop": "không có dòng dữ liệu"}
+
+
+def test_a_part_with_prefixed_elements_is_loaded_in_full(tmp_path: Path) -> None:
+    """Some writers name the elements with a prefix (``<x:sheetData>``): valid, but not what
+    the scan looks for; the sheet is loaded and saved in full."""
+    import zipfile
+
+    from kehoach.sheets.carried import package_sheets
+
+    path = sample(tmp_path / "src")
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+        part = package_sheets(z)["So"]
+    main = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    parts[part] = (
+        parts[part]
+        .replace(b"<sheetData>", b"<x:sheetData " + main + b">")
+        .replace(b"</sheetData>", b"</x:sheetData>")
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    wb, carried = load_carrying(path, {"So": FIRST})
+    assert carried.sheets == () and carried.refused == {"So": "không thấy phần tử sheetData"}
+    assert wb["So"].max_row == FIRST + 39
+    fast, slow = save_both(path, tmp_path, {"So": FIRST})
+    assert cells(fast) == cells(slow) and cells(fast)["So"] == cells(path)["So"]

@@ -15,11 +15,12 @@ after the save: cell styles are indices into ``cellXfs``, which openpyxl writes 
 order it read them (new styles appended); shared strings are indices into the original's
 string table, which the save copies over unchanged (openpyxl writes its own strings inline and
 no table). A sheet whose data rows openpyxl needs is loaded in full instead, the reason kept in
-``Carried.refused``: a merged range, a hyperlink, a comment or a table reaching its data rows
-(openpyxl attaches those to cells), data rows with an outline level (openpyxl derives the
-sheet's outline from its rows), a row without its number, a part that names its elements with
-a prefix, or no data rows at all. The decompression of a sheet's part is streamed; a part is
-never held whole.
+``Carried.refused``: a hyperlink, a comment or a table (openpyxl attaches those to cells), a
+merged range reaching its data rows (openpyxl makes cells of it), data rows with an outline
+level (openpyxl derives the sheet's outline from its rows), a row without its number, a part
+that names its elements with a prefix (no ``<sheetData``), more than 16 MB before the data
+rows, or no data rows at all. The decompression of a sheet's part is streamed; a part is never
+held whole.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ OFFICE_DOCUMENT_REL = _DOC_REL + "/officeDocument"
 WORKSHEET_REL = _DOC_REL + "/worksheet"
 SHARED_STRINGS_REL = _DOC_REL + "/sharedStrings"
 
+# What comes before the data rows (the sheet's settings, title, note and header rows) is a few
+# kilobytes; a part that has not reached them after this many bytes is not carried.
+_HEAD_LIMIT = 1 << 24
 _SHEET_DATA = b"<sheetData"
 _SHEET_DATA_END = b"</sheetData>"
 _ROW_TAG = re.compile(rb"<row\b[^>]*>")
@@ -160,7 +164,10 @@ def _scan(entry: IO[bytes], first_row: int) -> tuple[bytes, int, int, bytes, byt
     while start < 0:  # the head: a few rows, read until the first data row's tag
         chunk = entry.read(CHUNK)
         if not chunk:
-            return "không có dòng dữ liệu"
+            has_rows = head.find(_SHEET_DATA) >= 0
+            return "không có dòng dữ liệu" if has_rows else "không thấy phần tử sheetData"
+        if len(head) > _HEAD_LIMIT:
+            return "phần trước các dòng dữ liệu quá dài"
         head += chunk
         opened = head.find(_SHEET_DATA)
         if opened < 0:
@@ -269,7 +276,8 @@ def _rels_of(part: str) -> str:
 
 
 def package_sheets(z: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet name → its part in the package ``z`` (through workbook.xml and its rels)."""
+    """Worksheet name → its part in the package ``z`` (through workbook.xml and its rels), for
+    the sheets whose part is there."""
     book = _workbook_part(z)
     if book is None or book not in z.namelist():
         return {}
@@ -280,9 +288,10 @@ def package_sheets(z: zipfile.ZipFile) -> dict[str, str]:
     }
     out: dict[str, str] = {}
     rid_attr = f"{{{_DOC_REL}}}id"
+    present = set(z.namelist())
     for sheet in ElementTree.fromstring(z.read(book)).iter(f"{{{_MAIN_NS}}}sheet"):
         part = parts.get(sheet.get(rid_attr, ""))
-        if part is not None:
+        if part is not None and part in present:  # openpyxl skips a sheet without its part
             out[sheet.get("name", "")] = part
     return out
 
