@@ -89,8 +89,8 @@ def rewrite(saved: Path, out: Path, changed: Mapping[str, bytes], carried: Carri
                 if name in changed:
                     dst.writestr(_entry(name), changed.pop(name))
                 elif name in by_part:
-                    assert old is not None
-                    _splice(new.read(info), old, by_part[name], dst, name)
+                    assert old is not None and carried is not None
+                    _splice(new.read(info), old, by_part[name], dst, name, carried.source)
                 else:
                     big = info.file_size > _ZIP64_FROM
                     sink = dst.open(_entry(name), "w", force_zip64=big)
@@ -112,20 +112,29 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 def _splice(
-    part: bytes, old: zipfile.ZipFile, sheet: CarriedSheet, dst: zipfile.ZipFile, name: str
+    part: bytes,
+    old: zipfile.ZipFile,
+    sheet: CarriedSheet,
+    dst: zipfile.ZipFile,
+    name: str,
+    source: Path,
 ) -> None:
-    """Write ``part`` (openpyxl's, without the data rows) with the original's data rows and
-    dimension into ``dst`` as ``name``."""
+    """Write ``part`` (openpyxl's, without the data rows) with the data rows and dimension of
+    the original ``old`` (the file ``source``) into ``dst`` as ``name``."""
     close = _SHEET_DATA.search(part)
     if close is None:
-        raise WorkbookError(f"Không tìm thấy vùng dữ liệu của trang «{sheet.name}» khi ghi.")
+        raise WorkbookError(
+            f"Không tìm thấy vùng dữ liệu của trang «{sheet.name}» khi ghi: không ghi gì.",
+            file=source,
+        )
     head, tail = part[: close.start()], part[close.end() :]
     opened = close[0] != b"</sheetData>"  # <sheetData/>: openpyxl wrote no row
     for row in _ROW_NUMBER.finditer(head):
         if int(row[1]) >= sheet.first_row:
             raise WorkbookError(
                 f"Lệnh vừa chạy đã ghi vào dòng {int(row[1])} của trang «{sheet.name}», trang "
-                "này được giữ nguyên khi ghi: không ghi gì (lỗi chương trình, xin báo lại)."
+                "này được giữ nguyên khi ghi: không ghi gì (lỗi chương trình, xin báo lại).",
+                file=source,
             )
     head = _DIMENSION.sub(lambda _: sheet.dimension, head, count=1)
     with dst.open(_entry(name), "w", force_zip64=True) as sink:
@@ -135,7 +144,8 @@ def _splice(
         if after != b"</sheetData>":
             raise WorkbookError(
                 f"Trang «{sheet.name}» của workbook đã khác lúc đọc: không ghi gì. Hãy chạy lại "
-                "lệnh."
+                "lệnh.",
+                file=source,
             )
         sink.write(b"</sheetData>" + tail)
 
@@ -151,7 +161,8 @@ def _add_strings(
     if shared_strings_part(new) is not None or strings in new.namelist():
         raise WorkbookError(
             "Bản ghi mới đã có bảng chuỗi dùng chung riêng; không ghép được các dòng giữ "
-            "nguyên (lỗi chương trình, xin báo lại). Không ghi gì."
+            "nguyên (lỗi chương trình, xin báo lại). Không ghi gì.",
+            file=old.filename,
         )
     rels = changed.get(_WORKBOOK_RELS) or new.read(_WORKBOOK_RELS)
     types = changed.get(_CONTENT_TYPES) or new.read(_CONTENT_TYPES)
