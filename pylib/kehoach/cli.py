@@ -241,14 +241,12 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int, str], None]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.extract.files import SHEETS_READ, extract_inputs, generate_extracts
     from kehoach.extract.manifest import manifest_edits, summary_text
     from kehoach.extract.signing import key_id
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.extract_layout import MANIFEST_SHEET
-    from kehoach.state.master import read_state
+    from kehoach.state.master import read_state, state_for_writing
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
@@ -259,7 +257,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     del state
     generated_at = args.generated_at or datetime.now().replace(microsecond=0)
     if inputs.new_key:  # kept in the master before any file is signed with it
-        wb = load_workbook(path, keep_vba=True)
+        wb = state_for_writing(path, sheets=())[0]  # the collected sheets' rows left out
         apply_to_workbook(wb, inputs.key_edits())
         save_xlsm(wb, path)
     out = Path(args.out)
@@ -273,7 +271,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         agencies=args.agency,
         progress=_progress_bar(sys.stderr),
     )
-    wb = load_workbook(path, keep_vba=True)
+    wb = state_for_writing(path, sheets=())[0]
     apply_to_workbook(wb, manifest_edits(manifest, str(out.resolve())))
     save_xlsm(wb, path)
     if args.json:

@@ -306,11 +306,11 @@ def test_a_save_killed_midway_leaves_a_temporary_the_next_run_removes(
             sys.executable,
             "-c",
             "import sys, time, kehoach.workbook.xlsm as x\n"
-            "real = x._pack\n"
-            "def slow(parts):\n"
+            "real = x.package_problems\n"
+            "def slow(*args, **kwargs):\n"
             "    sys.stderr.write('writing\\n'); sys.stderr.flush(); time.sleep(60)\n"
-            "    return real(parts)\n"
-            "x._pack = slow\n"
+            "    return real(*args, **kwargs)\n"
+            "x.package_problems = slow\n"
             "from kehoach.cli import main\n"
             "main(sys.argv[1:])",
             "gaps",

@@ -68,23 +68,37 @@ def workbook_contents(
 
 
 def loaded_for_writing(
-    path: Path, *, sheets: Collection[str] | None = None
+    path: Path, *, sheets: Collection[str] | None = None, carry: Mapping[str, int] | None = None
 ) -> tuple[Workbook, dict[str, SheetValues]]:
-    """The workbook at ``path`` loaded in full (VBA kept), to be edited and saved, and the
+    """The workbook at ``path`` loaded with openpyxl (VBA kept), to be edited and saved, and the
     values of its ``sheets`` (every sheet when None) as ``workbook_values`` gives them, taken
-    from that one load: a verb that reads the master and then writes it parses it once."""
+    from that one load: a verb that reads the master and then writes it parses it once.
+
+    ``carry`` (sheet name → first data row): sheets the caller does not write, loaded without
+    their data rows when they can be (``kehoach.sheets.carried.load_carrying``; the save puts
+    them back); the values of those of them in ``sheets`` come from a read-only reading of
+    just them, the same values."""
+    from kehoach.sheets.carried import carried_names, load_carrying
+
     if not path.is_file():
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
-        wb = load_workbook(path, keep_vba=True)
+        if carry:
+            wb, carried = load_carrying(path, carry)
+        else:
+            wb, carried = load_workbook(path, keep_vba=True), None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
+    left_out = set(carried_names(carried))
     values: dict[str, SheetValues] = {
         ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
         for ws in wb.worksheets
-        if sheets is None or ws.title in sheets
+        if (sheets is None or ws.title in sheets) and ws.title not in left_out
     }
-    return wb, values
+    wanted = [name for name in left_out if sheets is None or name in sheets]
+    if wanted:
+        values.update(workbook_contents(path, sheets=wanted)[0])
+    return wb, {ws.title: values[ws.title] for ws in wb.worksheets if ws.title in values}
 
 
 def is_blank(value: Any) -> bool:

@@ -71,6 +71,13 @@ REGISTER_FIRST_ROWS: Mapping[str, int] = MappingProxyType(
 )
 
 
+# The sheets collection writes and no other verb but ``build`` does, by their first data rows:
+# a verb that writes the master leaves their data rows out of its load (``state_for_writing``).
+CARRIED_SHEETS: Mapping[str, int] = MappingProxyType(
+    {sheet: pl.FIRST_DATA_ROW for sheet in pl.COLLECTED_SHEETS}
+)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One row of «Cài đặt»: its value as typed and the cell that holds it ("B5")."""
@@ -226,11 +233,17 @@ def read_state(
 
 
 def state_for_writing(
-    path: Path, *, sheets: Collection[str] | None = None
+    path: Path,
+    *,
+    sheets: Collection[str] | None = None,
+    carry: Mapping[str, int] | None = CARRIED_SHEETS,
 ) -> tuple[Workbook, MasterState]:
-    """The master at ``path`` loaded in full (VBA kept) to be edited and saved, and its state
+    """The master at ``path`` loaded with openpyxl (VBA kept) to be edited and saved, and its state
     taken from that same load: a verb that reads the master and then writes it parses it once.
-    Formulas are read as their text, as ``read_state`` reads them by default."""
-    wb, values = loaded_for_writing(path, sheets=sheets)
+    Formulas are read as their text, as ``read_state`` reads them by default. The sheets of
+    ``carry`` (by default the collected ones, which only ``collect`` and ``build`` write) are
+    loaded without their data rows when they can be, and put back as they were by the save
+    (``sheetdata.loaded_for_writing``); the state holds their values all the same."""
+    wb, values = loaded_for_writing(path, sheets=sheets, carry=carry)
     names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
     return wb, state_from_values(values, names, file=path)

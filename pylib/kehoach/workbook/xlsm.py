@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ from xml.etree import ElementTree
 from kehoach.common.atomic import temp_prefix
 from kehoach.common.errors import BuildError, WorkbookError, open_error_text
 from kehoach.common.planyears import PlanYears
+from kehoach.sheets.carried import Carried, carried_of
 
 if TYPE_CHECKING:
     from kehoach.agencies.directory import Directory
@@ -455,10 +456,12 @@ def save_xlsm(
     """Save ``wb`` (loaded from ``path`` with ``keep_vba=True``) over ``path``, safely.
 
     Writes a temporary file in the same folder, puts back the ribbon relationship if openpyxl
-    dropped it, checks that the VBA project and the ribbon are byte-identical to the file being
-    replaced, copies that file into ``backup_dir`` (default: ``backup/`` beside it; the newest
-    ``keep_backups`` are kept), then replaces it in one step, retrying while Windows holds it.
-    The master is never left half-written. Returns the backup's path.
+    dropped it and the data rows of the sheets ``wb`` was loaded without
+    (:func:`kehoach.sheets.carried.load_carrying`; :mod:`kehoach.workbook.splice`), checks
+    that the VBA project and the ribbon are byte-identical to the file being replaced, copies
+    that file into ``backup_dir`` (default: ``backup/`` beside it; the newest ``keep_backups``
+    are kept), then replaces it in one step, retrying while Windows holds it. The master is
+    never left half-written. Returns the backup's path.
 
     Raises :class:`WorkbookError` naming the file when it cannot be read, written or checked.
     """
@@ -471,8 +474,8 @@ def save_xlsm(
     try:
         try:
             wb.save(tmp)
-            tmp.write_bytes(_pack(_restore_ribbon(_read_parts(tmp), before)))
-        except OSError as err:
+            _complete_saved(tmp, path, before, carried_of(wb))
+        except (OSError, zipfile.BadZipFile) as err:
             raise WorkbookError(f"Không ghi được tệp tạm: {err}", file=tmp) from err
         problems = package_problems(tmp, reference=before)
         if problems:
@@ -485,6 +488,28 @@ def save_xlsm(
     finally:
         tmp.unlink(missing_ok=True)
     return backup
+
+
+def _complete_saved(
+    tmp: Path, path: Path, before: Mapping[str, bytes], carried: Carried | None
+) -> None:
+    """Give the package openpyxl saved in ``tmp`` what it lacks: the ribbon parts and
+    relationships of ``before`` it dropped, the data rows of the ``carried`` sheets. ``tmp`` is
+    rewritten (through a second temporary beside ``path``) only when something is missing."""
+    from kehoach.workbook.splice import rewrite
+
+    with zipfile.ZipFile(tmp) as z:
+        names = set(z.namelist())
+        root_rels = z.read("_rels/.rels") if "_rels/.rels" in names else b""
+    changed = _ribbon_changes(names, root_rels, before)
+    if not changed and (carried is None or not carried.sheets):
+        return
+    out = _temp_beside(path)
+    try:
+        rewrite(tmp, out, changed, carried)
+        os.replace(out, tmp)
+    finally:
+        out.unlink(missing_ok=True)
 
 
 def open_elsewhere(path: Path) -> str | None:
@@ -676,21 +701,26 @@ def _with_xml_default(content_types: bytes) -> bytes:
     return head + entry + sep + tail
 
 
-def _restore_ribbon(parts: dict[str, bytes], before: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Put back ribbon parts and relationships of ``before`` that an openpyxl save dropped."""
+def _ribbon_changes(
+    names: Collection[str], root_rels: bytes, before: Mapping[str, bytes]
+) -> dict[str, bytes]:
+    """The parts to put into a package an openpyxl save wrote (its part ``names`` and its
+    ``_rels/.rels``) so that it has the ribbon parts and relationships of ``before``: the
+    parts it dropped and, when it dropped a relationship, its ``_rels/.rels``."""
     wanted = _ribbon_targets(before.get("_rels/.rels", b""))
-    have = _ribbon_targets(parts.get("_rels/.rels", b""))
+    have = _ribbon_targets(root_rels)
     missing = {t: target for t, target in wanted.items() if have.get(t) != target}
-    out = dict(parts)
-    for target in wanted.values():
-        if target not in out and target in before:
-            out[target] = before[target]
+    out = {
+        target: before[target]
+        for target in wanted.values()
+        if target not in names and target in before
+    }
     if not missing:
         return out
     from openpyxl.packaging.relationship import RelationshipList
     from openpyxl.xml.functions import fromstring, tostring
 
-    rels = RelationshipList.from_tree(fromstring(out["_rels/.rels"]))
+    rels = RelationshipList.from_tree(fromstring(root_rels))
     for rel in RelationshipList.from_tree(fromstring(before["_rels/.rels"])):
         if rel.Type in missing:
             rels.append(rel)
