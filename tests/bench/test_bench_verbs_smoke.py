@@ -101,7 +101,10 @@ def test_report_ratios_are_against_the_floor_of_their_kind() -> None:
     text = bench_verbs.table(report)
     assert "| `export` | 0.60 | 0.50 (read) | 1.20× | ≤ 1.3×: met |" in text
     assert "| `collect` | 2.00 | 1.00 (write) | 2.00× | ≤ 1.5×: not met |" in text
-    assert "| *collected write floor: the same after a round* | 1.20 | | | |" in text
+    assert (
+        "| *collected write floor: load keep_vba + save, after a round of returns* | 1.20 | | | |"
+        in text
+    )
     assert "| `summary --write after a round` | 0.60 | 1.20 (collected write) | 0.50× |" in text
 
 
