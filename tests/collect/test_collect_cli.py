@@ -309,27 +309,33 @@ def test_rebuild_refuses_collected_rows_under_other_headers(
     assert returned.master.read_bytes() == before
 
 
+def _clear_row_then_collect_a_later_file(
+    r: Returned, source: tuple[Path, Path], sheet: str, row: int
+) -> None:
+    """The official clears ``row`` of ``sheet``; then Sở Tư pháp's November file arrives and
+    is collected."""
+    from collect_support import LATER
+    from returns_corpus import fill
+
+    wb = load_workbook(r.master, keep_vba=True)
+    for cell in wb[sheet][row]:
+        cell.value = None
+    save_xlsm(wb, r.master)
+    stp = (source[1] / "So-Tu-phap.xlsx").read_bytes()
+    (r.returns / "So-Tu-phap (thang 11).xlsx").write_bytes(fill(stp, {6: LATER}))
+    collect(r)
+
+
 def test_a_progress_row_an_official_cleared_leaves_no_stale_row_behind(
     returned: Returned, source: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """TienDo is rewritten from its non-blank rows: when an official cleared a row, the table
     written back is one row shorter than the sheet was, and the row below it must not keep a
     copy of a report (the same task and agency twice)."""
-    from collect_support import LATER
-    from returns_corpus import fill
-
     collect(returned)
     before = progress(returned.master)
     assert len(before) == 3
-    wb = load_workbook(returned.master, keep_vba=True)
-    ws = wb[pl.PROGRESS_SHEET]
-    for cell in ws[pl.FIRST_DATA_ROW]:
-        cell.value = None  # the official cleared the first report
-    save_xlsm(wb, returned.master)
-    stp = (source[1] / "So-Tu-phap.xlsx").read_bytes()
-    (returned.returns / "So-Tu-phap (thang 11).xlsx").write_bytes(fill(stp, {6: LATER}))
-    capsys.readouterr()
-    collect(returned)
+    _clear_row_then_collect_a_later_file(returned, source, pl.PROGRESS_SHEET, pl.FIRST_DATA_ROW)
     after = progress(returned.master)
     pairs = [(r["task_id"], r["agency"]) for r in after]
     assert len(pairs) == len(set(pairs)) == 2
@@ -346,20 +352,10 @@ def test_a_receipt_an_official_cleared_in_lichsu_does_not_get_the_next_one_writt
 ) -> None:
     """LichSu is appended to below its last row: a row cleared in the middle does not move
     the next run's receipts up over the last one (the register that makes a file known)."""
-    from collect_support import LATER
-    from returns_corpus import fill
-
     collect(returned)
     before = sheet_rows(returned.master, pl.HISTORY_SHEET)
     assert len(before) == 3
-    wb = load_workbook(returned.master, keep_vba=True)
-    for cell in wb[pl.HISTORY_SHEET][pl.FIRST_DATA_ROW + 1]:
-        cell.value = None  # the official cleared the second receipt
-    save_xlsm(wb, returned.master)
-    stp = (source[1] / "So-Tu-phap.xlsx").read_bytes()
-    (returned.returns / "So-Tu-phap (thang 11).xlsx").write_bytes(fill(stp, {6: LATER}))
-    capsys.readouterr()
-    collect(returned)
+    _clear_row_then_collect_a_later_file(returned, source, pl.HISTORY_SHEET, pl.FIRST_DATA_ROW + 1)
     after = sheet_rows(returned.master, pl.HISTORY_SHEET)
     assert [r[1] for r in after] == [
         before[0][1],

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 CHUNK = 1 << 20
-_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 OFFICE_DOCUMENT_REL = _DOC_REL + "/officeDocument"
@@ -65,7 +65,7 @@ _SHEET_DATA = b"<sheetData"
 _SHEET_DATA_END = b"</sheetData>"
 _ROW_TAG = re.compile(rb"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
-_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _MERGE_REF = re.compile(rb'<mergeCell\b[^>]*\sref="([^"]+)"')
 # Elements after <sheetData> that openpyxl binds to cells: the cells would be created.
 _CELL_BOUND = (b"<hyperlinks", b"<legacyDrawing ", b"<legacyDrawing>", b"<tableParts")
@@ -187,7 +187,7 @@ def _scan(entry: IO[bytes], first_row: int) -> tuple[bytes, int, int, bytes, byt
         else:
             if head.find(_SHEET_DATA_END, closed) >= 0:
                 return "không có dòng dữ liệu"
-    dimension = _DIMENSION.search(head, 0, head.find(_SHEET_DATA))
+    dimension = DIMENSION.search(head, 0, head.find(_SHEET_DATA))
     if dimension is None:
         return "không có phần tử dimension"
     # The data rows: streamed through, looking for their end and for outline levels.
@@ -255,7 +255,7 @@ def _rel_targets(z: zipfile.ZipFile, rels_part: str, base: str) -> Iterator[tupl
     """(type, part name, id) of every relationship of ``rels_part``, targets resolved."""
     if rels_part not in z.namelist():
         return
-    for rel in ElementTree.fromstring(z.read(rels_part)).iter(f"{{{_REL_NS}}}Relationship"):
+    for rel in ElementTree.fromstring(z.read(rels_part)).iter(f"{{{PACKAGE_RELS_NS}}}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")

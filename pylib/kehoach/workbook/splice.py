@@ -24,6 +24,8 @@ from xml.etree import ElementTree
 from kehoach.common.errors import WorkbookError
 from kehoach.sheets.carried import (
     CHUNK,
+    DIMENSION,
+    PACKAGE_RELS_NS,
     SHARED_STRINGS_REL,
     Carried,
     CarriedSheet,
@@ -36,7 +38,6 @@ from kehoach.sheets.carried import (
 __all__ = ["rewrite"]
 
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 SHARED_STRINGS_TYPE = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 )
@@ -44,7 +45,6 @@ _STRINGS_REL_ID = "rIdKeHoachStrings"
 _ZIP64_FROM = 1 << 30  # bytes of an entry copied: above, written with zip64 headers
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _CONTENT_TYPES = "[Content_Types].xml"
-_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*\sr="(\d+)"')
 
@@ -136,7 +136,7 @@ def _splice(
                 "này được giữ nguyên khi ghi: không ghi gì (lỗi chương trình, xin báo lại).",
                 file=source,
             )
-    head = _DIMENSION.sub(lambda _: sheet.dimension, head, count=1)
+    head = DIMENSION.sub(lambda _: sheet.dimension, head, count=1)
     with dst.open(_entry(name), "w", force_zip64=True) as sink:
         sink.write(head + (b"<sheetData>" if opened else b""))
         with old.open(sheet.part) as src:
@@ -172,11 +172,11 @@ def _add_strings(
 
 
 def _with_relationship(rels: bytes, target: str) -> bytes:
-    ElementTree.register_namespace("", _REL_NS)
+    ElementTree.register_namespace("", PACKAGE_RELS_NS)
     root = ElementTree.fromstring(rels)
     ElementTree.SubElement(
         root,
-        f"{{{_REL_NS}}}Relationship",
+        f"{{{PACKAGE_RELS_NS}}}Relationship",
         {"Type": SHARED_STRINGS_REL, "Target": target, "Id": _STRINGS_REL_ID},
     )
     data: bytes = ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
