@@ -16,12 +16,13 @@ from openpyxl import load_workbook
 
 from extract_support import KEY
 from kehoach.collect import reasons as why
-from kehoach.collect import return_book, xlsx_scan
+from kehoach.collect import return_book
 from kehoach.collect.intake import intake_bytes, intake_folder
 from kehoach.collect.return_book import CALAMINE, OPENPYXL, open_return
 from kehoach.collect.returns import FileOutcome, Limits
 from kehoach.collect.zipguard import Package, unpack
 from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import xlsx_scan
 from returns_corpus import (
     COL,
     CORPUS_LIMITS,

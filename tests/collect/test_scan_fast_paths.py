@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from kehoach.collect.values import ValueProblem, filled_check, input_value
-from kehoach.collect.xlsx_scan import bad_shared_string, shared_string_count
 from kehoach.common.untrusted_text import all_storable, storable
 from kehoach.sheets import extract_layout as ex
+from kehoach.sheets.xlsx_scan import bad_shared_string, shared_string_count
 
 SST = "xl/sharedStrings.xml"
 

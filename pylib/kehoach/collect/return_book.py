@@ -27,10 +27,10 @@ from typing import Any, Protocol
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kehoach.collect import xlsx_scan
 from kehoach.collect.zipguard import Package
 from kehoach.common.untrusted_text import excerpt
 from kehoach.sheets import extract_layout as ex
+from kehoach.sheets import xlsx_scan
 
 CALAMINE = "calamine"
 OPENPYXL = "openpyxl"

@@ -21,6 +21,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
+from kehoach.sheets.progress_layout import COLLECTED_SHEETS as REGISTER_SHEETS
+from kehoach.sheets.register_values import register_values
 from kehoach.sheets.spec import header_mismatch
 
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
@@ -56,10 +58,18 @@ def workbook_contents(
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
     try:
-        values: dict[str, SheetValues] = {
-            ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
+        wanted = [
+            ws.title
             for ws in wb.worksheets
             if (sheets is None or ws.title in sheets) and ws.title not in skip
+        ]
+        registers = [name for name in wanted if name in REGISTER_SHEETS]
+        fast = register_values(path, registers, data_only=data_only)[0] if registers else {}
+        values: dict[str, SheetValues] = {
+            name: fast[name]
+            if name in fast
+            else [list(row) for row in wb[name].iter_rows(values_only=True)]
+            for name in wanted
         }
         names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
         return values, names
