@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,7 @@ def remote_payload(path: Path) -> dict[str, Any]:
     import xlwings as xw
 
     wb = openpyxl.load_workbook(path, data_only=True)
+    _compute_links(path, wb)
     titles = wb.sheetnames
     names = [_name_payload(wb, dn, None, titles) for dn in wb.defined_names.values()]
     for i, ws in enumerate(wb.worksheets):
@@ -181,6 +183,23 @@ def remote_payload(path: Path) -> dict[str, Any]:
         "names": names,
         "sheets": sheets,
     }
+
+
+def _compute_links(path: Path, wb: Workbook) -> None:
+    """Give the ``HYPERLINK`` formulas a button wrote (the harness stores no computed value)
+    the text Excel computes and sends: the cell's shown text."""
+    with zipfile.ZipFile(path) as z:
+        if not any(
+            b"HYPERLINK(" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")
+        ):
+            return
+    formulas = openpyxl.load_workbook(path)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                link = cell_link(cell) if isinstance(cell, Cell) else None
+                if link is not None and cell.hyperlink is None:
+                    wb[ws.title][cell.coordinate].value = link[1]
 
 
 def remote_book(path: Path) -> Any:
@@ -706,3 +725,25 @@ def apply_actions(actions: Sequence[Action], src: Path, dst: Path) -> list[Alert
     if any(a["func"] != "alert" and a["func"] not in NO_OP_ACTIONS for a in actions):
         _save(wb, src, dst)
     return alerts
+
+
+# --------------------------------------------------------------------------- links
+
+_HYPERLINK = re.compile(r'^=HYPERLINK\("#((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
+
+
+def cell_link(cell: Cell) -> tuple[str, str] | None:
+    """(place, text shown) of a cell that links to a place in the workbook: a hyperlink (what
+    openpyxl writes) or a ``HYPERLINK`` formula (what the buttons write); None otherwise."""
+    if cell.hyperlink is not None and cell.hyperlink.location:
+        return cell.hyperlink.location, str(cell.value)
+    found = _HYPERLINK.match(cell.value) if isinstance(cell.value, str) else None
+    if found is None:
+        return None
+    return found[1].replace('""', '"'), found[2].replace('""', '"')
+
+
+def shown(cell: Cell) -> Any:
+    """What Excel shows in ``cell``: a link's text, else its value."""
+    link = cell_link(cell)
+    return cell.value if link is None else link[1]

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from kehoach.common.errors import KeHoachError
 from kehoach.install.setup_report import TITLE as SETUP_TITLE
@@ -26,6 +27,7 @@ from kehoach.install.setup_report import setup_message
 from kehoach.sheets import layout
 from kehoach.sheets.edits import (
     HEADER_FILL,
+    LINK_FONT,
     ClearRows,
     Edit,
     EnsureSheet,
@@ -37,6 +39,7 @@ from kehoach.sheets.edits import (
     RowHeights,
     WriteValues,
     header_lines,
+    hyperlink_formula,
 )
 from kehoach.sheets.geometry import header_height
 from kehoach.sheets.sheetorder import TAB_COLORS, insert_position
@@ -45,6 +48,9 @@ from kehoach.state.master import MasterState, state_from_values
 ERROR_TITLE = "Lỗi"
 _XL_SHEET_VERY_HIDDEN = 2  # Excel's XlSheetVisibility.xlSheetVeryHidden
 _MAX_COLORS = 10_000  # cells per Range.set_colors call (xlwings)
+_XL_UNDERLINE_SINGLE = 2  # Excel's XlUnderlineStyle.xlUnderlineStyleSingle
+_FORMULA_TEXT = 255  # characters of a text in a formula, and of HYPERLINK's link location
+_ADDRESS_TEXT = 255  # characters of an address given to Excel's Range
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,18 +73,60 @@ def apply_edits(book: xw.Book, edits: list[Edit]) -> None:
     """Apply core edits to the open workbook (see kehoach.sheets.edits; openpyxl's twin there).
 
     Consecutive ``Fill`` edits go to Excel as one call per sheet (``_fills``): a check of a
-    large plan highlights thousands of cells."""
-    fills: list[Fill] = []
+    large plan highlights thousands of cells; consecutive ``Link`` edits as one call per run
+    of linked cells in a column (``_links``)."""
+    batch: list[Edit] = []
     for edit in edits:
-        if isinstance(edit, Fill):
-            fills.append(edit)
+        if batch and type(edit) is not type(batch[0]):
+            _batch(book, batch)
+            batch = []
+        if isinstance(edit, Fill | Link):
+            batch.append(edit)
+        else:
+            _apply_edit(book, edit)
+    if batch:
+        _batch(book, batch)
+
+
+def _batch(book: xw.Book, edits: Sequence[Edit]) -> None:
+    if isinstance(edits[0], Fill):
+        _fills(book, [e for e in edits if isinstance(e, Fill)])
+    else:
+        _links(book, [e for e in edits if isinstance(e, Link)])
+
+
+def _links(book: xw.Book, links: Sequence[Link]) -> None:
+    """Link edits as ``HYPERLINK`` formulas, one ``Range.formula`` call per run of linked cells
+    in a column (Excel has no call that adds many hyperlinks), coloured and underlined as a
+    hyperlink; a cell whose text or target a formula cannot hold (more than 255 characters)
+    gets a hyperlink of its own. The last edit for a cell wins."""
+    by_column: dict[tuple[str, int], dict[int, Link]] = {}
+    for link in links:
+        if len(link.text) > _FORMULA_TEXT or len(link.target) + 1 > _FORMULA_TEXT:
+            sheet = book.sheets[link.sheet]
+            sheet.range(link.cell).add_hyperlink(f"#{link.target}", text_to_display=link.text)
             continue
-        if fills:
-            _fills(book, fills)
-            fills = []
-        _apply_edit(book, edit)
-    if fills:
-        _fills(book, fills)
+        col, row = coordinate_to_tuple(link.cell)[::-1]
+        by_column.setdefault((link.sheet, col), {})[row] = link
+    for (name, col), cells in by_column.items():
+        sheet = book.sheets[name]
+        for top, bottom in _row_runs(sorted(cells)):
+            block = sheet.range((top, col), (bottom, col))
+            block.formula = [[hyperlink_formula(cells[r])] for r in range(top, bottom + 1)]
+            block.font.color = f"#{LINK_FONT.color.rgb[-6:]}"
+            if book.app.engine.name == "excel":
+                block.api.Font.Underline = _XL_UNDERLINE_SINGLE
+
+
+def _row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers grouped into runs of consecutive rows: (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _fills(book: xw.Book, fills: Sequence[Fill]) -> None:
@@ -143,12 +191,14 @@ def _apply_edit(book: xw.Book, edit: Edit) -> None:
         if rows:
             sheet.range(edit.cell).value = rows
     elif isinstance(edit, RowHeights):
-        for top, bottom, height in _runs(edit.first_row, edit.heights):
-            sheet.range(f"{top}:{bottom}").row_height = height
+        if book.app.engine.name == "excel":
+            for areas, height in height_groups(edit.first_row, edit.heights):
+                sheet.range(areas).row_height = height
+        else:  # Office.js, through xlwings' remote engine, takes one area per range
+            for top, bottom, height in _runs(edit.first_row, edit.heights):
+                sheet.range(f"{top}:{bottom}").row_height = height
     elif isinstance(edit, NumberFormat):
         sheet.range(edit.cells).number_format = edit.number_format
-    elif isinstance(edit, Link):
-        sheet.range(edit.cell).add_hyperlink(f"#{edit.target}", text_to_display=edit.text)
     elif isinstance(edit, FormatTable):
         _format_table(book, sheet, edit)
 
@@ -171,6 +221,26 @@ def _format_table(book: xw.Book, sheet: xw.Sheet, edit: FormatTable) -> None:
     sheet.range((edit.header_row, 1)).row_height = header_height(header_lines(edit))
     sheet.range((1, 1)).font.bold = True
     sheet.range((1, 1)).font.size = 14
+
+
+def height_groups(first_row: int, heights: Sequence[float]) -> list[tuple[str, float]]:
+    """The rows of each height as one range of many areas ("5:7,9:9,12:12"), one call to Excel
+    each: the heights wrapped text needs take a few values, not one per row. An address holds at
+    most 255 characters (``Range`` in Excel's object model), so a height with many runs takes
+    a call per 255 characters of them."""
+    areas: dict[float, list[str]] = {}
+    for top, bottom, height in _runs(first_row, heights):
+        areas.setdefault(height, []).append(f"{top}:{bottom}")
+    out: list[tuple[str, float]] = []
+    for height, parts in areas.items():
+        address = ""
+        for part in parts:
+            if address and len(address) + 1 + len(part) > _ADDRESS_TEXT:
+                out.append((address, height))
+                address = ""
+            address = f"{address},{part}" if address else part
+        out.append((address, height))
+    return out
 
 
 def _runs(first_row: int, heights: Sequence[float]) -> list[tuple[int, int, float]]:

@@ -21,8 +21,9 @@ from kehoach.sheets.sheetstyle import LINE_POINTS
 from kehoach.state.master import state_from_values
 from kehoach.workbook.master import fill_master
 from kehoach.workbook.xlsm import build_xlsm, save_xlsm, vba_modules
+from lo_support import SOFFICE, soffice_convert
 from sample_plans import cell_of, clean_plan, clean_workbook
-from xlharness import run_entry
+from xlharness import cell_link, run_entry, shown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,14 +133,31 @@ def test_button_writes_kiemtra_links_and_highlights(xl_remote: Any, master_xlsm:
     assert first[:5] == [1, "lỗi", "MA-THUOC-MUC", "PL1", "TCTP 3.4.3"]
     assert first[7].startswith("Mã tiêu chí thuộc đúng lĩnh vực")  # what the rule checks
     link = ws.cell(layout.FIRST_DATA_ROW, layout.column_index(layout.CHECK_COLUMNS, "cell"))
-    assert link.value == "'PL1'!C23"
-    assert link.hyperlink is not None and link.hyperlink.location == "'PL1'!C23"
+    assert cell_link(link) == ("'PL1'!C23", "'PL1'!C23")
+    assert str(link.value).startswith("=HYPERLINK(")  # one formula per run of links
     assert ws.max_row == layout.FIRST_DATA_ROW + 127 - 1
     errors, warnings = layout.SEVERITY_FILL_COLORS["error"], layout.SEVERITY_FILL_COLORS["warning"]
     assert _fill(wb["PL1"], "C23") == errors
     assert _fill(wb["PL4"], "G5") == errors
     assert _fill(wb[TASKS], f"{TIMELINE}82") == warnings
     assert _fill(wb["PL1"], "C22") is None  # untouched
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shows_the_buttons_links_and_keeps_their_places(
+    xl_remote: Any, master_xlsm: Path, tmp_path: Path
+) -> None:
+    """The button's links are HYPERLINK formulas: recalculated by LibreOffice, an independent
+    reader, each cell shows its place and still links to it."""
+    result = run_entry(master_xlsm, check_data, dst=tmp_path / "checked.xlsm")
+    (xlsx,) = soffice_convert([result.path], "xlsx", tmp_path / "lo", tmp_path / "profile")
+    col = layout.column_index(layout.CHECK_COLUMNS, "cell")
+    values = openpyxl.load_workbook(xlsx, data_only=True)[layout.CHECK_SHEET]
+    formulas = openpyxl.load_workbook(xlsx)[layout.CHECK_SHEET]
+    rows = range(layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + 127)
+    shown_by_lo = [values.cell(r, col).value for r in rows]
+    assert shown_by_lo[0] == "'PL1'!C23" and all(shown_by_lo)
+    assert [cell_link(formulas.cell(r, col)) for r in rows] == [(v, v) for v in shown_by_lo]
 
 
 def test_second_run_after_a_fix_removes_finding_and_highlight(
@@ -157,10 +175,25 @@ def test_second_run_after_a_fix_removes_finding_and_highlight(
     assert _fill(after["PL4"], "G54") is None  # a criterion row: no base fill
     assert _fill(after["PL4"], "G5") == layout.ROW_FILL_COLORS["section"]  # base fill back
     assert _fill(after["PL1"], "C23") == layout.SEVERITY_FILL_COLORS["error"]
-    refs = [c.value for c in after[layout.CHECK_SHEET]["F"][layout.FIRST_DATA_ROW - 1 :]]
+    refs = [shown(c) for c in after[layout.CHECK_SHEET]["F"][layout.FIRST_DATA_ROW - 1 :]]
     assert "'PL4'!G54" not in refs and "'PL4'!G5" not in refs
     assert "'PL1'!C23" in refs
     assert len([r for r in refs if r]) == 125
+
+
+def test_the_command_line_after_the_button_clears_its_highlights(
+    xl_remote: Any, master_xlsm: Path, tmp_path: Path
+) -> None:
+    """The button's links are formulas; ``kehoach check --write`` reads formulas as their text
+    and still finds the cells the last run highlighted."""
+    first = run_entry(master_xlsm, check_data, dst=tmp_path / "first.xlsm")
+    wb = openpyxl.load_workbook(first.path, keep_vba=True)
+    wb["PL4"]["G54"] = 2.53  # 8.2 target as the plan's rule gives it
+    wb.save(first.path)
+    assert main(["check", str(first.path), "--write"]) == 1
+    after = openpyxl.load_workbook(first.path)
+    assert _fill(after["PL4"], "G54") is None
+    assert _fill(after["PL1"], "C23") == layout.SEVERITY_FILL_COLORS["error"]
 
 
 def test_button_on_a_damaged_workbook_alerts_and_changes_nothing(

@@ -22,7 +22,7 @@ from kehoach.gaps.compute import compute_gaps
 from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import workbook_values
 from kehoach.state.master import state_from_values
-from xlharness import run_entry
+from xlharness import run_entry, shown
 
 # PAPI 2023 content-index scores for Bắc Kạn: plausible values, not the official ones (the
 # provincial table was not at hand); index 5 reaches its target (8.88), the others do not.
@@ -79,7 +79,7 @@ def test_cli_json_and_sheet_agree(
     out = capsys.readouterr().out
     assert "Kết quả 2023 cả phụ lục: 44,45 điểm (chưa đạt mục tiêu)" in out
     ws = load_workbook(papi)[layout.GAPS_SHEET]
-    block = [[c.value for c in row] for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)]
+    block = [[shown(c) for c in row] for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)]
     start = next(i for i, r in enumerate(block) if str(r[0]).startswith("Kết quả năm 2023 theo"))
     levels = {r[2]: r for r in block[start + 2 :] if r[0] == "PL4"}
     assert levels["PL4-5"][3:10] == ["Có", 10, 7.38, 8.88, 8.9, "Đạt", 0.0]
@@ -95,7 +95,7 @@ def test_button_agrees_with_the_cli(papi: Path, tmp_path: Path, xl_remote: Any) 
     assert "Kết quả 2023 cả phụ lục: 44,45 điểm (chưa đạt mục tiêu)" in result.alert.text
     assert "Kết quả 2023 nhập ở 8 dòng chỉ số nội dung/tổng" in result.alert.text
     ws = load_workbook(result.path)[layout.GAPS_SHEET]
-    block = [[c.value for c in row] for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)]
+    block = [[shown(c) for c in row] for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)]
     levels = {r[2]: r for r in block if r[0] == "PL4" and r[3] in ("Có", "Không")}
     assert levels["PL4-5"][8] == "Đạt" and levels["PL4-1"][8] == "Chưa đạt"
     assert levels["PL4"][7] == pytest.approx(PAPI_TOTAL)
@@ -197,7 +197,7 @@ def test_check_button_reports_the_same(master_xlsm: Path, tmp_path: Path, xl_rem
     rule_col = layout.column_index(layout.CHECK_COLUMNS, "rule")
     cell_col = layout.column_index(layout.CHECK_COLUMNS, "cell")
     found = [
-        ws.cell(r, cell_col).value
+        shown(ws.cell(r, cell_col))
         for r in range(layout.FIRST_DATA_ROW, ws.max_row + 1)
         if ws.cell(r, rule_col).value == "KQ-PHAN-CAP"
     ]

@@ -14,13 +14,13 @@ from kehoach.sheets import layout
 from kehoach.sheets.edits import apply_to_workbook
 from kehoach.sheets.sheetdata import workbook_values
 from kehoach.state.master import state_from_values
-from xlharness import run_entry
+from xlharness import cell_link, run_entry, shown
 
 
 def block(path: Path) -> list[list[Any]]:
     ws = load_workbook(path)[layout.GAPS_SHEET]
     return [
-        [c.value for c in row]
+        [shown(c) for c in row]
         for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW, max_col=11)
         if any(c.value is not None for c in row)
     ]
@@ -29,10 +29,10 @@ def block(path: Path) -> list[list[Any]]:
 def links(path: Path) -> list[tuple[str, str]]:
     ws = load_workbook(path)[layout.GAPS_SHEET]
     return [
-        (c.coordinate, c.hyperlink.location)
+        (c.coordinate, link[0])
         for row in ws.iter_rows(min_row=layout.GAPS_BLOCK_ROW)
         for c in row
-        if c.hyperlink is not None
+        if (link := cell_link(c)) is not None
     ]
 
 
@@ -52,7 +52,7 @@ def test_button_writes_the_block_and_alerts(master_xlsm: Path, xl_remote: Any) -
         i + 1 for i, r in enumerate(workbook_values(master_xlsm)["PL2"]) if r[0] == "PL2-TC-5.7"
     )
     ws = load_workbook(result.path)[layout.GAPS_SHEET]
-    cell = next(c.coordinate for c in ws["C"] if c.value == "TC 5.7")
+    cell = next(c.coordinate for c in ws["C"] if shown(c) == "TC 5.7")
     assert (cell, f"'PL2'!A{tc57}") in links(result.path)
 
 

@@ -25,6 +25,7 @@ from kehoach.sheets.edits import (
     Link,
     RowHeights,
     WriteValues,
+    formula_link_place,
 )
 from kehoach.sheets.geometry import CHARS_PER_WIDTH_UNIT, LINE_POINTS, wrapped_lines
 from kehoach.sheets.sheetdata import is_blank
@@ -64,7 +65,8 @@ def previous_highlights(state: MasterState) -> list[tuple[str, str]]:
         value = row[col] if col < len(row) else None
         if is_blank(value):
             continue
-        match = _REF.fullmatch(str(value).strip())
+        place = formula_link_place(value)  # a button's link, read as its formula
+        match = _REF.fullmatch(place if place is not None else str(value).strip())
         if match:
             item = (match["sheet"].replace("''", "'"), f"{match['col']}{match['row']}")
             if item not in out:

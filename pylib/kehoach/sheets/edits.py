@@ -11,6 +11,7 @@ Text is always written as text: a string that starts like a formula ("=", "+", "
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -93,6 +94,24 @@ class Link:
     cell: str
     target: str
     text: str
+
+
+def hyperlink_formula(link: Link) -> str:
+    """``=HYPERLINK("#'PL2'!F12","PL2!F12")``: ``link`` as the formula the buttons write (Excel
+    adds many hyperlinks only as formulas)."""
+    target = f"#{link.target}".replace('"', '""')
+    text = link.text.replace('"', '""')
+    return f'=HYPERLINK("{target}","{text}")'
+
+
+_HYPERLINK_PLACE = re.compile(r'=HYPERLINK\("#((?:[^"]|"")*)"', re.IGNORECASE)
+
+
+def formula_link_place(value: Any) -> str | None:
+    """The place a ``hyperlink_formula`` links to ("'PL2'!F12"), as a reader given the formula
+    rather than its value (openpyxl, the command line) finds it; None for anything else."""
+    found = _HYPERLINK_PLACE.match(value.strip()) if isinstance(value, str) else None
+    return None if found is None else found[1].replace('""', '"')
 
 
 @dataclass(frozen=True)
