@@ -28,6 +28,9 @@ EDITS = [
             ["'trích dẫn", "TRUE"],
         ],
     ),
+    # A link's column cleared with its formats first, as every sheet with links is rewritten:
+    # the button's link is a formula, and a hyperlink of an earlier run would stay on its cell.
+    ClearRows("Thử", 1, True, 3, 3),
     Link("Thử", "C1", "'PL2'!F12", "Tới PL2"),
     Fill("PL2", "F12", "FFC7CE"),
     Fill("PL2", "A4", None),
