@@ -186,6 +186,8 @@ def _apply_edit(book: xw.Book, edit: Edit) -> None:
                 cells.clear()
             else:
                 cells.clear_contents()
+                if book.app.engine.name == "excel":  # ClearContents leaves hyperlinks behind
+                    cells.api.Hyperlinks.Delete()
     elif isinstance(edit, WriteValues):
         rows = [[_as_text(v) for v in row] for row in edit.rows]
         if rows:

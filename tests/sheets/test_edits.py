@@ -28,8 +28,9 @@ EDITS = [
             ["'trích dẫn", "TRUE"],
         ],
     ),
-    # A link's column cleared with its formats first, as every sheet with links is rewritten:
-    # the button's link is a formula, and a hyperlink of an earlier run would stay on its cell.
+    # A link's column cleared with its formats first, as the check rewrites its links: the
+    # button's link is a formula, and xlwings' remote engine cannot delete a hyperlink of an
+    # earlier run otherwise (in Excel, ClearRows deletes them).
     ClearRows("Thử", 1, True, 3, 3),
     Link("Thử", "C1", "'PL2'!F12", "Tới PL2"),
     Fill("PL2", "F12", "FFC7CE"),

@@ -25,7 +25,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from kehoach import xl
 from kehoach.checks.run import SHEETS_READ, check_workbook
 from kehoach.sheets import layout
-from kehoach.sheets.edits import Fill, Link, RowHeights
+from kehoach.sheets.edits import ClearRows, Fill, Link, RowHeights
 from kehoach.state.master import read_state
 from kehoach.summary.compute import SHEETS_READ as SUMMARY_READ
 from kehoach.summary.compute import summarize
@@ -150,13 +150,29 @@ def test_links_go_to_excel_one_call_per_run_in_a_column(tmp_path: Path, xl_remot
 
 
 class _ExcelSheet:
-    """What ``apply_edits`` asks of a sheet of Excel itself, recorded: ranges' row heights."""
+    """What ``apply_edits`` asks of a sheet of Excel itself, recorded: ranges' row heights, and
+    what clearing rows does (a used range to row 20, column 5)."""
 
-    def __init__(self, calls: list[tuple[str, float]]) -> None:
+    def __init__(self, calls: list[tuple[str, Any]]) -> None:
         self.calls = calls
+        last = type("Cell", (), {"row": 20, "column": 5})()
+        self.used_range = type("Used", (), {"last_cell": last})()
 
-    def range(self, address: str) -> Any:
+    def range(self, address: Any, end: Any = None) -> Any:
         calls = self.calls
+        if end is not None:
+            where = f"{address}:{end}"
+            hyperlinks = type("Links", (), {"Delete": lambda _: calls.append(("delete", where))})
+            api = type("Api", (), {"Hyperlinks": hyperlinks()})()
+            return type(
+                "Cells",
+                (),
+                {
+                    "api": api,
+                    "clear_contents": lambda _: calls.append(("clear_contents", where)),
+                    "clear": lambda _: calls.append(("clear", where)),
+                },
+            )()
 
         class _Range:
             @property
@@ -170,7 +186,7 @@ class _ExcelSheet:
         return _Range()
 
 
-def _excel_book(calls: list[tuple[str, float]]) -> Any:
+def _excel_book(calls: list[tuple[str, Any]]) -> Any:
     sheet = _ExcelSheet(calls)
     engine = type("Engine", (), {"name": "excel"})()
     app = type("App", (), {"engine": engine})()
@@ -185,7 +201,7 @@ def test_row_heights_in_excel_take_one_call_per_height(masters: dict[int, Path])
         (edit, *_) = [
             e for e in summary_edits(summarize(state, date.today())) if isinstance(e, RowHeights)
         ]
-        calls: list[tuple[str, float]] = []
+        calls: list[tuple[str, Any]] = []
         xl.apply_edits(_excel_book(calls), [edit])
         got: dict[int, float] = {}
         for address, height in calls:
@@ -199,6 +215,19 @@ def test_row_heights_in_excel_take_one_call_per_height(masters: dict[int, Path])
         text = sum(len(f"{t}:{b},") for t, b, _ in xl._runs(edit.first_row, edit.heights))
         assert len(calls) <= len(set(edit.heights)) + text // 255
         assert len(calls) < len(xl._runs(edit.first_row, edit.heights)) or scale == 1
+
+
+def test_clearing_rows_in_excel_deletes_their_hyperlinks() -> None:
+    """Excel's ClearContents leaves a cell's hyperlink behind (a link of a run of the command
+    line, under a button's link formula): the button deletes them too, as openpyxl's applier
+    does; clearing with the formats is Excel's Clear, which takes them."""
+    calls: list[tuple[str, Any]] = []
+    xl.apply_edits(_excel_book(calls), [ClearRows("TongHop", 6), ClearRows("TongHop", 6, True)])
+    assert calls == [
+        ("clear_contents", "(6, 1):(20, 5)"),
+        ("delete", "(6, 1):(20, 5)"),
+        ("clear", "(6, 1):(20, 5)"),
+    ]
 
 
 def test_height_groups_split_long_addresses() -> None:

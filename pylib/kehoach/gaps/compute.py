@@ -45,8 +45,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils import column_index_from_string
-
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears, render
 from kehoach.plan.model import APPENDIX_IDS
@@ -655,13 +653,7 @@ def gap_edits(report: GapsReport, top_n: int = layout.GAPS_TOP_N) -> list[Edit]:
     results are typed, those still short of their target, each with a link to its row.
     """
     sheet = layout.GAPS_SHEET
-    link_index = column_index_from_string(LINK_COLUMN)
-    edits: list[Edit] = [
-        EnsureSheet(sheet),
-        ClearRows(sheet, layout.GAPS_BLOCK_ROW),
-        # The links go with their formats: a cell keeps a hyperlink of an earlier run otherwise.
-        ClearRows(sheet, layout.GAPS_BLOCK_ROW, True, link_index, link_index),
-    ]
+    edits: list[Edit] = [EnsureSheet(sheet), ClearRows(sheet, layout.GAPS_BLOCK_ROW)]
     row = layout.GAPS_BLOCK_ROW
     rows: list[list[Any]] = [["Kết quả bấm nút «Tính chênh lệch» (tính lại mỗi lần bấm)"]]
     rows += [[line] for line in summary_lines(report)]
