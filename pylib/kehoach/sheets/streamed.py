@@ -15,7 +15,8 @@ data rows are read as a stream:
   its row attributes (height, style, hidden), then the edits applied by the same code as
   ``apply_to_workbook`` (``edits.write_value``: column styles, date formats, text kept text;
   the row grown to its wrapped text; cleared cells keep their format), and serialised by
-  openpyxl's cell writer (``openpyxl.cell._writer.write_cell``) into a temporary file;
+  openpyxl's cell writer (``openpyxl.cell._writer.etree_write_cell``) and the XML library
+  openpyxl writes with, into a temporary file;
 - rows an edit writes that the sheet did not have are written in their place.
 
 New styles (a date format on a cell without one) are added to the workbook's own style table
@@ -25,8 +26,6 @@ whole: one row's cells at a time.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import tempfile
 import zipfile
@@ -34,11 +33,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from openpyxl.cell._writer import write_cell
+from openpyxl.cell._writer import etree_write_cell
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
-from openpyxl.xml.functions import fromstring, tostring, xmlfile
+from openpyxl.xml.functions import Element, SubElement, fromstring, tostring
 
 from kehoach.common.errors import WorkbookError
 from kehoach.sheets.carried import (
@@ -363,10 +362,7 @@ class _Writer:
         ]
         if not shown and len(attrs) == 1:
             return
-        xf = sink.writer()
-        with xf.element("row", attrs):
-            for cell in shown:
-                write_cell(xf, self.ws, cell, cell.has_style)
+        sink.row(attrs, shown, self.ws)
         self.max_row = max(self.max_row, row)
         if shown:
             self.max_column = max(self.max_column, shown[-1].column)
@@ -417,29 +413,51 @@ def _is_covered(column: int, written: set[int], cleared: tuple[int, int | None] 
 
 
 class _Sink:
-    """Where the rows go: openpyxl's XML writer (``xmlfile``) over ``out``, opened at the
-    first row it writes, and rows copied as they were in between."""
+    """Where the rows go, in order: each row element built by openpyxl's cell writer and
+    serialised by the XML library openpyxl writes with (``openpyxl.xml.functions``), and rows
+    copied as they were in between; encoded and written to ``out`` a batch at a time."""
+
+    _BATCH = 512  # rows serialised in one call, inside a <sheetData> element left out
 
     def __init__(self, out: IO[bytes]) -> None:
-        self._text = io.TextIOWrapper(
-            out, encoding="utf-8", errors="xmlcharrefreplace", newline="\n"
-        )
-        self._stack = contextlib.ExitStack()
-        self._xf: Any = None
+        self._out = out
+        self._rows = Element("sheetData")
+        self._count = 0
 
-    def writer(self) -> Any:
-        if self._xf is None:
-            self._xf = self._stack.enter_context(xmlfile(self._text, encoding="unicode"))
-        return self._xf
+    def row(self, attrs: dict[str, str], cells: Sequence[Cell], ws: Worksheet) -> None:
+        element = SubElement(self._rows, "row", attrs)
+        collector = _Children(element)
+        for cell in cells:
+            etree_write_cell(collector, ws, cell, cell.has_style)
+        self._count += 1
+        if self._count >= self._BATCH:
+            self._flush()
 
     def raw(self, data: bytes) -> None:
-        self._text.flush()
-        self._text.buffer.write(data)
+        self._flush()
+        self._out.write(data)
+
+    def _flush(self) -> None:
+        if not self._count:
+            return
+        text: str = tostring(self._rows, encoding="unicode")
+        opened, closed = "<sheetData>", "</sheetData>"
+        if not (text.startswith(opened) and text.endswith(closed)):
+            raise AssertionError("the rows' container is not where it was put")
+        self._out.write(text[len(opened) : -len(closed)].encode("utf-8", "xmlcharrefreplace"))
+        self._rows = Element("sheetData")
+        self._count = 0
 
     def __enter__(self) -> _Sink:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stack.close()
-        self._text.flush()
-        self._text.detach()
+        self._flush()
+
+
+class _Children:
+    """The writer openpyxl's cell writer is given: each cell element it writes becomes a child
+    of the row's."""
+
+    def __init__(self, element: Any) -> None:
+        self.write = element.append
