@@ -316,8 +316,8 @@ def defer(wb: Workbook, edit: Edit) -> bool:
 
 
 def deferred(wb: Workbook) -> dict[str, list[WriteValues | ClearRows]]:
-    """The edits ``defer`` kept for ``wb``, by sheet, in order (taken: asked again, none)."""
-    return _DEFERRED.pop(wb, {})
+    """The edits ``defer`` kept for ``wb``, by sheet, in order."""
+    return _DEFERRED.get(wb, {})
 
 
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
