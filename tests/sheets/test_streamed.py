@@ -20,7 +20,7 @@ from carried_support import cells
 from kehoach.common.errors import WorkbookError
 from kehoach.sheets import carried as carried_module
 from kehoach.sheets import streamed as streamed_module
-from kehoach.sheets.carried import package_sheets
+from kehoach.sheets.carried import carried_of, load_carrying, package_sheets
 from kehoach.sheets.edits import ClearRows, Edit, Fill, WriteValues, apply_to_workbook
 from kehoach.sheets.sheetdata import loaded_for_writing
 from kehoach.workbook.xlsm import save_xlsm
@@ -164,3 +164,21 @@ def test_a_master_changed_before_the_save_is_not_written(tmp_path: Path) -> None
     with pytest.raises(WorkbookError, match="đã bị thay đổi từ lúc đọc"):
         save_xlsm(wb, path, backup_dir=tmp_path / "backup")
     assert path.read_bytes() == saved
+
+
+def test_a_sheet_the_carried_load_refuses_is_written_in_full(tmp_path: Path) -> None:
+    """A hyperlink in the data rows: openpyxl binds it to its cell, so the sheet is loaded in
+    full, the reason kept, and the edits applied to it as they always were."""
+
+    def linked(ws: Any) -> None:
+        ws.cell(FIRST + 35, 5).hyperlink = "https://sonoivu.backan.gov.vn/"
+
+    path = sample(tmp_path / "src", linked)
+    wb, carried = load_carrying(path, {"So": FIRST}, streamed=("So",))
+    assert "hyperlinks" in carried.refused["So"] and not carried.streamed
+    assert carried_of(wb) is None
+    fast, slow, written = save_both(path, tmp_path, rewrite_table())
+    assert written == set()
+    assert cells(fast) == cells(slow)
+    link = load_workbook(fast)["So"].cell(FIRST + 35, 5).hyperlink
+    assert link is not None and link.target == "https://sonoivu.backan.gov.vn/"

@@ -72,6 +72,7 @@ _ATTRIBUTE = re.compile(rb'\s([\w:]+)="([^"]*)"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
 _CELL_STYLE = re.compile(rb'\ss="(\d+)"')
+_ANY_REF = re.compile(rb"\sr=")
 
 Edit = WriteValues | ClearRows
 
@@ -275,6 +276,8 @@ class _Writer:
         column = 0
         for match in _CELL.finditer(data, start.end()):
             ref = _CELL_REF.search(match[1])
+            if ref is None and _ANY_REF.search(match[1]):  # a reference written otherwise
+                return self._parsed(row, data), self._dimension_of(start[0])
             column = column_index_from_string(ref[1].decode()) if ref else column + 1
             if not _is_covered(column, written, cleared):
                 return self._parsed(row, data), self._dimension_of(start[0])
