@@ -21,7 +21,8 @@ data rows are read as a stream:
 
 New styles (a date format on a cell without one) are added to the workbook's own style table
 before openpyxl writes it, so every ``s="N"`` written refers to it. The rows are never held
-whole: one row's cells at a time.
+whole: one row's cells at a time, and the elements of at most 512 rows until they are
+serialised together.
 """
 
 from __future__ import annotations
