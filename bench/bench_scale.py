@@ -8,6 +8,10 @@ of ``bench_collect`` (prepared once, kept in ``--work``). In a process of its ow
 started on a fresh copy of the master:
 
 - ``collect``: ``kehoach collect MASTER --from RETURNS`` (every file new);
+- ``collect (full load)``: the same on another copy, with TienDo and LichSu loaded and saved
+  in full by openpyxl (``state.master.STREAMED_SHEETS`` empty) instead of written streamed;
+- ``collect again``: ``collect`` once more on the master it wrote, the same folder (every file
+  known: ThuThap alone is written), and the same with the full load on the full load's master;
 - ``summary``: ``kehoach summary MASTER`` (reads it, prints the summary) on the master
   ``collect`` wrote;
 - ``summary --write``: ``kehoach summary MASTER --write`` on it (writes TongHop);
@@ -42,6 +46,7 @@ sys.path[:0] = [str(BENCH), str(ROOT / "pylib")]
 from child_env import child_env  # noqa: E402
 
 RECEIVED_AT = "2023-12-01T08:00:00"
+RECEIVED_AT_AGAIN = "2023-12-02T08:00:00"
 AS_OF = "2023-12-31"
 SEED = 365
 
@@ -76,6 +81,10 @@ def _child(kind: str, args: list[str]) -> None:
         folder, prepared, out = Path(args[0]), Path(args[1]), Path(args[2])
         floor(folder, json.loads(prepared.read_text())["rows"], out)
     else:
+        if kind == "collect-full":
+            import kehoach.state.master as state
+
+            state.STREAMED_SHEETS = {}
         if kind == "summary-full":
             import kehoach.state.master as state
 
@@ -121,11 +130,18 @@ def measure(agencies: int, tasks: int, work: Path, warm: bool = False) -> dict[s
         run = Path(tempfile.mkdtemp(prefix="kehoach-bench-scale-"))
         try:
             copy = Path(shutil.copy2(master, run / master.name))
-            collect = _run(
-                "collect",
-                ["collect", str(copy), "--from", prepared["folder"], "--received-at", RECEIVED_AT],
-                work,
-            )
+            (run / "full").mkdir()
+            in_full = Path(shutil.copy2(master, run / "full" / master.name))
+            collects: dict[str, dict[str, float]] = {}
+            for key, kind, path in (
+                ("collect", "collect", copy),
+                ("collect_full", "collect-full", in_full),
+                ("collect_again", "collect", copy),
+                ("collect_again_full", "collect-full", in_full),
+            ):
+                again = ["--received-at", RECEIVED_AT_AGAIN if "again" in key else RECEIVED_AT]
+                args = ["collect", str(path), "--from", prepared["folder"], *again]
+                collects[key] = _run(kind, args, work)
             other = Path(shutil.copy2(copy, run / f"full-{master.name}"))
             summary_args = ["summary", str(copy), "--as-of", AS_OF]
             read = _run("summary", summary_args, work)
@@ -143,7 +159,7 @@ def measure(agencies: int, tasks: int, work: Path, warm: bool = False) -> dict[s
         "agencies": agencies,
         "tasks": tasks,
         "rows": rows,
-        "collect": collect,
+        **collects,
         "summary_read": read,
         "summary": summary,
         "summary_full": full,
@@ -166,6 +182,18 @@ def table(results: list[dict[str, Any]]) -> str:
         for x in (c, s, w, r["summary_full"]):
             cells += [_run_cell(x), f"{x['cpu_s'] / f['cpu_s']:.2f}×"]
         lines.append("| " + " | ".join([*cells, per]) + " |")
+    lines += [
+        "",
+        "| agencies / tasks | collect CPU s (MB) | full load: CPU s (MB) | ×streamed "
+        "| collect again CPU s (MB) | full load: CPU s (MB) | ×streamed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        cells = [f"{r['agencies']} / {r['tasks']}"]
+        for ours, full in (("collect", "collect_full"), ("collect_again", "collect_again_full")):
+            ratio = r[full]["cpu_s"] / r[ours]["cpu_s"]
+            cells += [_run_cell(r[ours]), _run_cell(r[full]), f"{ratio:.2f}×"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

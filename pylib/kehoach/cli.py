@@ -362,12 +362,10 @@ def _iso_datetime(text: str) -> datetime:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from kehoach.collect.run import collect_folder, save_history
     from kehoach.sheets import progress_layout as pl
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.state.master import read_state
+    from kehoach.state.master import load_for_collect, read_state
     from kehoach.workbook.leftovers import history_references, unreferenced_histories
     from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
@@ -394,7 +392,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     collection = save_history(collection, path)
     sys.stderr.write(f"Đang ghi {path}...\n")
     sys.stderr.flush()
-    wb = load_workbook(path, keep_vba=True)
+    wb = load_for_collect(path)  # TienDo and LichSu written streamed at the save
     apply_to_workbook(wb, collection.edits())
     save_xlsm(wb, path)
     if args.json:

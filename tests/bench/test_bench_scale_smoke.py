@@ -1,5 +1,6 @@
-"""The scale benchmark (bench/bench_scale.py) at a small size: collect, summary, summary --write
-(with the collected sheets carried over, and loaded in full) and the floor run to their end, and
+"""The scale benchmark (bench/bench_scale.py) at a small size: collect and collect again
+(TienDo and LichSu written streamed, and loaded in full), summary, summary --write (with the
+collected sheets carried over, and loaded in full) and the floor run to their end, and
 the floor writes as many TienDo rows as collect does. Never asserts a time."""
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from kehoach.sheets import progress_layout as pl  # noqa: E402
 
 def test_one_size_measures_every_run_and_the_floor_writes_every_row(tmp_path: Path) -> None:
     result = bench_scale.measure(12, 10, tmp_path)
-    for kind in ("collect", "summary_read", "summary", "summary_full", "floor"):
+    runs = ("collect", "collect_full", "collect_again", "collect_again_full")
+    for kind in (*runs, "summary_read", "summary", "summary_full", "floor"):
         assert result[kind]["cpu_s"] > 0 and result[kind]["peak_mb"] > 0, kind
     assert result["rows"] > 0
     prepared = bench_collect.prepare(12, 10, bench_scale.SEED, tmp_path)

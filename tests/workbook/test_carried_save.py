@@ -114,8 +114,8 @@ def carrying(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     real = carried_module.load_carrying
     loads: list[set[str]] = []
 
-    def spy(path: Path, carry: Any) -> Any:
-        wb, carried = real(path, carry)
+    def spy(path: Path, carry: Any, **kwargs: Any) -> Any:
+        wb, carried = real(path, carry, **kwargs)
         loads.append({s.name for s in carried.sheets})
         return wb, carried
 

@@ -21,6 +21,11 @@ level (openpyxl derives the sheet's outline from its rows), a row without its nu
 that names its elements with a prefix (no ``<sheetData``), more than 16 MB before the data
 rows, or no data rows at all. The decompression of a sheet's part is streamed; a part is never
 held whole.
+
+A sheet named in ``load_carrying``'s ``streamed`` is one the caller writes (``collect``:
+TienDo, LichSu): its edits to the data rows are not applied to openpyxl's objects but kept for
+the save, which writes the rows they touch streamed (``kehoach.sheets.streamed``); such a
+sheet is carried even without data rows (the rows are then written where they go).
 """
 
 from __future__ import annotations
@@ -66,6 +71,7 @@ _SHEET_DATA_END = b"</sheetData>"
 _ROW_TAG = re.compile(rb"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_ROOT_TAG = re.compile(rb"<worksheet\b[^>]*>")
 _MERGE_REF = re.compile(rb'<mergeCell\b[^>]*\sref="([^"]+)"')
 # Elements after <sheetData> that openpyxl binds to cells: the cells would be created.
 _CELL_BOUND = (b"<hyperlinks", b"<legacyDrawing ", b"<legacyDrawing>", b"<tableParts")
@@ -75,8 +81,9 @@ _CELL_BOUND = (b"<hyperlinks", b"<legacyDrawing ", b"<legacyDrawing>", b"<tableP
 class CarriedSheet:
     """A sheet loaded without its data rows: its name, the first row carried, its part in the
     original package, where its data rows lie in that part (byte offsets of the decompressed
-    part: the first carried ``<row`` and the ``</sheetData>`` after the last), and the part's
-    ``<dimension …/>`` element, verbatim."""
+    part: the first carried ``<row`` and the ``</sheetData>`` after the last; equal when it
+    has none), the part's ``<dimension …/>`` element and its root element's start tag,
+    verbatim."""
 
     name: str
     first_row: int
@@ -84,18 +91,21 @@ class CarriedSheet:
     start: int
     end: int
     dimension: bytes
+    root: bytes = b""
 
 
 @dataclass(frozen=True)
 class Carried:
     """What ``load_carrying`` left out of a load: the original file (with its size and
     modification time then, so a save can tell it has not changed since), its sheets carried,
-    and the sheets asked for that were loaded in full, with why."""
+    the sheets asked for that were loaded in full, with why, and the carried sheets whose
+    data rows the caller writes streamed."""
 
     source: Path
     stamp: tuple[int, int]
     sheets: tuple[CarriedSheet, ...]
     refused: Mapping[str, str] = field(default_factory=dict)
+    streamed: frozenset[str] = frozenset()
 
 
 _CARRIED: WeakKeyDictionary[Workbook, Carried] = WeakKeyDictionary()
@@ -112,10 +122,14 @@ def file_stamp(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def load_carrying(path: Path, carry: Mapping[str, int]) -> tuple[Workbook, Carried]:
+def load_carrying(
+    path: Path, carry: Mapping[str, int], *, streamed: Collection[str] = ()
+) -> tuple[Workbook, Carried]:
     """The workbook at ``path`` loaded with openpyxl (VBA kept) without the data rows of the
     sheets of ``carry`` (sheet name → first data row) that can be carried (see the module's
-    docstring), and what was left out. Raises what ``openpyxl.load_workbook`` raises."""
+    docstring), and what was left out. The sheets of ``carry`` named in ``streamed`` are
+    written by the caller, streamed at the save. Raises what ``openpyxl.load_workbook``
+    raises."""
     from openpyxl import load_workbook
 
     stamp = file_stamp(path)
@@ -129,14 +143,17 @@ def load_carrying(path: Path, carry: Mapping[str, int]) -> tuple[Workbook, Carri
             if part is None:
                 continue
             with z.open(part) as entry:
-                found = _scan(entry, first_row)
+                found = _scan(entry, first_row, empty_ok=name in streamed)
             if isinstance(found, str):
                 refused[name] = found
                 continue
             head, start, end, tail, dimension = found
-            sheets.append(CarriedSheet(name, first_row, part, start, end, dimension))
+            root = _ROOT_TAG.search(head)
+            tag = root[0] if root is not None else b""
+            sheets.append(CarriedSheet(name, first_row, part, start, end, dimension, tag))
             stubs[part] = head + tail
-        carried = Carried(path, stamp, tuple(sheets), refused)
+        kept = frozenset(s.name for s in sheets)
+        carried = Carried(path, stamp, tuple(sheets), refused, kept & frozenset(streamed))
         if not stubs:
             wb = load_workbook(path, keep_vba=True)
             return wb, carried
@@ -156,9 +173,13 @@ def load_carrying(path: Path, carry: Mapping[str, int]) -> tuple[Workbook, Carri
     return wb, carried
 
 
-def _scan(entry: IO[bytes], first_row: int) -> tuple[bytes, int, int, bytes, bytes] | str:
+def _scan(
+    entry: IO[bytes], first_row: int, *, empty_ok: bool = False
+) -> tuple[bytes, int, int, bytes, bytes] | str:
     """(the part up to its first data row, that row's offset, the offset of ``</sheetData>``,
-    the part from there on, the ``<dimension>`` element), or why the sheet cannot be carried."""
+    the part from there on, the ``<dimension>`` element), or why the sheet cannot be carried.
+    With ``empty_ok``, a sheet without data rows is carried: its first data row's offset is
+    that of ``</sheetData>``."""
     head = bytearray()
     start = -1
     while start < 0:  # the head: a few rows, read until the first data row's tag
@@ -185,8 +206,11 @@ def _scan(entry: IO[bytes], first_row: int) -> tuple[bytes, int, int, bytes, byt
                 start = match.start()
                 break
         else:
-            if head.find(_SHEET_DATA_END, closed) >= 0:
-                return "không có dòng dữ liệu"
+            closing = head.find(_SHEET_DATA_END, closed)
+            if closing >= 0:
+                if not empty_ok:
+                    return "không có dòng dữ liệu"
+                start = closing
     dimension = DIMENSION.search(head, 0, head.find(_SHEET_DATA))
     if dimension is None:
         return "không có phần tử dimension"

@@ -12,10 +12,11 @@ Text is always written as text: a string that starts like a formula ("=", "+", "
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -23,9 +24,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kehoach.sheets.carried import carried_of
 from kehoach.sheets.geometry import (
     CHARS_PER_WIDTH_UNIT,
     LINE_POINTS,
@@ -182,7 +185,7 @@ def date_format(value: date) -> str:
     return DATE_FORMAT
 
 
-class _ColumnStyles:
+class ColumnStyles:
     """A new cell takes its column's style, as in Excel, where a value written into an empty
     cell shows in the column's number format (openpyxl writes it with the default style)."""
 
@@ -241,10 +244,10 @@ def grow_row(ws: Worksheet, row: int, last_column: int | None = None) -> None:
 
     ``last_column``: the sheet's ``max_column``, when the caller grows many rows (openpyxl
     counts it over every cell of the sheet each time it is asked)."""
-    _RowGrower(ws, ws.max_column if last_column is None else last_column).grow(row)
+    RowGrower(ws, ws.max_column if last_column is None else last_column).grow(row)
 
 
-class _RowGrower:
+class RowGrower:
     """``grow_row`` for many rows of one sheet: the columns' widths and which alignments wrap
     are looked up once, and the row's cells are read without creating the empty ones."""
 
@@ -260,7 +263,7 @@ class _RowGrower:
             self._widths[column] = dim.width if dim is not None and dim.width else 8.43
         return self._widths[column]
 
-    def _wraps_text(self, cell: Cell) -> bool:
+    def wraps_text(self, cell: Cell) -> bool:
         if cell._style is None:  # a merged cell's covered part
             return bool(cell.alignment.wrap_text)
         alignment_id = cell._style.alignmentId
@@ -268,21 +271,72 @@ class _RowGrower:
             self._wraps[alignment_id] = bool(cell.alignment.wrap_text)
         return self._wraps[alignment_id]
 
-    def grow(self, row: int) -> None:
-        cells = self._ws._cells
+    def lines(self, cells: Iterable[Cell]) -> int:
+        """Lines of the tallest wrapped text of ``cells`` (one row's), at least 1."""
         lines = 1
-        for column in self._columns:
-            cell = cells.get((row, column))
-            if cell is None:
-                continue
+        for cell in cells:
             value = cell.value
-            if isinstance(value, str) and value and self._wraps_text(cell):
-                width = self._width(column) - 1
+            if isinstance(value, str) and value and self.wraps_text(cell):
+                width = self._width(cell.column) - 1
                 wrapped = wrapped_lines(value, width, CHARS_PER_WIDTH_UNIT, whole_words=True)
                 lines = max(lines, wrapped)
-        height = self._ws.row_dimensions[row].height
-        if lines > 1 and (height is None or height < lines * LINE_POINTS):
-            self._ws.row_dimensions[row].height = lines * LINE_POINTS
+        return lines
+
+    def grow(self, row: int) -> None:
+        cells = self._ws._cells
+        present = (cells.get((row, column)) for column in self._columns)
+        grow_height(self._ws.row_dimensions[row], self.lines(c for c in present if c))
+
+
+def grow_height(dimension: RowDimension, lines: int) -> None:
+    """A row as tall as ``lines`` of text, when it is not already."""
+    height = dimension.height
+    if lines > 1 and (height is None or height < lines * LINE_POINTS):
+        dimension.height = lines * LINE_POINTS
+
+
+def write_value(cell: Cell, value: Any, styles: ColumnStyles) -> None:
+    """Write ``value`` into ``cell`` as ``WriteValues`` does: an unstyled cell takes its
+    column's style, a date a date format, text that looks like a formula stays text."""
+    if not cell.has_style:
+        styles.give(cell)
+    cell.value = value
+    if isinstance(value, date) and (
+        cell.number_format in _ISO_FORMATS or not is_date_format(cell.number_format)
+    ):
+        cell.number_format = date_format(value)
+    if looks_like_formula(value):
+        cell.data_type = "s"  # openpyxl would take "=…" for a formula
+
+
+# Edits to the data rows of sheets loaded to be written streamed, kept for the save.
+_DEFERRED: WeakKeyDictionary[Workbook, dict[str, list[WriteValues | ClearRows]]] = (
+    WeakKeyDictionary()
+)
+
+
+def defer(wb: Workbook, edit: Edit) -> bool:
+    """Keep ``edit`` for the save instead of applying it, when it writes values into or clears
+    the data rows of a sheet ``wb`` was loaded to write streamed (``load_carrying``'s
+    ``streamed``): the save writes them (``kehoach.sheets.streamed``). False otherwise."""
+    if not isinstance(edit, WriteValues | ClearRows):
+        return False
+    if isinstance(edit, ClearRows) and edit.formats:
+        return False
+    carried = carried_of(wb)
+    if carried is None or edit.sheet not in carried.streamed:
+        return False
+    first_row = next(s.first_row for s in carried.sheets if s.name == edit.sheet)
+    top = coordinate_to_tuple(edit.cell)[0] if isinstance(edit, WriteValues) else edit.first_row
+    if top < first_row:
+        return False
+    _DEFERRED.setdefault(wb, {}).setdefault(edit.sheet, []).append(edit)
+    return True
+
+
+def deferred(wb: Workbook) -> dict[str, list[WriteValues | ClearRows]]:
+    """The edits ``defer`` kept for ``wb``, by sheet, in order."""
+    return _DEFERRED.get(wb, {})
 
 
 def apply_to_workbook(wb: Workbook, edits: Sequence[Edit]) -> None:
@@ -298,6 +352,8 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
             if edit.sheet not in wb.sheetnames:
                 existing = [(ws.title, ws.sheet_state != "visible") for ws in wb.worksheets]
                 style_tab(wb.create_sheet(edit.sheet, insert_position(existing, edit.sheet)))
+            continue
+        if defer(wb, edit):  # a sheet written streamed at the save
             continue
         ws = wb[edit.sheet]
         if isinstance(edit, HideSheet):
@@ -316,20 +372,11 @@ def _apply(wb: Workbook, edits: Sequence[Edit]) -> None:
                         cell.style = "Normal"
         elif isinstance(edit, WriteValues):
             top, left = coordinate_to_tuple(edit.cell)
-            styles = _ColumnStyles(ws)
+            styles = ColumnStyles(ws)
             for r, values in enumerate(edit.rows):
                 for c, value in enumerate(values):
-                    cell = ws.cell(top + r, left + c)
-                    if not cell.has_style:
-                        styles.give(cell)
-                    cell.value = value
-                    if isinstance(value, date) and (
-                        cell.number_format in _ISO_FORMATS or not is_date_format(cell.number_format)
-                    ):
-                        cell.number_format = date_format(value)
-                    if looks_like_formula(value):
-                        cell.data_type = "s"  # openpyxl would take "=…" for a formula
-            grower = _RowGrower(ws, ws.max_column)
+                    write_value(ws.cell(top + r, left + c), value, styles)
+            grower = RowGrower(ws, ws.max_column)
             for r in range(len(edit.rows)):
                 grower.grow(top + r)
         elif isinstance(edit, FormatTable):

@@ -78,7 +78,11 @@ def workbook_contents(
 
 
 def loaded_for_writing(
-    path: Path, *, sheets: Collection[str] | None = None, carry: Mapping[str, int] | None = None
+    path: Path,
+    *,
+    sheets: Collection[str] | None = None,
+    carry: Mapping[str, int] | None = None,
+    streamed: Collection[str] = (),
 ) -> tuple[Workbook, dict[str, SheetValues]]:
     """The workbook at ``path`` loaded with openpyxl (VBA kept), to be edited and saved, and the
     values of its ``sheets`` (every sheet when None) as ``workbook_values`` gives them, taken
@@ -87,14 +91,16 @@ def loaded_for_writing(
     ``carry`` (sheet name → first data row): sheets the caller does not write, loaded without
     their data rows when they can be (``kehoach.sheets.carried.load_carrying``; the save puts
     them back); the values of those of them in ``sheets`` come from a read-only reading of
-    just them, the same values."""
+    just them, the same values. Those of them in ``streamed`` are sheets the caller writes:
+    its edits to their data rows are written streamed at the save
+    (``kehoach.sheets.streamed``)."""
     from kehoach.sheets.carried import carried_names, load_carrying
 
     if not path.is_file():
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         if carry:
-            wb, carried = load_carrying(path, carry)
+            wb, carried = load_carrying(path, carry, streamed=streamed)
         else:
             wb, carried = load_workbook(path, keep_vba=True), None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook

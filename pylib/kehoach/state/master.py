@@ -78,6 +78,22 @@ CARRIED_SHEETS: Mapping[str, int] = MappingProxyType(
 )
 
 
+# The sheets ``collect`` writes streamed (``kehoach.sheets.streamed``): TienDo, rewritten
+# whole, and LichSu, appended to; ThuThap, a page of the last run, is loaded in full.
+STREAMED_SHEETS: Mapping[str, int] = MappingProxyType(
+    {sheet: pl.FIRST_DATA_ROW for sheet in (pl.PROGRESS_SHEET, pl.HISTORY_SHEET)}
+)
+
+
+def load_for_collect(path: Path) -> Workbook:
+    """The master at ``path`` loaded with openpyxl (VBA kept) for ``collect`` to write:
+    the sheets of ``STREAMED_SHEETS`` without their data rows where they can be carried, their
+    edits written streamed at the save; a sheet that cannot be is loaded in full
+    (``kehoach.sheets.carried``)."""
+    wb, _ = loaded_for_writing(path, sheets=(), carry=STREAMED_SHEETS, streamed=STREAMED_SHEETS)
+    return wb
+
+
 @dataclass(frozen=True)
 class Setting:
     """One row of «Cài đặt»: its value as typed and the cell that holds it ("B5")."""

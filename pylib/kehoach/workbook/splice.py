@@ -9,6 +9,10 @@ its ``</sheetData>``, and the original's ``<dimension>``: a splice of bytes, str
 original package into the new one, never held whole. The original's shared strings part, which
 those rows may refer to by index, is copied over with its relationship and content type
 (openpyxl writes its strings inline and no such part). Every other part is copied as it is.
+
+A carried sheet the verb writes streamed (:mod:`kehoach.sheets.streamed`: collect's TienDo and
+LichSu) gets the original's data rows up to the first row its edits touch, then the rows
+written for it (a temporary file, streamed in), and the ``<dimension>`` of the result.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from kehoach.sheets.carried import (
     package_sheets,
     shared_strings_part,
 )
+from kehoach.sheets.streamed import StreamedRows
 
 __all__ = ["rewrite"]
 
@@ -49,9 +54,16 @@ _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*\sr="(\d+)"')
 
 
-def rewrite(saved: Path, out: Path, changed: Mapping[str, bytes], carried: Carried | None) -> None:
+def rewrite(
+    saved: Path,
+    out: Path,
+    changed: Mapping[str, bytes],
+    carried: Carried | None,
+    streamed: Mapping[str, StreamedRows] | None = None,
+) -> None:
     """Write to ``out`` the package ``saved`` with the parts of ``changed`` (name → bytes)
-    put in or replacing theirs and the data rows of ``carried`` spliced back in.
+    put in or replacing theirs and the data rows of ``carried`` spliced back in, those of the
+    sheets of ``streamed`` as written there.
 
     Raises WorkbookError when the original has changed since it was loaded, or when a part
     openpyxl wrote for a carried sheet has rows where the data rows go back (an edit wrote
@@ -90,7 +102,9 @@ def rewrite(saved: Path, out: Path, changed: Mapping[str, bytes], carried: Carri
                     dst.writestr(_entry(name), changed.pop(name))
                 elif name in by_part:
                     assert old is not None and carried is not None
-                    _splice(new.read(info), old, by_part[name], dst, name, carried.source)
+                    sheet = by_part[name]
+                    rows = (streamed or {}).get(sheet.name)
+                    _splice(new.read(info), old, sheet, dst, name, carried.source, rows)
                 else:
                     big = info.file_size > _ZIP64_FROM
                     sink = dst.open(_entry(name), "w", force_zip64=big)
@@ -118,9 +132,12 @@ def _splice(
     dst: zipfile.ZipFile,
     name: str,
     source: Path,
+    streamed: StreamedRows | None = None,
 ) -> None:
     """Write ``part`` (openpyxl's, without the data rows) with the data rows and dimension of
-    the original ``old`` (the file ``source``) into ``dst`` as ``name``."""
+    the original ``old`` (the file ``source``) into ``dst`` as ``name``; with ``streamed``,
+    the original's rows up to ``streamed.keep``, then the rows written, and their
+    dimension."""
     close = _SHEET_DATA.search(part)
     if close is None:
         raise WorkbookError(
@@ -136,11 +153,17 @@ def _splice(
                 "này được giữ nguyên khi ghi: không ghi gì (lỗi chương trình, xin báo lại).",
                 file=source,
             )
-    head = DIMENSION.sub(lambda _: sheet.dimension, head, count=1)
+    dimension = sheet.dimension if streamed is None else streamed.dimension
+    head = DIMENSION.sub(lambda _: dimension, head, count=1)
     with dst.open(_entry(name), "w", force_zip64=True) as sink:
         sink.write(head + (b"<sheetData>" if opened else b""))
         with old.open(sheet.part) as src:
-            after = copy_range(src, sheet.start, sheet.end, sink)
+            if streamed is None:
+                after = copy_range(src, sheet.start, sheet.end, sink)
+            else:  # the rows' end was checked when they were written
+                copy_range(src, sheet.start, streamed.keep, sink)
+                shutil.copyfileobj(streamed.rows, sink, CHUNK)
+                after = b"</sheetData>"
         if after != b"</sheetData>":
             raise WorkbookError(
                 f"Trang «{sheet.name}» của workbook đã khác lúc đọc: không ghi gì. Hãy chạy lại "

@@ -16,6 +16,7 @@ The workbook's code has one source, ``macros/``:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -23,7 +24,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from kehoach.agencies.directory import Directory
     from kehoach.plan.model import Plan
     from kehoach.sheets.sheetdata import SheetValues
+    from kehoach.sheets.streamed import StreamedRows
     from kehoach.workbook.carryover import TypedValue
     from kehoach.workbook.previous import Previous
 
@@ -473,8 +475,9 @@ def save_xlsm(
     tmp = _temp_beside(path)
     try:
         try:
-            wb.save(tmp)
-            _complete_saved(tmp, path, before, carried_of(wb))
+            with _streamed(wb) as streamed:  # before openpyxl writes the styles they add to
+                wb.save(tmp)
+                _complete_saved(tmp, path, before, carried_of(wb), streamed)
         except (OSError, zipfile.BadZipFile) as err:
             raise WorkbookError(f"Không ghi được tệp tạm: {err}", file=tmp) from err
         problems = package_problems(tmp, reference=before)
@@ -490,8 +493,26 @@ def save_xlsm(
     return backup
 
 
+@contextlib.contextmanager
+def _streamed(wb: Any) -> Iterator[dict[str, StreamedRows]]:
+    """The data rows of the sheets ``wb`` writes streamed (``sheets.streamed``), their
+    temporary files closed on the way out."""
+    from kehoach.sheets.streamed import write_streamed
+
+    rows = write_streamed(wb)
+    try:
+        yield rows
+    finally:
+        for streamed in rows.values():
+            streamed.rows.close()
+
+
 def _complete_saved(
-    tmp: Path, path: Path, before: Mapping[str, bytes], carried: Carried | None
+    tmp: Path,
+    path: Path,
+    before: Mapping[str, bytes],
+    carried: Carried | None,
+    streamed: Mapping[str, StreamedRows] | None = None,
 ) -> None:
     """Give the package openpyxl saved in ``tmp`` what it lacks: the ribbon parts and
     relationships of ``before`` it dropped, the data rows of the ``carried`` sheets. ``tmp`` is
@@ -506,7 +527,7 @@ def _complete_saved(
         return
     out = _temp_beside(path)
     try:
-        rewrite(tmp, out, changed, carried)
+        rewrite(tmp, out, changed, carried, streamed)
         os.replace(out, tmp)
     finally:
         out.unlink(missing_ok=True)
