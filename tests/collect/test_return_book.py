@@ -1,4 +1,4 @@
-"""The two readers of a returned workbook (kehoach.collect.return_book, kehoach.collect.xlsx_scan):
+"""The two readers of a returned workbook (kehoach.collect.return_book, kehoach.sheets.xlsx_scan):
 calamine for
 plain files, openpyxl for the rest, the same outcome either way; the scan that keeps calamine
 away from files that would abort the process; what the scan reads that calamine does not."""
