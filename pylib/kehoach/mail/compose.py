@@ -44,6 +44,7 @@ from kehoach.state.master import MasterState
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DEFAULT_DEADLINE_DAYS = 14
 _LINE = 76  # folded header lines stay under RFC 5322's 78
+_HEADER_LINE = 78  # policy.SMTP's max_line_length: a longer header line it refolds
 _BASE64_LINE = 76  # characters of a base64 body line (RFC 2045)
 _FORBIDDEN = '<>:"/\\|?*'
 
@@ -323,9 +324,10 @@ def _header_lines(name: str, value: str) -> str:
     else folded by the policy's header parser, what a generator would do to it in every
     message (the sender's name, encoded, is longer than a line), once per run."""
     line = f"{name}: {value}"
-    if len(line) <= policy.SMTP.max_line_length and "\n" not in value:
+    if len(line) <= _HEADER_LINE and "\n" not in value:
         return line + "\r\n"
-    return policy.SMTP.fold(name, value)
+    folded: str = policy.SMTP.fold(name, value)
+    return folded
 
 
 def recipients(agency: Agency) -> tuple[tuple[str, ...], tuple[str, ...]]:
