@@ -9,6 +9,7 @@ import sys
 from dataclasses import replace
 from datetime import date, datetime
 from email import policy
+from email.parser import BytesParser
 from email.utils import formataddr
 from pathlib import Path
 
@@ -150,6 +151,9 @@ def test_every_header_line_is_stored_folded_so_generating_again_gives_the_same_b
     first = msg.as_bytes(policy=policy.SMTP)
     assert policy.SMTP.fold("From", sender).encode("ascii") in first
     assert msg.as_bytes(policy=policy.SMTP) == first
+    whole = BytesParser(policy=policy.SMTP).parsebytes(first, headersonly=True)
+    assert whole.get_payload() == msg.get_payload()  # the body as a parse of the text gives it
+    assert list(whole.raw_items()) == list(msg.raw_items())
     back = parse(first)
     assert back["From"].addresses[0].display_name == settings.sender_name
     assert back["From"].addresses[0].addr_spec == settings.sender_address

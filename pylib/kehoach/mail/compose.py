@@ -310,11 +310,15 @@ def _with_headers(headers: Mapping[str, str], body: EmailMessage) -> EmailMessag
     (policy.SMTP refolds only long lines) and the transports fold nothing. Only the headers
     are parsed: the body stays the MIME text just generated, which the transports write out
     as it is instead of generating the attachment's base64 again (a receiver, and the tests,
-    parse it whole)."""
+    parse it whole). It is what a headers-only parse of the whole text gives: the headers
+    parsed, the text after the blank line as the payload, without the parser's pass over it."""
     lines = "".join(_header_lines(name, value) for name, value in headers.items())
-    raw = lines.encode("ascii") + body.as_bytes(policy=policy.SMTP)
-    msg = BytesParser(policy=policy.SMTP).parsebytes(raw, headersonly=True)
+    head, blank, text = body.as_bytes(policy=policy.SMTP).partition(b"\r\n\r\n")
+    msg = BytesParser(policy=policy.SMTP).parsebytes(
+        lines.encode("ascii") + head + blank, headersonly=True
+    )
     assert isinstance(msg, EmailMessage)  # policy.SMTP's message factory
+    msg.set_payload(text.decode("ascii", "surrogateescape"))  # as BytesParser decodes it
     return msg
 
 
