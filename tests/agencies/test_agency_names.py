@@ -96,3 +96,17 @@ def test_real_plan_names_stay_whole() -> None:
         assert whole in names
     for fragment in ("ban", "ngành", "cấp xã", "Thể thao và Du lịch", ""):
         assert fragment not in names
+
+
+def test_word_keys_are_the_same_worked_out_or_remembered() -> None:
+    from kehoach.agencies.namekeys import _syllable, name_key
+
+    spellings = ["Ủy", "Uỷ", "UỶ", "uỷ", "hóa", "hoá", "HOÁ", "Sở", "SỞ", "ban", "Ban", "và"]
+    _syllable.cache_clear()
+    fresh = [_syllable(w) for w in spellings]
+    assert [_syllable(w) for w in spellings] == fresh  # the remembered keys
+    assert fresh == [_syllable.__wrapped__(w) for w in spellings]
+    assert fresh[0] == fresh[1] == fresh[2] == fresh[3] and fresh[4] == fresh[5] == fresh[6]
+    assert fresh[7] == fresh[8] and fresh[9] == fresh[10] and fresh[7] != fresh[9]
+    assert name_key("UBND huyện Ba Bể") == name_key("Uỷ ban nhân dân huyện Ba Bể")
+    assert name_key("Sở Tài nguyên và Môi trường") == name_key("SỞ TÀI NGUYÊN MÔI TRƯỜNG")

@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+import base64
+import email
 import sys
+from dataclasses import replace
 from datetime import date, datetime
+from email import policy
+from email.parser import BytesParser
+from email.utils import formataddr
 from pathlib import Path
 
 import pytest
@@ -109,6 +115,49 @@ def test_attachment_names_round_trip(name: str) -> None:
     assert back.get_filename() == filename
     assert back.get_param("name") == filename
     assert not set('<>:"/\\|?*') & set(filename)
+
+
+@pytest.mark.parametrize("size", [0, 1, 56, 57, 58, 114, 1000, 44_386])
+def test_attachment_part_is_the_parse_of_its_whole_mime_text(size: int) -> None:
+    data = bytes((7 * i) % 256 for i in range(size))
+    filename = attachment_name("Sở Nội vụ", PLAN_NUMBER)
+    part = attachment_part(data, filename)
+    # The same part parsed from the whole text: its headers, a blank line, the base64 body.
+    head = part.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n", 1)[0].decode("ascii")
+    body = base64.encodebytes(data).decode("ascii").replace("\n", "\r\n")
+    whole = email.message_from_string(head + "\r\n\r\n" + body, policy=policy.SMTP)
+    assert part.get_payload() == whole.get_payload()
+    assert part.as_bytes(policy=policy.SMTP) == whole.as_bytes(policy=policy.SMTP)
+    assert parse(part.as_bytes()).get_content() == data
+
+
+def test_every_header_line_is_stored_folded_so_generating_again_gives_the_same_bytes() -> None:
+    settings = replace(SETTINGS, sender_name="Sở Nội vụ tỉnh Bắc Kạn - Phòng Cải cách hành chính")
+    msg = compose(
+        BABE,
+        "f.xlsx",
+        b"x" * 300,
+        Counts(1, 2),
+        settings,
+        ml.KIND_COVER,
+        templates=TEMPLATES,
+        today=TODAY,
+        plan_number=PLAN_NUMBER,
+    )
+    for name, value in msg.raw_items():
+        assert all(len(line) <= 78 for line in f"{name}: {value}".splitlines()), name
+    sender = formataddr((settings.sender_name, settings.sender_address), charset="utf-8")
+    assert len(f"From: {sender}") > 78  # the sender's encoded name alone is longer than a line
+    first = msg.as_bytes(policy=policy.SMTP)
+    assert policy.SMTP.fold("From", sender).encode("ascii") in first
+    assert msg.as_bytes(policy=policy.SMTP) == first
+    whole = BytesParser(policy=policy.SMTP).parsebytes(first, headersonly=True)
+    assert whole.get_payload() == msg.get_payload()  # the body as a parse of the text gives it
+    assert list(whole.raw_items()) == list(msg.raw_items())
+    back = parse(first)
+    assert back["From"].addresses[0].display_name == settings.sender_name
+    assert back["From"].addresses[0].addr_spec == settings.sender_address
+    assert attachments(back) == [("Ủy ban nhân dân huyện Ba Bể - KH 365.xlsx", b"x" * 300)]
 
 
 def test_reminder_lists_only_the_agencys_items_and_escapes_html() -> None:

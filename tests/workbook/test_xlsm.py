@@ -137,6 +137,30 @@ def test_committed_workbook_equals_a_fresh_build(tmp_path: Path) -> None:
     assert COMMITTED_WORKBOOK.read_bytes() == fresh.read_bytes(), hint
 
 
+def test_the_build_takes_the_parts_openpyxl_saves(tmp_path: Path) -> None:
+    """The parts a build packs are those openpyxl's own save writes, deflated or not."""
+    from datetime import datetime
+
+    def filled() -> Any:
+        wb = openpyxl.load_workbook(COMMITTED_WORKBOOK, keep_vba=True)
+        ws = wb.create_sheet("Thêm")
+        ws.append(["Mã định danh", "Cơ quan"])
+        ws.append(["PL1.1", "Sở Nội vụ"])
+        return wb
+
+    when = datetime(2023, 7, 1, 8, 0)
+    saved = tmp_path / "saved.xlsm"
+    wb = filled()
+    wb.save(saved)
+    expected = parts(saved)
+    got = xlsm._saved_parts(filled(), when)
+    assert sorted(got) == sorted(expected) and VBA_PART in got
+    core = "docProps/core.xml"
+    assert all(got[n] == expected[n] for n in got if n != core)
+    fixed = [xlsm._fixed_core_dates(found[core], when) for found in (got, expected)]
+    assert fixed[0] == fixed[1]
+
+
 # --- saving into an existing workbook ----------------------------------------------------
 
 

@@ -11,6 +11,7 @@ agency; so are "Sở Tài nguyên và Môi trường" and "Sở Tài nguyên mô
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +23,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 CONNECTORS = frozenset({"và"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def _syllable(word: str) -> str:
+    """The key of one word (see the module's docstring); the same few hundred words make up
+    every agency name of a plan, so each is worked out once per run."""
     decomposed = unicodedata.normalize("NFD", word.casefold())
     tones = [ch for ch in decomposed if ch in _TONES]
     base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))

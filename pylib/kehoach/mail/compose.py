@@ -44,6 +44,8 @@ from kehoach.state.master import MasterState
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DEFAULT_DEADLINE_DAYS = 14
 _LINE = 76  # folded header lines stay under RFC 5322's 78
+_HEADER_LINE = 78  # policy.SMTP's max_line_length: a longer header line it refolds
+_BASE64_LINE = 76  # characters of a base64 body line (RFC 2045)
 _FORBIDDEN = '<>:"/\\|?*'
 
 
@@ -228,11 +230,17 @@ def attachment_part(
     disposition = _rfc2231_lines("filename", filename)
     lines.append("Content-Disposition: attachment;")
     lines += [f" {p};" for p in disposition[:-1]] + [f" {disposition[-1]}"]
-    lines += ["Content-Transfer-Encoding: base64", ""]
-    body = base64.encodebytes(data).decode("ascii")
-    raw = "\r\n".join(lines) + "\r\n" + body.replace("\n", "\r\n")
-    part = email.message_from_string(raw, policy=policy.SMTP)
+    lines += ["Content-Transfer-Encoding: base64", "", ""]
+    part = email.message_from_string("\r\n".join(lines), policy=policy.SMTP)
     assert isinstance(part, EmailMessage)  # policy.SMTP's message factory
+    # The body as a parse of the whole text would give it, without the parser's line by line
+    # pass over the base64: lines of 76 characters, CRLF after each (as ``encodebytes``).
+    encoded = base64.b64encode(data).decode("ascii")
+    part.set_payload(
+        "".join(
+            encoded[i : i + _BASE64_LINE] + "\r\n" for i in range(0, len(encoded), _BASE64_LINE)
+        )
+    )
     return part
 
 
@@ -297,16 +305,33 @@ def _encoded(text: str) -> str:
 
 
 def _with_headers(headers: Mapping[str, str], body: EmailMessage) -> EmailMessage:
-    """``body`` under ``headers`` written as given: every line is under 78 characters, so the
-    message is generated again byte for byte (policy.SMTP refolds only long lines). Only the
-    headers are parsed: the body stays the MIME text just generated, which the transports
-    write out as it is instead of generating the attachment's base64 again (a receiver, and
-    the tests, parse it whole)."""
-    lines = [f"{name}: {value}" for name, value in headers.items()]
-    raw = "\r\n".join(lines).encode("ascii") + b"\r\n" + body.as_bytes(policy=policy.SMTP)
-    msg = BytesParser(policy=policy.SMTP).parsebytes(raw, headersonly=True)
+    """``body`` under ``headers``, each folded as policy.SMTP folds it (``_header_lines``):
+    every line is then under 78 characters, so the message is generated again byte for byte
+    (policy.SMTP refolds only long lines) and the transports fold nothing. Only the headers
+    are parsed: the body stays the MIME text just generated, which the transports write out
+    as it is instead of generating the attachment's base64 again (a receiver, and the tests,
+    parse it whole). It is what a headers-only parse of the whole text gives: the headers
+    parsed, the text after the blank line as the payload, without the parser's pass over it."""
+    lines = "".join(_header_lines(name, value) for name, value in headers.items())
+    head, blank, text = body.as_bytes(policy=policy.SMTP).partition(b"\r\n\r\n")
+    msg = BytesParser(policy=policy.SMTP).parsebytes(
+        lines.encode("ascii") + head + blank, headersonly=True
+    )
     assert isinstance(msg, EmailMessage)  # policy.SMTP's message factory
+    msg.set_payload(text.decode("ascii", "surrogateescape"))  # as BytesParser decodes it
     return msg
+
+
+@functools.lru_cache(maxsize=64)
+def _header_lines(name: str, value: str) -> str:
+    """``name: value`` as policy.SMTP writes it, CRLF-terminated: as given when it fits a line,
+    else folded by the policy's header parser, what a generator would do to it in every
+    message (the sender's name, encoded, is longer than a line), once per run."""
+    line = f"{name}: {value}"
+    if len(line) <= _HEADER_LINE and "\n" not in value:
+        return line + "\r\n"
+    folded: str = policy.SMTP.fold(name, value)
+    return folded
 
 
 def recipients(agency: Agency) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -76,19 +76,19 @@ class CellStyles:
 
     def apply(self, cell: Cell, *attributes: tuple[str, Any]) -> None:
         """Set ``attributes`` (name, value) on ``cell``, in order; a value None is skipped."""
-        wanted = tuple(a for a in attributes if a[1] is not None)
         style = cell._style  # None until a first attribute is set: as all zeros
-        key = (
-            None if style is None else style.tobytes(),
-            *((name, value if isinstance(value, str) else id(value)) for name, value in wanted),
-        )
-        known = self._known.get(key)
+        key: list[Any] = [None if style is None else style.tobytes()]
+        for name, value in attributes:  # a loop: a generator per cell costs more than the look-up
+            if value is not None:
+                key.append((name, value if type(value) is str else id(value)))
+        known = self._known.get(tuple(key))
         if known is not None:
             cell._style = copy(known[0])
             return
+        wanted = tuple(a for a in attributes if a[1] is not None)
         for name, value in wanted:
             setattr(cell, name, value)
-        self._known[key] = (copy(cell._style), wanted)
+        self._known[tuple(key)] = (copy(cell._style), wanted)
 
 
 def fit_header(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:

@@ -300,9 +300,7 @@ def build_xlsm(
         # pyOpenVBA's template names its author; fill() may set its own.
         wb.properties.creator = wb.properties.lastModifiedBy = "kehoach"
         fill(wb)
-        filled = Path(tmp) / "filled.xlsm"
-        wb.save(filled)
-        parts = _read_parts(filled)
+        parts = _saved_parts(wb, timestamp)
     parts = _with_ribbon(parts, ribbon)
     parts["docProps/core.xml"] = _fixed_core_dates(parts["docProps/core.xml"], timestamp)
     data = _pack(parts)
@@ -638,6 +636,18 @@ def _read_parts(source: Path | bytes) -> dict[str, bytes]:
     handle: Any = io.BytesIO(source) if isinstance(source, bytes) else source
     with zipfile.ZipFile(handle) as z:
         return {info.filename: z.read(info) for info in z.infolist() if not info.is_dir()}
+
+
+def _saved_parts(wb: Any, timestamp: datetime) -> dict[str, bytes]:
+    """Every part of ``wb`` as openpyxl's save writes it, by name (modified at ``timestamp``,
+    where the save would put now): its writer into a zip whose entries are stored, not
+    deflated, since ``_pack`` compresses every part once for the file."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.modified = timestamp
+    buffer = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    return _read_parts(buffer.getvalue())
 
 
 def _package_parts(source: Path) -> dict[str, bytes]:
