@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,6 +53,7 @@ _FORMULA_TEXT = 255  # characters of a text in a formula, and of HYPERLINK's lin
 _ADDRESS_TEXT = 255  # characters of an address given to Excel's Range
 
 F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V")
 
 
 def _user_errors(func: F) -> F:
@@ -110,23 +111,12 @@ def _links(book: xw.Book, links: Sequence[Link]) -> None:
         by_column.setdefault((link.sheet, col), {})[row] = link
     for (name, col), cells in by_column.items():
         sheet = book.sheets[name]
-        for top, bottom in _row_runs(sorted(cells)):
+        for top, bottom, _ in _runs_of((row, None) for row in sorted(cells)):
             block = sheet.range((top, col), (bottom, col))
             block.formula = [[hyperlink_formula(cells[r])] for r in range(top, bottom + 1)]
             block.font.color = f"#{LINK_FONT.color.rgb[-6:]}"
             if book.app.engine.name == "excel":
                 block.api.Font.Underline = _XL_UNDERLINE_SINGLE
-
-
-def _row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers grouped into runs of consecutive rows: (first, last)."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 def _fills(book: xw.Book, fills: Sequence[Fill]) -> None:
@@ -247,13 +237,18 @@ def height_groups(first_row: int, heights: Sequence[float]) -> list[tuple[str, f
 
 def _runs(first_row: int, heights: Sequence[float]) -> list[tuple[int, int, float]]:
     """Rows of equal height grouped: (first, last, height), one call to Excel each."""
-    runs: list[tuple[int, int, float]] = []
-    for i, height in enumerate(heights):
-        row = first_row + i
-        if runs and runs[-1][2] == height and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row, height)
+    return _runs_of(enumerate(heights, start=first_row))
+
+
+def _runs_of(rows: Iterable[tuple[int, V]]) -> list[tuple[int, int, V]]:
+    """(row, value) in row order grouped into runs of consecutive rows of equal value:
+    (first, last, value)."""
+    runs: list[tuple[int, int, V]] = []
+    for row, value in rows:
+        if runs and runs[-1][2] == value and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row, value)
         else:
-            runs.append((row, row, height))
+            runs.append((row, row, value))
     return runs
 
 

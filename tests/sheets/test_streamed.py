@@ -94,15 +94,20 @@ def so_part(path: Path) -> bytes:
         return z.read(package_sheets(z)["So"])
 
 
+def _chunked_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> Path:
+    """The sample register with notes, its parts read ``chunk`` bytes at a time."""
+    monkeypatch.setattr(carried_module, "CHUNK", chunk)
+    monkeypatch.setattr(streamed_module, "CHUNK", chunk)
+    return sample(tmp_path / "src", with_notes)
+
+
 @pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
 def test_a_table_rewritten_streamed_is_the_full_load_s(
     chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Row 6 of the table is written with a formula-like text and a datetime; the long texts
     make their rows taller; the note in column G survives; rows 34.. are cleared, formats kept."""
-    monkeypatch.setattr(carried_module, "CHUNK", chunk)
-    monkeypatch.setattr(streamed_module, "CHUNK", chunk)
-    path = sample(tmp_path / "src", with_notes)
+    path = _chunked_sample(tmp_path, monkeypatch, chunk)
     fast, slow, written = save_both(path, tmp_path, rewrite_table())
     assert written == {"So"}
     assert cells(fast) == cells(slow)
@@ -122,9 +127,7 @@ def test_a_table_rewritten_streamed_is_the_full_load_s(
 def test_receipts_appended_streamed_leave_the_rows_above_byte_for_byte(
     chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(carried_module, "CHUNK", chunk)
-    monkeypatch.setattr(streamed_module, "CHUNK", chunk)
-    path = sample(tmp_path / "src", with_notes)
+    path = _chunked_sample(tmp_path, monkeypatch, chunk)
     fast, slow, written = save_both(path, tmp_path, append_receipts())
     assert written == {"So"}
     assert cells(fast) == cells(slow)

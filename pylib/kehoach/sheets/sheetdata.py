@@ -90,10 +90,10 @@ def loaded_for_writing(
 
     ``carry`` (sheet name → first data row): sheets the caller does not write, loaded without
     their data rows when they can be (``kehoach.sheets.carried.load_carrying``; the save puts
-    them back); the values of those of them in ``sheets`` come from a read-only reading of
-    just them, the same values. Those of them in ``streamed`` are sheets the caller writes:
-    its edits to their data rows are written streamed at the save
-    (``kehoach.sheets.streamed``)."""
+    them back); the values of those of them in ``sheets`` come from a reading of just them
+    (``register_values``, else openpyxl read-only), the same values. Those of them in
+    ``streamed`` are sheets the caller writes: its edits to their data rows are written
+    streamed at the save (``kehoach.sheets.streamed``)."""
     from kehoach.sheets.carried import carried_names, load_carrying
 
     if not path.is_file():
@@ -112,8 +112,10 @@ def loaded_for_writing(
         if (sheets is None or ws.title in sheets) and ws.title not in left_out
     }
     wanted = [name for name in left_out if sheets is None or name in sheets]
-    if wanted:
-        values.update(workbook_contents(path, sheets=wanted)[0])
+    fast, slow = register_values(path, wanted) if wanted else ({}, [])
+    values.update(fast)
+    if slow:  # a part calamine would misread: openpyxl, read-only
+        values.update(workbook_contents(path, sheets=slow)[0])
     return wb, {ws.title: values[ws.title] for ws in wb.worksheets if ws.title in values}
 
 
