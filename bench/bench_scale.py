@@ -15,8 +15,9 @@ started on a fresh copy of the master:
 - ``summary``: ``kehoach summary MASTER`` (reads it, prints the summary) on the master
   ``collect`` wrote;
 - ``summary --write``: ``kehoach summary MASTER --write`` on it (writes TongHop);
-- ``summary --write (full load)``: the same on another copy, with the collected sheets loaded
-  and saved in full by openpyxl (``state_for_writing(carry=None)``) instead of carried over;
+- ``summary --write (full load)``: the same on another copy, with every sheet loaded and
+  saved in full by openpyxl (``state.master.load_for_writing`` without ``carry``) instead of
+  carried over;
 - ``floor``: python-calamine reading every return's tasks and metadata sheets (what intake
   must read), then XlsxWriter writing one row per task row read, with the TienDo columns,
   into a workbook of its own.
@@ -87,13 +88,12 @@ def _child(kind: str, args: list[str]) -> None:
             state.STREAMED_SHEETS = {}
         if kind == "summary-full":
             import kehoach.state.master as state
-
-            real = state.state_for_writing
+            from kehoach.sheets.sheetdata import load_for_writing
 
             def in_full(path: Path, **kwargs: Any) -> Any:
-                return real(path, **{**kwargs, "carry": None})
+                return load_for_writing(path)
 
-            state.state_for_writing = in_full
+            setattr(state, "load_for_writing", in_full)  # noqa: B010 (what the state calls)
         from kehoach.cli import main
 
         code = main(args)

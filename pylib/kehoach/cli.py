@@ -98,19 +98,20 @@ def _on_master(
     edits: Callable[[_Result], Sequence[Edit]],
 ) -> _Result:
     """Read the master's ``sheets``, ``compute`` a result and, with ``write``, write its
-    ``edits`` into the master. Written, the master is parsed once: its values come from the
-    load that is saved; the result is computed before the file is touched."""
+    ``edits`` into the master: the result is computed before the file is touched, and only
+    the sheets the edits touch are loaded to be written (``load_for_edits``)."""
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.state.master import read_state, state_for_writing
+    from kehoach.state.master import load_for_edits, read_state
     from kehoach.workbook.xlsm import save_xlsm
 
     _prepare(path, write=write)
-    if not write:
-        return compute(read_state(path, sheets=sheets))
-    wb, state = state_for_writing(path, sheets=sheets)
+    state = read_state(path, sheets=sheets)
     result = compute(state)
-    apply_to_workbook(wb, edits(result))
-    save_xlsm(wb, path)
+    if write:
+        changes = edits(result)
+        wb = load_for_edits(path, changes, since=state.stamp)
+        apply_to_workbook(wb, changes)
+        save_xlsm(wb, path)
     return result
 
 
@@ -246,7 +247,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from kehoach.extract.signing import key_id
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.extract_layout import MANIFEST_SHEET
-    from kehoach.state.master import read_state, state_for_writing
+    from kehoach.state.master import load_for_edits, read_state
     from kehoach.workbook.xlsm import save_xlsm
 
     path = Path(args.workbook)
@@ -254,12 +255,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     state = read_state(path, data_only=True, sheets=SHEETS_READ)  # the one reading of it
     inputs = extract_inputs(state)  # before touching anything
     plan = state.plan
-    del state
     generated_at = args.generated_at or datetime.now().replace(microsecond=0)
     if inputs.new_key:  # kept in the master before any file is signed with it
-        wb = state_for_writing(path, sheets=())[0]  # the collected sheets' rows left out
-        apply_to_workbook(wb, inputs.key_edits())
+        key = inputs.key_edits()
+        wb = load_for_edits(path, key, since=state.stamp)
+        apply_to_workbook(wb, key)
         save_xlsm(wb, path)
+    del state
     out = Path(args.out)
     manifest = generate_extracts(
         plan,
@@ -271,8 +273,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         agencies=args.agency,
         progress=_progress_bar(sys.stderr),
     )
-    wb = state_for_writing(path, sheets=())[0]
-    apply_to_workbook(wb, manifest_edits(manifest, str(out.resolve())))
+    written = manifest_edits(manifest, str(out.resolve()))
+    wb = load_for_edits(path, written)  # the manifest does not depend on what was read
+    apply_to_workbook(wb, written)
     save_xlsm(wb, path)
     if args.json:
         _print_json(manifest.to_dict())
@@ -365,7 +368,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from kehoach.collect.run import collect_folder, save_history
     from kehoach.sheets import progress_layout as pl
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.state.master import load_for_collect, read_state
+    from kehoach.state.master import STREAMED_SHEETS, load_for_edits, read_state
     from kehoach.workbook.leftovers import history_references, unreferenced_histories
     from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
@@ -387,13 +390,15 @@ def cmd_collect(args: argparse.Namespace) -> int:
     collection = collect_folder(  # every file read and checked before the master is touched
         state, Path(args.from_dir).resolve(), received_at
     )
+    read_at = state.stamp
     del state
     ensure_closed(path)
     collection = save_history(collection, path)
     sys.stderr.write(f"Đang ghi {path}...\n")
     sys.stderr.flush()
-    wb = load_for_collect(path)  # TienDo and LichSu written streamed at the save
-    apply_to_workbook(wb, collection.edits())
+    edits = collection.edits()
+    wb = load_for_edits(path, edits, since=read_at, streamed=STREAMED_SHEETS)
+    apply_to_workbook(wb, edits)
     save_xlsm(wb, path)
     if args.json:
         _print_json(collection.to_dict())
@@ -430,19 +435,14 @@ def cmd_mail(args: argparse.Namespace) -> int:
     from kehoach.mail.send import summary_text as mail_summary
     from kehoach.sheets import mail_layout as ml
     from kehoach.sheets.edits import apply_to_workbook
-    from kehoach.state.master import read_state, state_for_writing
+    from kehoach.state.master import load_for_edits, read_state
     from kehoach.workbook.xlsm import ensure_closed, save_xlsm
 
     path = Path(args.workbook)
     _existing_file(path)
     _ready_to_write(path)  # the log is written into it
     _existing_folder(Path(args.files), "thư mục các tệp cơ quan")
-    sheets = sheets_read(args.reminders)
-    wb = None  # a dry run only reads; a run loads the master once, for its state and its log
-    if args.smtp and args.dry_run:
-        state = read_state(path, sheets=sheets)
-    else:
-        wb, state = state_for_writing(path, sheets=sheets)
+    state = read_state(path, sheets=sheets_read(args.reminders))
     channel = ml.CHANNEL_SMTP if args.smtp else ml.CHANNEL_DRAFT
     plan = plan_mail(
         state,
@@ -478,7 +478,7 @@ def cmd_mail(args: argparse.Namespace) -> int:
         transport = EmlDirTransport(Path(args.eml_dir))
     results, edits = finish(plan, transport, state, datetime.now().replace(microsecond=0))
     ensure_closed(path)  # sending takes a while: opened in Excel meanwhile, nothing is written
-    assert wb is not None  # only a dry run has none, and it has returned
+    wb = load_for_edits(path, edits, since=state.stamp)
     apply_to_workbook(wb, edits)
     save_xlsm(wb, path)
     for r in results:

@@ -150,11 +150,12 @@ def test_a_run_parses_the_master_once_and_each_template_once(
     import kehoach.sheets.sheetdata as sheetdata
     from kehoach.mail.compose import _environment
 
-    opened: list[tuple[Path, bool]] = []
+    opened: list[tuple[Path | str, bool]] = []
     for module in (sheetdata, openpyxl):
 
         def counting(path: Any, *args: Any, _load: Any = module.load_workbook, **kw: Any) -> Any:
-            opened.append((Path(path), bool(kw.get("read_only"))))
+            where = Path(path) if isinstance(path, str | Path) else "in memory"
+            opened.append((where, bool(kw.get("read_only"))))
             return _load(path, *args, **kw)
 
         monkeypatch.setattr(module, "load_workbook", counting)
@@ -173,7 +174,9 @@ def test_a_run_parses_the_master_once_and_each_template_once(
     out = tmp_path / "ThuGui"
     assert main(["mail", str(master), "--files", str(files), "--eml-dir", str(out)]) == 0
     assert len(list(out.glob("*.eml"))) == 2
-    assert opened == [(master, False)]  # one full load: the state and the log's save
+    # one reading for the state; after sending, one load for the log's save: the package
+    # without the data rows of every sheet but the log's (``load_for_edits``)
+    assert opened == [(master, True), ("in memory", False)]
     assert sorted(compiled) == [
         "email-gui-file.html.j2",
         "email-gui-file.txt.j2",

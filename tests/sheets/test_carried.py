@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import Table
 from carried_support import cells, sheet_parts
 from kehoach.sheets import carried as carried_module
 from kehoach.sheets.carried import carried_of, load_carrying
-from kehoach.sheets.sheetdata import loaded_for_writing, workbook_values
+from kehoach.sheets.sheetdata import load_for_writing
 from kehoach.workbook.xlsm import save_xlsm
 from xlsm_support import build_sample
 
@@ -64,7 +64,7 @@ def save_both(path: Path, tmp_path: Path, carry: dict[str, int]) -> tuple[Path, 
     for name, how in (("fast", carry), ("slow", None)):
         (tmp_path / name).mkdir()
         copy = Path(shutil.copy2(path, tmp_path / name / path.name))
-        wb, _ = loaded_for_writing(copy, carry=how)
+        wb = load_for_writing(copy, carry=how)
         wb["TongHop"]["A1"] = "mới"
         save_xlsm(wb, copy, backup_dir=tmp_path / "backup")
         out.append(copy)
@@ -101,17 +101,6 @@ def test_every_row_can_be_carried(tmp_path: Path) -> None:
     assert wb["So"]["A1"].value is None  # openpyxl read no cell of the sheet
     fast, slow = save_both(path, tmp_path, {"So": 1})
     assert cells(fast) == cells(slow)
-
-
-def test_the_values_of_a_carried_sheet_are_those_of_a_full_load(tmp_path: Path) -> None:
-    path = sample(tmp_path / "src")
-    wb, values = loaded_for_writing(path, carry={"So": FIRST})
-    full_wb, full = loaded_for_writing(path)
-    assert carried_of(wb) is not None and carried_of(full_wb) is None
-    assert values == full == workbook_values(path)
-    assert wb["So"].max_row == FIRST - 1 and full_wb["So"].max_row == FIRST + 39
-    wb, values = loaded_for_writing(path, sheets=["TongHop"], carry={"So": FIRST})
-    assert list(values) == ["TongHop"]
 
 
 def _outline(ws: Any) -> None:

@@ -12,7 +12,7 @@ from kehoach.sheets import layout
 from kehoach.sheets.sheetdata import (
     appendix_table,
     cell_ref,
-    loaded_for_writing,
+    load_for_writing,
     workbook_contents,
     workbook_values,
 )
@@ -74,23 +74,13 @@ def test_cell_ref_quotes_sheet_names() -> None:
     assert cell_ref("Nhiệm vụ", "B", 4) == "'Nhiệm vụ'!B4"
 
 
-def test_loaded_for_writing_gives_the_values_workbook_values_reads(master_xlsm: Path) -> None:
-    """The write verbs take their values from the load they save: the same values, sheet by
-    sheet, as the read-only reading the read verbs do."""
-    sheets = ("PL2", layout.TASKS_SHEET, layout.DIRECTORY_SHEET)
-    wb, values = loaded_for_writing(master_xlsm, sheets=sheets)
-    assert values == workbook_values(master_xlsm, sheets=sheets)
-    assert set(values) == set(sheets)
-    assert wb.vba_archive is not None  # kept, to be saved back
-
-
-def test_loaded_for_writing_names_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+def test_load_for_writing_names_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     from kehoach.common.errors import WorkbookError
 
     bad = tmp_path / "KeHoach.xlsm"
     bad.write_text("không phải workbook")
     with pytest.raises(WorkbookError) as info:
-        loaded_for_writing(bad)
+        load_for_writing(bad)
     assert "Không mở được workbook" in str(info.value) and "KeHoach.xlsm" in str(info.value)
 
 

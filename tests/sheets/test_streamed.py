@@ -22,7 +22,7 @@ from kehoach.sheets import carried as carried_module
 from kehoach.sheets import streamed as streamed_module
 from kehoach.sheets.carried import carried_of, load_carrying, package_sheets
 from kehoach.sheets.edits import ClearRows, Edit, Fill, WriteValues, apply_to_workbook
-from kehoach.sheets.sheetdata import loaded_for_writing
+from kehoach.sheets.sheetdata import load_for_writing
 from kehoach.workbook.xlsm import save_xlsm
 
 LONG = "Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính " * 4
@@ -75,7 +75,7 @@ def save_both(path: Path, tmp_path: Path, edits: list[Edit]) -> tuple[Path, Path
     for name, carry in (("fast", {"So": FIRST}), ("slow", None)):
         (tmp_path / name).mkdir()
         copy = Path(shutil.copy2(path, tmp_path / name / path.name))
-        wb, _ = loaded_for_writing(copy, sheets=(), carry=carry, streamed=("So",))
+        wb = load_for_writing(copy, carry=carry, streamed=("So",))
         apply_to_workbook(wb, edits)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(streamed_module, "write_streamed", spy)
@@ -158,7 +158,7 @@ def test_the_first_rows_of_a_sheet_without_data_rows_are_written_streamed(
 
 def test_a_master_changed_before_the_save_is_not_written(tmp_path: Path) -> None:
     path = sample(tmp_path / "src")
-    wb, _ = loaded_for_writing(path, sheets=(), carry={"So": FIRST}, streamed=("So",))
+    wb = load_for_writing(path, carry={"So": FIRST}, streamed=("So",))
     apply_to_workbook(wb, rewrite_table())
     other = load_workbook(path, keep_vba=True)
     other["TongHop"]["B1"] = "ghi trong lúc chờ"

@@ -1,7 +1,8 @@
-"""The verbs that write the master but not its collected sheets leave those sheets' data rows
-out of their load and splice them back on save (``kehoach.sheets.carried``,
-``kehoach.workbook.splice``): on a master after a full round of returns, the result is the
-workbook a full load and save gives, the collected cells unchanged, the VBA and ribbon kept."""
+"""The verbs that write the master load only the sheets their edits touch: every other
+sheet's data rows are left out of the load and spliced back on save (``load_for_edits``,
+``kehoach.sheets.carried``, ``kehoach.workbook.splice``). On a master after a full round of
+returns, the result is the workbook a full load and save gives, the cells of the sheets the
+verb does not write unchanged, the VBA and ribbon kept."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from carried_support import (
+    assert_kept_or_rewritten_alike,
     cells,
     collected_round,
     sheet_parts,
@@ -22,8 +24,10 @@ from carried_support import (
 from kehoach.cli import main
 from kehoach.common.errors import WorkbookError
 from kehoach.sheets import progress_layout as pl
-from kehoach.sheets.carried import carried_of
-from kehoach.state.master import read_state, state_for_writing
+from kehoach.sheets.carried import carried_of, package_sheets
+from kehoach.sheets.edits import WriteValues
+from kehoach.sheets.sheetdata import load_for_writing
+from kehoach.state.master import load_for_edits, read_state
 from kehoach.workbook.xlsm import package_problems, save_xlsm, vba_modules
 from lo_support import SOFFICE, soffice_convert
 
@@ -56,41 +60,46 @@ def test_a_collected_master_has_rows_worth_carrying(collected: Path) -> None:
     assert len(state.register(pl.HISTORY_SHEET)) > 40
 
 
-def test_the_load_leaves_the_collected_rows_out_and_the_state_is_the_same(
+def test_a_load_for_edits_leaves_out_the_rows_of_every_sheet_they_do_not_touch(
     collected: Path,
 ) -> None:
-    wb, state = state_for_writing(collected)
+    edits = [WriteValues(pl.SUMMARY_SHEET, "A1", [["Tổng hợp"]])]
+    wb = load_for_edits(collected, edits)
     carried = carried_of(wb)
-    assert carried is not None and {s.name for s in carried.sheets} == set(COLLECTED)
-    for sheet in COLLECTED:  # openpyxl made no cell of their data rows
-        assert wb[sheet].max_row == pl.FIRST_DATA_ROW - 1, sheet
-    full_wb, full = state_for_writing(collected, carry=None)
-    assert carried_of(full_wb) is None and full_wb[pl.PROGRESS_SHEET].max_row > 3000
-    assert dict(state.sheets) == dict(full.sheets)
-    assert list(state.sheets) == list(full.sheets)  # the workbook's order
-    read = read_state(collected, sheets=COLLECTED)
-    for sheet in COLLECTED:
-        assert state.sheets[sheet] == read.sheets[sheet]
-    assert dict(state.names) == dict(full.names)
+    assert carried is not None
+    names = {s.name for s in carried.sheets}
+    assert pl.SUMMARY_SHEET not in names and pl.SUMMARY_SHEET not in carried.refused
+    # every other sheet is carried, or loaded in full with the reason
+    assert names | set(carried.refused) == set(wb.sheetnames) - {pl.SUMMARY_SHEET}
+    assert {*COLLECTED, "PL1", "PL2", "PL3", "PL4", "Nhiệm vụ"} <= names
+    for sheet in names:  # openpyxl made no cell of their data rows
+        assert wb[sheet].max_row < pl.FIRST_DATA_ROW, sheet
+    assert wb[pl.PROGRESS_SHEET].max_row == pl.FIRST_DATA_ROW - 1
+    assert load_for_writing(collected)[pl.PROGRESS_SHEET].max_row > 3000
 
 
 @pytest.mark.parametrize("verb", list(VERBS))
 def test_a_verb_writes_the_workbook_a_full_load_writes(
     verb: str, collected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Every cell the same value and look as after a full load and save; a sheet the verb
+    does not write is the full load's bytes or, carried, has the original's data rows (which
+    keep their style indices where a full load maps two equal styles to one of them)."""
     fast = copy(collected, tmp_path, "fast")
     slow = copy(collected, tmp_path, "slow")
     run(verb, fast)
     with slow_path(monkeypatch):
         run(verb, slow)
-    fast_parts, slow_parts = sheet_parts(fast), sheet_parts(slow)
+    assert cells(fast) == cells(slow)
+    original, fast_parts, slow_parts = (sheet_parts(p) for p in (collected, fast, slow))
     assert list(fast_parts) == list(slow_parts)
-    for sheet in fast_parts:  # every sheet the same bytes, the carried ones included
-        assert fast_parts[sheet] == slow_parts[sheet], sheet
+    for sheet in fast_parts:
+        assert_kept_or_rewritten_alike(original, fast_parts, slow_parts, sheet)
     with zipfile.ZipFile(fast) as f, zipfile.ZipFile(slow) as s:
         assert sorted(f.namelist()) == sorted(s.namelist())
+        sheets = set(package_sheets(f).values())
         for name in f.namelist():
-            if name != "docProps/core.xml":  # its modified time
+            if name != "docProps/core.xml" and name not in sheets:  # its modified time
                 assert f.read(name) == s.read(name), name
     assert package_problems(fast, reference=collected) == []
 
@@ -123,7 +132,7 @@ def carrying(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     return loads
 
 
-def test_mail_and_extract_carry_the_collected_sheets(
+def test_mail_and_extract_load_only_the_sheet_they_write(
     collected: Path, tmp_path: Path, carrying: list[set[str]]
 ) -> None:
     from kehoach.sheets import extract_layout as ex
@@ -134,8 +143,15 @@ def test_mail_and_extract_carry_the_collected_sheets(
     assert main(["mail", str(path), "--files", str(files), "--eml-dir", str(tmp_path / "eml")]) == 0
     out = tmp_path / "GuiCoQuan"
     assert main(["extract", str(path), "--out", str(out), "--generated-at", GENERATED]) == 0
-    assert carrying == [set(COLLECTED), set(COLLECTED)]  # mail's load, extract's manifest
-    assert cells(path, COLLECTED) == cells(collected, COLLECTED)
+    assert len(carrying) == 2  # mail's load, extract's manifest
+    for carried, written in zip(carrying, (ml.LOG_SHEET, ex.MANIFEST_SHEET), strict=True):
+        assert written not in carried
+        assert {*COLLECTED, "PL1", "PL2", "PL3", "PL4", "Nhiệm vụ", "Danh bạ cơ quan"} <= carried
+    others = set(sheet_parts(collected)) - {ml.LOG_SHEET, ex.MANIFEST_SHEET}
+    assert cells(path, others) == cells(collected, others)
+    before, after = sheet_parts(collected), sheet_parts(path)
+    for sheet in carrying[0] & carrying[1]:  # carried twice: its part as it was, byte for byte
+        assert after[sheet] == before[sheet], sheet
     state = read_state(path)
     assert len(state.register(ml.LOG_SHEET)) == len(list((tmp_path / "eml").glob("*.eml"))) > 0
     assert len(state.register(ex.MANIFEST_SHEET)) == len(list(out.glob("*.xlsx"))) > 0
@@ -158,30 +174,25 @@ def test_the_shared_strings_of_a_master_saved_by_excel_are_kept(
     assert cells(fast) == cells(slow)
     assert cells(fast, COLLECTED) == cells(collected, COLLECTED)
     with zipfile.ZipFile(fast) as z:
-        progress = next(p for n, p in _parts(z).items() if n == pl.PROGRESS_SHEET)
+        progress = next(p for n, p in package_sheets(z).items() if n == pl.PROGRESS_SHEET)
         assert b't="s"' in z.read(progress)  # the rows still refer to the table
         assert z.read("xl/sharedStrings.xml") == zipfile.ZipFile(excel).read("xl/sharedStrings.xml")
     assert package_problems(fast, reference=excel) == []
-
-
-def _parts(z: zipfile.ZipFile) -> dict[str, str]:
-    from kehoach.sheets.carried import package_sheets
-
-    return package_sheets(z)
 
 
 def test_a_sheet_that_cannot_be_carried_is_loaded_in_full(collected: Path, tmp_path: Path) -> None:
     """A hyperlink in TienDo's data rows: openpyxl binds it to its cell, so TienDo is loaded
     and written in full; LichSu is still carried. The link and every cell survive."""
     path = copy(collected, tmp_path, "m")
-    wb, _ = state_for_writing(path, carry=None)
+    wb = load_for_writing(path)
     wb[pl.PROGRESS_SHEET]["O10"].hyperlink = "https://sonoivu.backan.gov.vn/"
     save_xlsm(wb, path, backup_dir=tmp_path / "backup")
     before = cells(path, COLLECTED)
-    wb, _ = state_for_writing(path)
+    wb = load_for_edits(path, [])
     carried = carried_of(wb)
     assert carried is not None
-    assert {s.name for s in carried.sheets} == {pl.HISTORY_SHEET, pl.INTAKE_SHEET}
+    assert {pl.HISTORY_SHEET, pl.INTAKE_SHEET} <= {s.name for s in carried.sheets}
+    assert pl.PROGRESS_SHEET not in {s.name for s in carried.sheets}
     assert "hyperlinks" in carried.refused[pl.PROGRESS_SHEET]
     assert wb[pl.PROGRESS_SHEET].max_row > 3000
     run("summary --write", path)
@@ -197,7 +208,7 @@ def test_an_edit_into_carried_rows_is_refused_and_nothing_written(
 ) -> None:
     path = copy(collected, tmp_path, "m")
     data = path.read_bytes()
-    wb, _ = state_for_writing(path)
+    wb = load_for_edits(path, [])
     wb[pl.PROGRESS_SHEET]["A10"] = "ghi nhầm"
     with pytest.raises(WorkbookError, match="dòng 10 của trang «TienDo»"):
         save_xlsm(wb, path, backup_dir=tmp_path / "backup")
@@ -209,15 +220,105 @@ def test_a_master_changed_since_the_load_is_not_overwritten(
     collected: Path, tmp_path: Path
 ) -> None:
     path = copy(collected, tmp_path, "m")
-    wb, _ = state_for_writing(path)
+    wb = load_for_edits(path, [WriteValues(pl.SUMMARY_SHEET, "A1", [["Tổng hợp"]])])
     wb[pl.SUMMARY_SHEET]["A1"] = "Tổng hợp"
-    other, _ = state_for_writing(path, carry=None)  # another program saves it meanwhile
+    other = load_for_writing(path)  # another program saves it meanwhile
     other["Cài đặt"]["C1"] = "sửa trong lúc chờ"
     save_xlsm(other, path, backup_dir=tmp_path / "backup")
     saved = path.read_bytes()
     with pytest.raises(WorkbookError, match="đã bị thay đổi từ lúc đọc"):
         save_xlsm(wb, path, backup_dir=tmp_path / "backup")
     assert path.read_bytes() == saved
+
+
+def test_a_master_changed_between_the_reading_and_the_write_is_not_written(
+    collected: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """gaps --write computes from its reading of the master; another program saves the master
+    before the verb loads it to write: the verb says so and writes nothing."""
+    import kehoach.gaps.compute as gaps
+
+    path = copy(collected, tmp_path, "m")
+    real = gaps.compute_gaps
+
+    def compute_then_changed(state: Any) -> Any:
+        result = real(state)
+        other = load_for_writing(path)
+        other["Cài đặt"]["C1"] = "sửa trong lúc chờ"
+        save_xlsm(other, path, backup_dir=tmp_path / "backup")
+        return result
+
+    monkeypatch.setattr(gaps, "compute_gaps", compute_then_changed)
+    saved: list[bytes] = []
+    monkeypatch.setattr(
+        "kehoach.state.master._stamp",
+        _recording_stamp(saved, path),
+    )
+    assert main(["gaps", str(path), "--write"]) == 2
+    err = capsys.readouterr().err
+    assert "đã bị thay đổi từ lúc đọc" in err and path.name in err
+    assert path.read_bytes() == saved[-1]  # as the other program saved it
+    assert read_state(path).sheets["Cài đặt"][0][2] == "sửa trong lúc chờ"
+
+
+def _recording_stamp(saved: list[bytes], path: Path) -> Any:
+    """The real stamp, recording the file's bytes each time it is taken."""
+    from kehoach.sheets.carried import file_stamp
+
+    def stamp(p: Path) -> tuple[int, int]:
+        saved.append(path.read_bytes())
+        return file_stamp(p)
+
+    return stamp
+
+
+@pytest.mark.parametrize("verb", ["gaps --write", "summary --write", "check --write"])
+def test_a_verb_loads_in_full_only_the_sheets_it_writes(
+    verb: str, collected: Path, tmp_path: Path, carrying: list[set[str]]
+) -> None:
+    path = copy(collected, tmp_path, "m")
+    run(verb, path)
+    [carried] = carrying
+    written = {
+        "gaps --write": {"Chênh lệch"},
+        "summary --write": {pl.SUMMARY_SHEET},
+        "check --write": {"KiemTra", "PL1", "PL2", "PL3", "PL4", "Nhiệm vụ"},  # highlights
+    }[verb]
+    assert not written & carried
+    assert {*COLLECTED, "Danh bạ cơ quan", "Quy tắc", "Cài đặt"} <= carried
+    others = set(sheet_parts(collected)) - written
+    assert cells(path, others) == cells(collected, others)
+
+
+def test_rich_text_in_a_sheet_the_verb_does_not_write_is_kept(
+    collected: Path, tmp_path: Path
+) -> None:
+    """A task's text with a bold word (as Excel keeps it, in runs): a full load would keep the
+    text and lose the bold; gaps --write does not load the tasks sheet's rows at all."""
+    path = copy(collected, tmp_path, "m")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+        part = package_sheets(z)["Nhiệm vụ"]
+    plain = b'<c r="D10" s="'
+    start = parts[part].index(plain)
+    text_at = parts[part].index(b"<is><t>", start)
+    end = parts[part].index(b"</t></is>", text_at)
+    text = parts[part][text_at + len(b"<is><t>") : end]
+    rich = (
+        b"<is><r><rPr><b/></rPr><t>Quan tr\xe1\xbb\x8dng: </t></r><r><t>" + text + b"</t></r></is>"
+    )
+    parts[part] = parts[part][:text_at] + rich + parts[part][end + len(b"</t></is>") :]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    run("gaps --write", path)
+    with zipfile.ZipFile(path) as z:
+        after = z.read(package_sheets(z)["Nhiệm vụ"])
+    assert rich in after
+    assert read_state(path).sheets["Nhiệm vụ"][9][3] == "Quan trọng: " + text.decode()
 
 
 @pytest.mark.libreoffice

@@ -1,9 +1,9 @@
 """Sheets a save carries over unchanged: loading a workbook without their data rows.
 
-A province's progress sheets (TienDo, LichSu, ThuThap) hold hundreds of thousands of cells that
-only ``collect`` and ``build`` write. A verb that writes another sheet of the master (TongHop,
-KiemTra, the send log, the key) loads the master into openpyxl and saves it; openpyxl would
-make an object of every one of those cells and write each back, nine tenths of the verb's
+A verb writes a few sheets of the master (TongHop, KiemTra, the send log, the key, collect's
+registers); the others (the appendices, the tasks, the directory, a province's progress sheets
+of hundreds of thousands of cells) it only needs to keep. openpyxl would make an object of
+every one of their cells at the load and write each back at the save, most of the verb's
 time. Instead, ``load_carrying`` loads an in-memory copy of the package in which each such
 sheet keeps the rows above its data (title, note, headers) and everything around its
 ``<sheetData>`` (columns, views, filters, print setup, conditional formats), but not its data
@@ -53,6 +53,7 @@ __all__ = [
     "load_carrying",
     "package_sheets",
     "shared_strings_part",
+    "sheet_names",
 ]
 
 CHUNK = 1 << 20
@@ -318,6 +319,16 @@ def package_sheets(z: zipfile.ZipFile) -> dict[str, str]:
         if part is not None and part in present:  # openpyxl skips a sheet without its part
             out[sheet.get("name", "")] = part
     return out
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The worksheets of the workbook at ``path``, in its order; [] when it cannot be read
+    as a package (the load that follows says why)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return list(package_sheets(z))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
 
 
 def shared_strings_part(z: zipfile.ZipFile) -> str | None:

@@ -170,6 +170,12 @@ Edit = (
 )
 
 
+def edited_sheets(edits: Iterable[Edit]) -> frozenset[str]:
+    """The sheets ``edits`` write into, create, hide or lay out: the only ones a save needs
+    loaded in full."""
+    return frozenset(edit.sheet for edit in edits)
+
+
 def looks_like_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 

@@ -77,46 +77,30 @@ def workbook_contents(
         wb.close()
 
 
-def loaded_for_writing(
+def load_for_writing(
     path: Path,
     *,
-    sheets: Collection[str] | None = None,
     carry: Mapping[str, int] | None = None,
     streamed: Collection[str] = (),
-) -> tuple[Workbook, dict[str, SheetValues]]:
-    """The workbook at ``path`` loaded with openpyxl (VBA kept), to be edited and saved, and the
-    values of its ``sheets`` (every sheet when None) as ``workbook_values`` gives them, taken
-    from that one load: a verb that reads the master and then writes it parses it once.
+) -> Workbook:
+    """The workbook at ``path`` loaded with openpyxl (VBA kept), to be edited and saved.
 
-    ``carry`` (sheet name → first data row): sheets the caller does not write, loaded without
-    their data rows when they can be (``kehoach.sheets.carried.load_carrying``; the save puts
-    them back); the values of those of them in ``sheets`` come from a reading of just them
-    (``register_values``, else openpyxl read-only), the same values. Those of them in
-    ``streamed`` are sheets the caller writes: its edits to their data rows are written
-    streamed at the save (``kehoach.sheets.streamed``)."""
-    from kehoach.sheets.carried import carried_names, load_carrying
+    ``carry`` (sheet name → first data row): sheets whose data rows the caller does not
+    write, loaded without them when they can be (``kehoach.sheets.carried.load_carrying``;
+    the save puts them back byte for byte). Those of them in ``streamed`` are sheets the
+    caller writes: its edits to their data rows are written streamed at the save
+    (``kehoach.sheets.streamed``). WorkbookError, naming the file, when it is missing or
+    not a workbook."""
+    from kehoach.sheets.carried import load_carrying
 
     if not path.is_file():
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         if carry:
-            wb, carried = load_carrying(path, carry, streamed=streamed)
-        else:
-            wb, carried = load_workbook(path, keep_vba=True), None
+            return load_carrying(path, carry, streamed=streamed)[0]
+        return load_workbook(path, keep_vba=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
-    left_out = set(carried_names(carried))
-    values: dict[str, SheetValues] = {
-        ws.title: [list(row) for row in ws.iter_rows(values_only=True)]
-        for ws in wb.worksheets
-        if (sheets is None or ws.title in sheets) and ws.title not in left_out
-    }
-    wanted = [name for name in left_out if sheets is None or name in sheets]
-    fast, slow = register_values(path, wanted) if wanted else ({}, [])
-    values.update(fast)
-    if slow:  # a part calamine would misread: openpyxl, read-only
-        values.update(workbook_contents(path, sheets=slow)[0])
-    return wb, {ws.title: values[ws.title] for ws in wb.worksheets if ws.title in values}
 
 
 def is_blank(value: Any) -> bool:

@@ -35,6 +35,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from kehoach.agencies.directory import Directory, load_directory
+from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears
 from kehoach.plan.model import Plan
 from kehoach.plan.reader import read_plan_values
@@ -45,17 +46,20 @@ from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.layout import Column
 from kehoach.sheets.sheetdata import (
     is_blank,
-    loaded_for_writing,
+    load_for_writing,
     plan_number_of,
     plan_records,
     plan_years,
     records_table,
     workbook_contents,
 )
+from kehoach.sheets.spec import FIRST_DATA_ROW
 
 if TYPE_CHECKING:
     import pandas as pd
     from openpyxl.workbook.workbook import Workbook
+
+    from kehoach.sheets.edits import Edit
 
 Row = tuple[Any, ...]
 Rows = tuple[Row, ...]
@@ -71,13 +75,6 @@ REGISTER_FIRST_ROWS: Mapping[str, int] = MappingProxyType(
 )
 
 
-# The sheets collection writes and no other verb but ``build`` does, by their first data rows:
-# a verb that writes the master leaves their data rows out of its load (``state_for_writing``).
-CARRIED_SHEETS: Mapping[str, int] = MappingProxyType(
-    {sheet: pl.FIRST_DATA_ROW for sheet in pl.COLLECTED_SHEETS}
-)
-
-
 # The sheets ``collect`` writes streamed (``kehoach.sheets.streamed``): TienDo, rewritten
 # whole, and LichSu, appended to; ThuThap, a page of the last run, is loaded in full.
 STREAMED_SHEETS: Mapping[str, int] = MappingProxyType(
@@ -85,13 +82,45 @@ STREAMED_SHEETS: Mapping[str, int] = MappingProxyType(
 )
 
 
-def load_for_collect(path: Path) -> Workbook:
-    """The master at ``path`` loaded with openpyxl (VBA kept) for ``collect`` to write:
-    the sheets of ``STREAMED_SHEETS`` without their data rows where they can be carried, their
-    edits written streamed at the save; a sheet that cannot be is loaded in full
-    (``kehoach.sheets.carried``)."""
-    wb, _ = loaded_for_writing(path, sheets=(), carry=STREAMED_SHEETS, streamed=STREAMED_SHEETS)
-    return wb
+def load_for_edits(
+    path: Path,
+    edits: Sequence[Edit],
+    *,
+    since: tuple[int, int] | None = None,
+    streamed: Mapping[str, int] | None = None,
+) -> Workbook:
+    """The master at ``path`` loaded with openpyxl (VBA kept) to apply ``edits`` and be saved,
+    only as much of it as they touch: every sheet no edit names is loaded without its data
+    rows (from ``FIRST_DATA_ROW``) where it can be, and the save puts them back byte for byte
+    (``kehoach.sheets.carried``); a sheet that cannot be is loaded in full. The sheets of
+    ``streamed`` (``collect``: ``STREAMED_SHEETS``) are carried too, the edits to their data
+    rows written streamed at the save (``kehoach.sheets.streamed``).
+
+    ``since``: the ``stamp`` of the state the edits were computed from (``read_state`` of the
+    same file). When the file has changed on disk since that reading, WorkbookError and
+    nothing is loaded: the edits would go over what they were not computed from."""
+    from kehoach.sheets.carried import sheet_names
+    from kehoach.sheets.edits import edited_sheets
+
+    if since is not None and _stamp(path) != since:
+        raise WorkbookError(
+            "Workbook đã bị thay đổi từ lúc đọc (có chương trình khác vừa ghi): không ghi gì. "
+            "Hãy chạy lại lệnh.",
+            file=path,
+        )
+    streamed = streamed or {}
+    written = edited_sheets(edits)
+    carry = {name: FIRST_DATA_ROW for name in sheet_names(path) if name not in written}
+    return load_for_writing(path, carry=carry | dict(streamed), streamed=tuple(streamed))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    from kehoach.sheets.carried import file_stamp
+
+    try:
+        return file_stamp(path)
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -118,11 +147,14 @@ def _freeze(rows: Sequence[Sequence[Any]] | None) -> Rows:
 class MasterState:
     """A master workbook read once (see the module's docstring). ``sheets``: sheet name → rows
     of values from A1; ``names``: defined name → refers-to ("='Giới thiệu'!$C$4");
-    ``file``: the workbook's path or name, for the messages."""
+    ``file``: the workbook's path or name, for the messages; ``stamp``: the file's size and
+    modification time when it was read (``read_state``), for a later load to tell it has not
+    changed since."""
 
     sheets: Mapping[str, Rows]
     names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     file: str | Path | None = None
+    stamp: tuple[int, int] | None = None
 
     @cached_property
     def plan(self) -> Plan:
@@ -228,6 +260,7 @@ def state_from_values(
     names: Mapping[str, str] | None = None,
     *,
     file: str | Path | None = None,
+    stamp: tuple[int, int] | None = None,
 ) -> MasterState:
     """The state of a master from its sheets' values (rows from A1, as ``sheetdata``'s readers
     or ``kehoach.xl.sheet_values`` give them) and its defined names."""
@@ -235,6 +268,7 @@ def state_from_values(
         sheets=MappingProxyType({name: _freeze(rows) for name, rows in values.items()}),
         names=MappingProxyType(dict(names or {})),
         file=file,
+        stamp=stamp,
     )
 
 
@@ -244,22 +278,6 @@ def read_state(
     """The state of the master at ``path``: one opening of the file (``workbook_contents``;
     formulas as their text, or with ``data_only`` as Excel last computed them; with ``sheets``,
     only those sheets). WorkbookError when the file is missing or not a workbook."""
+    stamp = _stamp(path)  # before the reading: a change while it reads is a change too
     values, names = workbook_contents(path, data_only=data_only, sheets=sheets)
-    return state_from_values(values, names, file=path)
-
-
-def state_for_writing(
-    path: Path,
-    *,
-    sheets: Collection[str] | None = None,
-    carry: Mapping[str, int] | None = CARRIED_SHEETS,
-) -> tuple[Workbook, MasterState]:
-    """The master at ``path`` loaded with openpyxl (VBA kept) to be edited and saved, and its state
-    taken from that same load: a verb that reads the master and then writes it parses it once.
-    Formulas are read as their text, as ``read_state`` reads them by default. The sheets of
-    ``carry`` (by default the collected ones, which only ``collect`` and ``build`` write) are
-    loaded without their data rows when they can be, and put back as they were by the save
-    (``sheetdata.loaded_for_writing``); the state holds their values all the same."""
-    wb, values = loaded_for_writing(path, sheets=sheets, carry=carry)
-    names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
-    return wb, state_from_values(values, names, file=path)
+    return state_from_values(values, names, file=path, stamp=stamp)
