@@ -142,16 +142,23 @@ def test_extract_parses_only_the_sheets_it_needs(
 ) -> None:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    import kehoach.sheets.sheet_values as sheet_values
     from kehoach.extract.files import SHEETS_READ
 
-    parsed: set[str] = set()
+    parsed: set[str] = set()  # by openpyxl's reader or by calamine
     cells_by_row = ReadOnlyWorksheet._cells_by_row
+    calamine = sheet_values._read
 
     def recording(self: ReadOnlyWorksheet, *args: Any, **kw: Any) -> Any:
         parsed.add(self.title)
         return cells_by_row(self, *args, **kw)
 
+    def calamine_recording(path: Path, sheets: Any) -> Any:
+        parsed.update(sheets)
+        return calamine(path, sheets)
+
     monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", recording)
+    monkeypatch.setattr(sheet_values, "_read", calamine_recording)
     first = tmp_path / "out1"
     assert run(capsys, str(master_xlsm), "--out", str(first), "--generated-at", AT)[0] == 0
     assert "PL1" in parsed and parsed <= set(SHEETS_READ)  # not the summary, gaps, registers

@@ -307,9 +307,8 @@ def test_rich_text_in_a_sheet_the_verb_does_not_write_is_kept(
     text_at = parts[part].index(b"<is><t>", start)
     end = parts[part].index(b"</t></is>", text_at)
     text = parts[part][text_at + len(b"<is><t>") : end]
-    rich = (
-        b"<is><r><rPr><b/></rPr><t>Quan tr\xe1\xbb\x8dng: </t></r><r><t>" + text + b"</t></r></is>"
-    )
+    bold = '<r><rPr><b/></rPr><t xml:space="preserve">Quan trọng: </t></r>'.encode()
+    rich = b"<is>" + bold + b"<r><t>" + text + b"</t></r></is>"
     parts[part] = parts[part][:text_at] + rich + parts[part][end + len(b"</t></is>") :]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():

@@ -21,8 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets import layout
-from kehoach.sheets.progress_layout import COLLECTED_SHEETS as REGISTER_SHEETS
-from kehoach.sheets.register_values import register_values
+from kehoach.sheets.sheet_values import sheet_values
 from kehoach.sheets.spec import header_mismatch
 
 if TYPE_CHECKING:  # pandas costs a fifth of a second to import; only plan_table needs it
@@ -50,7 +49,8 @@ def workbook_contents(
     its workbook-level defined names, name → refers-to (``reader.read_plan_values`` takes
     both): one opening of the file. With ``sheets``, only those sheets are read: a sheet
     the caller does not need (TienDo of a province) costs nothing; the sheets named in
-    ``skip`` are not read either (nor returned)."""
+    ``skip`` are not read either (nor returned). A sheet's values are read by python-calamine
+    wherever it reads them as openpyxl does (``sheet_values``), by openpyxl otherwise."""
     if not path.is_file():
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
@@ -63,8 +63,7 @@ def workbook_contents(
             for ws in wb.worksheets
             if (sheets is None or ws.title in sheets) and ws.title not in skip
         ]
-        registers = [name for name in wanted if name in REGISTER_SHEETS]
-        fast = register_values(path, registers, data_only=data_only)[0] if registers else {}
+        fast = sheet_values(path, wanted, data_only=data_only)[0] if wanted else {}
         values: dict[str, SheetValues] = {
             name: fast[name]
             if name in fast

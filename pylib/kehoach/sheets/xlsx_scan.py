@@ -1,7 +1,7 @@
 """What a workbook's XML says, read with regular expressions before python-calamine reads it:
 ``odd_cell``, ``sheet_parts``, ``percent_styles``, ``number_formats``, ``error_cells``. Intake
 scans a returned agency workbook with them (``kehoach.collect.return_book``), and
-``register_values`` the master's registers.
+``sheet_values`` the master's sheets.
 
 python-calamine gives cell values only, and it trusts the cells' addresses: it builds one dense
 rectangle from the first to the last cell of a sheet, so two cells far apart (A1 and
@@ -51,9 +51,9 @@ def _odd_cell_pattern(ref: bytes) -> re.Pattern[bytes]:
 
 
 _ODD_CELL = _odd_cell_pattern(_REF)
-# A register sheet of the master (TienDo of a province): columns A–Z, rows up to 1,049,999
+# A sheet of the master (TienDo of a province the largest): columns A–Z, rows up to 1,049,999
 # (Excel has 1,048,576): a rectangle of at most 27 million cells.
-_ODD_REGISTER_CELL = _odd_cell_pattern(rb"[A-Z](?:[1-9][0-9]{0,5}|10[0-4][0-9]{4})")
+_ODD_MASTER_CELL = _odd_cell_pattern(rb"[A-Z](?:[1-9][0-9]{0,5}|10[0-4][0-9]{4})")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 _CELL = re.compile(rb"<" + _NAME + rb"c\s+r\s*=\s*[\"'](" + _REF + rb")[\"']([^>]*)>")
 _STYLE = re.compile(rb"\ss\s*=\s*[\"']([0-9]+)[\"']")
@@ -75,11 +75,11 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def odd_cell(xml: bytes, *, register: bool = False) -> str | None:
+def odd_cell(xml: bytes, *, master: bool = False) -> str | None:
     """The first cell tag of a sheet part that python-calamine must not be given (without an
     address first, beyond Z99999, with a second address…), or None when there is none. With
-    ``register``, rows up to Excel's last are plain (a register of the master, not a return)."""
-    found = (_ODD_REGISTER_CELL if register else _ODD_CELL).search(xml)
+    ``master``, rows up to Excel's last are plain (a sheet of the master, not a return)."""
+    found = (_ODD_MASTER_CELL if master else _ODD_CELL).search(xml)
     if found is None and b":c" in xml:
         found = _PREFIXED_CELL.search(xml)
     return (

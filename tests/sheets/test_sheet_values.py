@@ -1,4 +1,4 @@
-"""The master's registers read by python-calamine (``kehoach.sheets.register_values``) give the
+"""The master's sheets read by python-calamine (``kehoach.sheets.sheet_values``) give the
 values openpyxl gives, through ``sheetdata.workbook_contents``; a part calamine must not be
 given, or that it would read otherwise, is read by openpyxl."""
 
@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 
 from carried_support import collected_round
 from kehoach.sheets import progress_layout as pl
 from kehoach.sheets.carried import package_sheets
-from kehoach.sheets.register_values import register_values
+from kehoach.sheets.sheet_values import sheet_values
 from kehoach.sheets.sheetdata import workbook_contents
 
 REGISTERS = list(pl.COLLECTED_SHEETS)
@@ -62,11 +64,25 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("data_only", [False, True])
 def test_a_collected_master_reads_as_openpyxl_reads_it(collected: Path, data_only: bool) -> None:
-    values, left = register_values(collected, REGISTERS, data_only=data_only)
+    values, left = sheet_values(collected, REGISTERS, data_only=data_only)
     assert left == [] and sorted(values) == sorted(REGISTERS)  # calamine read all three
     rows = _trimmed(values[pl.PROGRESS_SHEET])
     assert len(rows) >= 3_868 + pl.FIRST_DATA_ROW - 1  # one row per task and agency
     _assert_same(collected, data_only=data_only)
+
+
+@pytest.mark.parametrize("data_only", [False, True])
+def test_every_sheet_of_the_built_master_reads_as_openpyxl_reads_it(
+    master_xlsm: Path, data_only: bool
+) -> None:
+    """The appendices hold formulas: read as their text, they go to openpyxl; as Excel's last
+    values (what extract and collect read), to calamine like every other sheet."""
+    names = load_workbook(master_xlsm, read_only=True).sheetnames
+    _, left = sheet_values(master_xlsm, names, data_only=data_only)
+    appendices = ["PL1", "PL2", "PL3", "PL4"]
+    assert (set(appendices) <= set(left)) is not data_only
+    assert len(left) <= 5  # the appendices, «Chênh lệch» with its formulas
+    _assert_same(master_xlsm, data_only=data_only)
 
 
 def _register_book(path: Path, extra: dict[str, Any] | None = None) -> Path:
@@ -76,13 +92,14 @@ def _register_book(path: Path, extra: dict[str, Any] | None = None) -> Path:
     for name in REGISTERS:
         ws = wb.create_sheet(name)
         ws.append(["Tiêu đề"])
-        ws.append([None, "  lề trái", "dòng\nhai", "", "Việt «ký tự» & <thẻ>"])
+        ws.append([None, "  lề trái", "dòng\nhai", "", "Việt «ký tự» & <thẻ>", "dán\r\ntừ Word"])
         ws.append([0, 1, -7, 1.5, 100.0, 1e20, 2.5e-7, True, False])
         ws.append([datetime(2023, 9, 30), datetime(2023, 9, 30, 14, 5, 0), time(8, 30)])
         ws["A4"].number_format = "dd/mm/yyyy"
         ws["B4"].number_format = "dd/mm/yyyy hh:mm"
         ws["C4"].number_format = "hh:mm"
         ws.cell(9, 2, "sau dòng trống")
+        ws["D4"] = CellRichText(["Quan ", TextBlock(InlineFont(b=True), "trọng")])  # bold runs
         for ref, value in (extra or {}).items():
             ws[ref] = value
     wb.save(path)
@@ -91,7 +108,7 @@ def _register_book(path: Path, extra: dict[str, Any] | None = None) -> Path:
 
 def test_every_kind_of_value_reads_as_openpyxl_reads_it(tmp_path: Path) -> None:
     path = _register_book(tmp_path / "so.xlsx")
-    values, left = register_values(path, REGISTERS)
+    values, left = sheet_values(path, REGISTERS)
     assert left == []
     assert _trimmed(values[pl.PROGRESS_SHEET])[2] == [0, 1, -7, 1.5, 100, 1e20, 2.5e-7, True, False]
     for data_only in (False, True):
@@ -113,8 +130,8 @@ def test_a_part_calamine_would_misread_is_read_by_openpyxl(
     path = _register_book(tmp_path / "so.xlsx", extra)
     if "D6" in extra and extra["D6"] == "#N/A":  # openpyxl writes "#N/A" as a string: an error
         _as_error_cells(path)
-    assert register_values(path, REGISTERS)[1] == REGISTERS
-    left = register_values(path, REGISTERS, data_only=True)[1]
+    assert sheet_values(path, REGISTERS)[1] == REGISTERS
+    left = sheet_values(path, REGISTERS, data_only=True)[1]
     assert left == ([] if calamine_when_data_only else REGISTERS)
     for data_only in (False, True):
         _assert_same(path, data_only=data_only)
@@ -151,6 +168,6 @@ def test_a_damaged_part_falls_back_to_openpyxl(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, data in parts.items():
             out.writestr(name, data)
-    values, left = register_values(path, REGISTERS)
+    values, left = sheet_values(path, REGISTERS)
     assert pl.PROGRESS_SHEET in left
     assert sorted(values) == sorted(n for n in REGISTERS if n != pl.PROGRESS_SHEET)

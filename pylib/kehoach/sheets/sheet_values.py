@@ -1,12 +1,13 @@
-"""The values of the master's registers (TienDo, LichSu, ThuThap) read with python-calamine.
+"""The values of the master's sheets read with python-calamine.
 
 After a province's round of returns, TienDo holds one row per task and agency: hundreds of
-thousands of cells that the summary, the checks and collect itself read. openpyxl's read-only
-reader makes them at about ten microseconds a cell; python-calamine (Rust, the reader of the
-returns) at a fifteenth of that. ``register_values`` gives the same values as
-``sheetdata.workbook_contents`` (rows of cells from A1, blank cells None, formulas as their
-text or, with ``data_only``, as Excel last computed them), read by calamine when a sheet's part
-allows it and by openpyxl otherwise:
+thousands of cells that the summary, the checks and collect itself read; the appendices, the
+tasks and the directory are read by every verb. openpyxl's read-only reader makes them at
+about ten microseconds a cell; python-calamine (Rust, the reader of the returns) at a
+fifteenth of that. ``sheet_values`` gives the same values as openpyxl's reader, which
+``sheetdata.workbook_contents`` gives (rows of cells from A1, blank cells None, formulas as
+their text or, with ``data_only``, as Excel last computed them), read by calamine when a
+sheet's part allows it and by openpyxl otherwise:
 
 - calamine builds one dense rectangle from A1 to a sheet's last cell and aborts the process
   when it cannot (``xlsx_scan``): a part is given to it only when every cell tag is written as
@@ -18,8 +19,10 @@ allows it and by openpyxl otherwise:
   number is given as an ``int`` and a date as a ``datetime``, as openpyxl gives them (it reads
   "100" as 100 and a date as a datetime); a blank cell ("") as None.
 
-Any other sheet, any sheet calamine fails on, and every sheet of a package whose parts cannot
-be located are read by openpyxl. Pure core: no xlwings.
+calamine's rectangle ends with the last row holding a value, where openpyxl's reader goes on to
+the part's ``<dimension>`` with rows of blank (formatted) cells: no reader of a sheet counts
+its blank rows. Any other sheet, any sheet calamine fails on, and every sheet of a package
+whose parts cannot be located are read by openpyxl. Pure core: no xlwings.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ _LARGEST_INT = 2**53  # floats beyond hold only whole numbers: openpyxl reads "1
 Rows = list[list[Any]]
 
 
-def register_values(
+def sheet_values(
     path: Path, sheets: Collection[str], *, data_only: bool = False
 ) -> tuple[dict[str, Rows], list[str]]:
     """The values of those of ``sheets`` that calamine can read (see the module's docstring),
@@ -75,7 +78,7 @@ def _plain_sheets(path: Path, sheets: Sequence[str], *, data_only: bool) -> list
 
 
 def _plain(xml: bytes, *, data_only: bool) -> bool:
-    if odd_cell(xml, register=True) is not None or _ERROR.search(xml) is not None:
+    if odd_cell(xml, master=True) is not None or _ERROR.search(xml) is not None:
         return False
     return data_only or _FORMULA.search(xml) is None
 
