@@ -13,13 +13,14 @@ embedded plan's full round of returns: 18,383) is written in XlsxWriter's defaul
 cell held until the workbook is closed, the texts that repeat on every row (file, agency,
 column) written once in the shared-string table. A larger run (a province's first collection
 changes millions of cells) is streamed in constant-memory mode: each row written as it comes,
-its texts inline, escaped on every row, about 30% more CPU. The rows are taken from the
-iterator up to one past the limit, so the choice needs no count and no second pass; past it,
-they are written first and the rest streamed behind them. Measured on a 2-core Linux machine,
-2026-12-04, with the rows of a round of returns on the embedded plan: the default mode peaks
-at about 1.1 KB per row more than constant memory (tracemalloc: 55.5 MB against 2.9 MB at
-50,000 rows; peak RSS 53 MB higher), rows and their texts being held by the collection
-already; hence the limit, about 53 MB at most.
+its texts inline, escaped on every row: about a third more CPU time (the embedded plan's
+18,383 rows: 0.76 s against 0.58 s). The rows are taken from the iterator up to one past the
+limit, so the choice needs no count and no second pass; past it, those are written first and
+the rest streamed behind them. The default mode's price is memory, measured on a 2-core machine
+(docs/benchmarks.md) on 2026-12-04: about 1.1 KB a row more than constant memory, however
+long the texts (the collection holds them already). 50,000 rows (the embedded plan's, thrice
+over with their task codes made distinct) peak at 55.5 MB against 2.9 MB under tracemalloc and
+raise the peak RSS by 53 MB; hence the limit.
 """
 
 from __future__ import annotations
