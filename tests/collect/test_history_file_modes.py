@@ -36,6 +36,8 @@ TEXTS: tuple[Any, ...] = (
     " có khoảng trắng ",
     "a\x01b\x1f",
     "a & b < c > d",
+    "<r>a & b</r>",  # what XlsxWriter would take for rich-text XML of its own
+    "<r></r>",
     "dòng 1\ndòng 2",
     "\ufffd",
     "ư" * ex.MAX_TEXT_LENGTH,

@@ -176,3 +176,32 @@ def test_extract_parses_only_the_sheets_it_needs(
     assert len(files) == 43 and files == sorted(p.name for p in second.iterdir())
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_task_text_like_rich_text_xml_reaches_the_agency_as_typed(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """XlsxWriter would put a text "<r>…</r>" into the file as XML of its own: the agency
+    workbook would not open. It is written as runs: the same text, signed and verified."""
+    from python_calamine import CalamineWorkbook
+
+    from kehoach.sheets import layout
+
+    text = "<r>Rà soát & công bố</r>"
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    column = layout.column_letter(layout.TASK_COLUMNS, "text")
+    wb[layout.TASKS_SHEET][f"{column}{layout.FIRST_DATA_ROW}"] = text
+    wb.save(master_xlsm)
+    out = tmp_path / "out"
+    assert run(capsys, str(master_xlsm), "--out", str(out), "--generated-at", AT)[0] == 0
+    key = master_key(state_from_values(workbook_values(master_xlsm)))
+    assert key is not None
+    reached = []
+    for path in sorted(out.glob("*.xlsx")):
+        values = load_workbook(path)[ex.TASKS_SHEET].iter_rows(values_only=True)
+        if any(text in row for row in values):
+            reached.append(path)
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(ex.TASKS_SHEET)
+            assert any(text in row for row in rows.to_python())
+            assert verify(path, key).ok
+    assert reached  # the task's lead agency at least

@@ -34,6 +34,7 @@ from typing import Any
 from kehoach.common.atomic import replaced_on_success
 from kehoach.common.errors import KeHoachError
 from kehoach.sheets import progress_layout as pl
+from kehoach.sheets.xlsx_text import write_text
 
 # A run of at most this many changed cells is written in XlsxWriter's default mode, every cell
 # held until the workbook is closed (see the module's docstring for the measure); a larger one
@@ -109,6 +110,7 @@ def _write(
     wb = xlsxwriter.Workbook(path, {**_OPTIONS, "constant_memory": streamed})
     bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     title_format = wb.add_format({"bold": True, "font_size": 13})
+    plain = wb.add_format()  # the runs of a text XlsxWriter would take for its own XML
     formats = {
         i: wb.add_format({"num_format": c.number_format})
         for i, c in enumerate(pl.CHANGES_COLUMNS)
@@ -136,7 +138,7 @@ def _write(
             if isinstance(value, datetime):
                 ws.write_datetime(r, c, value, formats.get(c))
             elif isinstance(value, str):
-                ws.write_string(r, c, value, formats.get(c))
+                write_text(ws, r, c, value, formats.get(c), plain)
             else:
                 ws.write(r, c, value, formats.get(c))
         used += 1

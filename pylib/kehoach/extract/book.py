@@ -50,6 +50,7 @@ from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets.geometry import BOLD_CHARS_PER_WIDTH_UNIT, wrapped_lines
 from kehoach.sheets.sheetstyle import BOTTOM_MARGIN, FOOTER_MARGIN, SIDE_MARGIN, TOP_MARGIN
+from kehoach.sheets.xlsx_text import taken_for_runs, write_text
 
 FONT = "Times New Roman"
 # A wrapped line of 11 pt Times New Roman (LibreOffice draws about 12.6 pt; Excel a little more).
@@ -163,7 +164,7 @@ def extract_bytes(
     for r, row in enumerate(meta_rows(meta, tasks)):
         for c, value in enumerate(row):
             if value is not None:
-                ws.write_string(r, c, str(value))
+                write_text(ws, r, c, str(value), None, styles.plain)
     ws.very_hidden()
     ws.protect()
     wb.close()
@@ -200,6 +201,7 @@ class _Styles:
         cell = {**font, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#808080"}
         header = {**cell, "bold": True, "align": "center", "valign": "vcenter"}
         unlocked = {**cell, "locked": False, "bg_color": f"#{layout.INPUT_FILL}"}
+        self.plain = wb.add_format()  # written only where a text needs it (``xlsx_text``)
         self.title = wb.add_format({**font, "bold": True, "font_size": 13})
         self.subtitle = wb.add_format({**font, "italic": True, "text_wrap": True, "valign": "top"})
         self.header = wb.add_format({**header, "bg_color": _HEADER_FILL})
@@ -243,7 +245,7 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> 
     elif isinstance(value, date):
         ws.write_datetime(row, col, value, fmt)
     else:
-        ws.write_string(row, col, str(value), fmt)
+        write_text(ws, row, col, str(value), fmt, fmt)
 
 
 @lru_cache(maxsize=65_536)
@@ -307,7 +309,7 @@ def _write_tasks(ws: Worksheet, styles: _Styles, job: _Job, cells: Sequence[Sequ
         row = first + offset  # Excel's row number; XlsxWriter counts from 0
         lines = 1
         for (at, fmt, width), value in zip(locked, row_cells, strict=True):
-            if type(value) is str and value:
+            if type(value) is str and value and not taken_for_runs(value):
                 write_string(row - 1, at, value, fmt)
                 lines = max(lines, _text_lines(value, width))
             else:
@@ -469,7 +471,8 @@ def _write_guide(ws: Worksheet, styles: _Styles, job: _Job) -> None:
     ws.set_column(0, 0, _GUIDE_WIDTH)
     lines_of = guide_lines(plan, extract, options, generated_at)
     for row, text in enumerate(lines_of):
-        ws.write_string(row, 0, text, styles.guide_title if row == 0 else styles.guide)
+        fmt = styles.guide_title if row == 0 else styles.guide
+        write_text(ws, row, 0, text, fmt, fmt)
         lines = wrapped_lines(text, _GUIDE_WIDTH, _CHARS_PER_WIDTH_UNIT)
         if lines > 1:
             ws.set_row(row, lines * _LINE_POINTS)
