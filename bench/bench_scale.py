@@ -8,8 +8,9 @@ of ``bench_collect`` (prepared once, kept in ``--work``). In a process of its ow
 started on a fresh copy of the master:
 
 - ``collect``: ``kehoach collect MASTER --from RETURNS`` (every file new);
-- ``collect (full load)``: the same on another copy, with TienDo and LichSu loaded and saved
-  in full by openpyxl (``state.master.STREAMED_SHEETS`` empty) instead of written streamed;
+- ``collect (full load)``: the same on another copy, with every sheet loaded and saved in
+  full by openpyxl (``state.master.load_for_writing`` without ``carry``) instead of TienDo and
+  LichSu written streamed and the other sheets carried;
 - ``collect again``: ``collect`` once more on the master it wrote, the same folder (every file
   known: ThuThap alone is written), and the same with the full load on the full load's master;
 - ``summary``: ``kehoach summary MASTER`` (reads it, prints the summary) on the master
@@ -82,11 +83,7 @@ def _child(kind: str, args: list[str]) -> None:
         folder, prepared, out = Path(args[0]), Path(args[1]), Path(args[2])
         floor(folder, json.loads(prepared.read_text())["rows"], out)
     else:
-        if kind == "collect-full":
-            import kehoach.state.master as state
-
-            state.STREAMED_SHEETS = {}
-        if kind == "summary-full":
+        if kind in ("collect-full", "summary-full"):  # every sheet loaded and saved in full
             import kehoach.state.master as state
             from kehoach.sheets.sheetdata import load_for_writing
 

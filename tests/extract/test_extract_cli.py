@@ -205,3 +205,32 @@ def test_a_task_text_like_rich_text_xml_reaches_the_agency_as_typed(
             assert any(text in row for row in rows.to_python())
             assert verify(path, key).ok
     assert reached  # the task's lead agency at least
+
+
+def test_a_task_text_pasted_from_word_does_not_stop_extract(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel keeps Word's manual line break as the escape "_x000B_" in the file: extract reads
+    the plan, signs and writes every file."""
+    import zipfile
+
+    from kehoach.sheets import layout
+    from kehoach.sheets.carried import package_sheets
+
+    with zipfile.ZipFile(master_xlsm) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+        part = package_sheets(z)[layout.TASKS_SHEET]
+    column = layout.column_letter(layout.TASK_COLUMNS, "text")
+    xml = parts[part]
+    at = xml.index(b"<t>", xml.index(f'<c r="{column}{layout.FIRST_DATA_ROW}"'.encode())) + 3
+    parts[part] = xml[:at] + "Dòng một_x000B_dòng hai ".encode() + xml[at:]
+    with zipfile.ZipFile(master_xlsm, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, str(master_xlsm), "--out", str(out_dir), "--generated-at", AT)
+    assert code == 0, err
+    key = master_key(state_from_values(workbook_values(master_xlsm)))
+    assert key is not None
+    files = sorted(out_dir.glob("*.xlsx"))
+    assert len(files) == 42 and all(verify(path, key).ok for path in files)

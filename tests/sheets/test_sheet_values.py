@@ -171,3 +171,26 @@ def test_a_damaged_part_falls_back_to_openpyxl(tmp_path: Path) -> None:
     values, left = sheet_values(path, REGISTERS)
     assert pl.PROGRESS_SHEET in left
     assert sorted(values) == sorted(n for n in REGISTERS if n != pl.PROGRESS_SHEET)
+
+
+@pytest.mark.parametrize("strings", ["inline", "shared"])
+def test_a_control_character_s_escape_reads_as_openpyxl_reads_it(
+    tmp_path: Path, strings: str
+) -> None:
+    """A line break pasted from Word is kept by Excel as the escape "_x000B_", which calamine
+    decodes to the character (one XML cannot hold, nor openpyxl write) and openpyxl leaves as
+    it is: the sheet reads as openpyxl reads it, whichever way the file keeps its strings."""
+    from carried_support import with_shared_strings
+
+    path = _register_book(tmp_path / "so.xlsx", {"B7": "Dòng một@dòng hai"})
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data.replace("một@dòng".encode(), "một_x000B_dòng".encode()))
+    if strings == "shared":
+        path = with_shared_strings(path, tmp_path / "shared.xlsx", REGISTERS)
+    values, left = sheet_values(path, REGISTERS)
+    assert left == []
+    assert values[pl.PROGRESS_SHEET][6][1] == "Dòng một_x000B_dòng hai"
+    _assert_same(path, data_only=False)

@@ -1,5 +1,6 @@
 """Text that comes from a returned file, made fit for the master and for a reason:
-``storable`` (``all_storable``), ``excerpt``, ``is_printable``.
+``storable`` (``all_storable``), ``excerpt``, ``is_printable``; and text pasted into the
+master, made fit for a workbook: ``pasted_text``.
 
 Whatever a returned file holds (a cell, a hidden-data value, a zip entry's name, the file's
 own name, an exception's message about it) is hostile text until shown otherwise:
@@ -48,6 +49,15 @@ def storable(text: str) -> tuple[str, int]:
     if "\r" in cleaned:  # what an XML reader makes of it: the workbook's own line end
         cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     return cleaned, count
+
+
+def pasted_text(text: str) -> str:
+    """``text`` as typed or pasted into the master in Excel, fit for an XLSX: Word's manual line
+    and page breaks (U+000B, U+000C: Excel keeps them) as line feeds, every other character
+    ``storable`` replaces as it replaces it."""
+    if _NOT_AS_STORED.search(text) is None:
+        return text
+    return storable(text.replace("\x0b", "\n").replace("\x0c", "\n"))[0]
 
 
 def all_storable(texts: Iterable[str]) -> bool:

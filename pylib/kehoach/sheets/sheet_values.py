@@ -34,7 +34,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from kehoach.sheets.carried import package_sheets
+from kehoach.sheets.carried import package_sheets, shared_strings_part
 from kehoach.sheets.xlsx_scan import odd_cell
 
 # A part larger than this (decompressed) is read by openpyxl, which streams it: calamine holds
@@ -42,6 +42,9 @@ from kehoach.sheets.xlsx_scan import odd_cell
 PART_LIMIT = 256 << 20
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _ERROR = re.compile(rb"""\st\s*=\s*["']e["']""")
+# The control characters XML 1.0 cannot hold, which a file holds as escapes ("_x000B_").
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_ESCAPE = re.compile(rb"_x00[01][0-9A-Fa-f]_")
 _LARGEST_INT = 2**53  # floats beyond hold only whole numbers: openpyxl reads "1E+20" as a float
 
 Rows = list[list[Any]]
@@ -53,28 +56,47 @@ def sheet_values(
     """The values of those of ``sheets`` that calamine can read (see the module's docstring),
     and the names of the others, for openpyxl. ``path`` is an existing workbook."""
     wanted = list(dict.fromkeys(sheets))
-    plain = _plain_sheets(path, wanted, data_only=data_only)
+    plain, escaped = _plain_sheets(path, wanted, data_only=data_only)
     if not plain:
         return {}, wanted
-    values = _read(path, plain)
+    values = _read(path, plain, escaped)
     return values, [name for name in wanted if name not in values]
 
 
-def _plain_sheets(path: Path, sheets: Sequence[str], *, data_only: bool) -> list[str]:
-    """Those of ``sheets`` whose part calamine may be given."""
+def _plain_sheets(
+    path: Path, sheets: Sequence[str], *, data_only: bool
+) -> tuple[list[str], set[str]]:
+    """Those of ``sheets`` whose part calamine may be given, and those of them whose texts
+    may hold a control character written as an escape (``_x000B_``)."""
     try:
         with zipfile.ZipFile(path) as z:
             parts = package_sheets(z)
-            plain = []
+            strings = shared_strings_part(z)
+            shared_escapes = strings is not None and _has_escape(z, strings)
+            plain, escaped = [], set()
             for name in sheets:
                 part = parts.get(name)
                 if part is None or z.getinfo(part).file_size > PART_LIMIT:
                     continue
-                if _plain(z.read(part), data_only=data_only):
+                xml = z.read(part)
+                if _plain(xml, data_only=data_only):
                     plain.append(name)
-            return plain
+                    if shared_escapes or _CONTROL_ESCAPE.search(xml) is not None:
+                        escaped.add(name)
+            return plain, escaped
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        return []  # openpyxl reads them, and names what is wrong
+        return [], set()  # openpyxl reads them, and names what is wrong
+
+
+def _has_escape(z: zipfile.ZipFile, part: str) -> bool:
+    """Whether ``part`` holds a control character's escape, read a megabyte at a time."""
+    tail = b""
+    with z.open(part) as entry:
+        while chunk := entry.read(1 << 20):
+            if _CONTROL_ESCAPE.search(tail + chunk) is not None:
+                return True
+            tail = chunk[-6:]
+    return False
 
 
 def _plain(xml: bytes, *, data_only: bool) -> bool:
@@ -83,7 +105,7 @@ def _plain(xml: bytes, *, data_only: bool) -> bool:
     return data_only or _FORMULA.search(xml) is None
 
 
-def _read(path: Path, sheets: Sequence[str]) -> dict[str, Rows]:
+def _read(path: Path, sheets: Sequence[str], escaped: Collection[str] = ()) -> dict[str, Rows]:
     from python_calamine import CalamineWorkbook
 
     out: dict[str, Rows] = {}
@@ -98,9 +120,19 @@ def _read(path: Path, sheets: Sequence[str]) -> dict[str, Rows]:
             except Exception:  # this sheet only goes to openpyxl
                 continue
             out[name] = [[_as_openpyxl(v) for v in row] for row in rows]
+            if name in escaped:
+                out[name] = [[_escaped(v) for v in row] for row in out[name]]
     finally:
         book.close()
     return out
+
+
+def _escaped(value: Any) -> Any:
+    """A text with a control character XML cannot hold, as openpyxl reads it: the escape the
+    file holds (calamine decodes "_x000B_", a line break pasted from Word, to the character)."""
+    if type(value) is not str or _CONTROL.search(value) is None:
+        return value
+    return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
 
 
 def _as_openpyxl(value: Any) -> Any:
