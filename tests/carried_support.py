@@ -156,3 +156,33 @@ def with_shared_strings(src: Path, dst: Path, sheets: Collection[str]) -> Path:
         for name, data in parts.items():
             out.writestr(name, data)
     return dst
+
+
+# What Excel declares on a sheet's root element, and the attribute it writes on every row.
+_EXCEL_ROOT = (
+    b' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    b' mc:Ignorable="x14ac xr xr2 xr3"'
+    b' xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"'
+    b' xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision"'
+    b' xmlns:xr2="http://schemas.microsoft.com/office/spreadsheetml/2015/revision2"'
+    b' xmlns:xr3="http://schemas.microsoft.com/office/spreadsheetml/2016/revision3"'
+    b' xr:uid="{00000000-0001-0000-0000-000000000000}"'
+)
+_WORKSHEET = re.compile(rb'<worksheet xmlns="[^"]+"')
+_ROW = re.compile(rb'<row r="(\d+)"')
+
+
+def with_excel_rows(src: Path, dst: Path) -> Path:
+    """A copy of ``src`` at ``dst`` whose sheets are written as Excel writes them: the root
+    element declares Excel's namespaces (``mc:Ignorable``), every row has
+    ``x14ac:dyDescent``."""
+    with zipfile.ZipFile(src) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+        names = package_sheets(z)
+    for part in names.values():
+        xml = _WORKSHEET.sub(lambda m: m[0] + _EXCEL_ROOT, parts[part], count=1)
+        parts[part] = _ROW.sub(rb'<row r="\1" x14ac:dyDescent="0.25"', xml)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return dst

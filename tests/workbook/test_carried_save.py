@@ -19,6 +19,7 @@ from carried_support import (
     collected_round,
     sheet_parts,
     slow_path,
+    with_excel_rows,
     with_shared_strings,
 )
 from kehoach.cli import main
@@ -318,6 +319,45 @@ def test_rich_text_in_a_sheet_the_verb_does_not_write_is_kept(
         after = z.read(package_sheets(z)["Nhiệm vụ"])
     assert rich in after
     assert read_state(path).sheets["Nhiệm vụ"][9][3] == "Quan trọng: " + text.decode()
+
+
+@pytest.mark.parametrize("verb", ["gaps --write", "summary --write", "check --write"])
+def test_a_master_saved_by_excel_stays_a_workbook_after_a_write(
+    verb: str, collected: Path, tmp_path: Path
+) -> None:
+    """Excel writes ``x14ac:dyDescent`` on every row, its prefix declared on the sheet's root:
+    the rows carried over keep it, and the part written declares it."""
+    excel = with_excel_rows(collected, tmp_path / "excel.xlsm")
+    path = copy(excel, tmp_path, "m")
+    run(verb, path)
+    assert cells(path, COLLECTED) == cells(collected, COLLECTED)  # it opens, rows as they were
+    parts = sheet_parts(path)
+    for sheet in ("Danh bạ cơ quan", pl.PROGRESS_SHEET):  # written by none of them
+        assert b'x14ac:dyDescent="0.25"' in parts[sheet]
+        assert b'xmlns:x14ac="http://schemas.microsoft.com/office/' in parts[sheet]
+        assert b'mc:Ignorable="x14ac xr xr2 xr3"' in parts[sheet]
+    assert package_problems(path, reference=excel) == []
+
+
+def test_a_spliced_part_that_is_not_xml_is_refused_and_nothing_written(
+    collected: Path, tmp_path: Path
+) -> None:
+    """Rows that use a prefix their part never declares: the save parses what it splices and
+    writes nothing."""
+    path = copy(collected, tmp_path, "m")
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+        part = package_sheets(z)["Nhiệm vụ"]
+    parts[part] = parts[part].replace(b'<row r="5"', b'<row r="5" la:bi="1"', 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    data = path.read_bytes()
+    wb = load_for_edits(path, [WriteValues(pl.SUMMARY_SHEET, "A1", [["Tổng hợp"]])])
+    wb[pl.SUMMARY_SHEET]["A1"] = "Tổng hợp"
+    with pytest.raises(WorkbookError, match="«Nhiệm vụ» ghi ra không còn là XML hợp lệ"):
+        save_xlsm(wb, path, backup_dir=tmp_path / "backup")
+    assert path.read_bytes() == data
 
 
 @pytest.mark.libreoffice

@@ -25,6 +25,7 @@ from carried_support import (
     collected_round,
     sheet_parts,
     slow_path,
+    with_excel_rows,
     with_shared_strings,
 )
 from kehoach.cli import main
@@ -230,3 +231,20 @@ def _values(path: Path, sheet: str) -> list[list[Any]]:
         for row in ws.iter_rows(min_row=pl.FIRST_DATA_ROW, values_only=True)
         if any(v is not None for v in row)
     ]
+
+
+def test_a_round_into_a_master_saved_by_excel_keeps_it_a_workbook(
+    rounds: tuple[Path, Path, Path, Path], tmp_path: Path
+) -> None:
+    """Excel writes ``x14ac:dyDescent`` on every row: the rows kept as they were (LichSu's
+    first round) still have it, and every part still declares it."""
+    _, _, collected, later = rounds
+    (tmp_path / "m").mkdir()
+    path = with_excel_rows(collected, tmp_path / "m" / collected.name)
+    collect(path, later)
+    parts = sheet_parts(path)
+    assert b'x14ac:dyDescent="0.25"' in parts[pl.HISTORY_SHEET]
+    wb = load_workbook(path)  # every part is XML again
+    files = [c.value for c in wb[pl.HISTORY_SHEET]["B"][pl.FIRST_DATA_ROW - 1 :] if c.value]
+    assert sum("(lan 2)" in f for f in files) == 3
+    assert package_problems(path) == []

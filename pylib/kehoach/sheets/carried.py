@@ -43,6 +43,7 @@ from weakref import WeakKeyDictionary
 from xml.etree import ElementTree
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
     from openpyxl.workbook.workbook import Workbook
 
 __all__ = [
@@ -257,7 +258,7 @@ def _tail_problem(tail: bytes, first_row: int) -> str | None:
     return None
 
 
-def copy_range(entry: IO[bytes], start: int, end: int, out: IO[bytes]) -> bytes:
+def copy_range(entry: IO[bytes], start: int, end: int, out: SupportsWrite[bytes]) -> bytes:
     """Copy bytes ``start``..``end`` of ``entry`` to ``out``, streamed; returns the bytes that
     follow ``end`` (as many as ``</sheetData>``), for the caller to check where it stopped."""
     skip = start

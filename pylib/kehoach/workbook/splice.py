@@ -23,7 +23,9 @@ import shutil
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from kehoach.common.errors import WorkbookError
 from kehoach.sheets.carried import (
@@ -52,6 +54,9 @@ _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _CONTENT_TYPES = "[Content_Types].xml"
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*\sr="(\d+)"')
+_ROOT_TAG = re.compile(rb"<worksheet\b[^>]*>")
+_XMLNS = re.compile(rb'\sxmlns:([\w.-]+)\s*=\s*"([^"]*)"')
+_IGNORABLE = re.compile(rb'\smc:Ignorable\s*=\s*"[^"]*"')
 
 
 def rewrite(
@@ -154,8 +159,9 @@ def _splice(
                 file=source,
             )
     dimension = sheet.dimension if streamed is None else streamed.dimension
-    head = DIMENSION.sub(lambda _: dimension, head, count=1)
-    with dst.open(_entry(name), "w", force_zip64=True) as sink:
+    head = _with_namespaces(DIMENSION.sub(lambda _: dimension, head, count=1), sheet.root)
+    with dst.open(_entry(name), "w", force_zip64=True) as entry:
+        sink = _WellFormed(entry, sheet.name, source)
         sink.write(head + (b"<sheetData>" if opened else b""))
         with old.open(sheet.part) as src:
             if streamed is None:
@@ -171,6 +177,61 @@ def _splice(
                 file=source,
             )
         sink.write(b"</sheetData>" + tail)
+        sink.close()
+
+
+def _with_namespaces(head: bytes, original: bytes) -> bytes:
+    """``head`` (openpyxl's part up to its data rows) with its root element declaring every
+    namespace prefix the original root (``original``, its start tag) declared, and the
+    original's ``mc:Ignorable``: a spreadsheet program's rows carry attributes such as Excel's
+    ``x14ac:dyDescent``, which the data rows put back still use."""
+    root = _ROOT_TAG.search(head)
+    if root is None or not original:
+        return head
+    tag = root[0]
+    declared = {prefix for prefix, _ in _XMLNS.findall(tag)}
+    extra = [
+        b' xmlns:%s="%s"' % (prefix, uri)
+        for prefix, uri in _XMLNS.findall(original)
+        if prefix not in declared
+    ]
+    ignorable = _IGNORABLE.search(original)
+    if ignorable is not None and b"mc:Ignorable" not in tag:
+        extra.append(b" " + ignorable[0].strip())
+    if not extra:
+        return head
+    end = len(tag) - (2 if tag.endswith(b"/>") else 1)
+    new_tag = tag[:end] + b"".join(extra) + tag[end:]
+    return head[: root.start()] + new_tag + head[root.end() :]
+
+
+class _WellFormed:
+    """Writes a spliced part to ``out`` and parses it on the way (expat, namespaces bound):
+    bytes copied from the original must still be XML in the part they went into. A part that
+    is not raises WorkbookError (the save writes nothing)."""
+
+    def __init__(self, out: IO[bytes], sheet: str, source: Path) -> None:
+        self._out = out
+        self._sheet = sheet
+        self._source = source
+        self._parser = expat.ParserCreate(namespace_separator=" ")
+
+    def write(self, data: bytes) -> int:
+        self._parse(data, final=False)
+        return self._out.write(data)
+
+    def close(self) -> None:
+        self._parse(b"", final=True)
+
+    def _parse(self, data: bytes, *, final: bool) -> None:
+        try:
+            self._parser.Parse(data, final)
+        except expat.ExpatError as err:
+            raise WorkbookError(
+                f"Trang «{self._sheet}» ghi ra không còn là XML hợp lệ ({err}): không ghi gì "
+                "(lỗi chương trình, xin báo lại).",
+                file=self._source,
+            ) from err
 
 
 def _add_strings(
