@@ -176,3 +176,25 @@ def test_a_part_with_prefixed_elements_is_loaded_in_full(tmp_path: Path) -> None
     assert wb["So"].max_row == FIRST + 39
     fast, slow = save_both(path, tmp_path, {"So": FIRST})
     assert cells(fast) == cells(slow) and cells(fast)["So"] == cells(path)["So"]
+
+
+def test_a_cell_with_excel_s_metadata_is_loaded_in_full(tmp_path: Path) -> None:
+    """A dynamic array's cell refers to Excel's metadata part (``cm="1"``), which openpyxl
+    does not keep: rows carried byte for byte would refer to a part that is gone."""
+    import zipfile
+
+    from kehoach.sheets.carried import package_sheets
+
+    path = sample(tmp_path / "src")
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+        part = package_sheets(z)["So"]
+    parts[part] = parts[part].replace(b'<c r="B12"', b'<c r="B12" cm="1"', 1)
+    assert b'cm="1"' in parts[part]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    _, carried = load_carrying(path, {"So": FIRST})
+    assert carried.sheets == () and "siêu dữ liệu" in carried.refused["So"]
+    fast, slow = save_both(path, tmp_path, {"So": FIRST})
+    assert cells(fast) == cells(slow)

@@ -17,7 +17,9 @@ string table, which the save copies over unchanged (openpyxl writes its own stri
 no table). A sheet whose data rows openpyxl needs is loaded in full instead, the reason kept in
 ``Carried.refused``: a hyperlink, a comment or a table (openpyxl attaches those to cells), a
 merged range reaching its data rows (openpyxl makes cells of it), data rows with an outline
-level (openpyxl derives the sheet's outline from its rows), a row without its number, a part
+level (openpyxl derives the sheet's outline from its rows), a cell with Excel's cell or value
+metadata (``cm``, ``vm``: a dynamic array, a data type; openpyxl drops the part they refer to,
+and a full load drops them too), a row without its number, a part
 that names its elements with a prefix (no ``<sheetData``), more than 16 MB before the data
 rows, or no data rows at all. The decompression of a sheet's part is streamed; a part is never
 held whole.
@@ -225,6 +227,8 @@ def _scan(
         scanned = window if found < 0 else window[:found]
         if b"outlineLevel" in scanned:
             return "dòng dữ liệu có cấp phân nhóm (outline)"
+        if b' cm="' in scanned or b' vm="' in scanned:  # openpyxl drops the part they refer to
+            return "có ô dùng siêu dữ liệu của Excel (mảng động, kiểu dữ liệu)"
         if found >= 0:
             end = offset + found
             tail = window[found:] + entry.read()
