@@ -363,11 +363,13 @@ def test_a_spliced_part_that_is_not_xml_is_refused_and_nothing_written(
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_reads_the_spliced_rows(collected: Path, tmp_path: Path) -> None:
-    """After summary --write on a master saved by Excel (shared strings) and on one saved by
-    openpyxl (inline strings), LibreOffice opens the file and reads TienDo as it was."""
+    """After summary --write on a master saved by Excel (shared strings; Excel's row
+    attributes) and on one saved by openpyxl (inline strings), LibreOffice opens the file and
+    reads TienDo as it was."""
     excel = with_shared_strings(collected, tmp_path / "excel.xlsm", [pl.PROGRESS_SHEET])
+    rows = with_excel_rows(collected, tmp_path / "rows.xlsm")  # x14ac on every row
     sources = []
-    for name, src in (("inline", collected), ("shared", excel)):
+    for name, src in (("inline", collected), ("shared", excel), ("rows", rows)):
         path = copy(src, tmp_path, name)
         run("summary --write", path)
         sources.append(Path(shutil.copy2(path, tmp_path / f"{name}.xlsx")))
