@@ -105,10 +105,29 @@ def load_for_writing(
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         if carry:
-            return load_carrying(path, carry, streamed=streamed)[0]
-        return load_workbook(path, keep_vba=True)
+            wb = load_carrying(path, carry, streamed=streamed)[0]
+        else:
+            wb = load_workbook(path, keep_vba=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
+    _keep_typed_escapes(wb)
+    return wb
+
+
+# A text typed in Excel that looks like an escape ("_x0041_") is kept in a shared string with
+# its underscore escaped ("_x005F_x0041_"); openpyxl reads it as "_x0041_" and would write it
+# so, which Excel then reads as "A". A control character's escape ("_x000B_", Word's line
+# break) is what it was, and an underscore still escaped (an inline string) is kept.
+_BARE_ESCAPE = re.compile("(?<!_x005F)_x(?!005[Ff]_|00[01][0-9A-Fa-f]_)[0-9A-Fa-f]{4}_")
+
+
+def _keep_typed_escapes(wb: Workbook) -> None:
+    """Every text cell of ``wb`` as Excel wrote it, so that openpyxl writes it back so."""
+    for ws in wb.worksheets:
+        for cell in getattr(ws, "_cells", {}).values():  # a chart sheet has none
+            value = cell._value
+            if type(value) is str and "_x" in value and cell.data_type == "s":
+                cell._value = _BARE_ESCAPE.sub(lambda m: "_x005F" + m[0], value)
 
 
 def is_blank(value: Any) -> bool:
