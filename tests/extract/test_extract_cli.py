@@ -153,9 +153,9 @@ def test_extract_parses_only_the_sheets_it_needs(
         parsed.add(self.title)
         return cells_by_row(self, *args, **kw)
 
-    def calamine_recording(path: Path, sheets: Any, *args: Any) -> Any:
+    def calamine_recording(path: Path, sheets: Any, *args: Any, **kw: Any) -> Any:
         parsed.update(sheets)
-        return calamine(path, sheets, *args)
+        return calamine(path, sheets, *args, **kw)
 
     monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", recording)
     monkeypatch.setattr(sheet_values, "_read", calamine_recording)
