@@ -153,9 +153,9 @@ def test_extract_parses_only_the_sheets_it_needs(
         parsed.add(self.title)
         return cells_by_row(self, *args, **kw)
 
-    def calamine_recording(path: Path, sheets: Any, *args: Any) -> Any:
+    def calamine_recording(path: Path, sheets: Any, *args: Any, **kw: Any) -> Any:
         parsed.update(sheets)
-        return calamine(path, sheets, *args)
+        return calamine(path, sheets, *args, **kw)
 
     monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", recording)
     monkeypatch.setattr(sheet_values, "_read", calamine_recording)
@@ -234,3 +234,47 @@ def test_a_task_text_pasted_from_word_does_not_stop_extract(
     assert key is not None
     files = sorted(out_dir.glob("*.xlsx"))
     assert len(files) == 42 and all(verify(path, key).ok for path in files)
+    # The agency reads the line break, not the escape: a line feed, as the master shows it.
+    rows = load_workbook(out_dir / "So-Noi-vu.xlsx")[ex.TASKS_SHEET].iter_rows(values_only=True)
+    texts = [v for row in rows for v in row if isinstance(v, str)]
+    assert any(v.startswith("Dòng một\ndòng hai ") for v in texts)
+    assert not any("_x000B_" in v for v in texts)
+
+
+def test_a_plan_number_pasted_from_word_does_not_make_returns_look_tampered(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plan's number, signed into every file's hidden sheet, holds Word's line break: the
+    file an agency fills in and sends back is accepted."""
+    from kehoach.sheets import layout
+    from pasted_support import paste_as_excel
+    from returns_corpus import DONE, fill
+
+    paste_as_excel(master_xlsm, {(layout.COVER_SHEET, "C10"): "365/KH-UBND\x0b(bản sửa)"})
+    out_dir, returns = tmp_path / "out", tmp_path / "returns"
+    code, _, err = run(capsys, str(master_xlsm), "--out", str(out_dir), "--agency", "SNV")
+    assert code == 0, err
+    returns.mkdir()
+    sent = (out_dir / "So-Noi-vu.xlsx").read_bytes()
+    (returns / "So-Noi-vu.xlsx").write_bytes(fill(sent, {ex.FIRST_DATA_ROW: DONE}))
+    code = main(["collect", str(master_xlsm), "--from", str(returns), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    assert [f["result"] for f in report["files"]] == ["Đã nhận"]
+
+
+def test_a_plan_number_too_long_to_sign_is_refused_before_any_file(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan number as long as a cell holds cannot go into the hidden sheet (every return
+    would be refused): extract says so and writes nothing."""
+    from kehoach.sheets import layout
+    from pasted_support import paste_as_excel
+
+    paste_as_excel(master_xlsm, {(layout.COVER_SHEET, "C10"): "365/KH-UBND " * 2730})
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, str(master_xlsm), "--out", str(out_dir))
+    assert code == 2
+    assert "trang tính 'Giới thiệu'" in err and "Số kế hoạch «365/KH-UBND" in err
+    assert "dài quá 300 ký tự" in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())

@@ -372,3 +372,17 @@ def test_results_typed_are_read(tmp_path: Path, master_xlsm: Path) -> None:
         for a in RESULTS
     }
     assert typed == {a: set(v) for a, v in RESULTS.items()}
+
+
+def test_a_score_typed_as_text_is_named_with_its_year_and_hidden_spaces(
+    master_xlsm: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A result typed with a comma and a no-break space after it stays text in Excel: the
+    message names the column as the sheet heads it and shows the space that is there."""
+    from pasted_support import paste_as_excel
+
+    paste_as_excel(master_xlsm, {("PL1", "M5"): "7,5\u00a0"})
+    assert main(["gaps", str(master_xlsm), "--write"]) == 2
+    err = capsys.readouterr().err
+    assert "trang tính 'PL1', ô M5" in err
+    assert "cột «Kết quả năm 2023» phải là số, đang là chữ «7,5[U+00A0]»" in err

@@ -146,3 +146,22 @@ def test_libreoffice_prints_the_report(
     assert page_text(full, 2).strip().splitlines()[0].strip() == "2"
     early_text = page_text(early, 1, 3)
     assert "chưa thu thập được báo cáo nào" in " ".join(early_text.split())
+
+
+def test_a_plan_number_as_long_as_a_cell_holds_makes_a_report(
+    master_xlsm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Word's document title holds at most 255 characters: the title is cut there, the report
+    itself names the whole number."""
+    from pasted_support import paste_as_excel
+
+    number = "365/KH-UBND " * 2730  # 32,760 characters: about what one cell holds
+    paste_as_excel(master_xlsm, {("Giới thiệu", "C10"): number})
+    out = tmp_path / "bc.docx"
+    code, _, err = run(capsys, str(master_xlsm), "--as-of", "2023-12-31", "--out", str(out))
+    assert code == 0, err
+    doc = open_docx(out)
+    title = doc.core_properties.title
+    assert len(title) == 255 and title.endswith("…")
+    assert title.startswith("Kết quả thực hiện Kế hoạch số 365/KH-UBND 365/KH-UBND")
+    assert any(number.strip() in text for text in texts(doc))

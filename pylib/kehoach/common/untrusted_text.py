@@ -1,6 +1,7 @@
 """Text that comes from a returned file, made fit for the master and for a reason:
 ``storable`` (``all_storable``), ``excerpt``, ``is_printable``; and text pasted into the
-master, made fit for a workbook: ``pasted_text``.
+master, made fit for a workbook: ``pasted_text``, and ``shown_text`` for such text as a file
+holds it (escapes) and openpyxl reads it.
 
 Whatever a returned file holds (a cell, a hidden-data value, a zip entry's name, the file's
 own name, an exception's message about it) is hostile text until shown otherwise:
@@ -37,6 +38,11 @@ _NOT_AS_STORED = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 # Categories that show nothing (or not what they are): controls, format characters (zero-
 # width spaces and joiners, bidi controls, the byte-order mark), surrogates, private use,
 # unassigned, line and paragraph separators.
+# How Excel writes a control character into a file (U+000B: "_x000B_"), and the underscore
+# of a typed text that looks like an escape ("_x0041_" typed: "_x005F_x0041_"). openpyxl
+# reads a control character's escape as it is written, and "_x005F_" too in an inline string
+# (in a shared string, where Excel puts typed text, it reads it as "_").
+_ESCAPE = re.compile("_x(00[01][0-9A-Fa-f]|005[Ff])_")
 _HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 
 
@@ -58,6 +64,15 @@ def pasted_text(text: str) -> str:
     if _NOT_AS_STORED.search(text) is None:
         return text
     return storable(text.replace("\x0b", "\n").replace("\x0c", "\n"))[0]
+
+
+def shown_text(stored: str) -> str:
+    """``stored``, a text as openpyxl reads it from a file Excel wrote, as Excel shows it and
+    made fit (``pasted_text``): an escape ``_ESCAPE`` is the character it stands for
+    ("_x000B_", a line break pasted from Word, a line feed; "_x005F_x0041_", "_x0041_")."""
+    if "_x" in stored:
+        stored = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), stored)
+    return pasted_text(stored)
 
 
 def all_storable(texts: Iterable[str]) -> bool:

@@ -19,10 +19,11 @@ from kehoach.agencies.directory import Agency, Assignment, Directory
 from kehoach.agencies.resolve import resolve_plan
 from kehoach.common.atomic import replaced_on_success
 from kehoach.common.safenames import safe_file_name
+from kehoach.common.untrusted_text import excerpt
 from kehoach.extract.book import ExtractOptions, extract_bytes
 from kehoach.extract.manifest import Manifest, ManifestEntry
 from kehoach.extract.select import ExtractError, Selection
-from kehoach.extract.signing import key_edits, key_id, master_key, new_key
+from kehoach.extract.signing import MAX_META_TEXT, key_edits, key_id, master_key, new_key
 from kehoach.plan.model import Plan
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
@@ -62,6 +63,21 @@ def file_names(agencies: Sequence[Agency]) -> dict[str, str]:
     return names
 
 
+def signed_texts_fit(plan: Plan, agencies: Sequence[Agency]) -> None:
+    """ExtractError when the plan's number or an agency's name, typed in the master and signed
+    into every file's hidden sheet, is longer than collection takes back (``MAX_META_TEXT``):
+    every return would be refused as tampered with."""
+    texts = [("Số kế hoạch", plan.number, layout.COVER_SHEET)]
+    texts += [("Tên cơ quan", a.name, layout.DIRECTORY_SHEET) for a in agencies]
+    for label, text, sheet in texts:
+        if len(text) > MAX_META_TEXT:
+            raise ExtractError(
+                f"{label} «{excerpt(text, 60)}» dài quá {MAX_META_TEXT} ký tự, không ghi được "
+                "vào tệp gửi cơ quan (cơ quan gửi lại sẽ bị từ chối): hãy sửa cho ngắn lại.",
+                sheet=sheet,
+            )
+
+
 def generate_extracts(
     plan: Plan,
     directory: Directory,
@@ -78,13 +94,15 @@ def generate_extracts(
     ``out_dir``, then ``manifest.json``; return the manifest.
 
     Raises ExtractError, before writing anything, for clashing file names, an unknown
-    agency code in ``agencies``, or an agency there that has no task. A file whose bytes
+    agency code in ``agencies``, an agency there that has no task, or a plan number or an
+    agency's name too long for the hidden sheet (``signed_texts_fit``). A file whose bytes
     are already there is left untouched.
     """
     # Every check before the first file; the rows are built one agency at a time.
     selection = Selection(plan, directory, assignments)
     names = file_names(selection.agencies)
     recipients = selection.agencies
+    signed_texts_fit(plan, recipients)
     if agencies is not None:
         wanted = set(agencies)
         known = {a.code for a in directory.agencies}

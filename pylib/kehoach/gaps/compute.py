@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears, render
+from kehoach.common.untrusted_text import excerpt
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import layout
 from kehoach.sheets.edits import (
@@ -236,8 +237,9 @@ def _json(value: Any) -> Any:
 
 
 class _Cells:
-    def __init__(self, appendix_id: str, file: str | Path | None) -> None:
+    def __init__(self, appendix_id: str, file: str | Path | None, years: PlanYears) -> None:
         self.appendix_id = appendix_id
+        self.years = years
         self.sheet = layout.APPENDIX_SHEETS[appendix_id]
         self.columns = layout.APPENDIX_COLUMNS[appendix_id]
         self.file = file
@@ -246,9 +248,11 @@ class _Cells:
         if is_blank(value):
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            header = self.columns[layout.column_index(self.columns, key) - 1].header
+            header = render(
+                self.columns[layout.column_index(self.columns, key) - 1].header, self.years
+            )
             raise WorkbookError(
-                f"cột «{header}» phải là số, đang là chữ «{value}». Hãy gõ lại số "
+                f"cột «{header}» phải là số, đang là chữ «{excerpt(str(value))}». Hãy gõ lại số "
                 "(dấu thập phân theo cài đặt của Excel) hoặc để trống.",
                 file=self.file,
                 sheet=self.sheet,
@@ -339,7 +343,7 @@ def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
     (WorkbookError naming the cell when one cannot be read)."""
     file = state.file
     table = state.records(layout.APPENDIX_SHEETS[appendix_id])
-    cells = _Cells(appendix_id, file)
+    cells = _Cells(appendix_id, file, state.years)
     how = layout.AGGREGATION[appendix_id]
     kind_col = layout.column_letter(cells.columns, "kind")
     kinds: dict[int, str] = {}

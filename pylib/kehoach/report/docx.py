@@ -22,6 +22,9 @@ from kehoach.report.template import deterministic_zip
 
 TEMPLATE_NAME = "bao-cao.docx"
 AUTHOR = "kehoach"
+# The longest title python-docx puts into the core properties (Word shows it in File → Info);
+# the plan's number is typed into the master, so a title may be as long as a cell.
+TITLE_LIMIT = 255
 
 
 def render_report(data: ReportData, template: Path) -> bytes:
@@ -46,7 +49,8 @@ def render_report(data: ReportData, template: Path) -> bytes:
     props = doc.docx.core_properties
     props.author = AUTHOR
     props.last_modified_by = AUTHOR
-    props.title = data.title()
+    title = data.title()
+    props.title = title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
     props.created = stamp
     props.modified = stamp
     props.last_printed = stamp

@@ -23,6 +23,12 @@ calamine's rectangle ends with the last row holding a value, where openpyxl's re
 the part's ``<dimension>`` with rows of blank (formatted) cells: no reader of a sheet counts
 its blank rows. Any other sheet, any sheet calamine fails on, and every sheet of a package
 whose parts cannot be located are read by openpyxl. Pure core: no xlwings.
+
+Excel writes a control character as an escape ("_x000B_", a line break pasted from Word),
+which calamine reads as the character and openpyxl as it is written: a sheet whose part (or
+the shared strings) holds one is read as openpyxl reads it (the escapes written back), or,
+with ``shown``, as Excel shows it made fit for a workbook (``untrusted_text.pasted_text``),
+what ``untrusted_text.shown_text`` makes of openpyxl's reading.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from kehoach.common.untrusted_text import pasted_text
 from kehoach.sheets.carried import package_sheets, shared_strings_part
 from kehoach.sheets.xlsx_scan import odd_cell
 
@@ -42,8 +49,9 @@ from kehoach.sheets.xlsx_scan import odd_cell
 PART_LIMIT = 256 << 20
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _ERROR = re.compile(rb"""\st\s*=\s*["']e["']""")
-# The control characters XML 1.0 cannot hold, which a file holds as escapes ("_x000B_").
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The control characters Excel writes as escapes ("_x000B_"; the carriage return too), and
+# such an escape in a file.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _CONTROL_ESCAPE = re.compile(rb"_x00[01][0-9A-Fa-f]_")
 _LARGEST_INT = 2**53  # floats beyond hold only whole numbers: openpyxl reads "1E+20" as a float
 
@@ -51,15 +59,16 @@ Rows = list[list[Any]]
 
 
 def sheet_values(
-    path: Path, sheets: Collection[str], *, data_only: bool = False
+    path: Path, sheets: Collection[str], *, data_only: bool = False, shown: bool = False
 ) -> tuple[dict[str, Rows], list[str]]:
     """The values of those of ``sheets`` that calamine can read (see the module's docstring),
-    and the names of the others, for openpyxl. ``path`` is an existing workbook."""
+    and the names of the others, for openpyxl. ``path`` is an existing workbook. Texts as
+    openpyxl reads them, or with ``shown`` as Excel shows them, made fit for a workbook."""
     wanted = list(dict.fromkeys(sheets))
     plain, escaped = _plain_sheets(path, wanted, data_only=data_only)
     if not plain:
         return {}, wanted
-    values = _read(path, plain, escaped)
+    values = _read(path, plain, escaped, shown=shown)
     return values, [name for name in wanted if name not in values]
 
 
@@ -105,7 +114,9 @@ def _plain(xml: bytes, *, data_only: bool) -> bool:
     return data_only or _FORMULA.search(xml) is None
 
 
-def _read(path: Path, sheets: Sequence[str], escaped: Collection[str] = ()) -> dict[str, Rows]:
+def _read(
+    path: Path, sheets: Sequence[str], escaped: Collection[str] = (), *, shown: bool = False
+) -> dict[str, Rows]:
     from python_calamine import CalamineWorkbook
 
     out: dict[str, Rows] = {}
@@ -121,18 +132,24 @@ def _read(path: Path, sheets: Sequence[str], escaped: Collection[str] = ()) -> d
                 continue
             out[name] = [[_as_openpyxl(v) for v in row] for row in rows]
             if name in escaped:
-                out[name] = [[_escaped(v) for v in row] for row in out[name]]
+                text = _fit if shown else _escaped
+                out[name] = [[text(v) for v in row] for row in out[name]]
     finally:
         book.close()
     return out
 
 
 def _escaped(value: Any) -> Any:
-    """A text with a control character XML cannot hold, as openpyxl reads it: the escape the
-    file holds (calamine decodes "_x000B_", a line break pasted from Word, to the character)."""
+    """A text with a control character, as openpyxl reads it: the escape the file holds
+    (calamine decodes "_x000B_", a line break pasted from Word, to the character)."""
     if type(value) is not str or _CONTROL.search(value) is None:
         return value
     return _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+
+
+def _fit(value: Any) -> Any:
+    """A text as Excel shows it (as calamine reads it) made fit for a workbook."""
+    return pasted_text(value) if type(value) is str else value
 
 
 def _as_openpyxl(value: Any) -> Any:

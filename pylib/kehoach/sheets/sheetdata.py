@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.common.planyears import PlanYears
+from kehoach.common.untrusted_text import shown_text
 from kehoach.sheets import layout
 from kehoach.sheets.sheet_values import sheet_values
 from kehoach.sheets.spec import header_mismatch
@@ -43,6 +44,7 @@ def workbook_contents(
     data_only: bool = False,
     sheets: Collection[str] | None = None,
     skip: Collection[str] = (),
+    shown: bool = False,
 ) -> tuple[dict[str, SheetValues], dict[str, str]]:
     """Values of every sheet of the workbook at ``path`` (formulas as their text; with
     ``data_only``, as the values Excel last computed, what ``reader.read_plan`` reads) and
@@ -50,7 +52,10 @@ def workbook_contents(
     both): one opening of the file. With ``sheets``, only those sheets are read: a sheet
     the caller does not need (TienDo of a province) costs nothing; the sheets named in
     ``skip`` are not read either (nor returned). A sheet's values are read by python-calamine
-    wherever it reads them as openpyxl does (``sheet_values``), by openpyxl otherwise."""
+    wherever it reads them as openpyxl does (``sheet_values``), by openpyxl otherwise. Texts
+    as openpyxl reads them, the escapes of a file Excel wrote as they are ("_x000B_"), so that
+    a value written back is stored as it was; with ``shown``, as Excel shows them, made fit
+    for a workbook (``untrusted_text.shown_text``): what the features read."""
     if not path.is_file():
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
@@ -63,17 +68,21 @@ def workbook_contents(
             for ws in wb.worksheets
             if (sheets is None or ws.title in sheets) and ws.title not in skip
         ]
-        fast = sheet_values(path, wanted, data_only=data_only)[0] if wanted else {}
+        fast = sheet_values(path, wanted, data_only=data_only, shown=shown)[0] if wanted else {}
         values: dict[str, SheetValues] = {
-            name: fast[name]
-            if name in fast
-            else [list(row) for row in wb[name].iter_rows(values_only=True)]
-            for name in wanted
+            name: fast[name] if name in fast else _rows(wb[name], shown=shown) for name in wanted
         }
         names = {name: dn.attr_text or "" for name, dn in wb.defined_names.items()}
         return values, names
     finally:
         wb.close()
+
+
+def _rows(ws: Any, *, shown: bool) -> SheetValues:
+    rows = ws.iter_rows(values_only=True)
+    if not shown:
+        return [list(row) for row in rows]
+    return [[shown_text(v) if type(v) is str else v for v in row] for row in rows]
 
 
 def load_for_writing(
@@ -96,10 +105,29 @@ def load_for_writing(
         raise WorkbookError(missing_file_text(path, "tệp workbook"), file=path)
     try:
         if carry:
-            return load_carrying(path, carry, streamed=streamed)[0]
-        return load_workbook(path, keep_vba=True)
+            wb = load_carrying(path, carry, streamed=streamed)[0]
+        else:
+            wb = load_workbook(path, keep_vba=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise WorkbookError(f"Không mở được workbook: {open_error_text(exc)}.", file=path) from exc
+    _keep_typed_escapes(wb)
+    return wb
+
+
+# A text typed in Excel that looks like an escape ("_x0041_") is kept in a shared string with
+# its underscore escaped ("_x005F_x0041_"); openpyxl reads it as "_x0041_" and would write it
+# so, which Excel then reads as "A". A control character's escape ("_x000B_", Word's line
+# break) is what it was, and an underscore still escaped (an inline string) is kept.
+_BARE_ESCAPE = re.compile("(?<!_x005F)_x(?!005[Ff]_|00[01][0-9A-Fa-f]_)[0-9A-Fa-f]{4}_")
+
+
+def _keep_typed_escapes(wb: Workbook) -> None:
+    """Every text cell of ``wb`` as Excel wrote it, so that openpyxl writes it back so."""
+    for ws in wb.worksheets:
+        for cell in getattr(ws, "_cells", {}).values():  # a chart sheet has none
+            value = cell._value
+            if type(value) is str and "_x" in value and cell.data_type == "s":
+                cell._value = _BARE_ESCAPE.sub(lambda m: "_x005F" + m[0], value)
 
 
 def is_blank(value: Any) -> bool:

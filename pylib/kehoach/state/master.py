@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from kehoach.agencies.directory import Directory, load_directory
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears
+from kehoach.common.untrusted_text import pasted_text
 from kehoach.plan.model import Plan
 from kehoach.plan.reader import read_plan_values
 from kehoach.sheets import extract_layout as ex
@@ -141,6 +142,13 @@ class RegisterRow:
 
 def _freeze(rows: Sequence[Sequence[Any]] | None) -> Rows:
     return tuple(tuple(r) if r is not None else () for r in (rows or ()))
+
+
+def _freeze_fit(rows: Sequence[Sequence[Any]] | None) -> Rows:
+    return tuple(
+        tuple(pasted_text(v) if type(v) is str else v for v in r) if r is not None else ()
+        for r in (rows or ())
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,11 +269,16 @@ def state_from_values(
     *,
     file: str | Path | None = None,
     stamp: tuple[int, int] | None = None,
+    fit: bool = True,
 ) -> MasterState:
     """The state of a master from its sheets' values (rows from A1, as ``sheetdata``'s readers
-    or ``kehoach.xl.sheet_values`` give them) and its defined names."""
+    or ``kehoach.xl.sheet_values`` give them) and its defined names. Texts are as Excel shows
+    them: what Excel gives a script holds the control characters pasted from Word as they are
+    (a line break, U+000B), which ``fit`` makes fit for a workbook (``pasted_text``);
+    ``read_state``'s values are read so already."""
+    freeze = _freeze_fit if fit else _freeze
     return MasterState(
-        sheets=MappingProxyType({name: _freeze(rows) for name, rows in values.items()}),
+        sheets=MappingProxyType({name: freeze(rows) for name, rows in values.items()}),
         names=MappingProxyType(dict(names or {})),
         file=file,
         stamp=stamp,
@@ -279,5 +292,5 @@ def read_state(
     formulas as their text, or with ``data_only`` as Excel last computed them; with ``sheets``,
     only those sheets). WorkbookError when the file is missing or not a workbook."""
     stamp = _stamp(path)  # before the reading: a change while it reads is a change too
-    values, names = workbook_contents(path, data_only=data_only, sheets=sheets)
-    return state_from_values(values, names, file=path, stamp=stamp)
+    values, names = workbook_contents(path, data_only=data_only, sheets=sheets, shown=True)
+    return state_from_values(values, names, file=path, stamp=stamp, fit=False)
