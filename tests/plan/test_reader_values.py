@@ -41,12 +41,13 @@ def test_a_task_text_pasted_from_word_is_read_fit_for_a_workbook(master_xlsm: Pa
     as the buttons read them: the plan has a line feed and U+FFFD instead, which a workbook
     can hold, and nothing stops."""
     from kehoach.sheets import layout
+    from kehoach.state.master import state_from_values
 
     values = {name: [list(r) for r in rows] for name, rows in workbook_values(master_xlsm).items()}
     column = layout.column_index(layout.TASK_COLUMNS, "text") - 1
     row = values[layout.TASKS_SHEET][layout.FIRST_DATA_ROW - 1]
     before = row[column]
     row[column] = f"Dòng một\x0bdòng hai\x07 {before}"
-    plan = read_plan_values(values, names_of(master_xlsm))
+    plan = state_from_values(values, names_of(master_xlsm)).plan
     texts = [task.text for *_, task in plan.iter_tasks()]
     assert f"Dòng một\ndòng hai\ufffd {before}" in texts

@@ -30,7 +30,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kehoach.common.celltext import cell_text
 from kehoach.common.errors import WorkbookError, missing_file_text, open_error_text
 from kehoach.common.planyears import PlanYears
-from kehoach.common.untrusted_text import pasted_text
 from kehoach.plan.model import (
     APPENDIX_IDS,
     VARIANT_LINE,
@@ -79,14 +78,14 @@ def read_plan_values(
     (name → refers-to, "='Giới thiệu'!$C$4"). Values carry no comments, so a numeric target's
     words (kept as the cell's comment) come back empty; everything else is as ``read_plan``.
     Of the sheets collection writes (TienDo can hold hundreds of thousands of rows), only the
-    heading is copied: the plan is not in them. A text pasted from Word may hold control
-    characters (Excel keeps its manual line breaks): ``pasted_text`` makes it fit."""
+    heading is copied: the plan is not in them. Texts are taken as fit for a workbook, as
+    ``MasterState`` holds them (``state_from_values``, ``read_state``)."""
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for title, rows in values.items():
         ws = wb.create_sheet(title)
         for row in rows[: layout.HEADER_ROW] if title in pl.COLLECTED_SHEETS else rows:
-            ws.append([pasted_text(v) if type(v) is str else v for v in row])
+            ws.append(list(row))
     for name, refers_to in names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=refers_to.removeprefix("="))
     return _Reader(wb, Path(file) if file is not None else None).plan()

@@ -75,7 +75,7 @@ _SHEET_DATA_END = b"</sheetData>"
 _ROW_TAG = re.compile(rb"<row\b[^>]*>")
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
-_ROOT_TAG = re.compile(rb"<worksheet\b[^>]*>")
+ROOT_TAG = re.compile(rb"<worksheet\b[^>]*>")
 _MERGE_REF = re.compile(rb'<mergeCell\b[^>]*\sref="([^"]+)"')
 # Elements after <sheetData> that openpyxl binds to cells: the cells would be created.
 _CELL_BOUND = (b"<hyperlinks", b"<legacyDrawing ", b"<legacyDrawing>", b"<tableParts")
@@ -152,7 +152,7 @@ def load_carrying(
                 refused[name] = found
                 continue
             head, start, end, tail, dimension = found
-            root = _ROOT_TAG.search(head)
+            root = ROOT_TAG.search(head)
             tag = root[0] if root is not None else b""
             sheets.append(CarriedSheet(name, first_row, part, start, end, dimension, tag))
             stubs[part] = head + tail

@@ -130,10 +130,11 @@ def _read(
                 rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception:  # this sheet only goes to openpyxl
                 continue
-            out[name] = [[_as_openpyxl(v) for v in row] for row in rows]
             if name in escaped:
                 text = _fit if shown else _escaped
-                out[name] = [[text(v) for v in row] for row in out[name]]
+                out[name] = [[text(_as_openpyxl(v)) for v in row] for row in rows]
+            else:
+                out[name] = [[_as_openpyxl(v) for v in row] for row in rows]
     finally:
         book.close()
     return out

@@ -32,6 +32,7 @@ from kehoach.sheets.carried import (
     CHUNK,
     DIMENSION,
     PACKAGE_RELS_NS,
+    ROOT_TAG,
     SHARED_STRINGS_REL,
     Carried,
     CarriedSheet,
@@ -54,7 +55,6 @@ _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _CONTENT_TYPES = "[Content_Types].xml"
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*\sr="(\d+)"')
-_ROOT_TAG = re.compile(rb"<worksheet\b[^>]*>")
 _XMLNS = re.compile(rb'\sxmlns:([\w.-]+)\s*=\s*"([^"]*)"')
 _IGNORABLE = re.compile(rb'\smc:Ignorable\s*=\s*"[^"]*"')
 
@@ -185,7 +185,7 @@ def _with_namespaces(head: bytes, original: bytes) -> bytes:
     namespace prefix the original root (``original``, its start tag) declared, and the
     original's ``mc:Ignorable``: a spreadsheet program's rows carry attributes such as Excel's
     ``x14ac:dyDescent``, which the data rows put back still use."""
-    root = _ROOT_TAG.search(head)
+    root = ROOT_TAG.search(head)
     if root is None or not original:
         return head
     tag = root[0]
