@@ -27,8 +27,8 @@ A file is checked in this order, and the first failure is its reason:
 4. the hidden metadata is bounded, every value of its shape (``signing.meta_shape_problem``)
    before any is used, then ``signing.verify_rows``: generated with this key, hidden data
    unchanged; then the plan; then the sheets (missing, extra or twice, hidden); then the agency
-   (the title names the agency of the metadata); then rows added or removed; then the locked
-   task cells unchanged; then the input columns' headers, names and order;
+   (the title names the agency of the metadata); then rows added, removed or sorted; then
+   the locked task cells unchanged; then the input columns' headers, names and order;
 5. every input cell, read at the template's addresses (``extract_layout``), never through the
    sheet's own dimension record: ``intake_values.input_value``; then the completion rule
    (``completion.done_problems``): a task marked "Hoàn thành" without a cited document
@@ -65,7 +65,7 @@ from kehoach.collect.return_book import Grid, ReturnedBook, UnreadableReturn, op
 from kehoach.collect.returns import FileOutcome, Limits, ReportRow
 from kehoach.collect.values import ValueProblem, filled_check, input_value, is_blank
 from kehoach.collect.zipguard import unpack
-from kehoach.common.errors import KeHoachError, missing_folder_text
+from kehoach.common.errors import KeHoachError, missing_folder_text, os_error_text
 from kehoach.common.untrusted_text import all_storable, excerpt, storable
 from kehoach.extract.signing import (
     ExtractMeta,
@@ -207,7 +207,7 @@ def read_regular_file(path: Path, cap: int) -> tuple[bytes, float] | str:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        return why.UNREADABLE.format(detail=excerpt(exc.strerror or type(exc).__name__))
+        return why.FILE_UNREADABLE.format(detail=os_error_text(exc))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -223,7 +223,7 @@ def read_regular_file(path: Path, cap: int) -> tuple[bytes, float] | str:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        return why.UNREADABLE.format(detail=excerpt(exc.strerror or type(exc).__name__))
+        return why.FILE_UNREADABLE.format(detail=os_error_text(exc))
     finally:
         os.close(fd)
     if size > cap:
@@ -482,12 +482,28 @@ def _check_rows(
                     )
                 )
     id_column = sheet.position("task_id")
-    found = {r[id_column - 1] for r in table}
+    ids = [r[id_column - 1] for r in table]
+    found = set(ids)
     for task_id in meta.task_ids:
         if task_id not in found:
             raise _Rejected(
                 why.ROWS_REMOVED.format(
                     count=count, first=first, last=last, task_id=excerpt(task_id, 40)
+                )
+            )
+    # Every task is there: a signed task at another task's row was moved (the sheet sorted
+    # once its protection was lifted), which the rows' digests would call an edit.
+    signed = set(meta.task_ids)
+    for row, (task_id, expected) in enumerate(zip(ids, meta.task_ids, strict=True), first):
+        if task_id != expected and task_id in signed:
+            letter = get_column_letter(id_column)
+            raise _Rejected(
+                why.ROWS_MOVED.format(
+                    row=row,
+                    cell=f"{letter}{row}",
+                    found=excerpt(task_id, 40),
+                    expected=excerpt(expected, 40),
+                    number=get_column_letter(sheet.position("number")),
                 )
             )
 

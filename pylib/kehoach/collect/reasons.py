@@ -40,6 +40,10 @@ BOMB_RATIO = (
 MACROS = "Tệp có macro (VBA): không tiếp nhận tệp có macro; " + ASK_AGAIN + "."
 UNREADABLE = "Không đọc được như một workbook Excel ({detail}): " + ASK_AGAIN + "."
 
+FILE_UNREADABLE = (
+    "Không đọc được tệp ({detail}): tệp chưa được tiếp nhận; đóng tệp nếu đang mở, kiểm tra "
+    "tệp trong thư mục rồi thu thập lại."
+)
 NOT_REGULAR = (
     "Không phải tệp thông thường (ống dẫn, thiết bị hoặc liên kết tới chúng): không đọc; "
     "chỉ đặt các tệp .xlsx vào thư mục thu thập."
@@ -80,6 +84,11 @@ ROWS_ADDED = (
 ROWS_REMOVED = (
     "Đã xóa dòng: tệp đã gửi có {count} dòng nhiệm vụ (dòng {first}–{last}), tệp gửi lại thiếu "
     "nhiệm vụ «{task_id}»; " + ASK_AGAIN + "."
+)
+ROWS_MOVED = (
+    "Các dòng nhiệm vụ đã bị sắp xếp lại: dòng {row} (ô {cell}) là nhiệm vụ «{found}», phải là "
+    "«{expected}»; đề nghị cơ quan sắp xếp lại theo cột {number} (STT) từ nhỏ đến lớn như tệp "
+    "đã gửi rồi gửi lại."
 )
 OTHER_AGENCY = (
     "Dữ liệu ẩn là của {agency} (mã {code}) nhưng các dòng nhiệm vụ là của một tệp khác "

@@ -4,7 +4,8 @@ Excel's data validation only checks what is typed: pasting, LibreOffice, or a sh
 protection was removed let anything through, so every value is checked again here:
 
 - status: one of ``extract_layout.STATUSES``, compared after Unicode NFC (Vietnamese typed
-  with another input method may come decomposed), trimming and ignoring case; stored as the
+  with another input method may come decomposed), trimming, counting spaces inside once
+  whatever their kind (a no-break space pasted from Word) and ignoring case; stored as the
   list spells it;
 - percent: a number from 0 to 100. A cell formatted as a percentage holds a fraction
   (typing "50%" in Excel stores 0.5 and changes the format), so it is multiplied by 100;
@@ -138,8 +139,10 @@ def _status(value: Any) -> str | None:
         return value  # type: ignore[no-any-return]  # the common case: chosen from the list
     if is_blank(value):
         return None
-    found = unicodedata.normalize("NFC", str(value)).strip()
-    status = _STATUS.get(found.casefold())
+    found = unicodedata.normalize("NFC", _as_text(value)).strip()
+    # Spaces inside count once, whichever kind: a status pasted from Word or a web page
+    # holds no-break spaces, or two spaces where one was meant.
+    status = _STATUS.get(" ".join(found.split()).casefold())
     if status is None:
         allowed = ", ".join(f"«{s}»" for s in ex.STATUSES)
         raise ValueProblem(why.VALUE_STATUS.format(found=excerpt(found), allowed=allowed))
@@ -152,7 +155,7 @@ def _percent(value: Any, number_format: str) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool | datetime | date):
-        raise ValueProblem(why.VALUE_PERCENT_TYPE.format(found=value))
+        raise ValueProblem(why.VALUE_PERCENT_TYPE.format(found=_as_text(value)))
     if isinstance(value, int | float):
         number = float(value) * (100 if "%" in number_format else 1)
     else:
@@ -183,7 +186,7 @@ def _report_date(value: Any, plan_date: date | None) -> date | None:
         day = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if not _SERIALS[0] <= value <= _SERIALS[1]:
-            raise ValueProblem(why.VALUE_DATE_TYPE.format(found=value))
+            raise ValueProblem(why.VALUE_DATE_TYPE.format(found=_as_text(value)))
         day = from_excel(value).date()
     else:
         text = str(value).strip()
@@ -206,21 +209,28 @@ def _report_date(value: Any, plan_date: date | None) -> date | None:
     return day
 
 
-def _text(value: Any) -> str:
+def _as_text(value: Any) -> str:
+    """``value`` as Excel shows it in a cell of general format, Vietnamese dates: what a
+    free text becomes, and how a reason quotes a value that is not text."""
     if value is None:
         return ""
     if type(value) is str:  # the common case first
-        text = value
-    elif isinstance(value, bool):
-        text = "TRUE" if value else "FALSE"
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, datetime):
-        text = f"{value:%d/%m/%Y}" if value.time() == datetime.min.time() else f"{value}"
-    elif isinstance(value, date):
-        text = f"{value:%d/%m/%Y}"
-    else:
-        text = str(value)
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return f"{value:%d/%m/%Y}"
+        return f"{value:%d/%m/%Y %H:%M:%S}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    text = _as_text(value)
     if len(text) > ex.MAX_TEXT_LENGTH:
         raise ValueProblem(why.VALUE_TOO_LONG.format(length=len(text), limit=ex.MAX_TEXT_LENGTH))
     return text

@@ -40,11 +40,39 @@ def _what(data: bytes) -> str:
         return " (là tệp PDF)"
     if head[:5].lower() in (b"<html", b"<!doc") or head.startswith(b"<?xml"):
         return " (là trang HTML/XML, có thể do phần mềm khác xuất ra)"
+    sample = data[:4096]
     try:
-        data[:4096].decode("utf-8")
+        sample.decode("utf-8")
     except UnicodeDecodeError:
-        return ""
+        # Text in an 8-bit code page (a CSV saved on Windows is in its ANSI code page, not
+        # UTF-8): no control character but tab, line and page ends; or UTF-16 with its byte
+        # order mark (Excel's "Unicode text").
+        eight_bit = not any(b < 0x20 and b not in _TEXT_CONTROLS for b in sample)
+        if not eight_bit and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return ""
     return " (là tệp văn bản)"
+
+
+_TEXT_CONTROLS = frozenset(b"\t\r\n\x0c")
+# Office packages of other kinds, told by a part only they have: the reason says what the
+# file is instead of what an Excel reader misses in it.
+_OTHER_PACKAGES = (
+    ("word/document.xml", " (là tệp Word .docx)"),
+    ("ppt/presentation.xml", " (là tệp PowerPoint .pptx)"),
+)
+_ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
+
+
+def _other_package(parts: dict[str, bytes]) -> str | None:
+    """What a package that is not a workbook is (for ``NOT_EXCEL``), or None."""
+    if "xl/workbook.xml" in parts:
+        return None
+    mimetype = parts.get("mimetype", b"")
+    if mimetype.startswith(_ODF_MIMETYPE):
+        kind = mimetype[len(_ODF_MIMETYPE) :].decode("ascii", "replace")
+        suffix = {"spreadsheet": ".ods", "text": ".odt"}.get(kind, "")
+        return f" (là tệp OpenDocument {suffix or excerpt(kind, 30)} của LibreOffice hoặc WPS)"
+    return next((what for part, what in _OTHER_PACKAGES if part in parts), None)
 
 
 @dataclass(frozen=True)
@@ -111,6 +139,9 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
         return why.CORRUPTED.format(detail=f"thành phần «{excerpt(bad, 60)}» sai mã kiểm tra CRC")
     if any(name.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for name in parts):
         return why.MACROS
+    other = _other_package(parts)
+    if other is not None:
+        return why.NOT_EXCEL.format(what=other)
     for name, part in parts.items():
         # Excel never writes a document type declaration: one in a returned file declares XML
         # entities (expanded by some readers, an entity bomb, or dropped silently by others).

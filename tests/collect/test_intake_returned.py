@@ -1,0 +1,186 @@
+"""Returns as agencies really send them back, beyond the corpus: a sheet sorted once its
+protection was lifted, a file the folder lists but the system will not give, another office
+format under an Excel name, a status pasted from Word, values Excel shows in its own way."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from extract_support import KEY
+from kehoach.collect import intake
+from kehoach.collect.intake import intake_bytes, intake_file
+from kehoach.collect.values import ValueProblem, input_value
+from kehoach.sheets import extract_layout as ex
+from returns_corpus import COL, PLAN_ID, edit, extracts, good_snv
+
+
+@pytest.fixture(scope="module")
+def snv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return good_snv(extracts(tmp_path_factory.mktemp("extracts")))
+
+
+# --- rows sorted -----------------------------------------------------------------------------
+
+
+def _sort_descending(wb: Workbook) -> None:
+    """Rows 4 and 5 swapped whole, as sorting the unprotected sheet does."""
+    ws = wb[ex.TASKS_SHEET]
+    for col in range(1, len(ex.CURRENT.columns) + 1):
+        top, below = ws.cell(4, col), ws.cell(5, col)
+        top.value, below.value = below.value, top.value
+
+
+def test_sorted_rows_are_called_sorted_with_the_way_back(snv: bytes) -> None:
+    out = intake_bytes(edit(snv, _sort_descending), "f.xlsx", KEY, PLAN_ID)
+    task_column = ex.CURRENT.letter("task_id")
+    assert not out.accepted
+    assert out.reason.startswith(f"Các dòng nhiệm vụ đã bị sắp xếp lại: dòng 4 (ô {task_column}4)")
+    assert "sắp xếp lại theo cột A (STT) từ nhỏ đến lớn" in out.reason
+    assert out.agency == "SNV"  # after the signature: the agency is named
+
+
+def test_an_edited_locked_cell_is_still_an_edit_not_a_sort(snv: bytes) -> None:
+    def retype(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET][f"{ex.CURRENT.letter('task')}5"] = "Nhiệm vụ đã sửa"
+
+    out = intake_bytes(edit(snv, retype), "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted and "sắp xếp" not in out.reason
+    assert out.reason.startswith("Các dòng nhiệm vụ đã bị sửa")
+
+
+# --- files the system does not give ------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links need privileges on Windows")
+def test_a_link_to_a_file_gone_is_named_in_vietnamese(tmp_path: Path) -> None:
+    (tmp_path / "So-Noi-vu.xlsx").symlink_to(tmp_path / "da-xoa.xlsx")
+    out = intake_file(tmp_path / "So-Noi-vu.xlsx", tmp_path, KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith("Không đọc được tệp (không tìm thấy tệp)")
+    assert "No such file" not in out.reason
+
+
+def test_a_file_another_program_holds_is_named_in_vietnamese(
+    snv: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows a file another program holds cannot be opened (a sharing violation, which
+    Python raises as PermissionError); as does a file without the right to read it."""
+    path = tmp_path / "So-Noi-vu.xlsx"
+    path.write_bytes(snv)
+
+    def held(*args: Any, **kwargs: Any) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(intake.os, "open", held)
+    out = intake_file(path, tmp_path, KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith("Không đọc được tệp (không có quyền đọc/ghi")
+    assert "Permission" not in out.reason and "workbook" not in out.reason
+
+
+# --- other formats under an Excel name -------------------------------------------------------
+
+
+def _package(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in entries.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+ODS = _package(
+    {
+        "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+        "META-INF/manifest.xml": b"<manifest:manifest/>",
+        "content.xml": b"<office:document-content/>",
+        "styles.xml": b"<office:document-styles/>",
+    }
+)
+DOCX = _package(
+    {
+        "[Content_Types].xml": b"<Types/>",
+        "_rels/.rels": b"<Relationships/>",
+        "word/document.xml": b"<w:document/>",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (ODS, "(là tệp OpenDocument .ods của LibreOffice hoặc WPS)"),
+        (DOCX, "(là tệp Word .docx)"),
+        ("STT;Ghi chú\r\n1;Đúng ha\u0323n\r\n".encode("cp1258"), "(là tệp văn bản)"),
+        ("STT\tTình trạng\r\n1\tĐang\r\n".encode("utf-16"), "(là tệp văn bản)"),
+    ],
+    ids=["ods", "docx", "csv-windows-ansi", "unicode-text"],
+)
+def test_another_format_renamed_xlsx_is_called_what_it_is(data: bytes, what: str) -> None:
+    out = intake_bytes(data, "So-Noi-vu.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith(f"Không phải tệp Excel {what}")
+
+
+# --- values as pasted or as Excel shows them ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Đang\u00a0thực hiện", "Đang  thực hiện", " đang\u00a0 thực\thiện\u00a0"],
+    ids=["no-break-space", "two-spaces", "mixed"],
+)
+def test_a_status_pasted_with_other_spaces_is_the_listed_status(snv: bytes, typed: str) -> None:
+    assert input_value(ex.STATUS_KEY, typed) == ex.STATUS_IN_PROGRESS
+    out = intake_bytes(
+        edit(snv, lambda wb: _type(wb, f"{COL[ex.STATUS_KEY]}5", typed)), "f.xlsx", KEY, PLAN_ID
+    )
+    assert out.accepted, out.reason
+    assert out.rows[1].values[ex.STATUS_KEY] == ex.STATUS_IN_PROGRESS
+
+
+def _type(wb: Workbook, cell: str, value: Any) -> None:
+    wb[ex.TASKS_SHEET][cell] = value
+    wb[ex.TASKS_SHEET][cell].data_type = "s"
+
+
+def test_a_status_with_an_invisible_character_is_still_refused() -> None:
+    with pytest.raises(ValueProblem, match=r"«Đang\[U\+200B\] thực hiện»"):
+        input_value(ex.STATUS_KEY, "Đang\u200b thực hiện")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        (ex.PERCENT_KEY, True, "«TRUE»"),
+        (ex.PERCENT_KEY, datetime(2023, 11, 15), "«15/11/2023»"),
+        (ex.STATUS_KEY, False, "«FALSE»"),
+        (ex.REPORT_DATE_KEY, 1e9, "«1000000000»"),
+    ],
+)
+def test_a_refused_value_is_quoted_as_excel_shows_it(key: str, value: Any, shown: str) -> None:
+    with pytest.raises(ValueProblem) as caught:
+        input_value(key, value)
+    assert shown in str(caught.value)
+
+
+def test_a_date_with_a_time_typed_in_a_text_column_reads_as_vietnamese() -> None:
+    assert input_value(ex.RESULTS_KEY, datetime(2023, 11, 15, 14, 30)) == "15/11/2023 14:30:00"
+
+
+def test_a_status_cell_holding_true_is_refused_naming_it(snv: bytes) -> None:
+    def boolean(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET][f"{COL[ex.STATUS_KEY]}5"] = True
+
+    out = intake_bytes(edit(snv, boolean), "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith(f"Ô {COL[ex.STATUS_KEY]}5 (Tình trạng): tình trạng «TRUE»")
