@@ -20,6 +20,7 @@ from kehoach.collect import intake
 from kehoach.collect.intake import intake_bytes, intake_file
 from kehoach.collect.values import ValueProblem, input_value
 from kehoach.sheets import extract_layout as ex
+from lo_support import SOFFICE, soffice_convert
 from returns_corpus import COL, PLAN_ID, edit, extracts, good_snv
 
 
@@ -118,17 +119,50 @@ DOCX = _package(
 @pytest.mark.parametrize(
     ("data", "what"),
     [
-        (ODS, "(là tệp OpenDocument .ods của LibreOffice hoặc WPS)"),
         (DOCX, "(là tệp Word .docx)"),
         ("STT;Ghi chú\r\n1;Đúng ha\u0323n\r\n".encode("cp1258"), "(là tệp văn bản)"),
         ("STT\tTình trạng\r\n1\tĐang\r\n".encode("utf-16"), "(là tệp văn bản)"),
     ],
-    ids=["ods", "docx", "csv-windows-ansi", "unicode-text"],
+    ids=["docx", "csv-windows-ansi", "unicode-text"],
 )
 def test_another_format_renamed_xlsx_is_called_what_it_is(data: bytes, what: str) -> None:
     out = intake_bytes(data, "So-Noi-vu.xlsx", KEY, PLAN_ID)
     assert not out.accepted
     assert out.reason.startswith(f"Không phải tệp Excel {what}")
+
+
+def test_an_ods_renamed_xlsx_is_told_to_be_saved_back_as_xlsx() -> None:
+    out = intake_bytes(ODS, "So-Noi-vu.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith("Tệp bảng tính dạng .ods, không đọc được")
+    assert "lưu lại dạng «Sổ làm việc Excel (.xlsx)»" in out.reason
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_a_return_saved_as_xls_or_ods_is_told_how_to_come_back_and_does(
+    snv: bytes, tmp_path: Path
+) -> None:
+    """The file sent, saved as .xls or .ods: the reason says to save it back as .xlsx, not to
+    type it all again, and that file is accepted with the same rows."""
+    (tmp_path / "So-Noi-vu.xlsx").write_bytes(snv)
+    saved = [
+        soffice_convert([tmp_path / "So-Noi-vu.xlsx"], to, tmp_path / to, tmp_path / "p")[0]
+        for to in ("xls", "ods")
+    ]
+    expected = intake_bytes(snv, "f.xlsx", KEY, PLAN_ID).rows
+    for path in saved:
+        out = intake_file(path, tmp_path, KEY, PLAN_ID)
+        assert not out.accepted
+        assert "lưu lại dạng «Sổ làm việc Excel (.xlsx)» rồi gửi lại (không cần điền lại)" in (
+            out.reason
+        )
+        back = soffice_convert(
+            [path], "xlsx:Calc MS Excel 2007 XML", tmp_path / f"back{path.suffix}", tmp_path / "p"
+        )[0]
+        again = intake_file(back, tmp_path, KEY, PLAN_ID)
+        assert again.accepted, again.reason
+        assert again.rows == expected
 
 
 # --- values as pasted or as Excel shows them ---------------------------------------------------

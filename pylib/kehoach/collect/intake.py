@@ -80,6 +80,8 @@ from kehoach.sheets import extract_layout as ex
 # Judged by their bytes.
 WORKBOOK_SUFFIXES = frozenset((".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"))
 ARCHIVE_SUFFIXES = frozenset((".zip", ".rar", ".7z"))
+# Spreadsheet formats a workbook can be saved in from Excel, LibreOffice or WPS, not read.
+SPREADSHEET_SUFFIXES = frozenset((".ods", ".xlsb"))
 # Never reported: Windows' and macOS's folder clutter (hidden files, starting with ".", too),
 # and the extract run's own list, when the folder is the one the extracts were written to.
 CLUTTER = frozenset(("thumbs.db", "desktop.ini", ex.MANIFEST_FILE))
@@ -364,6 +366,8 @@ def _reason_by_name(suffix: str) -> str | None:
         return None
     if suffix in ARCHIVE_SUFFIXES:
         return why.ARCHIVE.format(ext=suffix)
+    if suffix in SPREADSHEET_SUFFIXES:
+        return why.OTHER_SPREADSHEET.format(ext=suffix)
     if suffix == ".pdf":
         return why.PDF
     return why.OTHER_FORMAT.format(ext=excerpt(suffix, 20) or "(không có phần mở rộng)")

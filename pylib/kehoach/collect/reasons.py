@@ -21,9 +21,14 @@ ENCRYPTED = (
     "Tệp được đặt mật khẩu (mã hóa), không đọc được: đề nghị cơ quan gỡ mật khẩu "
     "(Tệp > Thông tin > Bảo vệ sổ làm việc) rồi gửi lại."
 )
-LEGACY_XLS = (
-    "Tệp Excel 97-2003 (.xls) hoặc tệp Office cũ, không phải tệp đã gửi: " + ASK_AGAIN + "."
+# The file sent, saved in another spreadsheet format: saved back as .xlsx it verifies again
+# (the values and the hidden sheet survive), so nothing needs typing twice.
+SAVE_AS_XLSX = (
+    "nếu là tệp đã gửi được lưu sang dạng này, đề nghị cơ quan mở tệp, lưu lại dạng «Sổ làm "
+    "việc Excel (.xlsx)» rồi gửi lại (không cần điền lại)"
 )
+LEGACY_XLS = "Tệp Excel 97-2003 (.xls) hoặc tệp Office cũ, không đọc được: " + SAVE_AS_XLSX + "."
+OTHER_SPREADSHEET = "Tệp bảng tính dạng {ext}, không đọc được: " + SAVE_AS_XLSX + "."
 NOT_EXCEL = "Không phải tệp Excel{what}: " + ASK_AGAIN + "."
 CORRUPTED = "Tệp Excel bị hỏng (tệp nén không đọc được: {detail}): đề nghị cơ quan gửi lại."
 TOO_MANY_ENTRIES = (

@@ -64,15 +64,20 @@ _ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
 
 
 def _other_package(parts: dict[str, bytes]) -> str | None:
-    """What a package that is not a workbook is (for ``NOT_EXCEL``), or None."""
+    """The reason a package that is not a workbook gives (what it is), or None."""
     if "xl/workbook.xml" in parts:
         return None
+    what: str | None
     mimetype = parts.get("mimetype", b"")
     if mimetype.startswith(_ODF_MIMETYPE):
         kind = mimetype[len(_ODF_MIMETYPE) :].decode("ascii", "replace")
-        suffix = {"spreadsheet": ".ods", "text": ".odt"}.get(kind, "")
-        return f" (là tệp OpenDocument {suffix or excerpt(kind, 30)} của LibreOffice hoặc WPS)"
-    return next((what for part, what in _OTHER_PACKAGES if part in parts), None)
+        if kind == "spreadsheet":
+            return why.OTHER_SPREADSHEET.format(ext=".ods")
+        suffix = ".odt" if kind == "text" else excerpt(kind, 30)
+        what = f" (là tệp OpenDocument {suffix} của LibreOffice hoặc WPS)"
+    else:
+        what = next((w for part, w in _OTHER_PACKAGES if part in parts), None)
+    return None if what is None else why.NOT_EXCEL.format(what=what)
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> Package | str:
         return why.MACROS
     other = _other_package(parts)
     if other is not None:
-        return why.NOT_EXCEL.format(what=other)
+        return other
     for name, part in parts.items():
         # Excel never writes a document type declaration: one in a returned file declares XML
         # entities (expanded by some readers, an entity bomb, or dropped silently by others).
