@@ -388,7 +388,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         ]
     )
     collection = collect_folder(  # every file read and checked before the master is touched
-        state, Path(args.from_dir).resolve(), received_at
+        state, Path(args.from_dir).resolve(), received_at, master=path
     )
     read_at = state.stamp
     del state

@@ -423,13 +423,14 @@ def collect_returns(
     state = book_state(book)
     chosen = folder if folder is not None else folder_setting(state)
     _status(book, "Đang đọc các tệp cơ quan gửi lại...")
+    path = Path(master or book.fullname)
     try:
         collection = collect_folder(
-            state, chosen, received_at or datetime.now().replace(microsecond=0)
+            state, chosen, received_at or datetime.now().replace(microsecond=0), master=path
         )
     finally:
         _status(book, None)
-    collection = save_history(collection, Path(master or book.fullname))
+    collection = save_history(collection, path)
     apply_edits(book, collection.edits())
     book.save()
     book.app.alert(collection.alert_text(), title=ALERT_TITLE)

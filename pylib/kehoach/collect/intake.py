@@ -51,6 +51,7 @@ import hashlib
 import logging
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -61,10 +62,12 @@ from openpyxl.utils import get_column_letter
 
 from kehoach.collect import reasons as why
 from kehoach.collect.completion import done_problems
+from kehoach.collect.history_file import history_dir
 from kehoach.collect.return_book import Grid, ReturnedBook, UnreadableReturn, open_return
 from kehoach.collect.returns import FileOutcome, Limits, ReportRow
 from kehoach.collect.values import ValueProblem, filled_check, input_value, is_blank
 from kehoach.collect.zipguard import unpack
+from kehoach.common.atomic import BACKUP_DIR, backup_name
 from kehoach.common.errors import KeHoachError, missing_folder_text, os_error_text
 from kehoach.common.untrusted_text import all_storable, excerpt, storable
 from kehoach.extract.signing import (
@@ -128,11 +131,50 @@ def is_skipped(name: str) -> bool:
     return name.startswith(("~$", ".")) or name.casefold() in CLUTTER
 
 
+def master_files(master: Path) -> Callable[[Path], bool]:
+    """Whether a file is the master's own, never a return: the master itself, its history
+    workbooks (``history_file.history_dir``) and the backups its saves keep
+    (``atomic.BACKUP_DIR``). Officials often keep the returns in the master's folder."""
+    try:
+        own = master.resolve()
+    except OSError:
+        own = master.absolute()
+    history = history_dir(own)
+    backups = own.parent / BACKUP_DIR
+    backup = backup_name(own)
+
+    def is_own(path: Path) -> bool:
+        try:
+            where = path.parent.resolve() / path.name  # a link to a file is judged by its name
+        except OSError:
+            return False
+        if where.parent == history:
+            return True
+        if where.parent == backups and backup.match(where.name):
+            return True
+        return where == own or (where.name == own.name and _same_file(path, own))
+
+    return is_own
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def intake_folder(
-    folder: Path, key: bytes, plan_id: str, *, limits: Limits = DEFAULT_LIMITS
+    folder: Path,
+    key: bytes,
+    plan_id: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    master: Path | None = None,
 ) -> list[FileOutcome]:
     """One outcome per file of ``folder`` and its subfolders (symbolic links to folders are
-    not followed), sorted by relative name; lock files and clutter skipped (``is_skipped``).
+    not followed), sorted by relative name; lock files and clutter skipped (``is_skipped``),
+    and, when ``master`` is given, its own files (``master_files``).
 
     Raises IntakeError when the folder does not exist or defusedxml is not in use.
     """
@@ -145,6 +187,9 @@ def intake_folder(
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         paths.extend(Path(dirpath, f) for f in filenames if not is_skipped(f))
+    if master is not None:
+        is_own = master_files(master)
+        paths = [p for p in paths if not is_own(p)]
     digests = RowDigests(key)  # the communes' workbooks repeat their rows
     outcomes = [intake_file(p, folder, key, plan_id, limits, digests=digests) for p in paths]
     return sorted(outcomes, key=lambda o: (o.name.casefold(), o.name))

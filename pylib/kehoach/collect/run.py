@@ -644,9 +644,13 @@ def collect_folder(
     state: MasterState,
     folder: Path | str,
     received_at: datetime,
+    *,
+    master: Path | None = None,
 ) -> Collection:
     """Read every returned file of ``folder`` (``kehoach.collect.intake``) and merge them: the whole
-    run before anything is written. CollectError when ``folder`` is empty or not a folder."""
+    run before anything is written; ``master``, the master's path, leaves its own files out
+    (``intake.master_files``) when the returns sit beside it. CollectError when ``folder`` is
+    empty or not a folder."""
     from kehoach.collect.intake import intake_folder
 
     if not str(folder).strip():
@@ -657,7 +661,7 @@ def collect_folder(
             missing_folder_text(folder, "thư mục chứa các tệp cơ quan gửi lại"), file=folder
         )
     inputs = collect_inputs(state)
-    outcomes = intake_folder(folder, inputs.key, inputs.plan_id)
+    outcomes = intake_folder(folder, inputs.key, inputs.plan_id, master=master)
     return plan_collection(state, outcomes, received_at, context=inputs.context, folder=str(folder))
 
 

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+# The folder beside a workbook where each save keeps a copy of the file it replaces.
+BACKUP_DIR = "backup"
+
+
+def backup_name(path: Path) -> re.Pattern[str]:
+    """The names of ``path``'s backups in ``BACKUP_DIR``:
+    ``<stem>-<YYYYmmdd-HHMMSS>[-n]<suffix>``, the stamp and the number as groups 1 and 2."""
+    return re.compile(
+        re.escape(path.stem) + r"-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix) + "$"
+    )
 
 
 def temp_prefix(path: Path) -> str:

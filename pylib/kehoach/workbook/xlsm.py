@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.etree import ElementTree
 
-from kehoach.common.atomic import temp_prefix
+from kehoach.common.atomic import BACKUP_DIR, backup_name, temp_prefix
 from kehoach.common.errors import BuildError, WorkbookError, open_error_text
 from kehoach.common.planyears import PlanYears
 from kehoach.sheets.carried import Carried, carried_of
@@ -86,7 +86,7 @@ _TEMPLATE_MODULES_DROPPED = ("Module1",)
 
 _REPLACE_ATTEMPTS = 6
 _REPLACE_DELAY = 0.25  # seconds, grows linearly: Windows holds files briefly (antivirus, sync)
-_BACKUP_DIR = "backup"
+_BACKUP_DIR = BACKUP_DIR
 _BACKUPS_KEPT = 10
 
 
@@ -821,9 +821,7 @@ def _backup(path: Path, backup_dir: Path | None = None, keep: int = _BACKUPS_KEP
 
 def _backups(folder: Path, path: Path) -> list[tuple[str, int, Path]]:
     """The backups of ``path`` in ``folder`` as (stamp, number, path), oldest first."""
-    pattern = re.compile(
-        re.escape(path.stem) + r"-(\d{8}-\d{6})(?:-(\d+))?" + re.escape(path.suffix) + "$"
-    )
+    pattern = backup_name(path)
     found: list[tuple[str, int, Path]] = []
     for p in folder.iterdir():
         m = pattern.match(p.name)
