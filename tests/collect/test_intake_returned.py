@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import warnings
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from kehoach.collect.intake import intake_bytes, intake_file
 from kehoach.collect.values import ValueProblem, input_value
 from kehoach.sheets import extract_layout as ex
 from lo_support import SOFFICE, soffice_convert
-from returns_corpus import COL, PLAN_ID, edit, extracts, good_snv
+from returns_corpus import COL, PLAN_ID, TASKS_XML, edit, extracts, good_snv
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +164,60 @@ def test_a_return_saved_as_xls_or_ods_is_told_how_to_come_back_and_does(
         again = intake_file(back, tmp_path, KEY, PLAN_ID)
         assert again.accepted, again.reason
         assert again.rows == expected
+
+
+def _rewritten(data: bytes, change: dict[str, list[tuple[str, str]]]) -> bytes:
+    """``data`` with the text of some parts replaced (part → [(old, new)])."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            for old, new in change.get(info.filename, []):
+                body = body.replace(old.encode(), new.encode())
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+STRICT = {  # Excel's Strict Open XML names for the transitional namespaces
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+        "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    ),
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def test_a_return_saved_as_strict_open_xml_is_told_to_be_saved_back(snv: bytes) -> None:
+    parts = zipfile.ZipFile(io.BytesIO(snv)).namelist()
+    swaps = [*STRICT.items(), ("<workbook ", '<workbook conformance="strict" ')]
+    strict = _rewritten(
+        snv, {p: swaps for p in parts if p.endswith((".xml", ".rels")) and "Content" not in p}
+    )
+    out = intake_bytes(strict, "So-Noi-vu.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith("Tệp lưu dạng «Bảng tính Open XML Strict», không đọc được")
+    assert "lưu lại dạng «Sổ làm việc Excel (.xlsx)»" in out.reason
+
+
+def test_what_openpyxl_drops_from_a_return_is_not_warned_in_english(snv: bytes) -> None:
+    """A return Excel 365 saved (a cell with a metadata attribute sends it to openpyxl, with
+    a conditional-format extension openpyxl drops): read without a word on stderr."""
+    ext = (
+        '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="http://schemas.'
+        'microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings/></ext>'
+        "</extLst></worksheet>"
+    )
+    excel365 = _rewritten(
+        snv,
+        {TASKS_XML: [('<c r="A1"', '<c cm="1" r="A1"'), ("</worksheet>", ext)]},
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = intake_bytes(excel365, "So-Noi-vu.xlsx", KEY, PLAN_ID)
+    assert out.accepted, out.reason
+    assert [str(w.message) for w in caught] == []
 
 
 # --- values as pasted or as Excel shows them ---------------------------------------------------

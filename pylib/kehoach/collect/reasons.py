@@ -29,6 +29,7 @@ SAVE_AS_XLSX = (
 )
 LEGACY_XLS = "Tệp Excel 97-2003 (.xls) hoặc tệp Office cũ, không đọc được: " + SAVE_AS_XLSX + "."
 OTHER_SPREADSHEET = "Tệp bảng tính dạng {ext}, không đọc được: " + SAVE_AS_XLSX + "."
+STRICT_XLSX = "Tệp lưu dạng «Bảng tính Open XML Strict», không đọc được: " + SAVE_AS_XLSX + "."
 NOT_EXCEL = "Không phải tệp Excel{what}: " + ASK_AGAIN + "."
 CORRUPTED = "Tệp Excel bị hỏng (tệp nén không đọc được: {detail}): đề nghị cơ quan gửi lại."
 TOO_MANY_ENTRIES = (

@@ -20,6 +20,7 @@ blank cell may be ""); ``kehoach.collect.intake`` treats both alike. Pure core: 
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -219,9 +220,14 @@ class _SheetGrid:
 
 def _read_openpyxl(data: bytes) -> ReturnedBook:
     try:
-        wb = load_workbook(
-            io.BytesIO(data), read_only=False, keep_vba=False, keep_links=False, data_only=True
-        )
+        # openpyxl warns, in English on stderr, of what it drops from a file (Excel's own
+        # extensions, a damaged defined name): nothing an official can act on, and nothing
+        # intake reads.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(
+                io.BytesIO(data), read_only=False, keep_vba=False, keep_links=False, data_only=True
+            )
     except Exception as exc:  # openpyxl raises many kinds for a malformed package; the edge
         # Its messages are English and may span lines: the reason names the kind only.
         raise UnreadableReturn(

@@ -63,10 +63,16 @@ _OTHER_PACKAGES = (
 _ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
 
 
+# Excel's "Strict Open XML Spreadsheet" (a choice of its Save As list next to the usual
+# workbook): the same parts in other namespaces, which the readers do not know.
+_STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
 def _other_package(parts: dict[str, bytes]) -> str | None:
     """The reason a package that is not a workbook gives (what it is), or None."""
-    if "xl/workbook.xml" in parts:
-        return None
+    workbook = parts.get("xl/workbook.xml")
+    if workbook is not None:
+        return why.STRICT_XLSX if _STRICT_NAMESPACE in workbook[:4096] else None
     what: str | None
     mimetype = parts.get("mimetype", b"")
     if mimetype.startswith(_ODF_MIMETYPE):
