@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from kehoach.collect import run as collect
 from kehoach.collect.returns import FileOutcome, ReportRow
@@ -342,6 +343,16 @@ def test_rejections_are_listed_with_their_reason_and_the_last_run_only() -> None
     assert ws[pl.RUN_NOTE_CELL].value == c.note()
     assert c.note().startswith("Lần thu thập 09/10/2023 09:00: 1 tệp: nhận 0, từ chối 1")
     assert "x.xlsx: Không phải tệp Excel" in c.alert_text()
+
+
+def test_a_note_typed_beside_the_report_is_kept() -> None:
+    wb = empty_master()
+    run(wb, [rejected("x.xlsx"), rejected("y.xlsx")])
+    beside = f"{get_column_letter(len(pl.INTAKE_COLUMNS) + 1)}{pl.FIRST_DATA_ROW}"
+    wb[pl.INTAKE_SHEET][beside] = "Đã gọi điện nhắc cơ quan"
+    run(wb, [rejected("z.xlsx")], T1)
+    assert wb[pl.INTAKE_SHEET][beside].value == "Đã gọi điện nhắc cơ quan"
+    assert [r[1] for r in intake(wb)] == ["z.xlsx"]
 
 
 def test_an_empty_folder_writes_only_the_report_sheet() -> None:

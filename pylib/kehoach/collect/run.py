@@ -253,7 +253,11 @@ class Collection:
         if self.receipts:
             rows = [r.row(self.history_file) for r in self.receipts]
             out.append(WriteValues(pl.HISTORY_SHEET, f"A{self.history_row}", rows))
-        out.append(ClearRows(pl.INTAKE_SHEET, pl.FIRST_DATA_ROW))
+        # The last run's lines go, not what an official typed beside them (kept at its
+        # cell, as beside TienDo and LichSu).
+        out.append(
+            ClearRows(pl.INTAKE_SHEET, pl.FIRST_DATA_ROW, last_column=len(pl.INTAKE_COLUMNS))
+        )
         out.append(WriteValues(pl.INTAKE_SHEET, pl.FOLDER_CELL, [[self.folder]]))
         out.append(WriteValues(pl.INTAKE_SHEET, pl.RUN_NOTE_CELL, [[self.note()]]))
         rows = [
