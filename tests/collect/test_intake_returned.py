@@ -59,6 +59,25 @@ def test_an_edited_locked_cell_is_still_an_edit_not_a_sort(snv: bytes) -> None:
     assert out.reason.startswith("Các dòng nhiệm vụ đã bị sửa")
 
 
+@pytest.mark.parametrize("typed", ["PL1-TC-1.2/1 (sửa)", None], ids=["retyped", "cleared"])
+def test_a_task_id_typed_over_is_an_edited_row_not_a_deleted_one(
+    snv: bytes, typed: str | None
+) -> None:
+    def retype(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET][f"{ex.CURRENT.letter('task_id')}5"] = typed
+
+    out = intake_bytes(edit(snv, retype), "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason == "Các dòng nhiệm vụ đã bị sửa (các cột không được sửa): dòng 5."
+
+
+def test_a_deleted_row_is_still_called_deleted(snv: bytes) -> None:
+    out = intake_bytes(
+        edit(snv, lambda wb: wb[ex.TASKS_SHEET].delete_rows(5)), "f.xlsx", KEY, PLAN_ID
+    )
+    assert not out.accepted and out.reason.startswith("Đã xóa dòng:")
+
+
 # --- files the system does not give ------------------------------------------------------------
 
 

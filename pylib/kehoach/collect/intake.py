@@ -533,8 +533,14 @@ def _check_rows(
     id_column = sheet.position("task_id")
     ids = [r[id_column - 1] for r in table]
     found = set(ids)
-    for task_id in meta.task_ids:
+    later = {task_id: n for n, task_id in enumerate(meta.task_ids)}
+    for n, task_id in enumerate(meta.task_ids):
         if task_id not in found:
+            if later.get(ids[n], -1) <= n:
+                # Its row holds no task that followed it (rows deleted move those up): the
+                # id was typed over or cleared, a locked cell edited, which the rows'
+                # digests name.
+                continue
             raise _Rejected(
                 why.ROWS_REMOVED.format(
                     count=count, first=first, last=last, task_id=excerpt(task_id, 40)
