@@ -269,6 +269,50 @@ def test_older_report_arriving_after_a_newer_one_changes_nothing() -> None:
     assert c.files[0].result == pl.SUPERSEDED and not c.progress_changed
 
 
+def test_a_report_without_any_date_is_not_called_older() -> None:
+    """The agency forgot the report date: its file cannot be put after the dated report
+    already collected, and the reason says why, not that it is older."""
+    wb = empty_master()
+    run(wb, [outcome("thang9.xlsx", "SNV", [report("PL1-NV1", percent=70)])])
+    undated = outcome(
+        "moi.xlsx",
+        "SNV",
+        [report("PL1-NV1", percent=90, day=None), report("PL1-NV2", percent=10, day=None)],
+        day=None,
+        mtime=2_000.0,
+    )
+    c = run(wb, [undated], T1)
+    assert [r["percent"] for r in progress(wb)] == [70, 10]
+    assert c.files[0].result == pl.ACCEPTED
+    assert c.files[0].reason == (
+        "2 ô thay đổi. Tệp không ghi ngày báo cáo nào (cột «Ngày báo cáo» trống): 1 nhiệm vụ "
+        "đã có báo cáo có ngày trước đó nên không được cập nhật; đề nghị cơ quan ghi ngày báo "
+        "cáo rồi gửi lại."
+    )
+    only_known = outcome(
+        "moi2.xlsx", "SNV", [report("PL1-NV1", percent=95, day=None)], day=None, mtime=3_000.0
+    )
+    c = run(wb, [only_known], T1)
+    assert c.files[0].result == pl.SUPERSEDED
+    assert c.files[0].reason.startswith("Tệp không ghi ngày báo cáo nào")
+    assert "cũ hơn" not in c.files[0].reason
+
+
+def test_an_undated_file_beside_a_dated_one_is_told_why_it_lost() -> None:
+    wb = empty_master()
+    dated = outcome("thang9.xlsx", "SNV", [report("PL1-NV1", percent=70)])
+    undated = outcome(
+        "moi.xlsx", "SNV", [report("PL1-NV1", percent=90, day=None)], day=None, mtime=2_000.0
+    )
+    c = run(wb, [dated, undated])
+    by_file = {f.file: f for f in c.files}
+    assert by_file["moi.xlsx"].result == pl.SUPERSEDED
+    assert by_file["moi.xlsx"].reason.startswith(
+        "Tệp không ghi ngày báo cáo nào (cột «Ngày báo cáo» trống), tệp «thang9.xlsx» (ngày "
+        "báo cáo 30/09/2023) có ghi: tiến độ lấy theo tệp đó"
+    )
+
+
 def test_a_newer_report_in_a_later_run_updates_only_what_changed() -> None:
     wb = empty_master()
     run(wb, [outcome("thang6.xlsx", "SNV", [report("PL1-NV1", percent=20, day=date(2023, 6, 30))])])

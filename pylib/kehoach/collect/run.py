@@ -585,27 +585,44 @@ def _fresh_result(o: FileOutcome, made: int, older: int, latest: FileOutcome) ->
             if made
             else "tệp này không thay đổi gì."
         )
+        head = f"Cơ quan có tệp mới hơn «{latest.name}»{when}"
+        if o.report_date is None and latest.report_date is not None:
+            head = (
+                f"Tệp không ghi ngày báo cáo nào (cột «Ngày báo cáo» trống), tệp «{latest.name}»"
+                f"{when} có ghi"
+            )
         return FileResult(
             o.name,
             o.agency,
             pl.SUPERSEDED,
-            f"Cơ quan có tệp mới hơn «{latest.name}»{when}: tiến độ lấy theo tệp đó; {kept}",
+            f"{head}: tiến độ lấy theo tệp đó; {kept}",
             o.sha256,
             made,
         )
+    # A file without any report date is not older: it cannot be put before or after the
+    # dated reports already in TienDo, which it therefore leaves as they are.
+    undated = (
+        f"Tệp không ghi ngày báo cáo nào (cột «Ngày báo cáo» trống): {older} nhiệm vụ đã có báo "
+        "cáo có ngày trước đó nên không được cập nhật; đề nghị cơ quan ghi ngày báo cáo rồi "
+        "gửi lại."
+        if older and o.report_date is None
+        else ""
+    )
     if made == 0 and older:
         return FileResult(
             o.name,
             o.agency,
             pl.SUPERSEDED,
-            "Báo cáo cũ hơn báo cáo đã nhận trước đó của cơ quan: không thay đổi tiến độ.",
+            undated
+            or "Báo cáo cũ hơn báo cáo đã nhận trước đó của cơ quan: không thay đổi tiến độ.",
             o.sha256,
         )
     if made == 0:
         return FileResult(
             o.name, o.agency, pl.ACCEPTED, "Không có thay đổi so với tiến độ đã có.", o.sha256
         )
-    return FileResult(o.name, o.agency, pl.ACCEPTED, f"{made} ô thay đổi.", o.sha256, made)
+    reason = f"{made} ô thay đổi. {undated}".strip()
+    return FileResult(o.name, o.agency, pl.ACCEPTED, reason, o.sha256, made)
 
 
 # --- one run, from the master's values and a folder ----------------------------------------------
