@@ -469,9 +469,9 @@ def swap_columns(first: str, second: str) -> Callable[[Workbook], None]:
     return change
 
 
-# A control character written as OOXML's "_x0001_": python-calamine decodes it (and intake
-# replaces it before the master), openpyxl keeps the escape as text; both accept the file.
-READER_DEPENDENT = frozenset(("ky-tu-dieu-khien.xlsx",))
+# Files the two readers read into other texts (none: both read a control character's escape
+# "_x0001_" as the character, which intake replaces before the master).
+READER_DEPENDENT: frozenset[str] = frozenset()
 
 
 def hostile_returns(good: bytes) -> list[tuple[str, bytes, bool, str]]:

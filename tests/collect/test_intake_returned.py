@@ -17,12 +17,12 @@ import pytest
 from openpyxl import Workbook
 
 from extract_support import KEY
-from kehoach.collect import intake
+from kehoach.collect import intake, return_book
 from kehoach.collect.intake import intake_bytes, intake_file
 from kehoach.collect.values import ValueProblem, input_value
 from kehoach.sheets import extract_layout as ex
 from lo_support import SOFFICE, soffice_convert
-from returns_corpus import COL, PLAN_ID, TASKS_XML, edit, extracts, good_snv
+from returns_corpus import COL, PLAN_ID, TASKS_XML, edit, extracts, good_snv, set_input_xml
 
 
 @pytest.fixture(scope="module")
@@ -259,6 +259,33 @@ def test_a_status_pasted_with_other_spaces_is_the_listed_status(snv: bytes, type
 def _type(wb: Workbook, cell: str, value: Any) -> None:
     wb[ex.TASKS_SHEET][cell] = value
     wb[ex.TASKS_SHEET][cell].data_type = "s"
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_word_line_breaks_pasted_in_a_text_are_line_feeds(
+    snv: bytes, reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text pasted from Word keeps its manual line and page breaks (U+000B, U+000C), which
+    Excel stores as "_x000B_", "_x000C_" and shows as line breaks: read as line feeds, as the
+    master holds them, not as «�» with a note about characters a workbook cannot hold;
+    a control character that is no break still is one."""
+    if reader == "openpyxl":
+        monkeypatch.setattr(return_book, "_plain", lambda parts: False)
+    pasted = set_input_xml(
+        snv,
+        f"{COL[ex.DIFFICULTIES_KEY]}5",
+        ' t="inlineStr"><is><t>Số 12/QĐ-UBND;_x000B_Số 15/KH-UBND_x000C_Trang 2</t></is>',
+    )
+    out = intake_bytes(pasted, "f.xlsx", KEY, PLAN_ID)
+    assert out.accepted, out.reason
+    assert out.rows[1].values[ex.DIFFICULTIES_KEY] == "Số 12/QĐ-UBND;\nSố 15/KH-UBND\nTrang 2"
+    assert out.note == ""
+    bell = set_input_xml(
+        snv, f"{COL[ex.DIFFICULTIES_KEY]}5", ' t="inlineStr"><is><t>Chuông_x0007_ reo</t></is>'
+    )
+    out = intake_bytes(bell, "f.xlsx", KEY, PLAN_ID)
+    assert out.rows[1].values[ex.DIFFICULTIES_KEY] == "Chuông\ufffd reo"
+    assert f"(ô {COL[ex.DIFFICULTIES_KEY]}5)" in out.note
 
 
 def test_a_status_with_an_invisible_character_is_still_refused() -> None:

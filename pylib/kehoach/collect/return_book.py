@@ -29,7 +29,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kehoach.collect.zipguard import Package
-from kehoach.common.untrusted_text import excerpt
+from kehoach.common.untrusted_text import excerpt, unescaped
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import xlsx_scan
 
@@ -212,7 +212,9 @@ class _SheetGrid:
         rows = self.ws.iter_rows(
             min_row=first_row, max_row=last_row, max_col=last_col, values_only=True
         )
-        return [list(r) for r in rows]
+        # openpyxl keeps Excel's escape of a control character ("_x000B_", Word's line break)
+        # as text; python-calamine gives the character: both readers give the same texts.
+        return [[unescaped(v) if type(v) is str else v for v in r] for r in rows]
 
     def number_format(self, row: int, col: int) -> str:
         return str(self.ws.cell(row, col).number_format)

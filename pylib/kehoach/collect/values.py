@@ -15,11 +15,12 @@ protection was removed let anything through, so every value is checked again her
   it; a bare number as Excel's date serial (a paste that lost the date format). Not before
   the plan's date, not after 31 December of the year after the plan's;
 - free texts: at most ``MAX_TEXT_LENGTH`` characters; a number or a date typed there becomes
-  its text. Text is kept as it came: a string starting with "=", "+", "-", "@", a tab or a
-  carriage return stays a string here; the master's writers (``kehoach.sheets.edits``: openpyxl
-  with ``data_type = "s"``, xlwings with a leading apostrophe) store such strings as text,
-  since openpyxl turns any string starting with "=" into a formula; ``looks_like_formula``
-  says which.
+  its text; Word's manual line and page breaks pasted with a text are line feeds, as the
+  master holds them (``untrusted_text.word_breaks``). Text is kept as it came: a string
+  starting with "=", "+", "-", "@", a tab or a carriage return stays a string here; the
+  master's writers (``kehoach.sheets.edits``: openpyxl with ``data_type = "s"``, xlwings with
+  a leading apostrophe) store such strings as text, since openpyxl turns any string starting
+  with "=" into a formula; ``looks_like_formula`` says which.
 
 A cell showing an Excel error (#REF!, #N/A…) is a problem in any column. Values arrive as
 openpyxl reads them with ``data_only=True``: a formula's cached result, never the formula.
@@ -36,7 +37,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from kehoach.collect import reasons as why
-from kehoach.common.untrusted_text import excerpt
+from kehoach.common.untrusted_text import excerpt, word_breaks
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.edits import FORMULA_STARTS
 
@@ -122,9 +123,9 @@ def _filled_date(value: Any, number_format: str, plan_date: date | None) -> Any:
 
 def _filled_text(value: Any, number_format: str, plan_date: date | None) -> Any:
     if type(value) is str and value not in EXCEL_ERRORS and len(value) <= ex.MAX_TEXT_LENGTH:
-        return value  # the common case: text that fits
+        return word_breaks(value)  # the common case: text that fits
     _excel_error(value)
-    return _text(value)
+    return word_breaks(_text(value))
 
 
 _FILLED_CHECKS: dict[str, FilledCheck] = {

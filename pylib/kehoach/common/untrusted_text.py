@@ -57,22 +57,37 @@ def storable(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
+def word_breaks(text: str) -> str:
+    """``text`` with Word's manual line and page breaks (U+000B, U+000C, which Excel keeps in
+    a pasted text and shows as line breaks) as line feeds."""
+    if "\x0b" not in text and "\x0c" not in text:
+        return text
+    return text.replace("\x0b", "\n").replace("\x0c", "\n")
+
+
 def pasted_text(text: str) -> str:
     """``text`` as typed or pasted into the master in Excel, fit for an XLSX: Word's manual line
-    and page breaks (U+000B, U+000C: Excel keeps them) as line feeds, every other character
-    ``storable`` replaces as it replaces it."""
+    and page breaks as line feeds (``word_breaks``), every other character ``storable``
+    replaces as it replaces it."""
     if _NOT_AS_STORED.search(text) is None:
         return text
-    return storable(text.replace("\x0b", "\n").replace("\x0c", "\n"))[0]
+    return storable(word_breaks(text))[0]
+
+
+def unescaped(stored: str) -> str:
+    """``stored``, a text as openpyxl reads it from a file Excel wrote, with each escape
+    ``_ESCAPE`` as the character it stands for ("_x000B_", "_x005F_x0041_": U+000B,
+    "_x0041_"), as python-calamine reads it."""
+    if "_x" not in stored:
+        return stored
+    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), stored)
 
 
 def shown_text(stored: str) -> str:
     """``stored``, a text as openpyxl reads it from a file Excel wrote, as Excel shows it and
     made fit (``pasted_text``): an escape ``_ESCAPE`` is the character it stands for
-    ("_x000B_", a line break pasted from Word, a line feed; "_x005F_x0041_", "_x0041_")."""
-    if "_x" in stored:
-        stored = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), stored)
-    return pasted_text(stored)
+    (``unescaped``: "_x000B_", a line break pasted from Word, a line feed)."""
+    return pasted_text(unescaped(stored))
 
 
 def all_storable(texts: Iterable[str]) -> bool:
