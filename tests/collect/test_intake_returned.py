@@ -78,6 +78,31 @@ def test_a_deleted_row_is_still_called_deleted(snv: bytes) -> None:
     assert not out.accepted and out.reason.startswith("Đã xóa dòng:")
 
 
+@pytest.mark.parametrize("name", ["Nhiệm vụ (đã điền)", "Nhiệm vụ ", "Nhiem vu"])
+def test_a_renamed_tasks_sheet_is_called_renamed_with_its_new_name(snv: bytes, name: str) -> None:
+    def rename(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET].title = name
+
+    out = intake_bytes(edit(snv, rename), "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason == (
+        f"Trang tính «{ex.TASKS_SHEET}» đã bị đổi tên thành «{name}»: đề nghị cơ quan đổi lại "
+        f"đúng tên «{ex.TASKS_SHEET}» rồi gửi lại (không cần điền lại)."
+    )
+    back = edit(edit(snv, rename), lambda wb: setattr(wb[name], "title", ex.TASKS_SHEET))
+    assert intake_bytes(back, "f.xlsx", KEY, PLAN_ID).accepted
+
+
+def test_a_deleted_sheet_with_another_added_is_not_called_renamed_twice(snv: bytes) -> None:
+    def swap(wb: Workbook) -> None:
+        del wb[ex.GUIDE_SHEET]
+        wb.create_sheet("Ghi chú")
+        wb.create_sheet("Ghi chú 2")
+
+    out = intake_bytes(edit(snv, swap), "f.xlsx", KEY, PLAN_ID)
+    assert out.reason.startswith(f"Thiếu trang tính «{ex.GUIDE_SHEET}»")
+
+
 # --- files the system does not give ------------------------------------------------------------
 
 

@@ -477,9 +477,13 @@ def _meta_rows(grid: Grid) -> list[list[Any]]:
 
 def _check_sheets(book: ReturnedBook) -> Grid:
     names = [s.name for s in book.sheets]
-    for name in _EXPECTED_SHEETS:
-        if name not in names:
-            raise _Rejected(why.MISSING_SHEET.format(sheet=name))
+    missing = [n for n in _EXPECTED_SHEETS if n not in names]
+    if missing:
+        strange = [n for n in names if n not in _EXPECTED_SHEETS]
+        if len(missing) == len(strange) == 1:  # renamed (the tab double-clicked and retyped)
+            found = excerpt(strange[0], 40)
+            raise _Rejected(why.SHEET_RENAMED.format(sheet=missing[0], found=found))
+        raise _Rejected(why.MISSING_SHEET.format(sheet=missing[0]))
     seen: set[str] = set()
     for name in names:
         if name not in _EXPECTED_SHEETS or name.casefold() in seen:

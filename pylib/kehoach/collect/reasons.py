@@ -77,6 +77,10 @@ META_OUT_OF_BOUNDS = (
 )
 OTHER_PLAN = "Tệp của kế hoạch «{found}», không phải Kế hoạch «{expected}»."
 MISSING_SHEET = "Thiếu trang tính «{sheet}» (đã bị xóa hoặc đổi tên): " + ASK_AGAIN + "."
+SHEET_RENAMED = (
+    "Trang tính «{sheet}» đã bị đổi tên thành «{found}»: đề nghị cơ quan đổi lại đúng tên "
+    "«{sheet}» rồi gửi lại (không cần điền lại)."
+)
 EXTRA_SHEET = "Có trang tính lạ «{sheet}» không có trong tệp đã gửi: " + ASK_AGAIN + "."
 HIDDEN_SHEET = (
     "Trang tính «{sheet}» bị ẩn (tệp đã gửi không có trang ẩn nào ngoài dữ liệu ký): "
