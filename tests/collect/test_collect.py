@@ -435,6 +435,27 @@ def test_a_damaged_progress_header_names_the_cell_and_plans_nothing() -> None:
     assert err.value.sheet == pl.PROGRESS_SHEET and err.value.cell == "C3"
 
 
+def test_a_progress_row_copied_by_hand_stops_the_run_naming_both_rows() -> None:
+    """Two rows for one task of one agency: writing the table back would keep only one (the
+    other's values, an official's note among them, silently gone)."""
+    wb = empty_master()
+    run(wb, [outcome("a.xlsx", "SNV", [report("PL1-NV1"), report("PL1-NV2")])])
+    ws = wb[pl.PROGRESS_SHEET]
+    first, below = pl.FIRST_DATA_ROW + 1, pl.FIRST_DATA_ROW + 3  # a blank row between
+    for col in range(1, len(pl.PROGRESS_COLUMNS) + 1):
+        ws.cell(below, col).value = ws.cell(first, col).value
+    ws.cell(below, PROGRESS_KEYS.index("difficulties") + 1).value = "Ghi chú của chuyên viên"
+    with pytest.raises(WorkbookError) as err:
+        run(wb, [outcome("b.xlsx", "STC", [report("PL1-NV1")])], T1)
+    assert err.value.sheet == pl.PROGRESS_SHEET and err.value.cell == f"A{below}"
+    assert f"dòng {below} và dòng {first} cùng là nhiệm vụ «PL1-NV2» của cơ quan SNV" in str(
+        err.value
+    )
+    assert ws.cell(below, PROGRESS_KEYS.index("difficulties") + 1).value == (
+        "Ghi chú của chuyên viên"
+    )
+
+
 def test_rows_an_official_typed_without_task_or_agency_are_kept() -> None:
     wb = empty_master()
     wb[pl.PROGRESS_SHEET]["E4"] = "ghi chú tay"

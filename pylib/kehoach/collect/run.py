@@ -316,12 +316,18 @@ def _table(
                 sheet=sheet,
                 cell=f"{get_column_letter(i + 1)}{pl.HEADER_ROW}",
             )
-    out: list[list[Any]] = []
-    for row in rows[pl.FIRST_DATA_ROW - 1 :]:
-        cells = [None if is_blank(v) else v for v in list(row)[: len(columns)]]
-        cells += [None] * (len(columns) - len(cells))
+    return [cells for _, cells in _numbered(rows, len(columns))]
+
+
+def _numbered(rows: SheetValues, width: int) -> list[tuple[int, list[Any]]]:
+    """The data rows of a sheet's ``rows`` with their Excel row numbers, ``width`` cells each,
+    blank rows dropped."""
+    out: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(rows[pl.FIRST_DATA_ROW - 1 :], pl.FIRST_DATA_ROW):
+        cells = [None if is_blank(v) else v for v in list(row)[:width]]
+        cells += [None] * (width - len(cells))
         if any(v is not None for v in cells):
-            out.append(cells)
+            out.append((number, cells))
     return out
 
 
@@ -404,13 +410,25 @@ def plan_collection(
 
     table: dict[tuple[str, str], dict[str, Any]] = {}
     loose: list[dict[str, Any]] = []  # rows without a task id or agency: kept as they are
+    numbers = [n for n, _ in _numbered(values.get(pl.PROGRESS_SHEET) or (), len(_PROGRESS_KEYS))]
     for position, cells in enumerate(progress_rows):
         row = dict(zip(_PROGRESS_KEYS, cells, strict=True))
         row["_position"] = position
         if row["task_id"] is None or row["agency"] is None:
             loose.append(row)
             continue
-        table[(str(row["task_id"]), str(row["agency"]))] = row
+        pair = (str(row["task_id"]), str(row["agency"]))
+        if pair in table:  # one of the two would be written over: the official decides which
+            first = numbers[int(table[pair]["_position"])]
+            raise WorkbookError(
+                f"dòng {numbers[position]} và dòng {first} cùng là nhiệm vụ «{pair[0]}» của cơ "
+                f"quan {pair[1]} (mỗi nhiệm vụ của một cơ quan chỉ có một dòng): xóa dòng thừa "
+                "rồi thu thập lại.",
+                file=file,
+                sheet=pl.PROGRESS_SHEET,
+                cell=f"A{numbers[position]}",
+            )
+        table[pair] = row
         if row["sha256"]:
             known.add(str(row["sha256"]))
 
