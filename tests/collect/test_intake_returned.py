@@ -313,6 +313,38 @@ def test_word_line_breaks_pasted_in_a_text_are_line_feeds(
     assert f"(ô {COL[ex.DIFFICULTIES_KEY]}5)" in out.note
 
 
+@pytest.mark.parametrize(
+    ("number_format", "typed", "read"),
+    [
+        ('0"%"', 80, 80.0),  # a custom format showing "80%" for 80: not a percentage
+        ("0\\%", 80, 80.0),
+        ('#,##0.0" %"', 80.5, 80.5),
+        ("0%", 0.8, 80.0),  # a real percentage: 0.8 shows as 80%
+        ("[Blue]0.0%", 0.805, 80.5),
+    ],
+)
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_a_percent_sign_shown_as_text_does_not_multiply_the_value(
+    snv: bytes,
+    number_format: str,
+    typed: float,
+    read: float,
+    reader: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if reader == "openpyxl":
+        monkeypatch.setattr(return_book, "_plain", lambda parts: False)
+
+    def shown(wb: Workbook) -> None:
+        cell = wb[ex.TASKS_SHEET][f"{COL[ex.PERCENT_KEY]}5"]
+        cell.value = typed
+        cell.number_format = number_format
+
+    out = intake_bytes(edit(snv, shown), "f.xlsx", KEY, PLAN_ID)
+    assert out.accepted, out.reason
+    assert out.rows[1].values[ex.PERCENT_KEY] == read
+
+
 def test_a_status_with_an_invisible_character_is_still_refused() -> None:
     with pytest.raises(ValueProblem, match=r"«Đang\[U\+200B\] thực hiện»"):
         input_value(ex.STATUS_KEY, "Đang\u200b thực hiện")

@@ -8,7 +8,8 @@ protection was removed let anything through, so every value is checked again her
   whatever their kind (a no-break space pasted from Word) and ignoring case; stored as the
   list spells it;
 - percent: a number from 0 to 100. A cell formatted as a percentage holds a fraction
-  (typing "50%" in Excel stores 0.5 and changes the format), so it is multiplied by 100;
+  (typing "50%" in Excel stores 0.5 and changes the format), so it is multiplied by 100; a
+  custom format that only shows the sign (``0"%"``) is no percentage (``scales_by_100``);
   text is accepted when it is a number, with a decimal comma and a "%" allowed ("50", "50,5",
   "50 %");
 - report date: an Excel date; text "dd/mm/yyyy" (also with "-" or ".") as Vietnamese write
@@ -66,6 +67,18 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
 
+# What a number format shows as it is: a quoted text ("%"), an escaped character (\%), a
+# bracketed colour or condition; a "%" outside them multiplies the value by 100 for display.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def scales_by_100(number_format: str) -> bool:
+    """Whether ``number_format`` is a percentage (Excel shows the value times 100): a "%" not
+    quoted or escaped (``0"%"``, a custom format some officials use to show a sign after the
+    number as it is, is not one)."""
+    return "%" in number_format and "%" in _FORMAT_LITERALS.sub("", number_format)
+
+
 def latest_report_date(plan_date: date) -> date:
     """The latest report date accepted for a plan dated ``plan_date``."""
     return date(plan_date.year + 1, 12, 31)
@@ -110,7 +123,7 @@ def _filled_status(value: Any, number_format: str, plan_date: date | None) -> An
 
 
 def _filled_percent(value: Any, number_format: str, plan_date: date | None) -> Any:
-    if type(value) is float and 0 <= value <= 100 and "%" not in number_format:
+    if type(value) is float and 0 <= value <= 100 and not scales_by_100(number_format):
         return value  # the common case, already a plain number in range
     _excel_error(value)
     return _percent(value, number_format)
@@ -151,14 +164,14 @@ def _status(value: Any) -> str | None:
 
 
 def _percent(value: Any, number_format: str) -> float | None:
-    if type(value) is float and 0 <= value <= 100 and "%" not in number_format:
+    if type(value) is float and 0 <= value <= 100 and not scales_by_100(number_format):
         return value  # the common case, already a plain number in range
     if is_blank(value):
         return None
     if isinstance(value, bool | datetime | date):
         raise ValueProblem(why.VALUE_PERCENT_TYPE.format(found=_as_text(value)))
     if isinstance(value, int | float):
-        number = float(value) * (100 if "%" in number_format else 1)
+        number = float(value) * (100 if scales_by_100(number_format) else 1)
     else:
         text = str(value).strip().removesuffix("%").strip()
         if not _NUMBER.fullmatch(text):
