@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from extract_support import KEY
 from kehoach.collect import intake, return_book
@@ -101,6 +102,37 @@ def test_a_deleted_sheet_with_another_added_is_not_called_renamed_twice(snv: byt
 
     out = intake_bytes(edit(snv, swap), "f.xlsx", KEY, PLAN_ID)
     assert out.reason.startswith(f"Thiếu trang tính «{ex.GUIDE_SHEET}»")
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_a_note_typed_right_of_the_table_is_not_dropped_without_a_word(
+    snv: bytes, reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the sheet's protection lifted, an agency types a note beside a task, right of
+    the last column: nothing collects it, so the file is refused naming the cell."""
+    if reader == "openpyxl":
+        monkeypatch.setattr(return_book, "_plain", lambda parts: False)
+    beside = get_column_letter(len(ex.CURRENT.columns) + 2)
+
+    def note(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET][f"{beside}5"] = "Ghi chú: đã xin gia hạn"
+
+    out = intake_bytes(edit(snv, note), "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith(
+        f"Có dữ liệu ngoài bảng: ô {beside}5, bên phải cột cuối "
+        f"{get_column_letter(len(ex.CURRENT.columns))} của bảng nhiệm vụ, không được thu thập"
+    )
+    assert out.agency == "SNV"
+
+
+def test_a_formatted_empty_cell_right_of_the_table_is_no_data(snv: bytes) -> None:
+    def widen(wb: Workbook) -> None:
+        cell = wb[ex.TASKS_SHEET][f"{get_column_letter(len(ex.CURRENT.columns) + 1)}5"]
+        cell.number_format = "0.00"
+        cell.value = " "
+
+    assert intake_bytes(edit(snv, widen), "f.xlsx", KEY, PLAN_ID).accepted
 
 
 # --- files the system does not give ------------------------------------------------------------

@@ -28,7 +28,8 @@ A file is checked in this order, and the first failure is its reason:
    before any is used, then ``signing.verify_rows``: generated with this key, hidden data
    unchanged; then the plan; then the sheets (missing, extra or twice, hidden); then the agency
    (the title names the agency of the metadata); then rows added, removed or sorted; then
-   the locked task cells unchanged; then the input columns' headers, names and order;
+   the locked task cells unchanged; then the input columns' headers, names and order; then
+   data right of the table;
 5. every input cell, read at the template's addresses (``extract_layout``), never through the
    sheet's own dimension record: ``intake_values.input_value``; then the completion rule
    (``completion.done_problems``): a task marked "Hoàn thành" without a cited document
@@ -91,6 +92,7 @@ CLUTTER = frozenset(("thumbs.db", "desktop.ini", ex.MANIFEST_FILE))
 # Bounds of what is read, whatever the file's dimension record or stray cells say.
 MAX_TASKS = 10_000  # rows of the metadata's task table
 ROWS_BELOW = 1_000  # rows scanned below the last signed task row for added rows
+COLUMNS_RIGHT = 100  # columns scanned right of the tasks table for data typed there
 
 _EXPECTED_SHEETS = (ex.TASKS_SHEET, ex.GUIDE_SHEET, ex.META_SHEET)
 DEFAULT_LIMITS = Limits()
@@ -459,6 +461,7 @@ def _read_book(
         _check_input_headers(grid, sheet)
         if not result.ok:
             raise _Rejected(" ".join(result.problems))
+        _check_right(grid, meta, sheet)
         rows = _read_rows(grid, meta, table, sheet)
     except _Rejected as rejected:
         raise _Rejected(rejected.reason, **signed) from None
@@ -563,6 +566,25 @@ def _check_rows(
                     found=excerpt(task_id, 40),
                     expected=excerpt(expected, 40),
                     number=get_column_letter(sheet.position("number")),
+                )
+            )
+
+
+def _check_right(grid: Grid, meta: ExtractMeta, sheet: ex.SheetLayout) -> None:
+    # Data typed right of the table (the sheet's protection lifted to add a note) would be
+    # dropped without a word: the file is refused as for rows added. Checked once the columns
+    # are known to be in place (a column inserted also pushes data right).
+    first, last = meta.first_row, meta.first_row + len(meta.tasks) - 1
+    width = len(sheet.columns)
+    right = min(grid.extent()[1], width + COLUMNS_RIGHT)
+    if right <= width:
+        return
+    for row, values in enumerate(grid.block(first, last, right), first):
+        col = next((c for c in range(width + 1, right + 1) if not is_blank(values[c - 1])), None)
+        if col is not None:
+            raise _Rejected(
+                why.DATA_RIGHT.format(
+                    cell=f"{get_column_letter(col)}{row}", last=get_column_letter(width)
                 )
             )
 

@@ -91,6 +91,11 @@ ROWS_ADDED = (
     "Đã thêm dòng: ô {cell} có dữ liệu bên dưới {count} dòng nhiệm vụ của tệp (dòng "
     "{first}–{last}); không thêm, xóa hay sắp xếp lại dòng; " + ASK_AGAIN + "."
 )
+DATA_RIGHT = (
+    "Có dữ liệu ngoài bảng: ô {cell}, bên phải cột cuối {last} của bảng nhiệm vụ, không được "
+    "thu thập; đề nghị cơ quan chuyển nội dung đó vào các cột nền vàng (ví dụ «Khó khăn, vướng "
+    "mắc, đề xuất»), xóa ô ngoài bảng rồi gửi lại."
+)
 ROWS_REMOVED = (
     "Đã xóa dòng: tệp đã gửi có {count} dòng nhiệm vụ (dòng {first}–{last}), tệp gửi lại thiếu "
     "nhiệm vụ «{task_id}»; " + ASK_AGAIN + "."
