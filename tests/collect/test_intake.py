@@ -153,8 +153,17 @@ def test_a_formula_in_an_input_cell_gives_its_cached_value_never_the_formula(snv
     out = intake_bytes(cached, "f.xlsx", KEY, PLAN_ID)
     assert out.accepted, out.reason
     assert out.rows[2].values[ex.RESULTS_KEY] == "=cmd"
+    # Saved without its value (by a program that does not calculate): never evaluated, never
+    # read as blank either (what it computes would be dropped without a word).
     bare = set_cell_xml(snv, TASKS_XML, cell, f'<c r="{cell}"STYLE><f>WEBSERVICE("x")</f></c>')
     out = intake_bytes(bare, "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted and out.rows == ()
+    assert out.reason.startswith(f"Ô {cell} (Kết quả thực hiện): ô có công thức nhưng tệp không")
+    assert "WEBSERVICE" not in out.reason
+    empty_text = set_cell_xml(  # Excel's empty text result: a value, blank
+        snv, TASKS_XML, cell, f'<c r="{cell}"STYLE t="str"><f>IF(1,"","x")</f><v></v></c>'
+    )
+    out = intake_bytes(empty_text, "f.xlsx", KEY, PLAN_ID)
     assert out.accepted and out.rows[2].values[ex.RESULTS_KEY] == ""
 
 

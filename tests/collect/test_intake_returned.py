@@ -377,6 +377,26 @@ def test_a_percent_sign_shown_as_text_does_not_multiply_the_value(
     assert out.rows[1].values[ex.PERCENT_KEY] == read
 
 
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_a_formula_saved_without_its_value_is_refused_not_read_as_blank(
+    snv: bytes, reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A return filled by a program (openpyxl writes a formula with "<v/>"): the % the formula
+    computes would be read as blank and the task's % silently dropped."""
+    if reader == "openpyxl":
+        monkeypatch.setattr(return_book, "_plain", lambda parts: False)
+
+    def computed(wb: Workbook) -> None:
+        wb[ex.TASKS_SHEET][f"{COL[ex.PERCENT_KEY]}5"] = "=40+40"
+
+    out = intake_bytes(edit(snv, computed), "f.xlsx", KEY, PLAN_ID)
+    assert not out.accepted
+    assert out.reason.startswith(
+        f"Ô {COL[ex.PERCENT_KEY]}5 (% hoàn thành (0–100)): ô có công thức nhưng tệp không lưu "
+        "kết quả của nó"
+    )
+
+
 def test_a_status_with_an_invisible_character_is_still_refused() -> None:
     with pytest.raises(ValueProblem, match=r"«Đang\[U\+200B\] thực hiện»"):
         input_value(ex.STATUS_KEY, "Đang\u200b thực hiện")

@@ -462,7 +462,7 @@ def _read_book(
         if not result.ok:
             raise _Rejected(" ".join(result.problems))
         _check_right(grid, meta, sheet)
-        rows = _read_rows(grid, meta, table, sheet)
+        rows = _read_rows(grid, meta, table, sheet, book.uncached.get(ex.TASKS_SHEET))
     except _Rejected as rejected:
         raise _Rejected(rejected.reason, **signed) from None
     return meta, rows
@@ -624,7 +624,11 @@ class _CellProblem:
 
 
 def _read_rows(
-    grid: Grid, meta: ExtractMeta, table: list[list[Any]], sheet: ex.SheetLayout
+    grid: Grid,
+    meta: ExtractMeta,
+    table: list[list[Any]],
+    sheet: ex.SheetLayout,
+    uncached: frozenset[tuple[int, int]] | None = None,
 ) -> tuple[ReportRow, ...]:
     plan_date = _plan_date(meta)
     keys = [c.key for c in ex.INPUT_COLUMNS]
@@ -641,6 +645,9 @@ def _read_rows(
         for key, col, check in checks:
             value = cells[col - 1] if col <= width else None
             if value is None or value == "":
+                if uncached and (row, col) in uncached:  # blank only for want of its value
+                    cell = f"{get_column_letter(col)}{row}"
+                    problems.append(_CellProblem(cell, headers[key], why.VALUE_UNCALCULATED))
                 continue
             fmt = grid.number_format(row, col) if col == percent_column else "General"
             try:

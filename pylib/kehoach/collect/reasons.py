@@ -124,6 +124,10 @@ NOT_FILLED = (
 
 # --- one input value -----------------------------------------------------------------------
 VALUE_ERROR = "ô có lỗi công thức {error}; hãy nhập giá trị, không dùng công thức."
+VALUE_UNCALCULATED = (
+    "ô có công thức nhưng tệp không lưu kết quả của nó (tệp không được lưu bằng Excel hay "
+    "LibreOffice); hãy nhập giá trị thay cho công thức, hoặc mở tệp bằng Excel, lưu lại rồi gửi."
+)
 VALUE_STATUS = "tình trạng «{found}» không hợp lệ (chọn {allowed})."
 VALUE_PERCENT_TYPE = "% hoàn thành phải là số từ 0 đến 100, đang là «{found}»."
 VALUE_PERCENT_RANGE = "% hoàn thành phải từ 0 đến 100, đang là {found:g}."

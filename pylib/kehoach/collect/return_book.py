@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from openpyxl import load_workbook
@@ -40,6 +40,8 @@ READ_SHEETS = (ex.TASKS_SHEET, ex.META_SHEET)
 # The columns whose number format matters: a percentage typed as "50%" is stored as 0.5.
 # (Where each format version puts it.)
 FORMAT_COLUMNS = tuple(sorted({s.position(ex.PERCENT_KEY) for s in ex.LAYOUTS.values()}))
+# The input columns of every format: where a formula saved without its value is looked for.
+INPUT_COLUMNS = tuple(sorted({c for s in ex.LAYOUTS.values() for c in s.input_positions}))
 
 
 class UnreadableReturn(Exception):
@@ -76,6 +78,9 @@ class ReturnedBook:
     reader: str  # CALAMINE or OPENPYXL
     sheets: tuple[SheetEntry, ...]
     grids: dict[str, Grid] = field(default_factory=dict)  # READ_SHEETS that are worksheets
+    # The tasks sheet → its input cells (row, column) holding a formula saved without its
+    # value, which both readers give as blank (``xlsx_scan.uncached_formulas``).
+    uncached: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
 
 
 def open_return(data: bytes, package: Package) -> ReturnedBook:
@@ -87,6 +92,14 @@ def open_return(data: bytes, package: Package) -> ReturnedBook:
     problem = damage(package)
     if problem is not None:
         raise UnreadableReturn(problem)
+    book = _read(data, package)
+    part = (xlsx_scan.sheet_parts(package.parts) or {}).get(ex.TASKS_SHEET)
+    xml = package.parts.get(part, b"") if part else b""
+    cells = xlsx_scan.uncached_formulas(xml, INPUT_COLUMNS)
+    return replace(book, uncached={ex.TASKS_SHEET: cells}) if cells else book
+
+
+def _read(data: bytes, package: Package) -> ReturnedBook:
     try:
         from python_calamine import CalamineError
     except ImportError:  # an installation without it reads every return, only slower

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.xml.functions import fromstring
@@ -201,6 +201,48 @@ def bad_shared_string(xml: bytes, count: int) -> tuple[str, str] | None:
             cell = ref[1].decode(errors="replace") if ref else "?"
             return cell, text[:20].decode(errors="replace")
     return None
+
+
+_CLOSE_CELL = re.compile(rb"</" + _NAME + rb"c>")
+_FORMULA_FIRST = re.compile(rb"><" + _NAME + rb"f[\s/>]")  # a formula right after its cell tag
+_IS_STRING_RESULT = re.compile(rb"\st\s*=\s*[\"']str[\"']")
+
+
+def _formula_starts(xml: bytes) -> Iterator[int]:
+    """Where a formula follows a cell's start tag (at its ">"): found as plain bytes in the
+    usual file without namespace prefixes, by ``_FORMULA_FIRST`` otherwise."""
+    if b"<c " not in xml:
+        yield from (m.start() for m in _FORMULA_FIRST.finditer(xml))
+        return
+    at = xml.find(b"><f")
+    while at >= 0:
+        if xml[at + 3 : at + 4] in (b">", b" ", b"/"):
+            yield at
+        at = xml.find(b"><f", at + 3)
+
+
+def uncached_formulas(xml: bytes, columns: Iterable[int]) -> frozenset[tuple[int, int]]:
+    """(row, column) of the cells of ``columns`` (within ``A1:Z99999``) holding a formula saved
+    without its value: a file written by a program that does not calculate (openpyxl writes
+    "<v/>"; Excel and LibreOffice always save the value, an empty text as an empty
+    ``t="str"`` value). Such a cell reads as blank with ``data_only``, whatever it computes.
+    The formula is looked for where every writer puts it, first in the cell."""
+    wanted = frozenset(c for c in columns if 1 <= c <= 26)
+    found: set[tuple[int, int]] = set()
+    for at in _formula_starts(xml):
+        tag = xml.rfind(b"<", 0, at)
+        cell = _CELL.match(xml, tag) if tag >= 0 else None
+        if cell is None or cell.end() != at + 1:
+            continue
+        where = _split(cell[1])
+        if where[1] not in wanted:
+            continue
+        end = _CLOSE_CELL.search(xml, cell.end())
+        body = xml[cell.end() : end.start()] if end else b""
+        value = _VALUE.search(body)
+        if (value is None or not value[1]) and _IS_STRING_RESULT.search(cell[2]) is None:
+            found.add(where)
+    return frozenset(found)
 
 
 def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
