@@ -45,6 +45,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kehoach.common.celltext import EXCEL_ERRORS
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears, render
 from kehoach.common.untrusted_text import excerpt
@@ -251,8 +252,13 @@ class _Cells:
             header = render(
                 self.columns[layout.column_index(self.columns, key) - 1].header, self.years
             )
+            what = (
+                f"lỗi công thức «{value}» của Excel"
+                if value in EXCEL_ERRORS
+                else f"chữ «{excerpt(str(value))}»"
+            )
             raise WorkbookError(
-                f"cột «{header}» phải là số, đang là chữ «{excerpt(str(value))}». Hãy gõ lại số "
+                f"cột «{header}» phải là số, đang là {what}. Hãy gõ lại số "
                 "(dấu thập phân theo cài đặt của Excel) hoặc để trống.",
                 file=self.file,
                 sheet=self.sheet,
@@ -336,6 +342,22 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     return AppendixGaps(
         appendix_id, figures.sheet, figures, _totals(appendix_id, figures.rows, figures.typed)
     )
+
+
+def result_problems(state: MasterState, appendix_id: str) -> list[WorkbookError]:
+    """Every typed "Kết quả năm <target>" of the appendix that is not a number, one error
+    each, in row order (``appendix_figures`` stops at the first)."""
+    cells = _Cells(appendix_id, state.file, state.years)
+    out: list[WorkbookError] = []
+    for row, data in state.records(layout.APPENDIX_SHEETS[appendix_id]).items():
+        raw = data[layout.RESULT_KEY]
+        if is_formula(raw):
+            continue
+        try:
+            cells.number(raw, layout.RESULT_KEY, int(str(row)))
+        except WorkbookError as err:
+            out.append(err)
+    return out
 
 
 def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
