@@ -218,6 +218,36 @@ def test_a_column_a_row_or_a_setting_added_by_an_official_stops_the_build(
     assert _rebuild(master_xlsm) == []  # the rebuilt master has nothing of its own to drop
 
 
+def test_a_note_an_official_added_to_a_cell_stops_the_build(master_xlsm: Path) -> None:
+    """Excel's notes (comments) an official added: named, not lost; the program's own notes
+    (cells taken from a merged cell above) are the program's."""
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb["PL1"]
+    cell = ws.cell(_row(ws, "PL1-TC-1.1"), _result_col("PL1"))
+    cell.value = 1.5
+    cell.comment = Comment("Theo số liệu Bộ Nội vụ công bố", "Nguyễn Văn A")
+    wb[layout.DIRECTORY_SHEET]["D5"].comment = Comment("Hộp thư mới từ tháng 9", "A")
+    wb.save(master_xlsm)
+    before = master_xlsm.read_bytes()
+    with pytest.raises(BuildError) as err:
+        _rebuild(master_xlsm)
+    text = str(err.value)
+    assert (
+        f"trang tính 'PL1', ô {cell.coordinate}: «Theo số liệu Bộ Nội vụ công bố»: ghi chú" in text
+    )
+    assert f"trang tính '{layout.DIRECTORY_SHEET}', ô D5: «Hộp thư mới từ tháng 9»" in text
+    assert "2 giá trị" in text  # the program's notes are not listed
+    assert master_xlsm.read_bytes() == before
+    dropped = _rebuild(master_xlsm, drop_unmatched=True)
+    assert {(d.sheet, d.cell) for d in dropped} == {
+        ("PL1", cell.coordinate),
+        (layout.DIRECTORY_SHEET, "D5"),
+    }
+    assert _rebuild(master_xlsm) == []
+
+
 def test_the_sheets_a_rebuild_does_not_read_are_written_anew(master_xlsm: Path) -> None:
     """A rebuild skips reading the sheets the build writes anew from the plan alone: each is
     in every rebuilt master, and what was typed on one is neither carried nor a refusal."""

@@ -17,7 +17,7 @@ of what an official can type, each value keyed by something that survives a chan
 A value with no place in the rebuilt workbook (a result for a criterion the new plan no longer
 has, a rule the program no longer knows, a sheet the officials added, a column they added to a
 sheet the build writes anew, a row they inserted in an appendix, a setting the program does
-not have) is "unmatched": the build
+not have, a note they added to a cell) is "unmatched": the build
 refuses and names each one (sheet, cell, value), unless the user asked to drop them, and then
 they are listed. Columns are found by their headers in the old workbook, so a master built by
 an earlier layout is read right.
@@ -40,6 +40,7 @@ from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
 from kehoach.sheets import mail_layout as ml
+from kehoach.sheets.carried import CellNote
 from kehoach.sheets.sheetdata import SheetValues, is_blank
 from kehoach.sheets.sheetorder import insert_position, style_tab
 
@@ -358,10 +359,20 @@ def _unknown_settings(old: Mapping[str, SheetValues]) -> list[TypedValue]:
     return out
 
 
-def typed_inputs(old: Mapping[str, SheetValues], new: Workbook) -> Carry:
+def _notes(notes: Sequence[CellNote]) -> list[TypedValue]:
+    """The notes officials added to cells (Excel's comments): the build writes only its own."""
+    reason = "ghi chú (comment) cán bộ thêm vào ô, workbook mới không giữ ghi chú này"
+    return [TypedValue(n.sheet, n.cell, "", "", n.text.strip(), reason) for n in notes]
+
+
+def typed_inputs(
+    old: Mapping[str, SheetValues], new: Workbook, notes: Sequence[CellNote] = ()
+) -> Carry:
     """What the officials typed in the old master (``old``: its ``sheetdata.workbook_values``,
-    formulas as text) and where each value goes in the rebuilt workbook ``new``."""
+    formulas as text; ``notes``: the notes they added to its cells) and where each value goes
+    in the rebuilt workbook ``new``."""
     found = [
+        *_notes(notes),
         *_results(old, new),
         *_rules(old, new),
         *_foreign_sheets(old, new),
