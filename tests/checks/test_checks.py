@@ -205,15 +205,21 @@ def test_every_result_that_is_no_number_is_named() -> None:
     """Scores typed as an official types them, or an error a formula left: each cell is a
     finding of its own (not only the appendix's first), an Excel error called one."""
     wb = clean_workbook()
-    typed = {"PL1-TC-1.1": "8,5", "PL1-TC-1.3": "1.5 điểm", "PL1-TCTP-3.2.3": "#DIV/0!"}
+    typed = {
+        "PL1-TC-1.1": "8,5",
+        "PL1-TC-1.3": "1.5 điểm",
+        "PL1-TCTP-3.2.3": "#DIV/0!",
+        "PL2-TC-1.1": "=0.25*2",
+    }
     for row_id, value in typed.items():
-        put(wb, "PL1", row_id, "result_target", value)
+        put(wb, row_id[:3], row_id, "result_target", value)
     found = run(wb, "KQ-PHAN-CAP")
-    assert [f.cell for f in found] == [
-        cell_of(wb, "PL1", row_id, "result_target") for row_id in typed
+    assert [(f.sheet, f.cell) for f in found] == [
+        (row_id[:3], cell_of(wb, row_id[:3], row_id, "result_target")) for row_id in typed
     ]
     assert "đang là chữ «1.5 điểm»" in found[1].message
     assert "đang là lỗi công thức «#DIV/0!» của Excel" in found[2].message
+    assert "đang là công thức «=0.25*2» (lệnh chạy ngoài Excel không tính nó)" in found[3].message
 
 
 def test_messages_state_expected_and_found() -> None:

@@ -252,11 +252,13 @@ class _Cells:
             header = render(
                 self.columns[layout.column_index(self.columns, key) - 1].header, self.years
             )
-            what = (
-                f"lỗi công thức «{value}» của Excel"
-                if value in EXCEL_ERRORS
-                else f"chữ «{excerpt(str(value))}»"
-            )
+            if value in EXCEL_ERRORS:
+                what = f"lỗi công thức «{value}» của Excel"
+            elif is_formula(value):
+                # Read outside Excel, a formula typed in an input cell has no value to take.
+                what = f"công thức «{excerpt(str(value))}» (lệnh chạy ngoài Excel không tính nó)"
+            else:
+                what = f"chữ «{excerpt(str(value))}»"
             raise WorkbookError(
                 f"cột «{header}» phải là số, đang là {what}. Hãy gõ lại số "
                 "(dấu thập phân theo cài đặt của Excel) hoặc để trống.",
@@ -351,8 +353,9 @@ def result_problems(state: MasterState, appendix_id: str) -> list[WorkbookError]
     out: list[WorkbookError] = []
     for row, data in state.records(layout.APPENDIX_SHEETS[appendix_id]).items():
         raw = data[layout.RESULT_KEY]
-        if is_formula(raw):
-            continue
+        kind = layout.KIND_ROWS.get(str(data["kind"]).strip()) if data["kind"] else None
+        if is_formula(raw) and kind != "criterion":
+            continue  # the program's formula of a section, group or total row
         try:
             cells.number(raw, layout.RESULT_KEY, int(str(row)))
         except WorkbookError as err:
