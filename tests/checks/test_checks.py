@@ -8,6 +8,7 @@ two-decimal figures is within tolerance, 0.02 is not.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,7 @@ def test_every_result_that_is_no_number_is_named() -> None:
         "PL1-TC-1.3": "1.5 điểm",
         "PL1-TCTP-3.2.3": "#DIV/0!",
         "PL2-TC-1.1": "=0.25*2",
+        "PL4-1.1": datetime(2023, 5, 8),  # "8.5" as Excel's regional settings may read it
     }
     for row_id, value in typed.items():
         put(wb, row_id[:3], row_id, "result_target", value)
@@ -220,6 +222,7 @@ def test_every_result_that_is_no_number_is_named() -> None:
     assert "đang là chữ «1.5 điểm»" in found[1].message
     assert "đang là lỗi công thức «#DIV/0!» của Excel" in found[2].message
     assert "đang là công thức «=0.25*2» (lệnh chạy ngoài Excel không tính nó)" in found[3].message
+    assert "đang là ngày «08/05/2023» (Excel đã hiểu số vừa gõ là ngày" in found[4].message
 
 
 def test_messages_state_expected_and_found() -> None:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,7 +253,15 @@ class _Cells:
             header = render(
                 self.columns[layout.column_index(self.columns, key) - 1].header, self.years
             )
-            if value in EXCEL_ERRORS:
+            if isinstance(value, date):
+                # A number typed where Excel's regional settings read it as a date ("8.5").
+                what = (
+                    f"ngày «{value:%d/%m/%Y}» (Excel đã hiểu số vừa gõ là ngày: đặt định dạng ô "
+                    "về Number)"
+                )
+            elif isinstance(value, bool):
+                what = f"giá trị đúng/sai «{'TRUE' if value else 'FALSE'}»"
+            elif value in EXCEL_ERRORS:
                 what = f"lỗi công thức «{value}» của Excel"
             elif is_formula(value):
                 # Read outside Excel, a formula typed in an input cell has no value to take.
