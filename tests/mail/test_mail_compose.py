@@ -241,6 +241,10 @@ def test_settings_pasted_or_mistyped_are_named_or_made_fit() -> None:
         ("reply_to", "trảlời@b.vn", "không dấu"),
         ("max_attachment_mb", "mười", "«Dung lượng tệp đính kèm tối đa (MB)» phải là một số"),
         ("smtp_port", "cổng 25", "«Cổng SMTP» phải là một số, đang là «cổng 25»"),
+        ("max_attachment_mb", 0, "«Dung lượng tệp đính kèm tối đa (MB)» phải là một số lớn hơn 0"),
+        ("max_attachment_mb", -5, "lớn hơn 0, đang là «-5»"),
+        ("smtp_port", 99999, "«Cổng SMTP» phải là một số nguyên từ 1 đến 65535"),
+        ("smtp_port", 587.5, "từ 1 đến 65535, đang là «587.5»"),
     ]:
         with pytest.raises(MailError) as err:
             read(**{key: value})

@@ -21,6 +21,7 @@ import base64
 import email
 import functools
 import hashlib
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -141,12 +142,24 @@ def settings_from_values(state: MasterState) -> MailSettings:
                 "deadline", f"Hạn gửi lại phải là ngày dd/mm/yyyy, đang là «{value}»."
             ) from None
     numbers: dict[str, float] = {}
-    for key in ("max_attachment_mb", "smtp_port"):
+    # A size of 0 or less would call every file too large; a port outside 1–65535 fails only
+    # when the server is reached.
+    for key, what in (
+        ("max_attachment_mb", "một số lớn hơn 0"),
+        ("smtp_port", "một số nguyên từ 1 đến 65535"),
+    ):
+        label = next(s.label for s in ml.SETTINGS if s.key == key)
         try:
-            numbers[key] = float(raw[key])
+            number = float(raw[key])
         except (TypeError, ValueError):
-            label = next(s.label for s in ml.SETTINGS if s.key == key)
             raise bad(key, f"«{label}» phải là một số, đang là «{raw[key]}».") from None
+        if key == "max_attachment_mb":
+            fits = number > 0 and not math.isinf(number)
+        else:
+            fits = number.is_integer() and 1 <= number <= 65535
+        if not fits:
+            raise bad(key, f"«{label}» phải là {what}, đang là «{raw[key]}».")
+        numbers[key] = number
     limit, port = numbers["max_attachment_mb"], int(numbers["smtp_port"])
     addresses: dict[str, str] = {}
     for key in ("sender_address", "reply_to"):
