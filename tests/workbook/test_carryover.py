@@ -192,6 +192,11 @@ def test_a_column_a_row_or_a_setting_added_by_an_official_stops_the_build(
     settings = wb[ml.SETTINGS_SHEET]
     settings.append(["Điện thoại", "0209 3870 000"])
     extra_row = settings.max_row
+    settings.append([ml.SETTINGS[1].label, "vanthu@backan.gov.vn"])  # a second sender
+    first_sender = next(
+        r for r in range(1, extra_row) if settings.cell(r, 1).value == ml.SETTINGS[1].label
+    )
+    settings.cell(first_sender, 2).value = "snv@backan.gov.vn"
     wb.save(master_xlsm)
     before = master_xlsm.read_bytes()
     with pytest.raises(BuildError) as err:
@@ -206,6 +211,10 @@ def test_a_column_a_row_or_a_setting_added_by_an_official_stops_the_build(
         f"trang tính '{ml.SETTINGS_SHEET}', ô B{extra_row}: «0209 3870 000»: chương trình "
         "không có thiết lập «Điện thoại»"
     ) in text
+    assert (
+        f"ô B{first_sender}: «snv@backan.gov.vn»: thiết lập «{ml.SETTINGS[1].label}» ghi hai "
+        f"lần; workbook mới giữ giá trị ở dòng {extra_row + 1}"
+    ) in text
     assert master_xlsm.read_bytes() == before
     dropped = _rebuild(master_xlsm, drop_unmatched=True)
     assert {(d.sheet, d.cell) for d in dropped} == {
@@ -214,6 +223,7 @@ def test_a_column_a_row_or_a_setting_added_by_an_official_stops_the_build(
         (layout.DIRECTORY_SHEET, "L9"),
         (RULES, "F5"),
         (ml.SETTINGS_SHEET, f"B{extra_row}"),
+        (ml.SETTINGS_SHEET, f"B{first_sender}"),
     }
     assert _rebuild(master_xlsm) == []  # the rebuilt master has nothing of its own to drop
 

@@ -340,15 +340,30 @@ def _inserted_rows(old: Mapping[str, SheetValues]) -> list[TypedValue]:
 
 
 def _unknown_settings(old: Mapping[str, SheetValues]) -> list[TypedValue]:
-    """Rows of "Cài đặt" whose label is none of the program's settings, with a value."""
+    """Rows of "Cài đặt" the rebuild cannot keep, with a value: a label none of the program's
+    settings (by the label as ``mail.sheet.kept_mail`` reads it), and a setting's row above
+    another row of the same label whose value it does not have (the last row is kept)."""
     rows = old.get(ml.SETTINGS_SHEET)
     if not rows:
         return []
     labels = {s.label for s in ml.SETTINGS}
     out: list[TypedValue] = []
+    last: dict[str, tuple[int, Any]] = {}  # label → (row, value) of its last row
     for number, row in _data_rows(rows):
-        label = "" if is_blank(_cell(row, 0)) else " ".join(str(row[0]).split())
-        if label in labels or all(is_blank(v) for v in row[1:3]):
+        label = "" if is_blank(_cell(row, 0)) else str(row[0]).strip()
+        if label in labels:
+            last[label] = (number, _cell(row, 1))
+    for number, row in _data_rows(rows):
+        label = "" if is_blank(_cell(row, 0)) else str(row[0]).strip()
+        if all(is_blank(v) for v in row[1:3]):
+            continue
+        if label in labels:
+            kept_row, kept = last[label]
+            value = _cell(row, 1)
+            if number == kept_row or is_blank(value) or value == kept:
+                continue
+            reason = f"thiết lập «{label}» ghi hai lần; workbook mới giữ giá trị ở dòng {kept_row}"
+            out.append(TypedValue(ml.SETTINGS_SHEET, f"B{number}", "", "", value, reason))
             continue
         c, v = next((c, v) for c, v in enumerate(row[1:3], start=2) if not is_blank(v))
         what = f"thiết lập «{label}»" if label else "dòng không có tên thiết lập"
