@@ -164,6 +164,7 @@ BAD: list[tuple[str, Damage, str, list[str]]] = [
     ("no name", _set(5, "name", ""), "B5", ["chưa có tên"]),
     ("unknown kind", _set(5, "kind", "Sở"), "C5", ["Loại «Sở»", "Sở, ban, ngành"]),
     ("bad email", _set(5, "emails", "stp.backan.gov.vn"), "D5", ["không phải địa chỉ email"]),
+    ("email with a diacritic", _set(5, "emails", "nguyễn@backan.gov.vn"), "D5", ["không dấu"]),
     (
         "alias claimed twice",
         _set(5, "aliases", "Sở  NỘI VỤ."),
@@ -205,6 +206,17 @@ def test_bad_directory_names_sheet_and_cell(
     assert "KeHoach2023.xlsm" in text
     for word in words:
         assert word in text, (case, text)
+
+
+def test_an_email_pasted_with_invisible_characters_is_read_without_them() -> None:
+    """A zero-width space or a soft hyphen pasted with an address is no part of it: the
+    address the messages go to is the one the official sees."""
+    values = sheet_values(SEED)
+    _set(5, "emails", "stp@backan.gov.vn\u200b; \u00advp@backan.gov.vn\ufeff; \u200b")(
+        values[SHEET]
+    )
+    stp = load_directory(values).by_code("STP")
+    assert stp.emails == ("stp@backan.gov.vn", "vp@backan.gov.vn")
 
 
 def test_missing_sheet() -> None:

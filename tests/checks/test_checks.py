@@ -8,6 +8,7 @@ two-decimal figures is within tolerance, 0.02 is not.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,9 @@ FIRES: list[Damage] = [
     ("PHAM-VI", "PL4", "PL4-1.1", "target", 2.6),
     ("PHAM-VI", "PL2", "PL2-TC-1.1", "score_base", 0.75),
     ("PHAM-VI", "PL3", "PL3-I-1.1", "max", 101.0),
+    ("PHAM-VI", "PL2", "PL2-TC-1.1", "result_target", -1),
+    ("PHAM-VI", "PL2", "PL2-TC-1.1", "result_target", 5),  # max 0.5
+    ("PHAM-VI", "PL3", "PL3-I-1.1", "result_target", 101.0),
     # codes
     ("MA-THUOC-MUC", "PL1", "PL1-TCTP-3.2.3", "code", "TCTP 4.2.3"),
     ("MA-THUOC-MUC", "PL4", "PL4-1.2", "code", "2.2"),
@@ -146,6 +150,7 @@ NO_FIRE: list[Damage] = [
     ("SO-HOP-LE", "PL4", "PL4-1.1", "score_base", 1),  # an int is a number
     ("PHAM-VI", "PL4", "PL4-1.1", "target", 2.5),  # equal to max
     ("PHAM-VI", "PL3", "PL3-I-1.1", "target", 100.0),
+    ("PHAM-VI", "PL2", "PL2-TC-1.1", "result_target", 0.5),  # equal to max
     ("MA-THUOC-MUC", "PL1", "PL1-TCTP-3.2.3", "code", "TC 3.3"),
     ("MA-TRUNG", "PL3", "PL3-II-1.1", "code", "1.1"),  # another group
     ("MA-LIEN-PHU-LUC", "PL2", "PL2-TC-1.1", "name", "  thực hiện  kế hoạch CCHC. "),
@@ -195,6 +200,29 @@ def test_dung_sai_overrides_the_derived_tolerance() -> None:
     assert len(run_checks(state_from_values(values_of(wb)), only("MT-PAPI", dung_sai=0.001))) == 1
     put(wb, "PL4", "PL4-1.1", "target", 1.565)
     assert len(run_checks(state_from_values(values_of(wb)), only("MT-PAPI", dung_sai=0.001))) == 1
+
+
+def test_every_result_that_is_no_number_is_named() -> None:
+    """Scores typed as an official types them, or an error a formula left: each cell is a
+    finding of its own (not only the appendix's first), an Excel error called one."""
+    wb = clean_workbook()
+    typed = {
+        "PL1-TC-1.1": "8,5",
+        "PL1-TC-1.3": "1.5 điểm",
+        "PL1-TCTP-3.2.3": "#DIV/0!",
+        "PL2-TC-1.1": "=0.25*2",
+        "PL4-1.1": datetime(2023, 5, 8),  # "8.5" as Excel's regional settings may read it
+    }
+    for row_id, value in typed.items():
+        put(wb, row_id[:3], row_id, "result_target", value)
+    found = run(wb, "KQ-PHAN-CAP")
+    assert [(f.sheet, f.cell) for f in found] == [
+        (row_id[:3], cell_of(wb, row_id[:3], row_id, "result_target")) for row_id in typed
+    ]
+    assert "đang là chữ «1.5 điểm»" in found[1].message
+    assert "đang là lỗi công thức «#DIV/0!» của Excel" in found[2].message
+    assert "đang là công thức «=0.25*2» (lệnh chạy ngoài Excel không tính nó)" in found[3].message
+    assert "đang là ngày «08/05/2023» (Excel đã hiểu số vừa gõ là ngày" in found[4].message
 
 
 def test_messages_state_expected_and_found() -> None:

@@ -119,6 +119,24 @@ def test_missing_sender_address_is_a_user_error(
     assert rc == 2 and "Địa chỉ email người gửi" in capsys.readouterr().err
 
 
+def test_a_settings_sheet_renamed_is_named_not_taken_for_a_blank_address(
+    setup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    master, files = setup
+    wb = load_workbook(master, keep_vba=True)
+    wb[ml.SETTINGS_SHEET].title = "Cai dat cu"
+    wb.save(master)
+    before = master.read_bytes()
+    rc = main(["mail", str(master), "--files", str(files), "--eml-dir", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "Thiếu trang tính «Cài đặt» (bị xóa hoặc đổi tên?)" in err
+    assert "kehoach build" in err
+    assert master.read_bytes() == before
+
+
 def test_reminders_list_only_the_agencys_outstanding_items(
     setup: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

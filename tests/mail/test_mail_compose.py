@@ -207,6 +207,51 @@ def test_settings_from_the_sheet_and_errors_name_the_cell() -> None:
         )
 
 
+def test_settings_pasted_or_mistyped_are_named_or_made_fit() -> None:
+    """What an official pastes into «Cài đặt»: the address with a zero-width space is the
+    address; a name on two lines is one header line; two addresses, an address with a
+    diacritic, a size that is no number are refused naming their own cell."""
+    rows: list[list[object]] = [["t"], ["n"], ["h"]]
+    rows += [[s.label, None, s.note] for s in ml.SETTINGS]
+    row = {s.key: i for i, s in enumerate(ml.SETTINGS, start=ml.FIRST_DATA_ROW)}
+
+    def read(**typed: object) -> MailSettings:
+        sheet = [list(r) for r in rows]
+        for key, value in typed.items():
+            sheet[row[key] - 1][1] = value
+        return settings_from_values(state_from_values({ml.SETTINGS_SHEET: sheet}))
+
+    settings = read(sender_address="snv@backan.gov.vn\u200b", sender_name="Sở Nội vụ\ntỉnh")
+    assert settings.sender_address == "snv@backan.gov.vn"
+    assert settings.sender_name == "Sở Nội vụ tỉnh"
+    msg = compose(
+        SNV,
+        "f",
+        b"",
+        Counts(1, 0),
+        settings,
+        ml.KIND_COVER,
+        templates=TEMPLATES,
+        today=TODAY,
+        plan_number=PLAN_NUMBER,
+    )
+    assert parse(msg.as_bytes())["From"] == "Sở Nội vụ tỉnh <snv@backan.gov.vn>"
+    for key, value, words in [
+        ("sender_address", "a@b.vn; c@d.vn", "chỉ ghi một địa chỉ"),
+        ("reply_to", "trảlời@b.vn", "không dấu"),
+        ("max_attachment_mb", "mười", "«Dung lượng tệp đính kèm tối đa (MB)» phải là một số"),
+        ("smtp_port", "cổng 25", "«Cổng SMTP» phải là một số, đang là «cổng 25»"),
+        ("max_attachment_mb", 0, "«Dung lượng tệp đính kèm tối đa (MB)» phải là một số lớn hơn 0"),
+        ("max_attachment_mb", -5, "lớn hơn 0, đang là «-5»"),
+        ("smtp_port", 99999, "«Cổng SMTP» phải là một số nguyên từ 1 đến 65535"),
+        ("smtp_port", 587.5, "từ 1 đến 65535, đang là «587.5»"),
+    ]:
+        with pytest.raises(MailError) as err:
+            read(**{key: value})
+        assert err.value.cell == f"B{row[key]}"
+        assert words in str(err.value)
+
+
 def test_eml_drafts_parse_back_and_the_log(tmp_path: Path) -> None:
     files = make_files(tmp_path / "GuiCoQuan")
     todo, skipped = prepare(

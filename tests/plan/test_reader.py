@@ -256,7 +256,7 @@ DAMAGE: list[tuple[Callable[[Workbook], None], str | None, str | None, str]] = [
     (duplicate_criterion_id, "PL1", "A7", "trùng với ô A5"),
     (criterion_before_section, "PL1", "A4", "trước mọi dòng lĩnh vực"),
     (section_id_without_prefix, "PL4", "A5", "phải bắt đầu bằng «PL4-»"),
-    (missing_plan_name, "Giới thiệu", None, "KH_SoKeHoach"),
+    (missing_plan_name, "Giới thiệu", None, "Thiếu tên 'KH_SoKeHoach' chỉ tới ô số hiệu của"),
 ]
 
 

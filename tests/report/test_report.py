@@ -24,6 +24,7 @@ from kehoach.report.data import (
     ReportError,
     date_long,
     period_of,
+    plan_header,
     report_data,
     report_settings,
 )
@@ -126,6 +127,17 @@ def test_a_period_contains_its_as_of_day(kind: str, day: date) -> None:
 def test_unknown_period_is_a_vietnamese_error() -> None:
     with pytest.raises(ReportError, match="Kỳ báo cáo «thang» không có"):
         period_of("thang", date(2023, 12, 31))
+
+
+def test_a_missing_plan_name_is_named_in_vietnamese(reported: Path) -> None:
+    from kehoach.common.errors import WorkbookError
+
+    values, names = workbook_contents(reported)
+    names = {k: v for k, v in names.items() if k != "KH_NgayBanHanh"}
+    with pytest.raises(WorkbookError) as err:
+        plan_header(state_from_values(values, names))
+    assert "Thiếu tên 'KH_NgayBanHanh' chỉ tới ô ngày ban hành của kế hoạch" in str(err.value)
+    assert "kehoach build" in str(err.value)
 
 
 # --- settings -------------------------------------------------------------------------------

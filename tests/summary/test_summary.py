@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from kehoach.common.errors import WorkbookError
 from kehoach.plan.timelines import parse_timeline
@@ -231,6 +232,32 @@ def test_a_bad_report_date_names_its_cell(reported: Path) -> None:
     values["TienDo"][3][13] = "hôm qua"  # column N, "Ngày báo cáo"
     with pytest.raises(WorkbookError, match=r"trang tính 'TienDo', ô N4: .*«hôm qua»"):
         summarize(state_from_values(values), AS_OF)
+
+
+def test_a_status_typed_by_hand_counts_as_the_list_s_or_is_named(
+    reported: Path, summary: Summary
+) -> None:
+    """A status retyped in TienDo: lower case, decomposed, with a no-break space, it is the
+    list's; a word that is none of the list's is named, never counted as no report."""
+    import unicodedata
+
+    values = workbook_values(reported)
+    rows = values[pl.PROGRESS_SHEET]
+    column = layout.column_index(pl.PROGRESS_COLUMNS, "status") - 1
+    statuses = [i for i, r in enumerate(rows) if i >= 3 and r[column]]
+    for i in statuses:
+        typed = unicodedata.normalize("NFD", str(rows[i][column]).lower()) + "\u00a0"
+        rows[i] = (*rows[i][:column], typed, *rows[i][column + 1 :])
+    retyped = summarize(state_from_values(values), AS_OF)
+    assert retyped.overall == summary.overall
+    first = statuses[0]
+    rows[first] = (*rows[first][:column], "Xong", *rows[first][column + 1 :])
+    with pytest.raises(WorkbookError) as err:
+        summarize(state_from_values(values), AS_OF)
+    letter = get_column_letter(column + 1)
+    assert (err.value.sheet, err.value.cell) == (pl.PROGRESS_SHEET, f"{letter}{first + 1}")
+    assert "«Xong» không có trong danh sách" in str(err.value)
+    assert "«Hoàn thành»" in str(err.value)
 
 
 def test_a_moved_header_names_its_cell(reported: Path) -> None:

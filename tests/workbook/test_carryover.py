@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from kehoach.checks.rules import rules_from_values
 from kehoach.cli import main
@@ -167,6 +168,94 @@ def test_a_sheet_added_by_an_official_stops_the_build(master_xlsm: Path) -> None
         _rebuild(master_xlsm)
     assert "trang tính 'Ghi chú', ô B3: «Họp ngày 12/7»" in str(err.value)
     assert "Trống" not in str(err.value)
+
+
+def test_a_column_a_row_or_a_setting_added_by_an_official_stops_the_build(
+    master_xlsm: Path,
+) -> None:
+    """What officials add to the sheets the build writes anew, beside the program's cells: a
+    note column on an appendix, the directory or the rules, a row inserted in an appendix, a
+    setting row of their own. Each has no place in the new workbook: named, nothing written;
+    with the flag each is listed as dropped and the rest is kept."""
+    from kehoach.sheets import mail_layout as ml
+
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb["PL1"]
+    spare = get_column_letter(len(layout.APPENDIX_COLUMNS["PL1"]) + 1)
+    ws[f"{spare}3"] = "Ghi chú riêng"
+    ws[f"{spare}6"] = "hỏi lại Sở"
+    ws.insert_rows(7)
+    ws["D7"] = "Tiêu chí mới"
+    ws["I7"] = "Làm thêm"
+    wb[layout.DIRECTORY_SHEET]["L9"] = "gọi trước khi gửi"
+    wb[RULES]["F5"] = "đã hỏi Bộ"
+    settings = wb[ml.SETTINGS_SHEET]
+    settings.append(["Điện thoại", "0209 3870 000"])
+    extra_row = settings.max_row
+    settings.append([ml.SETTINGS[1].label, "vanthu@backan.gov.vn"])  # a second sender
+    first_sender = next(
+        r for r in range(1, extra_row) if settings.cell(r, 1).value == ml.SETTINGS[1].label
+    )
+    settings.cell(first_sender, 2).value = "snv@backan.gov.vn"
+    wb.save(master_xlsm)
+    before = master_xlsm.read_bytes()
+    with pytest.raises(BuildError) as err:
+        _rebuild(master_xlsm)
+    text = str(err.value)
+    assert f"trang tính 'PL1', ô {spare}3: «Ghi chú riêng»: cột {spare} không phải cột" in text
+    assert "(2 ô có dữ liệu)" in text
+    assert "trang tính 'PL1', ô D7: «Tiêu chí mới»: dòng không có «Mã định danh»" in text
+    assert f"trang tính '{layout.DIRECTORY_SHEET}', ô L9: «gọi trước khi gửi»" in text
+    assert f"trang tính '{RULES}', ô F5: «đã hỏi Bộ»" in text
+    assert (
+        f"trang tính '{ml.SETTINGS_SHEET}', ô B{extra_row}: «0209 3870 000»: chương trình "
+        "không có thiết lập «Điện thoại»"
+    ) in text
+    assert (
+        f"ô B{first_sender}: «snv@backan.gov.vn»: thiết lập «{ml.SETTINGS[1].label}» ghi hai "
+        f"lần; workbook mới giữ giá trị ở dòng {extra_row + 1}"
+    ) in text
+    assert master_xlsm.read_bytes() == before
+    dropped = _rebuild(master_xlsm, drop_unmatched=True)
+    assert {(d.sheet, d.cell) for d in dropped} == {
+        ("PL1", f"{spare}3"),
+        ("PL1", "D7"),
+        (layout.DIRECTORY_SHEET, "L9"),
+        (RULES, "F5"),
+        (ml.SETTINGS_SHEET, f"B{extra_row}"),
+        (ml.SETTINGS_SHEET, f"B{first_sender}"),
+    }
+    assert _rebuild(master_xlsm) == []  # the rebuilt master has nothing of its own to drop
+
+
+def test_a_note_an_official_added_to_a_cell_stops_the_build(master_xlsm: Path) -> None:
+    """Excel's notes (comments) an official added: named, not lost; the program's own notes
+    (cells taken from a merged cell above) are the program's."""
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb["PL1"]
+    cell = ws.cell(_row(ws, "PL1-TC-1.1"), _result_col("PL1"))
+    cell.value = 1.5
+    cell.comment = Comment("Theo số liệu Bộ Nội vụ công bố", "Nguyễn Văn A")
+    wb[layout.DIRECTORY_SHEET]["D5"].comment = Comment("Hộp thư mới từ tháng 9", "A")
+    wb.save(master_xlsm)
+    before = master_xlsm.read_bytes()
+    with pytest.raises(BuildError) as err:
+        _rebuild(master_xlsm)
+    text = str(err.value)
+    assert (
+        f"trang tính 'PL1', ô {cell.coordinate}: «Theo số liệu Bộ Nội vụ công bố»: ghi chú" in text
+    )
+    assert f"trang tính '{layout.DIRECTORY_SHEET}', ô D5: «Hộp thư mới từ tháng 9»" in text
+    assert "2 giá trị" in text  # the program's notes are not listed
+    assert master_xlsm.read_bytes() == before
+    dropped = _rebuild(master_xlsm, drop_unmatched=True)
+    assert {(d.sheet, d.cell) for d in dropped} == {
+        ("PL1", cell.coordinate),
+        (layout.DIRECTORY_SHEET, "D5"),
+    }
+    assert _rebuild(master_xlsm) == []
 
 
 def test_the_sheets_a_rebuild_does_not_read_are_written_anew(master_xlsm: Path) -> None:

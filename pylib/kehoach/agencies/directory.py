@@ -128,6 +128,7 @@ KIND_MEMBER = "kind:"
 YES = "Có"
 _LIST_SPLIT = re.compile(r"[;\n]")
 _EMAIL = re.compile(r"[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+")
+EMAIL_HINT = "nhiều địa chỉ cách nhau bằng «;»"
 
 # Where a field of a row is: keyword arguments of the error (file, line, sheet, cell).
 Locate = Callable[[str], dict[str, Any]]
@@ -139,6 +140,26 @@ class RawEntry:
 
     cells: dict[str, str]
     locate: Locate
+
+
+def email_address(text: str) -> str:
+    """An e-mail address as typed, without the invisible characters a paste brings (zero-width
+    spaces, soft hyphens, direction marks: Unicode format characters, never part of one)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
+def email_problem(address: str) -> str | None:
+    """Why ``address`` (from ``email_address``) cannot be written in a message's header, in
+    Vietnamese, or None: one address, ASCII only (a letter with a diacritic is no part of an
+    address a mail server takes)."""
+    if not _EMAIL.fullmatch(address):
+        return f"«{address}» không phải địa chỉ email"
+    if not address.isascii():
+        return (
+            f"«{address}» không phải địa chỉ email: địa chỉ email chỉ gồm chữ không dấu, "
+            "chữ số và các dấu . _ - @"
+        )
+    return None
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -245,13 +266,17 @@ def _agency(raw: RawEntry, error: type[KeHoachError]) -> Agency:
             + ".",
             **raw.locate("kind"),
         )
-    emails = split_list(cells.get("emails", "").replace(",", ";"))
+    emails = tuple(
+        dict.fromkeys(
+            address
+            for address in map(email_address, split_list(cells.get("emails", "").replace(",", ";")))
+            if address
+        )
+    )
     for email in emails:
-        if not _EMAIL.fullmatch(email):
-            raise error(
-                f"«{email}» không phải địa chỉ email (nhiều địa chỉ cách nhau bằng «;»).",
-                **raw.locate("emails"),
-            )
+        problem = email_problem(email)
+        if problem:
+            raise error(f"{problem} ({EMAIL_HINT}).", **raw.locate("emails"))
     members = split_list(cells.get("members", ""))
     commune_text = cells.get("commune", "").strip()
     if commune_text and commune_text.casefold() not in (YES.casefold(), "x"):

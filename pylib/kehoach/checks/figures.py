@@ -99,14 +99,14 @@ def check_numbers(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
 
 
 def check_ranges(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """PHAM-VI: no negative figure; base-year figure and target at most the max; percentages
-    ≤ ty_le_toi_da."""
+    """PHAM-VI: no negative figure; base-year figure, target and the target-year result typed
+    at most the max; percentages ≤ ty_le_toi_da."""
     percent = rule.appendices("ty_le")
     ceiling = rule.number("ty_le_toi_da")
     for appendix, table in ctx.appendices.items():
         for row, _depth in ctx.figure_rows(appendix):
             label = ctx.label(appendix, row)
-            figures = {key: number(table[row][key]) for key in FIGURE_KEYS}
+            figures = {key: number(table[row][key]) for key in (*FIGURE_KEYS, layout.RESULT_KEY)}
             decimals = {
                 key: _decimals(ctx, appendix, key, [v] if v is not None else [])
                 for key, v in figures.items()
@@ -316,24 +316,26 @@ def check_result_levels(ctx: CheckContext, rule: Rule) -> Iterator[Finding]:
     reported at its cell; text in a figure cell (SO-HOP-LE) leaves that appendix unchecked.
     """
     from kehoach.common.errors import WorkbookError
-    from kehoach.gaps.compute import appendix_figures
+    from kehoach.gaps.compute import appendix_figures, result_problems
 
     override = rule.number("dung_sai")
     for appendix, mode in _modes(rule).items():
         try:
             gaps = appendix_figures(ctx.state, appendix)
         except WorkbookError as err:
-            # Text in a result cell is reported here; in a figure cell it is SO-HOP-LE's, and
-            # this appendix's results cannot be compared until it is fixed.
-            cell = err.cell or ""
-            letters = cell.rstrip("0123456789")
-            row = int(cell[len(letters) :] or 0)
+            # Text in a result cell is reported here, every such cell of the appendix; in a
+            # figure cell it is SO-HOP-LE's, and this appendix's results cannot be compared
+            # until it is fixed.
             result_col = layout.column_letter(layout.APPENDIX_COLUMNS[appendix], layout.RESULT_KEY)
-            if letters == result_col and row in ctx.appendices[appendix]:
-                label = ctx.label(appendix, row)
-                yield ctx.finding(
-                    rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {err.message}"
-                )
+            if (err.cell or "").rstrip("0123456789") != result_col:
+                continue
+            for problem in result_problems(ctx.state, appendix):
+                row = int((problem.cell or "")[len(result_col) :] or 0)
+                if row in ctx.appendices[appendix]:
+                    label = ctx.label(appendix, row)
+                    yield ctx.finding(
+                        rule, appendix, label, layout.RESULT_KEY, row, f"{label}: {problem.message}"
+                    )
             continue
         results = {row: cells["result_target"] for row, cells in gaps.rows.items()}
         header = _header(ctx, appendix, layout.RESULT_KEY)

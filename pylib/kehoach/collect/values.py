@@ -38,6 +38,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from kehoach.collect import reasons as why
+from kehoach.common.celltext import EXCEL_ERRORS
 from kehoach.common.untrusted_text import excerpt, word_breaks
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets.edits import FORMULA_STARTS
@@ -45,9 +46,6 @@ from kehoach.sheets.edits import FORMULA_STARTS
 # What the master's writers already store as text (kehoach.sheets.edits), and the tab and carriage
 # return that CSV exports and some spreadsheets also read as the start of a formula.
 FORMULA_PREFIXES = (*FORMULA_STARTS, "\t", "\r")
-EXCEL_ERRORS = frozenset(
-    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
-)
 TEXT_KEYS = (ex.RESULTS_KEY, ex.EVIDENCE_KEY, ex.EXPLANATION_KEY, ex.DIFFICULTIES_KEY)
 _STATUS = {unicodedata.normalize("NFC", s).casefold(): s for s in ex.STATUSES}
 _STATUS_AS_LISTED = frozenset(ex.STATUSES)

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# The values of Excel's error cells (a formula that failed, a broken reference), as readers give
+# them: text, never a number.
+EXCEL_ERRORS = frozenset(
+    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+)
+
 
 def cell_text(value: Any) -> str:
     """ "" for a blank cell; a whole number stored as a float without ".0" (a number typed into

@@ -41,10 +41,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kehoach.common.celltext import EXCEL_ERRORS
 from kehoach.common.errors import WorkbookError
 from kehoach.common.planyears import PlanYears, render
 from kehoach.common.untrusted_text import excerpt
@@ -251,8 +253,23 @@ class _Cells:
             header = render(
                 self.columns[layout.column_index(self.columns, key) - 1].header, self.years
             )
+            if isinstance(value, date):
+                # A number typed where Excel's regional settings read it as a date ("8.5").
+                what = (
+                    f"ngày «{value:%d/%m/%Y}» (Excel đã hiểu số vừa gõ là ngày: đặt định dạng ô "
+                    "về Number)"
+                )
+            elif isinstance(value, bool):
+                what = f"giá trị đúng/sai «{'TRUE' if value else 'FALSE'}»"
+            elif value in EXCEL_ERRORS:
+                what = f"lỗi công thức «{value}» của Excel"
+            elif is_formula(value):
+                # Read outside Excel, a formula typed in an input cell has no value to take.
+                what = f"công thức «{excerpt(str(value))}» (lệnh chạy ngoài Excel không tính nó)"
+            else:
+                what = f"chữ «{excerpt(str(value))}»"
             raise WorkbookError(
-                f"cột «{header}» phải là số, đang là chữ «{excerpt(str(value))}». Hãy gõ lại số "
+                f"cột «{header}» phải là số, đang là {what}. Hãy gõ lại số "
                 "(dấu thập phân theo cài đặt của Excel) hoặc để trống.",
                 file=self.file,
                 sheet=self.sheet,
@@ -336,6 +353,23 @@ def appendix_gaps(state: MasterState, appendix_id: str) -> AppendixGaps:
     return AppendixGaps(
         appendix_id, figures.sheet, figures, _totals(appendix_id, figures.rows, figures.typed)
     )
+
+
+def result_problems(state: MasterState, appendix_id: str) -> list[WorkbookError]:
+    """Every typed "Kết quả năm <target>" of the appendix that is not a number, one error
+    each, in row order (``appendix_figures`` stops at the first)."""
+    cells = _Cells(appendix_id, state.file, state.years)
+    out: list[WorkbookError] = []
+    for row, data in state.records(layout.APPENDIX_SHEETS[appendix_id]).items():
+        raw = data[layout.RESULT_KEY]
+        kind = layout.KIND_ROWS.get(str(data["kind"]).strip()) if data["kind"] else None
+        if is_formula(raw) and kind != "criterion":
+            continue  # the program's formula of a section, group or total row
+        try:
+            cells.number(raw, layout.RESULT_KEY, int(str(row)))
+        except WorkbookError as err:
+            out.append(err)
+    return out
 
 
 def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:

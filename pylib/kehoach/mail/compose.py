@@ -21,6 +21,7 @@ import base64
 import email
 import functools
 import hashlib
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from kehoach.agencies.directory import Agency
+from kehoach.agencies.directory import Agency, email_address, email_problem
 from kehoach.common.errors import KeHoachError, template_error_text
 from kehoach.sheets import mail_layout as ml
 from kehoach.state.master import MasterState
@@ -140,18 +141,42 @@ def settings_from_values(state: MasterState) -> MailSettings:
             raise bad(
                 "deadline", f"Hạn gửi lại phải là ngày dd/mm/yyyy, đang là «{value}»."
             ) from None
-    try:
-        limit = float(raw["max_attachment_mb"])
-        port = int(raw["smtp_port"])
-    except (TypeError, ValueError):
-        raise bad("smtp_port", "Dung lượng tối đa và cổng SMTP phải là số.") from None
+    numbers: dict[str, float] = {}
+    # A size of 0 or less would call every file too large; a port outside 1–65535 fails only
+    # when the server is reached.
+    for key, what in (
+        ("max_attachment_mb", "một số lớn hơn 0"),
+        ("smtp_port", "một số nguyên từ 1 đến 65535"),
+    ):
+        label = next(s.label for s in ml.SETTINGS if s.key == key)
+        try:
+            number = float(raw[key])
+        except (TypeError, ValueError):
+            raise bad(key, f"«{label}» phải là một số, đang là «{raw[key]}».") from None
+        if key == "max_attachment_mb":
+            fits = number > 0 and not math.isinf(number)
+        else:
+            fits = number.is_integer() and 1 <= number <= 65535
+        if not fits:
+            raise bad(key, f"«{label}» phải là {what}, đang là «{raw[key]}».")
+        numbers[key] = number
+    limit, port = numbers["max_attachment_mb"], int(numbers["smtp_port"])
+    addresses: dict[str, str] = {}
+    for key in ("sender_address", "reply_to"):
+        address = email_address(str(raw[key] or ""))
+        problem = email_problem(address) if address else None
+        if problem:
+            label = next(s.label for s in ml.SETTINGS if s.key == key)
+            raise bad(key, f"«{label}»: {problem} (chỉ ghi một địa chỉ).")
+        addresses[key] = address
     mode = str(raw["smtp_mode"]).strip().lower()
     if mode not in ("starttls", "ssl"):
         raise bad("smtp_mode", f"Bảo mật SMTP phải là starttls hoặc ssl, đang là «{mode}».")
     return MailSettings(
-        sender_name=str(raw["sender_name"]).strip(),
-        sender_address=str(raw["sender_address"]).strip(),
-        reply_to=str(raw["reply_to"]).strip(),
+        # A header holds one line: a line break pasted into the name is a space there.
+        sender_name=" ".join(str(raw["sender_name"] or "").split()),
+        sender_address=addresses["sender_address"],
+        reply_to=addresses["reply_to"],
         deadline=deadline,
         max_attachment_mb=limit,
         smtp_host=str(raw["smtp_host"]).strip(),

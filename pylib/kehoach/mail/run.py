@@ -130,6 +130,14 @@ def plan_mail(
     settings = settings_from_values(state)
     if not settings.sender_address:
         label = next(s.label for s in ml.SETTINGS if s.key == "sender_address")
+        if ml.SETTINGS_SHEET not in state.sheets:
+            raise MailError(
+                f"Thiếu trang tính «{ml.SETTINGS_SHEET}» (bị xóa hoặc đổi tên?): trả lại tên cũ, "
+                "hoặc chạy lệnh «kehoach build» để tạo lại trang, rồi điền "
+                f"«{label}» vào cột «Giá trị».",
+                file=file,
+                sheet=ml.SETTINGS_SHEET,
+            )
         raise MailError(
             f"Chưa có «{label}» ở trang «{ml.SETTINGS_SHEET}»: điền vào cột «Giá trị» rồi gửi lại.",
             file=file,

@@ -160,11 +160,7 @@ class _Reader:
         defined = self.wb.defined_names.get(name)
         destinations = list(defined.destinations) if defined is not None else []
         if len(destinations) != 1:
-            raise self.error(
-                f"Thiếu tên '{name}' chỉ tới ô {key} của kế hoạch trên trang "
-                f"'{layout.COVER_SHEET}' (Formulas → Name Manager).",
-                sheet=layout.COVER_SHEET,
-            )
+            raise self.error(layout.missing_plan_name(key), sheet=layout.COVER_SHEET)
         sheet, ref = destinations[0]
         if sheet not in self.wb.sheetnames:
             raise self.error(f"Tên '{name}' chỉ tới trang tính không có: '{sheet}'.", sheet=sheet)

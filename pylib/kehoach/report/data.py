@@ -140,8 +140,7 @@ def plan_header(state: MasterState) -> dict[str, str]:
         rows = values.get(found["sheet"].replace("''", "'"), ()) if found else ()
         if found is None or not rows:
             raise WorkbookError(
-                f"Thiếu tên '{name}' chỉ tới ô {key} của kế hoạch trên trang "
-                f"'{layout.COVER_SHEET}' (Formulas → Name Manager).",
+                layout.missing_plan_name(key),
                 file=file,
                 sheet=layout.COVER_SHEET,
             )

@@ -51,7 +51,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Carried",
     "CarriedSheet",
+    "CellNote",
     "carried_of",
+    "cell_notes",
     "copy_range",
     "load_carrying",
     "package_sheets",
@@ -66,6 +68,7 @@ _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 OFFICE_DOCUMENT_REL = _DOC_REL + "/officeDocument"
 WORKSHEET_REL = _DOC_REL + "/worksheet"
 SHARED_STRINGS_REL = _DOC_REL + "/sharedStrings"
+COMMENTS_REL = _DOC_REL + "/comments"
 
 # What comes before the data rows (the sheet's settings, title, note and header rows) is a few
 # kilobytes; a part that has not reached them after this many bytes is not carried.
@@ -324,6 +327,46 @@ def package_sheets(z: zipfile.ZipFile) -> dict[str, str]:
         if part is not None and part in present:  # openpyxl skips a sheet without its part
             out[sheet.get("name", "")] = part
     return out
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """A note (Excel's comment) on a cell of a worksheet."""
+
+    sheet: str
+    cell: str
+    author: str
+    text: str
+
+
+def cell_notes(path: Path) -> list[CellNote]:
+    """Every note of the workbook at ``path``, sheet by sheet in the package's order; [] when
+    it has none or cannot be read as a package. Only the comment parts are parsed: a master
+    without notes costs a look at its part names."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            if not any(posixpath.basename(n).startswith("comment") for n in names):
+                return []
+            out: list[CellNote] = []
+            for sheet, part in package_sheets(z).items():
+                base = posixpath.dirname(part)
+                for rel_type, target, _ in _rel_targets(z, _rels_of(part), base):
+                    if rel_type == COMMENTS_REL and target in names:
+                        out.extend(_notes_of(sheet, z.read(target)))
+            return out
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, KeyError):
+        return []
+
+
+def _notes_of(sheet: str, xml: bytes) -> Iterator[CellNote]:
+    root = ElementTree.fromstring(xml)
+    authors = [a.text or "" for a in root.iter(f"{{{_MAIN_NS}}}author")]
+    for comment in root.iter(f"{{{_MAIN_NS}}}comment"):
+        index = int(comment.get("authorId", "0") or 0)
+        author = authors[index] if 0 <= index < len(authors) else ""
+        text = "".join(t.text or "" for t in comment.iter(f"{{{_MAIN_NS}}}t"))
+        yield CellNote(sheet, comment.get("ref", ""), author, text)
 
 
 def sheet_names(path: Path) -> list[str]:

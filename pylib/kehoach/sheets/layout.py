@@ -446,6 +446,22 @@ PLAN_NAMES: dict[str, str] = {
     "issuer": "KH_CoQuanBanHanh",
     "title": "KH_TenKeHoach",
 }
+# What each of those cells holds, as a message names it.
+PLAN_NAME_LABELS: dict[str, str] = {
+    "number": "số hiệu",
+    "date": "ngày ban hành",
+    "issuer": "cơ quan ban hành",
+    "title": "tên",
+}
+
+
+def missing_plan_name(key: str) -> str:
+    """The message for a missing or broken name of ``PLAN_NAMES[key]``, in Vietnamese."""
+    return (
+        f"Thiếu tên '{PLAN_NAMES[key]}' chỉ tới ô {PLAN_NAME_LABELS[key]} của kế hoạch trên "
+        f"trang '{COVER_SHEET}' (Formulas → Name Manager), hoặc tạo lại workbook bằng lệnh "
+        "«kehoach build»."
+    )
 
 
 PLAN_SHEETS: tuple[SheetSpec, ...] = (*APPENDICES.values(), TASKS, DIRECTORY, RULES)

@@ -35,6 +35,7 @@ reminders). ``Summary.to_dict()`` is the CLI's ``--json``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -80,6 +81,9 @@ ACCEPTED_RESULTS = (pl.ACCEPTED, pl.UNCHANGED)
 _ROLE_KEYS: dict[str, str] = {**{v: k for k, v in ROLES.items()}, **{k: k for k in ROLES}}
 _PLAN_DATE = re.compile(r"ngày \d{1,2}/\d{1,2}/(\d{4})")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# A status as the list spells it, by its text in NFC, spaces collapsed, case ignored: a status
+# typed or pasted by hand in "TienDo" ("hoàn thành", decomposed, a trailing no-break space).
+_STATUS_KEYS: dict[str, str] = {unicodedata.normalize("NFC", s).casefold(): s for s in ex.STATUSES}
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,24 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _status(value: Any, sheet: str, cell: str, file: str | Path | None) -> str:
+    """A status of "TienDo" as the list spells it ("" when blank); one that is none of the
+    list's is named, not counted as no report."""
+    text = _text(value)
+    if not text or text in ex.STATUSES:
+        return text
+    found = _STATUS_KEYS.get(" ".join(unicodedata.normalize("NFC", text).split()).casefold())
+    if found is None:
+        allowed = ", ".join(f"«{s}»" for s in ex.STATUSES)
+        raise WorkbookError(
+            f"tình trạng «{text}» không có trong danh sách; chọn một trong: {allowed}.",
+            file=file,
+            sheet=sheet,
+            cell=cell,
+        )
+    return found
 
 
 def _date(value: Any, sheet: str, cell: str, file: str | Path | None) -> date | None:
@@ -568,6 +590,7 @@ def _reports(state: MasterState) -> dict[tuple[str, str], dict[str, Any]]:
     columns = pl.PROGRESS_COLUMNS
     file = state.file
     date_col = layout.column_letter(columns, ex.REPORT_DATE_KEY)
+    status_col = layout.column_letter(columns, ex.STATUS_KEY)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for row, cells in progress_records(state, sheet, columns).items():
         task_id, agency = _text(cells["task_id"]), _text(cells["agency"])
@@ -575,7 +598,7 @@ def _reports(state: MasterState) -> dict[tuple[str, str], dict[str, Any]]:
             continue
         out[(task_id, agency)] = {
             "role": _ROLE_KEYS.get(_text(cells["role"]), ""),
-            "status": _text(cells[ex.STATUS_KEY]),
+            "status": _status(cells[ex.STATUS_KEY], sheet, f"{status_col}{row}", file),
             "evidence": _text(cells[ex.EVIDENCE_KEY]),
             "explanation": _text(cells[ex.EXPLANATION_KEY]),
             "report_date": _date(cells[ex.REPORT_DATE_KEY], sheet, f"{date_col}{row}", file),

@@ -15,7 +15,9 @@ of what an official can type, each value keyed by something that survives a chan
 - the sheet "Tệp gửi cơ quan" (the list of the files last sent), as it is.
 
 A value with no place in the rebuilt workbook (a result for a criterion the new plan no longer
-has, a rule the program no longer knows, a sheet the officials added) is "unmatched": the build
+has, a rule the program no longer knows, a sheet the officials added, a column they added to a
+sheet the build writes anew, a row they inserted in an appendix, a setting the program does
+not have, a note they added to a cell) is "unmatched": the build
 refuses and names each one (sheet, cell, value), unless the user asked to drop them, and then
 they are listed. Columns are found by their headers in the old workbook, so a master built by
 an earlier layout is read right.
@@ -37,6 +39,8 @@ from kehoach.common.planyears import TARGET, matches, years_in
 from kehoach.plan.model import APPENDIX_IDS
 from kehoach.sheets import extract_layout as ex
 from kehoach.sheets import layout
+from kehoach.sheets import mail_layout as ml
+from kehoach.sheets.carried import CellNote
 from kehoach.sheets.sheetdata import SheetValues, is_blank
 from kehoach.sheets.sheetorder import insert_position, style_tab
 
@@ -238,10 +242,159 @@ def _foreign_sheets(old: Mapping[str, SheetValues], new: Workbook) -> list[Typed
     return out
 
 
-def typed_inputs(old: Mapping[str, SheetValues], new: Workbook) -> Carry:
+# Sheets the build writes anew whose officials' values it carries by column header (and the
+# directory by its own merge): a column they added there has no place in the new sheet.
+_COLUMNS_CARRIED: tuple[str, ...] = (
+    *layout.APPENDIX_SHEETS.values(),
+    layout.DIRECTORY_SHEET,
+    layout.RULES_SHEET,
+    ml.SETTINGS_SHEET,
+)
+
+
+def _headers(rows: Sequence[Sequence[Any]]) -> list[str]:
+    if len(rows) < layout.HEADER_ROW:
+        return []
+    return ["" if is_blank(v) else " ".join(str(v).split()) for v in rows[layout.HEADER_ROW - 1]]
+
+
+def _filled(rows: SheetValues, columns: range | None = None) -> list[tuple[int, int, Any]]:
+    """(row, column, value) of the non-blank cells of ``rows``, 1-based, in ``columns``."""
+    return [
+        (r, c, v)
+        for r, row in enumerate(rows, start=1)
+        for c, v in enumerate(row, start=1)
+        if (columns is None or c in columns) and not is_blank(v)
+    ]
+
+
+def _added_columns(old: Mapping[str, SheetValues], new: Workbook) -> list[TypedValue]:
+    """Values in the columns an official added to a sheet the build writes anew (right of its
+    last column, under a header the new sheet does not have): one per column, its first cell."""
+    out: list[TypedValue] = []
+    for name in _COLUMNS_CARRIED:
+        rows = old.get(name)
+        if not rows or name not in new.sheetnames:
+            continue
+        ws = new[name]
+        known = [
+            " ".join(str(c.value).split()) for c in ws[layout.HEADER_ROW] if not is_blank(c.value)
+        ]
+        width = max((c.column for c in ws[layout.HEADER_ROW] if not is_blank(c.value)), default=0)
+        headers = _headers(rows)
+        by_column: dict[int, list[tuple[int, int, Any]]] = {}
+        for r, c, v in _filled(rows):
+            header = headers[c - 1] if c <= len(headers) else ""
+            if c > width and header not in known:
+                by_column.setdefault(c, []).append((r, c, v))
+        for c, cells in sorted(by_column.items()):
+            r, _, v = cells[0]
+            letter = get_column_letter(c)
+            reason = (
+                f"cột {letter} không phải cột của chương trình ({len(cells)} ô có dữ liệu), "
+                "trang tính mới không có cột này"
+            )
+            out.append(TypedValue(name, f"{letter}{r}", "", "", v, reason))
+    return out
+
+
+def _inserted_rows(old: Mapping[str, SheetValues]) -> list[TypedValue]:
+    """Rows an official inserted in an appendix sheet (no "Mã định danh", so no row of the plan)
+    with text or numbers in them, one per row; a result typed there is ``_results``'."""
+    out: list[TypedValue] = []
+    for appendix in APPENDIX_IDS:
+        rows = old.get(layout.APPENDIX_SHEETS[appendix])
+        if not rows:
+            continue
+        header = {c.key: c.header for c in layout.APPENDIX_COLUMNS[appendix]}
+        id_at = _header_index(rows, header["id"])
+        result_at = _header_index(rows, header[layout.RESULT_KEY])
+        if id_at is None:
+            continue
+        width = len(layout.APPENDIX_COLUMNS[appendix])
+        for number, row in _data_rows(rows):
+            if not is_blank(_cell(row, id_at)):
+                continue
+            cells = [
+                (c, v)
+                for c, v in enumerate(row[:width])
+                if c != result_at and not is_blank(v) and not _is_formula(v)
+            ]
+            if cells:
+                c, v = cells[0]
+                reason = (
+                    f"dòng không có «Mã định danh» ({len(cells)} ô có dữ liệu), kế hoạch "
+                    "không có dòng này: sửa kế hoạch để thêm tiêu chí, nhiệm vụ"
+                )
+                out.append(
+                    TypedValue(
+                        layout.APPENDIX_SHEETS[appendix],
+                        f"{get_column_letter(c + 1)}{number}",
+                        "",
+                        "",
+                        v,
+                        reason,
+                    )
+                )
+    return out
+
+
+def _unknown_settings(old: Mapping[str, SheetValues]) -> list[TypedValue]:
+    """Rows of "Cài đặt" the rebuild cannot keep, with a value: a label none of the program's
+    settings (by the label as ``mail.sheet.kept_mail`` reads it), and a setting's row above
+    another row of the same label whose value it does not have (the last row is kept)."""
+    rows = old.get(ml.SETTINGS_SHEET)
+    if not rows:
+        return []
+    labels = {s.label for s in ml.SETTINGS}
+    out: list[TypedValue] = []
+    last: dict[str, tuple[int, Any]] = {}  # label → (row, value) of its last row
+    for number, row in _data_rows(rows):
+        label = "" if is_blank(_cell(row, 0)) else str(row[0]).strip()
+        if label in labels:
+            last[label] = (number, _cell(row, 1))
+    for number, row in _data_rows(rows):
+        label = "" if is_blank(_cell(row, 0)) else str(row[0]).strip()
+        if all(is_blank(v) for v in row[1:3]):
+            continue
+        if label in labels:
+            kept_row, kept = last[label]
+            value = _cell(row, 1)
+            if number == kept_row or is_blank(value) or value == kept:
+                continue
+            reason = f"thiết lập «{label}» ghi hai lần; workbook mới giữ giá trị ở dòng {kept_row}"
+            out.append(TypedValue(ml.SETTINGS_SHEET, f"B{number}", "", "", value, reason))
+            continue
+        c, v = next((c, v) for c, v in enumerate(row[1:3], start=2) if not is_blank(v))
+        what = f"thiết lập «{label}»" if label else "dòng không có tên thiết lập"
+        reason = f"chương trình không có {what}"
+        out.append(
+            TypedValue(ml.SETTINGS_SHEET, f"{get_column_letter(c)}{number}", "", "", v, reason)
+        )
+    return out
+
+
+def _notes(notes: Sequence[CellNote]) -> list[TypedValue]:
+    """The notes officials added to cells (Excel's comments): the build writes only its own."""
+    reason = "ghi chú (comment) cán bộ thêm vào ô, workbook mới không giữ ghi chú này"
+    return [TypedValue(n.sheet, n.cell, "", "", n.text.strip(), reason) for n in notes]
+
+
+def typed_inputs(
+    old: Mapping[str, SheetValues], new: Workbook, notes: Sequence[CellNote] = ()
+) -> Carry:
     """What the officials typed in the old master (``old``: its ``sheetdata.workbook_values``,
-    formulas as text) and where each value goes in the rebuilt workbook ``new``."""
-    found = [*_results(old, new), *_rules(old, new), *_foreign_sheets(old, new)]
+    formulas as text; ``notes``: the notes they added to its cells) and where each value goes
+    in the rebuilt workbook ``new``."""
+    found = [
+        *_notes(notes),
+        *_results(old, new),
+        *_rules(old, new),
+        *_foreign_sheets(old, new),
+        *_added_columns(old, new),
+        *_inserted_rows(old),
+        *_unknown_settings(old),
+    ]
     sheets = {
         name: old[name] for name in COPIED_SHEETS if old.get(name) and name not in new.sheetnames
     }

@@ -356,11 +356,12 @@ def build_master(
     from kehoach.collect.run import kept_progress, kept_progress_of
     from kehoach.extract.signing import key_edits, master_key, stored_key
     from kehoach.mail.sheet import kept_mail
+    from kehoach.sheets.carried import CellNote, cell_notes
     from kehoach.sheets.edits import apply_to_workbook
     from kehoach.sheets.sheetdata import workbook_contents
     from kehoach.state.master import state_from_values
     from kehoach.workbook.carryover import apply_carry, deleted_rules, refusal, typed_inputs
-    from kehoach.workbook.master import REWRITTEN_SHEETS, fill_master
+    from kehoach.workbook.master import COMMENT_AUTHOR, REWRITTEN_SHEETS, fill_master
 
     ribbon = _read_ribbon_source(macros_dir)
     buttons = [(b.label, b.supertip) for b in ribbon_buttons(ribbon)]
@@ -373,6 +374,7 @@ def build_master(
         old, names = dict(previous.rules), dict(previous.names)
         key = stored_key(out)
         progress = kept_progress(out)
+        notes: list[CellNote] = []
     else:
         # The master being rebuilt is read once; everything carried over comes from that reading.
         old, names = workbook_contents(out, skip=REWRITTEN_SHEETS) if out.is_file() else ({}, {})
@@ -383,6 +385,11 @@ def build_master(
         state = state_from_values(old, names, file=out)
         key = master_key(state) if old else None
         progress = kept_progress_of(state)
+        notes = [
+            n
+            for n in (cell_notes(out) if old else [])
+            if n.author != COMMENT_AUTHOR and n.sheet not in REWRITTEN_SHEETS
+        ]
     omit = deleted_rules(old, names)
     dropped: list[TypedValue] = []
 
@@ -394,7 +401,7 @@ def build_master(
             apply_to_workbook(wb, key_edits(key))
         apply_to_workbook(wb, progress)
         apply_to_workbook(wb, mail)
-        carry = typed_inputs(old, wb)
+        carry = typed_inputs(old, wb, notes)
         if carry.unmatched and not drop_unmatched:
             raise refusal(carry.unmatched, file=out if previous is None else previous.path)
         apply_carry(wb, carry)
