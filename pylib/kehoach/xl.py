@@ -270,7 +270,7 @@ def _header_rows(book: xw.Book) -> dict[str, list[Any] | None]:
             rows[sheet.name] = None
             continue
         cells = sheet.range((layout.HEADER_ROW, 1), (layout.HEADER_ROW, len(columns)))
-        rows[sheet.name] = cells.options(ndim=1).value
+        rows[sheet.name] = cells.options(ndim=1, err_to_str=True).value
     return rows
 
 
@@ -282,12 +282,14 @@ def book_state(book: xw.Book) -> MasterState:
 
 
 def sheet_values(book: xw.Book) -> dict[str, list[list[Any]]]:
-    """Every sheet's values from A1 to the end of its used range (what sheetdata expects)."""
+    """Every sheet's values from A1 to the end of its used range (what sheetdata expects).
+    An error cell is its text ("#N/A"), as the file readers give it: xlwings' default, a
+    blank, would let a failed formula pass for a cell nobody filled in."""
     out: dict[str, list[list[Any]]] = {}
     for sheet in book.sheets:
         last = sheet.used_range.last_cell
         cells = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1)))
-        out[sheet.name] = cells.options(ndim=2).value
+        out[sheet.name] = cells.options(ndim=2, err_to_str=True).value
     return out
 
 
@@ -312,6 +314,27 @@ def check_data(book: xw.Book) -> None:
     book.app.alert(alert_text(result.findings), title=CHECK_ALERT_TITLE)
 
 
+def _book_path(book: xw.Book) -> Path | None:
+    """Where the open workbook is saved; None when it is in no folder of this computer: a
+    book never saved (Excel's ``FullName`` is then its name alone, "Book1"), one opened from
+    OneDrive or SharePoint (a web address), and xlwings' remote engines (the name only)."""
+    path = Path(book.fullname)
+    return path if path.is_absolute() and path.parent != path else None
+
+
+def _book_folder(book: xw.Book) -> Path:
+    """The folder of the open workbook, where the buttons put the files they make;
+    KeHoachError when it has none, rather than files written wherever Python runs."""
+    path = _book_path(book)
+    if path is None:
+        raise KeHoachError(
+            f"Sổ «{book.name}» không nằm trong một thư mục trên máy này (chưa được lưu lần nào, "
+            "hoặc đang mở từ OneDrive/SharePoint hay trang web): các tệp của nút này được ghi "
+            "cạnh sổ. Hãy lưu sổ vào một thư mục trên máy (Tệp > Lưu Như) rồi bấm lại nút."
+        )
+    return path.parent
+
+
 def _status(book: xw.Book, text: str | None) -> None:
     """Excel's status bar text (None: Excel's own). xlwings' remote engines (Office.js: xlwings
     Lite, Server, the tests' harness) have no status bar and raise NotImplementedError."""
@@ -332,7 +355,7 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
 
     state = book_state(book)
     inputs = extract_inputs(state)
-    folder = Path(out_dir) if out_dir else Path(book.fullname).parent / DEFAULT_FOLDER
+    folder = Path(out_dir) if out_dir else _book_folder(book) / DEFAULT_FOLDER
     apply_edits(book, inputs.key_edits())  # kept before any file is signed with it
 
     def progress(done: int, total: int, name: str) -> None:
@@ -377,7 +400,10 @@ def sheet_pdf(book: xw.Book, sheet: str, name: str) -> str | None:
     Excel is not the engine (xlwings Lite, the tests' remote engine: no printing there)."""
     if book.app.engine.name != "excel":
         return None
-    out = Path(book.fullname).parent / name
+    path = _book_path(book)
+    if path is None:
+        return f"Không in trang «{sheet}» ra PDF: sổ chưa được lưu vào một thư mục trên máy."
+    out = path.parent / name
     try:
         book.sheets[sheet].to_pdf(str(out))
     except Exception as exc:  # COM errors from Excel's printing (no PDF printer, file locked)
@@ -400,7 +426,7 @@ def write_report(book: xw.Book, out_dir: str | None = None) -> None:
     from kehoach.report.docx import write_report as write_docx
 
     data = report_data(book_state(book), date.today())
-    folder = Path(out_dir) if out_dir else Path(book.fullname).parent
+    folder = Path(out_dir) if out_dir else _book_folder(book)
     template = templates_dir() / TEMPLATE_NAME
     out = write_docx(data, template, folder / data.file_name)
     book.app.alert(alert_text(data, str(out)), title=ALERT_TITLE)
@@ -422,8 +448,8 @@ def collect_returns(
 
     state = book_state(book)
     chosen = folder if folder is not None else folder_setting(state)
+    path = Path(master) if master else _book_folder(book) / book.name
     _status(book, "Đang đọc các tệp cơ quan gửi lại...")
-    path = Path(master or book.fullname)
     try:
         collection = collect_folder(
             state, chosen, received_at or datetime.now().replace(microsecond=0), master=path
@@ -443,8 +469,8 @@ def check_setup(book: xw.Book, path: str | None = None) -> None:
     from kehoach.install.doctor import run_checks
     from kehoach.install.facts import gather_facts
 
-    file = Path(path or book.fullname)
-    facts = gather_facts(file if file.is_file() else None)
+    file = Path(path) if path else _book_path(book)
+    facts = gather_facts(file if file is not None and file.is_file() else None)
     message = setup_message(
         run_checks(facts),
         workbook=book.fullname,
@@ -468,11 +494,10 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
     from kehoach.sheets import mail_layout as ml
     from kehoach.sheets.extract_layout import DEFAULT_FOLDER
 
-    here = Path(book.fullname).parent
-    folder = Path(files_dir) if files_dir else here / DEFAULT_FOLDER
-    out = Path(out_dir) if out_dir else here / ml.DRAFT_FOLDER
     state = book_state(book)
+    folder = Path(files_dir) if files_dir else _book_folder(book) / DEFAULT_FOLDER
     plan = plan_mail(state, folder, ml.CHANNEL_DRAFT, templates=templates_dir(), today=date.today())
+    out = Path(out_dir) if out_dir else _book_folder(book) / ml.DRAFT_FOLDER
     results, edits = finish(
         plan, EmlDirTransport(out), state, datetime.now().replace(microsecond=0)
     )

@@ -1,0 +1,83 @@
+"""The buttons on a workbook as Excel hands it to Python: error cells as Excel shows them, and a
+book that is in no folder of the computer (never saved, or opened from the web)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from gap_support import result_cell
+from kehoach import xl
+from kehoach.sheets import layout
+from xlharness import run_entry
+
+
+@pytest.fixture
+def failed_formula(master_xlsm: Path) -> tuple[Path, str]:
+    """The master with a PL2 result cell showing #DIV/0! (a formula typed there that failed)."""
+    cell = result_cell(master_xlsm, "PL2", "PL2-TC-1.5")
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    wb["PL2"][cell] = "#DIV/0!"
+    assert wb["PL2"][cell].data_type == "e"
+    wb.save(master_xlsm)
+    return master_xlsm, cell
+
+
+def test_the_gaps_button_names_an_error_cell_instead_of_taking_it_for_blank(
+    failed_formula: tuple[Path, str], tmp_path: Path, xl_remote: Any
+) -> None:
+    path, cell = failed_formula
+    result = run_entry(path, xl.compute_gaps, dst=tmp_path / "after.xlsm")
+    assert result.alert.title == xl.ERROR_TITLE
+    assert f"trang tính 'PL2', ô {cell}" in result.alert.text
+    assert "lỗi công thức «#DIV/0!» của Excel" in result.alert.text
+
+
+def test_the_check_button_lists_an_error_cell_like_the_command_line(
+    failed_formula: tuple[Path, str], tmp_path: Path, xl_remote: Any
+) -> None:
+    path, cell = failed_formula
+    result = run_entry(path, xl.check_data, dst=tmp_path / "after.xlsm")
+    assert result.alert.title != xl.ERROR_TITLE
+    ws = load_workbook(result.path)[layout.CHECK_SHEET]
+    texts = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert any("#DIV/0!" in t for t in texts)
+    assert any(f"'PL2'!{cell}" in t for t in texts)
+
+
+def _no_folder(alert: Any) -> None:
+    assert alert.title == xl.ERROR_TITLE and alert.mode == "critical"
+    assert "không nằm trong một thư mục trên máy" in alert.text
+    assert "Lưu Như" in alert.text
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        xl.make_extracts,
+        xl.write_report,
+        xl.send_mail,
+        lambda book: xl.collect_returns(book, folder=str(Path.cwd())),
+    ],
+    ids=["extract", "report", "mail", "collect"],
+)
+def test_a_book_in_no_folder_alerts_and_writes_no_file_where_python_runs(
+    master_xlsm: Path,
+    tmp_path: Path,
+    xl_remote: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    button: Any,
+) -> None:
+    """xlwings' remote engine knows the book's name only, as Excel does of a book never
+    saved ("Book1"): the buttons that write beside the book say so, and write nothing in the
+    folder Python happens to run in."""
+    cwd = tmp_path / "python-chay-o-day"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    result = run_entry(master_xlsm, button, dst=tmp_path / "after.xlsm")
+    _no_folder(result.alert)
+    assert [a["func"] for a in result.actions] == ["alert"]
+    assert list(cwd.iterdir()) == []
