@@ -91,3 +91,17 @@ def test_damaged_key_alerts_and_writes_nothing(
     assert result.alert.mode == "critical"
     assert f"trang tính '{ex.KEY_SHEET}', ô B1" in result.alert.text
     assert not folder.exists()
+
+
+def test_a_folder_that_cannot_be_made_alerts_and_writes_nothing(
+    master_xlsm: Path, tmp_path: Path, xl_remote: Any
+) -> None:
+    """The book opened from a read-only place (a mail attachment, a shared folder): the folder
+    for the agencies' files cannot be made; an alert names it, no traceback."""
+    blocker = tmp_path / "chi-doc"
+    blocker.write_text("một tệp, không phải thư mục", encoding="utf-8")
+    folder = blocker / ex.DEFAULT_FOLDER
+    result = run_entry(master_xlsm, lambda book: xl.make_extracts(book, out_dir=str(folder)))
+    assert result.alert.title == "Lỗi" and result.alert.mode == "critical"
+    assert f"Không tạo được thư mục «{folder}»" in result.alert.text
+    assert "thư mục có quyền ghi" in result.alert.text

@@ -95,8 +95,8 @@ def generate_extracts(
 
     Raises ExtractError, before writing anything, for clashing file names, an unknown
     agency code in ``agencies``, an agency there that has no task, or a plan number or an
-    agency's name too long for the hidden sheet (``signed_texts_fit``). A file whose bytes
-    are already there is left untouched.
+    agency's name too long for the hidden sheet (``signed_texts_fit``), and for a folder
+    that cannot be made (read-only). A file whose bytes are already there is left untouched.
     """
     # Every check before the first file; the rows are built one agency at a time.
     selection = Selection(plan, directory, assignments)
@@ -112,7 +112,14 @@ def generate_extracts(
             if code not in names:
                 raise ExtractError(f"Cơ quan mã «{code}» không được giao nhiệm vụ nào.")
         recipients = [a for a in recipients if a.code in wanted]
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ExtractError(
+            f"Không tạo được thư mục «{out_dir}» để ghi tệp cho cơ quan "
+            f"({err.strerror or err}): chép sổ này vào một thư mục có quyền ghi "
+            "(không mở thẳng từ tệp đính kèm thư) rồi chạy lại."
+        ) from err
     entries: list[ManifestEntry] = []
     for done, agency in enumerate(recipients, start=1):
         extract = selection.extract(agency)
