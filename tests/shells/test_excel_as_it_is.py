@@ -3,6 +3,7 @@ book that is in no folder of the computer (never saved, or opened from the web).
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,28 @@ def test_a_book_in_no_folder_alerts_and_writes_no_file_where_python_runs(
     _no_folder(result.alert)
     assert [a["func"] for a in result.actions] == ["alert"]
     assert list(cwd.iterdir()) == []
+
+
+def test_agency_names_pasted_decomposed_are_the_same_agencies(
+    master_xlsm: Path, tmp_path: Path, xl_remote: Any
+) -> None:
+    """A lead or coordinating text pasted as NFD (from a Mac, a web page): Excel shows it as
+    the same letters and gives Python the decomposed characters; the summary and the check
+    count the same assignments as for the text typed in Excel."""
+    typed = run_entry(master_xlsm, xl.summarize_progress, dst=tmp_path / "typed.xlsm").alert
+    checked = run_entry(master_xlsm, xl.check_data, dst=tmp_path / "typed-check.xlsm").alert
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    ws = wb[layout.TASKS_SHEET]
+    changed = 0
+    for key in ("lead", "coordinating"):
+        col = layout.column_index(layout.TASK_COLUMNS, key)
+        for row in range(layout.FIRST_DATA_ROW, ws.max_row + 1):
+            value = ws.cell(row, col).value
+            if isinstance(value, str) and unicodedata.normalize("NFD", value) != value:
+                ws.cell(row, col).value = unicodedata.normalize("NFD", value)
+                changed += 1
+    assert changed > 100
+    pasted = tmp_path / "nfd.xlsm"
+    wb.save(pasted)
+    assert run_entry(pasted, xl.summarize_progress, dst=tmp_path / "a.xlsm").alert == typed
+    assert run_entry(pasted, xl.check_data, dst=tmp_path / "b.xlsm").alert == checked

@@ -28,6 +28,7 @@ How a text is read (``read_text``):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -142,8 +143,9 @@ class Resolver:
     # --- reading a text ------------------------------------------------------------------
 
     def read_text(self, text: str) -> list[Piece]:
-        """The pieces of one agency text, in order (see the module's docstring)."""
-        text = _TAG.sub(" ", text)
+        """The pieces of one agency text, in order (see the module's docstring). Read as NFC:
+        a name pasted decomposed (NFD, from a Mac or a web page) is the same name."""
+        text = _TAG.sub(" ", unicodedata.normalize("NFC", text))
         pieces: list[Piece] = []
         prefix: tuple[str, ...] = ()
         for part_match in re.finditer(r"[^;\n]+", _BREAK.sub(lambda m: ";", text)):
