@@ -227,5 +227,9 @@ def alert_text(results: Sequence[SendResult], skipped: int, folder: str) -> str:
     missing = [r for r in results if not r.ok]
     if missing:
         lines.append("Không tạo được thư cho:")
-        lines += [f"- {r.outgoing.agency_name} ({r.outgoing.agency}): {r.result}" for r in missing]
+        lines += [
+            f"- {r.outgoing.agency_name} ({r.outgoing.agency}): {r.result}"
+            + (f" ({r.detail})" if r.detail else "")
+            for r in missing
+        ]
     return "\n".join(lines)

@@ -262,12 +262,19 @@ class EmlDirTransport:
         self.folder = folder
 
     def send(self, message: EmailMessage, outgoing: Outgoing) -> str:
-        self.folder.mkdir(parents=True, exist_ok=True)
         stem = safe_file_name(Path(outgoing.file).stem or outgoing.agency_name)
         suffix = "" if outgoing.kind == ml.KIND_COVER else f"-{outgoing.kind}"
         path = self.folder / f"{stem}{suffix}.eml"
-        # X-Unsent: Outlook opens the file as a draft with a Send button, not as received mail.
-        path.write_bytes(b"X-Unsent: 1\r\n" + message.as_bytes(policy=policy.SMTP))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # X-Unsent: Outlook opens the file as a draft with a Send button, not as received
+            # mail.
+            path.write_bytes(b"X-Unsent: 1\r\n" + message.as_bytes(policy=policy.SMTP))
+        except OSError as err:
+            raise MailError(
+                f"không ghi được bản nháp {path.name} vào thư mục «{self.folder}»: "
+                f"{os_error_text(err)}"
+            ) from err
         return str(path)
 
     def close(self) -> None:
