@@ -107,3 +107,16 @@ def test_agency_names_pasted_decomposed_are_the_same_agencies(
     wb.save(pasted)
     assert run_entry(pasted, xl.summarize_progress, dst=tmp_path / "a.xlsm").alert == typed
     assert run_entry(pasted, xl.check_data, dst=tmp_path / "b.xlsm").alert == checked
+
+
+def test_the_summary_pdf_of_a_book_never_saved_is_not_printed_where_python_runs() -> None:
+    """In Excel, a book never saved is named "Book1", no folder: the summary button prints no
+    PDF into the folder Python runs in, and its alert says why."""
+    printed: list[str] = []
+    sheet = type("Sheet", (), {"to_pdf": lambda _self, path: printed.append(path)})()
+    engine = type("Engine", (), {"name": "excel"})()
+    app = type("App", (), {"engine": engine})()
+    book = type("Book", (), {"app": app, "fullname": "Book1", "sheets": {"TongHop": sheet}})()
+    note = xl.sheet_pdf(book, "TongHop", "TongHop_2026-12-04.pdf")
+    assert printed == []
+    assert note == "Không in trang «TongHop» ra PDF: sổ chưa được lưu vào một thư mục trên máy."
