@@ -335,6 +335,21 @@ def _book_folder(book: xw.Book) -> Path:
     return path.parent
 
 
+def _save(book: xw.Book) -> None:
+    """Save the book after a button changed it; KeHoachError when Excel cannot: a copy
+    opened read-only (a mail attachment, a file another user holds, a folder without write
+    access). The changes stay in the open book for the official to save elsewhere."""
+    try:
+        book.save()
+    except Exception as exc:  # COM errors from Excel's Save: their class says nothing more
+        raise KeHoachError(
+            f"Đã làm xong nhưng không lưu được sổ «{book.name}» ({type(exc).__name__}): sổ "
+            "đang mở ở chế độ chỉ đọc (mở từ tệp đính kèm thư, người khác đang mở, hoặc thư "
+            "mục không có quyền ghi). Các thay đổi vẫn ở sổ đang mở: hãy lưu ngay vào một thư "
+            "mục có quyền ghi (Tệp > Lưu Như), đừng đóng sổ mà không lưu."
+        ) from exc
+
+
 def _status(book: xw.Book, text: str | None) -> None:
     """Excel's status bar text (None: Excel's own). xlwings' remote engines (Office.js: xlwings
     Lite, Server, the tests' harness) have no status bar and raise NotImplementedError."""
@@ -371,7 +386,7 @@ def make_extracts(book: xw.Book, out_dir: str | None = None) -> None:
         progress=progress,
     )
     apply_edits(book, manifest_edits(manifest, str(folder)))
-    book.save()
+    _save(book)
     _status(book, None)
     book.app.alert(summary_text(manifest, str(folder), inputs.unresolved), title=ALERT_TITLE)
 
@@ -458,7 +473,7 @@ def collect_returns(
         _status(book, None)
     collection = save_history(collection, path)
     apply_edits(book, collection.edits())
-    book.save()
+    _save(book)
     book.app.alert(collection.alert_text(), title=ALERT_TITLE)
 
 
@@ -502,5 +517,5 @@ def send_mail(book: xw.Book, files_dir: str | None = None, out_dir: str | None =
         plan, EmlDirTransport(out), state, datetime.now().replace(microsecond=0)
     )
     apply_edits(book, edits)
-    book.save()
+    _save(book)
     book.app.alert(alert_text(results, len(plan.skipped), str(out)), title=ALERT_TITLE)

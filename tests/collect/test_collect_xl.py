@@ -147,3 +147,20 @@ def test_summary_button_reads_what_collection_wrote(
         str(v) for row in sheet_rows(summary.path, "TongHop") for v in row if v is not None
     )
     assert "Sở Nội vụ" in text
+
+
+def test_a_master_excel_cannot_save_alerts_after_collecting(
+    returned: Returned, xl_remote: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The master opened read-only: Excel refuses the Save after the merge. The official reads
+    why and to save elsewhere at once, not a traceback; the merged rows are in the open book."""
+
+    def refuse(_book: Any, *_args: Any, **_kwargs: Any) -> None:
+        raise OSError("(-2147352567, 'Exception occurred.')")
+
+    monkeypatch.setattr(xl_remote.Book, "save", refuse)
+    result = press(returned.master)
+    assert result.alert.title == xl.ERROR_TITLE and result.alert.mode == "critical"
+    assert f"không lưu được sổ «{returned.master.name}» (OSError)" in result.alert.text
+    assert "Tệp > Lưu Như" in result.alert.text
+    assert "setValues" in [a["func"] for a in result.actions]

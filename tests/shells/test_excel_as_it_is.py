@@ -120,3 +120,40 @@ def test_the_summary_pdf_of_a_book_never_saved_is_not_printed_where_python_runs(
     note = xl.sheet_pdf(book, "TongHop", "TongHop_2026-12-04.pdf")
     assert printed == []
     assert note == "Không in trang «TongHop» ra PDF: sổ chưa được lưu vào một thư mục trên máy."
+
+
+class _ComError(Exception):
+    """What pywin32 raises when Excel refuses a call (``pywintypes.com_error``)."""
+
+
+@pytest.mark.parametrize("button", ["extract", "mail"])
+def test_a_book_excel_cannot_save_alerts_and_keeps_the_changes_in_the_open_book(
+    master_xlsm: Path,
+    tmp_path: Path,
+    xl_remote: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    button: str,
+) -> None:
+    """A copy opened read-only (a mail attachment): Excel refuses the Save at the end. The
+    official reads why and what to do, not a traceback; the changes are in the open book."""
+    from kehoach.sheets import mail_layout as ml
+    from mail_support import make_folder, prepare_master
+
+    def refuse(_book: Any, *_args: Any, **_kwargs: Any) -> None:
+        raise _ComError(-2147352567, "Exception occurred.", None, None)
+
+    monkeypatch.setattr(xl_remote.Book, "save", refuse)
+    run = {
+        "extract": lambda book: xl.make_extracts(book, out_dir=str(tmp_path / "GuiCoQuan")),
+        "mail": lambda book: xl.send_mail(
+            book,
+            files_dir=str(make_folder(tmp_path / "Gui")),
+            out_dir=str(tmp_path / ml.DRAFT_FOLDER),
+        ),
+    }[button]
+    path = prepare_master(master_xlsm) if button == "mail" else master_xlsm
+    result = run_entry(path, run, dst=tmp_path / "after.xlsm")
+    assert result.alert.title == xl.ERROR_TITLE and result.alert.mode == "critical"
+    assert f"không lưu được sổ «{path.name}» (_ComError)" in result.alert.text
+    assert "Tệp > Lưu Như" in result.alert.text
+    assert "setValues" in [a["func"] for a in result.actions]  # the book holds the changes
