@@ -157,3 +157,19 @@ def test_a_book_excel_cannot_save_alerts_and_keeps_the_changes_in_the_open_book(
     assert f"không lưu được sổ «{path.name}» (_ComError)" in result.alert.text
     assert "Tệp > Lưu Như" in result.alert.text
     assert "setValues" in [a["func"] for a in result.actions]  # the book holds the changes
+
+
+@pytest.mark.parametrize("button", [xl.compute_gaps, xl.make_extracts], ids=["gaps", "extract"])
+def test_a_stray_cell_far_below_a_plan_sheet_is_named(
+    master_xlsm: Path, tmp_path: Path, xl_remote: Any, button: Any
+) -> None:
+    """A note typed far below the table of PL2 (the sheet's used range then runs to row 5000):
+    the alert names the cell typed, not only the blank row-kind cell beside it; one call."""
+    wb = load_workbook(master_xlsm, keep_vba=True)
+    wb["PL2"]["B5000"] = "ghi chú"
+    wb.save(master_xlsm)
+    result = run_entry(master_xlsm, button, dst=tmp_path / "after.xlsm")
+    assert [a["func"] for a in result.actions] == ["alert"]
+    assert result.alert.title == xl.ERROR_TITLE
+    assert "trang tính 'PL2'" in result.alert.text
+    assert "Dòng 5000 có nội dung (ô B5000) nhưng để trống loại dòng" in result.alert.text

@@ -386,9 +386,7 @@ def appendix_figures(state: MasterState, appendix_id: str) -> AppendixFigures:
         kind = layout.KIND_ROWS.get(str(text).strip()) if text is not None else None
         if kind is None:
             raise WorkbookError(
-                f"loại dòng «{'' if text is None else text}» không hợp lệ (phải là một trong "
-                + ", ".join(f"«{k}»" for k in layout.ROW_KINDS.values())
-                + ").",
+                layout.bad_kind_text(cells.columns, int(str(row)), row_cells),
                 file=file,
                 sheet=cells.sheet,
                 cell=f"{kind_col}{row}",

@@ -193,10 +193,8 @@ class _Reader:
             kind_cell = f"{layout.column_letter(columns, 'kind')}{row}"
             kind = layout.KIND_ROWS.get(cell_text(values["kind"]).strip())
             if kind is None:
-                allowed = ", ".join(f"«{k}»" for k in layout.ROW_KINDS.values())
                 raise self.error(
-                    f"Loại dòng «{cell_text(values['kind'])}» không hợp lệ "
-                    f"(phải là một trong {allowed}).",
+                    layout.bad_kind_text(columns, row, values),
                     sheet=sheet,
                     cell=kind_cell,
                 )

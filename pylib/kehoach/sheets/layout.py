@@ -395,6 +395,27 @@ ROW_KINDS: dict[str, str] = {
     "task": "Nhiệm vụ",
 }
 KIND_ROWS: dict[str, str] = {v: k for k, v in ROW_KINDS.items()}
+
+
+def bad_kind_text(columns: Sequence[Column], row: int, values: Mapping[str, Any]) -> str:
+    """Why the row kind of an appendix row (``values``: column key → value) is not one of
+    ``ROW_KINDS``. A blank kind beside other text is most often something typed below or
+    beside the table (a note, a stray cell far down): the message names that cell."""
+    allowed = ", ".join(f"«{k}»" for k in ROW_KINDS.values())
+    kind = values.get("kind")
+    if kind is not None and str(kind).strip():
+        text = str(int(kind)) if isinstance(kind, float) and kind.is_integer() else str(kind)
+        return f"Loại dòng «{text}» không hợp lệ (phải là một trong {allowed})."
+    keys = [c.key for c in columns]
+    typed = [k for k in keys if k != "kind" and str(values.get(k) or "").strip()]
+    where = f" (ô {column_letter(columns, typed[0])}{row})" if typed else ""
+    return (
+        f"Dòng {row} có nội dung{where} nhưng để trống loại dòng (phải là một trong {allowed}): "
+        "nếu là ghi chú hay ô gõ nhầm dưới bảng kế hoạch, hãy xóa hoặc chuyển sang trang khác; "
+        "nếu là một dòng của kế hoạch, hãy chọn loại dòng."
+    )
+
+
 # Base fill ("RRGGBB") of every cell of an appendix row, by row kind; other kinds have none.
 # The builder paints with it and the checker restores it when a highlight is removed.
 ROW_FILL_COLORS: dict[str, str] = {"total": "FCE4D6", "group": "BDD7EE", "section": "DDEBF7"}
