@@ -3,10 +3,10 @@
 Excel's data validation only checks what is typed: pasting, LibreOffice, or a sheet whose
 protection was removed let anything through, so every value is checked again here:
 
-- status: one of ``extract_layout.STATUSES``, compared after Unicode NFC (Vietnamese typed
-  with another input method may come decomposed), trimming, counting spaces inside once
-  whatever their kind (a no-break space pasted from Word) and ignoring case; stored as the
-  list spells it;
+- status: one of ``extract_layout.STATUSES`` as ``extract_layout.listed_status`` matches it
+  (Unicode NFC, as Vietnamese typed with another input method may come decomposed; every run
+  of spaces, a no-break space pasted from Word too, counted once; case ignored); stored as
+  the list spells it;
 - percent: a number from 0 to 100. A cell formatted as a percentage holds a fraction
   (typing "50%" in Excel stores 0.5 and changes the format), so it is multiplied by 100; a
   custom format that only shows the sign (``0"%"``) is no percentage (``scales_by_100``);
@@ -47,7 +47,6 @@ from kehoach.sheets.edits import FORMULA_STARTS
 # return that CSV exports and some spreadsheets also read as the start of a formula.
 FORMULA_PREFIXES = (*FORMULA_STARTS, "\t", "\r")
 TEXT_KEYS = (ex.RESULTS_KEY, ex.EVIDENCE_KEY, ex.EXPLANATION_KEY, ex.DIFFICULTIES_KEY)
-_STATUS = {unicodedata.normalize("NFC", s).casefold(): s for s in ex.STATUSES}
 _STATUS_AS_LISTED = frozenset(ex.STATUSES)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
@@ -152,9 +151,7 @@ def _status(value: Any) -> str | None:
     if is_blank(value):
         return None
     found = unicodedata.normalize("NFC", _as_text(value)).strip()
-    # Spaces inside count once, whichever kind: a status pasted from Word or a web page
-    # holds no-break spaces, or two spaces where one was meant.
-    status = _STATUS.get(" ".join(found.split()).casefold())
+    status = ex.listed_status(found)
     if status is None:
         allowed = ", ".join(f"«{s}»" for s in ex.STATUSES)
         raise ValueProblem(why.VALUE_STATUS.format(found=excerpt(found), allowed=allowed))

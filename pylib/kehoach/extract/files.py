@@ -18,6 +18,7 @@ from pathlib import Path
 from kehoach.agencies.directory import Agency, Assignment, Directory
 from kehoach.agencies.resolve import resolve_plan
 from kehoach.common.atomic import replaced_on_success
+from kehoach.common.errors import os_error_text
 from kehoach.common.safenames import safe_file_name
 from kehoach.common.untrusted_text import excerpt
 from kehoach.extract.book import ExtractOptions, extract_bytes
@@ -117,7 +118,7 @@ def generate_extracts(
     except OSError as err:
         raise ExtractError(
             f"Không tạo được thư mục «{out_dir}» để ghi tệp cho cơ quan "
-            f"({err.strerror or err}): chép sổ này vào một thư mục có quyền ghi "
+            f"({os_error_text(err)}): chép sổ này vào một thư mục có quyền ghi "
             "(không mở thẳng từ tệp đính kèm thư) rồi chạy lại."
         ) from err
     entries: list[ManifestEntry] = []

@@ -148,7 +148,7 @@ def settings_from_values(state: MasterState) -> MailSettings:
         ("max_attachment_mb", "một số lớn hơn 0"),
         ("smtp_port", "một số nguyên từ 1 đến 65535"),
     ):
-        label = next(s.label for s in ml.SETTINGS if s.key == key)
+        label = ml.setting_label(key)
         try:
             number = float(raw[key])
         except (TypeError, ValueError):
@@ -166,7 +166,7 @@ def settings_from_values(state: MasterState) -> MailSettings:
         address = email_address(str(raw[key] or ""))
         problem = email_problem(address) if address else None
         if problem:
-            label = next(s.label for s in ml.SETTINGS if s.key == key)
+            label = ml.setting_label(key)
             raise bad(key, f"«{label}»: {problem} (chỉ ghi một địa chỉ).")
         addresses[key] = address
     mode = str(raw["smtp_mode"]).strip().lower()
@@ -283,7 +283,7 @@ def compose(
 ) -> EmailMessage:
     """The message to ``agency`` with its workbook ``data`` attached as ``attachment_name``."""
     if not settings.sender_address:
-        label = next(s.label for s in ml.SETTINGS if s.key == "sender_address")
+        label = ml.setting_label("sender_address")
         raise MailError(
             f"Chưa có «{label}» ở trang «{ml.SETTINGS_SHEET}».", sheet=ml.SETTINGS_SHEET
         )

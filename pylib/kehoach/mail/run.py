@@ -129,7 +129,7 @@ def plan_mail(
     file = state.file
     settings = settings_from_values(state)
     if not settings.sender_address:
-        label = next(s.label for s in ml.SETTINGS if s.key == "sender_address")
+        label = ml.setting_label("sender_address")
         if ml.SETTINGS_SHEET not in state.sheets:
             raise MailError(
                 f"Thiếu trang tính «{ml.SETTINGS_SHEET}» (bị xóa hoặc đổi tên?): trả lại tên cũ, "

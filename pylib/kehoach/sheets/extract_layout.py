@@ -19,6 +19,7 @@ laptop screen, and the reference columns (criterion, target, other agencies…) 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -186,6 +187,18 @@ STATUS_IN_PROGRESS = "Đang thực hiện"
 STATUS_DONE = "Hoàn thành"
 STATUS_CANNOT = "Không thực hiện được"
 STATUSES: tuple[str, ...] = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_DONE, STATUS_CANNOT)
+# Each status by its key: NFC, every run of spaces one space, case ignored.
+_STATUS_KEYS: dict[str, str] = {unicodedata.normalize("NFC", s).casefold(): s for s in STATUSES}
+
+
+def listed_status(text: str) -> str | None:
+    """The status of ``STATUSES`` that ``text`` spells, or None: compared after Unicode NFC
+    (Vietnamese typed with another input method, or pasted from a Mac, may come decomposed),
+    with every run of spaces, whichever kind (a no-break space pasted from Word), counted as
+    one and case ignored."""
+    key = " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+    return _STATUS_KEYS.get(key)
+
 
 # Longest text accepted in a free-text input cell (Excel allows 32 767 characters; a report
 # longer than this belongs in an attached document cited as evidence).

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from kehoach.common.celltext import cell_text
 from kehoach.common.planyears import PlanYears, matches, years_in
 from kehoach.sheets.spec import (
     DATE_FORMAT,
@@ -402,9 +403,8 @@ def bad_kind_text(columns: Sequence[Column], row: int, values: Mapping[str, Any]
     ``ROW_KINDS``. A blank kind beside other text is most often something typed below or
     beside the table (a note, a stray cell far down): the message names that cell."""
     allowed = ", ".join(f"«{k}»" for k in ROW_KINDS.values())
-    kind = values.get("kind")
-    if kind is not None and str(kind).strip():
-        text = str(int(kind)) if isinstance(kind, float) and kind.is_integer() else str(kind)
+    text = cell_text(values.get("kind"))
+    if text.strip():
         return f"Loại dòng «{text}» không hợp lệ (phải là một trong {allowed})."
     keys = [c.key for c in columns]
     typed = [k for k in keys if k != "kind" and str(values.get(k) or "").strip()]

@@ -98,6 +98,12 @@ REPORT_SETTINGS: tuple[Setting, ...] = (
 )
 SETTINGS: tuple[Setting, ...] = (*MAIL_SETTINGS, *REPORT_SETTINGS)  # the rows, in order
 
+
+def setting_label(key: str) -> str:
+    """The label of the setting ``key`` (column «Thiết lập»), as messages name it."""
+    return next(s.label for s in SETTINGS if s.key == key)
+
+
 LOG_SHEET = "NhatKyGui"
 LOG_TITLE = "Nhật ký gửi email cho các cơ quan (chỉ thêm, không sửa)"
 LOG_NOTE = (

@@ -35,7 +35,6 @@ reminders). ``Summary.to_dict()`` is the CLI's ``--json``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -81,9 +80,6 @@ ACCEPTED_RESULTS = (pl.ACCEPTED, pl.UNCHANGED)
 _ROLE_KEYS: dict[str, str] = {**{v: k for k, v in ROLES.items()}, **{k: k for k in ROLES}}
 _PLAN_DATE = re.compile(r"ngày \d{1,2}/\d{1,2}/(\d{4})")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-# A status as the list spells it, by its text in NFC, spaces collapsed, case ignored: a status
-# typed or pasted by hand in "TienDo" ("hoàn thành", decomposed, a trailing no-break space).
-_STATUS_KEYS: dict[str, str] = {unicodedata.normalize("NFC", s).casefold(): s for s in ex.STATUSES}
 
 
 @dataclass(frozen=True)
@@ -265,7 +261,8 @@ def _status(value: Any, sheet: str, cell: str, file: str | Path | None) -> str:
     text = _text(value)
     if not text or text in ex.STATUSES:
         return text
-    found = _STATUS_KEYS.get(" ".join(unicodedata.normalize("NFC", text).split()).casefold())
+    # Typed or pasted by hand ("hoàn thành", decomposed, a trailing no-break space).
+    found = ex.listed_status(text)
     if found is None:
         allowed = ", ".join(f"«{s}»" for s in ex.STATUSES)
         raise WorkbookError(
